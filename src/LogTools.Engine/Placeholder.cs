@@ -1,0 +1,1 @@
+namespace LogTools.Engine; internal static class Placeholder {}

@@ -1,0 +1,10 @@
+using LogTools.Benchmarks;
+
+// Each benchmark is a class with a Name and a Run(args) that prints its own figures.
+IBenchmark[] all = [];
+if (args.Length == 0 || all.All(b => b.Name != args[0]))
+{
+    Console.Error.WriteLine("usage: LogTools.Benchmarks <" + string.Join('|', all.Select(b => b.Name)) + "> [options]");
+    return 2;
+}
+return all.First(b => b.Name == args[0]).Run(args[1..]);
