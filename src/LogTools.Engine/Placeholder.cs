@@ -1,1 +1,0 @@
-namespace LogTools.Engine; internal static class Placeholder {}

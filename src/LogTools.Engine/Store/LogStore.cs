@@ -1,0 +1,262 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Reflection;
+using Microsoft.Data.Sqlite;
+
+namespace LogTools.Engine.Store;
+
+/// <summary>
+/// One store: a folder holding logtools.db (the SQLite index) and the content files. Opening checks
+/// the folder and the database, refuses anything it must not touch, and runs pending migrations.
+/// </summary>
+public sealed class LogStore
+{
+    public const string DatabaseFileName = "logtools.db";
+    private static readonly byte[] SqliteHeader = "SQLite format 3\0"u8.ToArray();
+
+    // Opening (header check, migration check) is done once per store per process; cmdlets call Open often.
+    private static readonly ConcurrentDictionary<string, LogStore> Opened = new(StringComparer.Ordinal);
+
+    private LogStore(string path, StorePolicy policy)
+    {
+        Path = path;
+        Database = new StoreDatabase(System.IO.Path.Combine(path, DatabaseFileName), policy);
+    }
+
+    /// <summary>Full path of the store folder.</summary>
+    public string Path { get; }
+
+    public StoreDatabase Database { get; }
+
+    /// <summary>The version of the LogTools engine, as recorded in the stores it writes.</summary>
+    public static string EngineVersion { get; } =
+        typeof(LogStore).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    /// <summary>Opens (creating and migrating when needed) the store in <paramref name="path"/>.</summary>
+    public static LogStore Open(string path, StorePolicy? policy = null)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        if (Opened.TryGetValue(full, out var known) && File.Exists(known.Database.DatabasePath))
+        {
+            return known;
+        }
+
+        var store = new LogStore(full, policy ?? StorePolicy.Default);
+        store.Prepare();
+        Opened[full] = store;
+        return store;
+    }
+
+    /// <summary>
+    /// A path inside the store for a content file. Relative parts only: anything that would resolve
+    /// outside the store folder is refused, so configuration cannot make LogTools write elsewhere.
+    /// </summary>
+    public string ContentPath(params string[] parts)
+    {
+        var combined = System.IO.Path.GetFullPath(System.IO.Path.Combine([Path, .. parts]));
+        var root = Path.EndsWith(System.IO.Path.DirectorySeparatorChar) ? Path : Path + System.IO.Path.DirectorySeparatorChar;
+        if (!combined.StartsWith(root, StringComparison.Ordinal) || parts.Any(System.IO.Path.IsPathRooted))
+        {
+            throw new LogToolsException(
+                "StorePathEscapes", ErrorKind.InvalidArgument, string.Join('/', parts),
+                $"The path '{string.Join('/', parts)}' would resolve outside the store folder '{Path}'. Use a relative path without '..'.");
+        }
+
+        return combined;
+    }
+
+    /// <summary>Everything Get-LogStore shows: where, how chosen, schema, SQLite version, sizes and row counts.</summary>
+    public StoreInfo Describe(StoreSource source, string sourceDetail) => Database.Read(connection =>
+    {
+        var tables = new List<string>();
+        using (var list = connection.CreateCommand())
+        {
+            list.CommandText = "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
+            using var reader = list.ExecuteReader();
+            while (reader.Read())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        var counts = tables.Select(t => new StoreTableInfo(t, Convert.ToInt64(Scalar(connection, $"SELECT count(*) FROM \"{t}\"")))).ToArray();
+        var created = Scalar(connection, "SELECT value FROM store_meta WHERE key = 'created_at'") as string;
+        var files = new DirectoryInfo(Path).EnumerateFileSystemInfos()
+            .OrderBy(f => f.Name, StringComparer.Ordinal)
+            .Select(f => new StoreFileInfo(f.Name, f is DirectoryInfo d ? SizeOf(d) : ((FileInfo)f).Length, f is DirectoryInfo))
+            .ToArray();
+        long SizeNamed(string name) => files.FirstOrDefault(f => f.Name == name)?.Length ?? 0;
+
+        return new StoreInfo
+        {
+            Path = Path,
+            Source = source,
+            SourceDetail = sourceDetail,
+            DatabasePath = Database.DatabasePath,
+            SchemaVersion = Convert.ToInt32(Scalar(connection, "PRAGMA user_version")),
+            LatestSchemaVersion = StoreSchema.Latest,
+            SqliteVersion = (string)Scalar(connection, "SELECT sqlite_version()")!,
+            EngineVersion = EngineVersion,
+            CreatedAt = StoreTime.ParseOrNull(created),
+            DatabaseBytes = SizeNamed(DatabaseFileName),
+            WalBytes = SizeNamed(DatabaseFileName + "-wal"),
+            ContentBytes = files.Where(f => !f.Name.StartsWith(DatabaseFileName, StringComparison.Ordinal)).Sum(f => f.Length),
+            Tables = counts,
+            Files = files,
+        };
+    });
+
+    private static long SizeOf(DirectoryInfo folder) =>
+        folder.EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 }).Sum(f => f.Length);
+
+    private static object? Scalar(DbConnection connection, string sql, DbTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        var value = command.ExecuteScalar();
+        return value is DBNull ? null : value;
+    }
+
+    private void Prepare()
+    {
+        CheckFolder();
+        CheckDatabaseFile();
+        try
+        {
+            var version = Database.Read(c => Convert.ToInt32(Scalar(c, "PRAGMA user_version")));
+            RefuseNewer(version);
+            EnableWal();
+            Migrate();
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode is 26 or 11)
+        {
+            // SQLITE_NOTADB / SQLITE_CORRUPT: a file with the right header but unreadable content.
+            throw NotADatabase(ex);
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode is 8 or 14)
+        {
+            // SQLITE_READONLY / SQLITE_CANTOPEN: the folder or the database file cannot be written.
+            throw NotWritable(ex);
+        }
+    }
+
+    private void CheckFolder()
+    {
+        if (File.Exists(Path))
+        {
+            throw new LogToolsException(
+                "StorePathIsFile", ErrorKind.InvalidArgument, Path,
+                $"The store path '{Path}' is a file, not a folder. Choose a folder (it is created if missing); LogTools did not touch the file.");
+        }
+
+        try
+        {
+            Directory.CreateDirectory(Path);
+            // A probe proves the folder takes new files (SQLite needs -wal and -shm beside the database).
+            using var probe = File.Open(
+                System.IO.Path.Combine(Path, $".logtools-probe-{System.Environment.ProcessId}-{Guid.NewGuid():N}"),
+                new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.DeleteOnClose });
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw NotWritable(ex);
+        }
+    }
+
+    private void CheckDatabaseFile()
+    {
+        var file = Database.DatabasePath;
+        if (Directory.Exists(file))
+        {
+            throw NotADatabase(null);
+        }
+
+        if (!File.Exists(file) || new FileInfo(file).Length == 0)
+        {
+            return;
+        }
+
+        Span<byte> header = stackalloc byte[16];
+        using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+        {
+            if (stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length || !header.SequenceEqual(SqliteHeader))
+            {
+                throw NotADatabase(null);
+            }
+        }
+    }
+
+    private void RefuseNewer(int version)
+    {
+        if (version > StoreSchema.Latest)
+        {
+            throw new LogToolsException(
+                "StoreSchemaTooNew", ErrorKind.InvalidOperation, Path,
+                $"The store '{Path}' has schema version {version}, written by a newer LogTools; this LogTools {EngineVersion} knows versions up to {StoreSchema.Latest}. " +
+                "Update LogTools to use this store. The store was not changed.");
+        }
+    }
+
+    private void EnableWal() => Database.Read(c =>
+    {
+        // journal_mode is persistent in the file; setting it needs no transaction and is a no-op when already WAL.
+        if (!string.Equals(Scalar(c, "PRAGMA journal_mode") as string, "wal", StringComparison.OrdinalIgnoreCase))
+        {
+            Scalar(c, "PRAGMA journal_mode = WAL");
+        }
+
+        return true;
+    });
+
+    private void Migrate() => Database.Write((connection, transaction) =>
+    {
+        // Read again inside the write lock: another process may have migrated since we looked.
+        var current = Convert.ToInt32(Scalar(connection, "PRAGMA user_version", transaction));
+        RefuseNewer(current);
+        foreach (var migration in StoreSchema.All.Where(m => m.Version > current))
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = migration.Sql;
+            command.ExecuteNonQuery();
+            command.CommandText = "INSERT INTO schema_migrations (version, area, description, applied_at, applied_by) VALUES ($v, $a, $d, $t, $b)";
+            AddParameter(command, "$v", migration.Version);
+            AddParameter(command, "$a", migration.Area);
+            AddParameter(command, "$d", migration.Description);
+            AddParameter(command, "$t", StoreTime.ToText(DateTimeOffset.UtcNow));
+            AddParameter(command, "$b", "LogTools " + EngineVersion);
+            command.ExecuteNonQuery();
+            command.Parameters.Clear();
+            command.CommandText = $"PRAGMA user_version = {migration.Version}";
+            command.ExecuteNonQuery();
+        }
+
+        if (current == 0)
+        {
+            using var meta = connection.CreateCommand();
+            meta.Transaction = transaction;
+            meta.CommandText = "INSERT INTO store_meta (key, value) VALUES ('created_at', $t), ('created_by', $b)";
+            AddParameter(meta, "$t", StoreTime.ToText(DateTimeOffset.UtcNow));
+            AddParameter(meta, "$b", "LogTools " + EngineVersion);
+            meta.ExecuteNonQuery();
+        }
+    });
+
+    private static void AddParameter(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+
+    private LogToolsException NotADatabase(Exception? inner) => new(
+        "StoreDatabaseInvalid", ErrorKind.InvalidData, Database.DatabasePath,
+        $"'{Database.DatabasePath}' is not an SQLite database LogTools can open. LogTools did not touch it; " +
+        "move it away or choose another store folder with -Store or Set-LogStore.", inner);
+
+    private LogToolsException NotWritable(Exception inner) => new(
+        "StoreNotWritable", ErrorKind.PermissionDenied, Path,
+        $"The store folder '{Path}' cannot be written ({inner.Message}). Choose a writable folder with -Store or Set-LogStore, or fix its permissions.", inner);
+}

@@ -1,0 +1,37 @@
+namespace LogTools.Engine.Store;
+
+/// <summary>What Get-LogStore reports about a store.</summary>
+public sealed class StoreInfo
+{
+    public required string Path { get; init; }
+
+    /// <summary>Which rule chose this store (Parameter, Session, Environment, Candidate, Default).</summary>
+    public required StoreSource Source { get; init; }
+
+    public required string SourceDetail { get; init; }
+
+    public required string DatabasePath { get; init; }
+
+    public required int SchemaVersion { get; init; }
+
+    /// <summary>The newest schema version this LogTools knows; equal to SchemaVersion after opening.</summary>
+    public required int LatestSchemaVersion { get; init; }
+
+    /// <summary>The version of the SQLite library actually loaded.</summary>
+    public required string SqliteVersion { get; init; }
+
+    public required string EngineVersion { get; init; }
+
+    public required DateTimeOffset? CreatedAt { get; init; }
+
+    public required long DatabaseBytes { get; init; }
+
+    public required long WalBytes { get; init; }
+
+    /// <summary>Bytes of everything in the store folder other than the database files.</summary>
+    public required long ContentBytes { get; init; }
+
+    public required StoreTableInfo[] Tables { get; init; }
+
+    public required StoreFileInfo[] Files { get; init; }
+}

@@ -1,0 +1,7 @@
+namespace LogTools.Tests.Support;
+
+/// <summary>Serialises the tests that change process-wide environment variables.</summary>
+[CollectionDefinition(ProcessEnvironment.Name, DisableParallelization = true)]
+public sealed class ProcessEnvironmentCollection
+{
+}
