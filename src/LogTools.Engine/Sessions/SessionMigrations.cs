@@ -1,0 +1,99 @@
+using LogTools.Engine.Store;
+
+namespace LogTools.Engine.Sessions;
+
+/// <summary>
+/// The Sessions area's tables: agent orchestration telemetry. Column names follow the coordinator's
+/// own design; conversations stay in JSONL files and only their path (workers.log_file) is stored.
+/// </summary>
+internal static class SessionMigrations
+{
+    public static IEnumerable<Migration> All { get; } =
+    [
+        new(2, "Sessions", "sessions, tasks, workers and events", """
+            CREATE TABLE sessions (
+                session_id  TEXT PRIMARY KEY,
+                started_at  TEXT NOT NULL,
+                ended_at    TEXT,
+                exit_reason TEXT CHECK (exit_reason IN ('normal', 'error', 'signal')),
+                git_commit  TEXT,
+                config      TEXT,
+                host        TEXT NOT NULL,
+                user_name   TEXT NOT NULL,
+                working_dir TEXT
+            );
+            CREATE INDEX sessions_started ON sessions (started_at);
+
+            CREATE TABLE tasks (
+                task_id      TEXT PRIMARY KEY,
+                session_id   TEXT NOT NULL REFERENCES sessions (session_id),
+                issue_number INTEGER,
+                title        TEXT,
+                detected_at  TEXT NOT NULL,
+                started_at   TEXT,
+                completed_at TEXT,
+                failed_at    TEXT,
+                status       TEXT NOT NULL CHECK (status IN ('detected', 'active', 'completed', 'failed')),
+                pr_number    INTEGER
+            );
+            CREATE INDEX tasks_session ON tasks (session_id);
+            CREATE INDEX tasks_status ON tasks (status);
+            CREATE INDEX tasks_completed ON tasks (completed_at);
+
+            CREATE TABLE workers (
+                worker_id    TEXT PRIMARY KEY,
+                session_id   TEXT NOT NULL REFERENCES sessions (session_id),
+                task_id      TEXT REFERENCES tasks (task_id),
+                spawned_at   TEXT NOT NULL,
+                completed_at TEXT,
+                pid          INTEGER,
+                status       TEXT NOT NULL CHECK (status IN ('spawned', 'completed', 'failed')),
+                exit_code    INTEGER,
+                log_file     TEXT
+            );
+            CREATE INDEX workers_session ON workers (session_id);
+            CREATE INDEX workers_task ON workers (task_id);
+
+            CREATE TABLE events (
+                event_id     INTEGER PRIMARY KEY,
+                session_id   TEXT,
+                timestamp    TEXT NOT NULL,
+                event_type   TEXT NOT NULL,
+                context_type TEXT,
+                context_id   TEXT,
+                severity     TEXT NOT NULL CHECK (severity IN ('debug', 'info', 'warning', 'error', 'critical')),
+                message      TEXT NOT NULL,
+                details      TEXT
+            );
+            CREATE INDEX events_time ON events (timestamp);
+            CREATE INDEX events_session_time ON events (session_id, timestamp);
+            CREATE INDEX events_context_time ON events (context_id, timestamp);
+            """),
+        new(3, "Sessions", "api_calls", """
+            CREATE TABLE api_calls (
+                call_id            INTEGER PRIMARY KEY,
+                worker_id          TEXT,
+                session_id         TEXT,
+                timestamp          TEXT NOT NULL,
+                model              TEXT NOT NULL,
+                tokens_input       INTEGER NOT NULL CHECK (tokens_input >= 0),
+                tokens_output      INTEGER NOT NULL CHECK (tokens_output >= 0),
+                tokens_cache_read  INTEGER NOT NULL DEFAULT 0 CHECK (tokens_cache_read >= 0),
+                tokens_cache_write INTEGER NOT NULL DEFAULT 0 CHECK (tokens_cache_write >= 0),
+                tokens_total       INTEGER NOT NULL CHECK (tokens_total >= 0),
+                estimated_cost_usd REAL,
+                cost_given         INTEGER NOT NULL DEFAULT 0,
+                duration_ms        INTEGER,
+                success            INTEGER NOT NULL DEFAULT 1,
+                machine            TEXT NOT NULL,
+                request_id         TEXT,
+                message_id         TEXT,
+                dedup_key          TEXT UNIQUE,
+                source             TEXT
+            );
+            CREATE INDEX api_calls_time ON api_calls (timestamp);
+            CREATE INDEX api_calls_worker ON api_calls (worker_id);
+            CREATE INDEX api_calls_session ON api_calls (session_id);
+            """),
+    ];
+}
