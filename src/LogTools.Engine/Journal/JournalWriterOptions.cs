@@ -1,0 +1,15 @@
+namespace LogTools.Engine.Journal;
+
+/// <summary>Options for <see cref="JournalWriter.Open"/>.</summary>
+public sealed class JournalWriterOptions
+{
+    /// <summary>When buffered records are written to the operating system; <see cref="JournalFlushPolicy.EveryRecord"/> by default.</summary>
+    public JournalFlushPolicy FlushPolicy { get; init; } = JournalFlushPolicy.EveryRecord;
+
+    /// <summary>
+    /// When true, every flush the policy triggers also forces the data to disk (fsync), so it survives power loss,
+    /// at the cost of milliseconds per flush. False by default: the operating system already keeps flushed data
+    /// through a crash of the process, and <see cref="JournalWriter.Dispose"/> always forces the data to disk.
+    /// </summary>
+    public bool FlushToDisk { get; init; }
+}
