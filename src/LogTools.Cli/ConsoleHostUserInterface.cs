@@ -35,17 +35,14 @@ internal sealed partial class ConsoleHostUserInterface : PSHostUserInterface
 
     public override void WriteInformation(InformationRecord record)
     {
-        // Write-Host output arrives here; other information records are not shown, as in pwsh.
-        if (record.MessageData is HostInformationMessage message)
+        // The engine calls this only for records the preference says to show (Write-Host, -InformationAction Continue).
+        if (record.MessageData is HostInformationMessage { NoNewLine: true } partial)
         {
-            if (message.NoNewLine == true)
-            {
-                Console.Out.Write(message.Message);
-            }
-            else
-            {
-                Console.Out.WriteLine(message.Message);
-            }
+            Console.Out.Write(Plain(partial.Message));
+        }
+        else
+        {
+            Console.Out.WriteLine(Plain(record.MessageData?.ToString() ?? string.Empty));
         }
     }
 

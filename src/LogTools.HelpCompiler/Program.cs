@@ -2,8 +2,9 @@ using System.Text;
 
 namespace LogTools.HelpCompiler;
 
-/// <summary>Compiles <c>&lt;docsDir&gt;/*.md</c> into <c>&lt;outDir&gt;/LogTools.dll-help.xml</c> (cmdlet help,
-/// MAML) and <c>&lt;outDir&gt;/about_*.help.txt</c> (about topics).</summary>
+/// <summary>Compiles <c>&lt;docsDir&gt;/Verb-Noun.md</c> into <c>&lt;outDir&gt;/LogTools.dll-help.xml</c> (cmdlet help,
+/// MAML) and <c>&lt;docsDir&gt;/about_*.md</c> into <c>&lt;outDir&gt;/about_*.help.txt</c> (about topics). Other
+/// markdown in docs/ (performance figures, format descriptions) is prose for readers and is left alone.</summary>
 internal static class Program
 {
     private const string Tool = "LogTools.HelpCompiler";
@@ -28,6 +29,9 @@ internal static class Program
         }
     }
 
+    private static bool IsHelpSource(string file) =>
+        System.Text.RegularExpressions.Regex.IsMatch(Path.GetFileName(file), @"^(about_\w+|[A-Z][a-z]+-[A-Z][A-Za-z0-9]+)\.md$");
+
     private static int Run(string docsDir, string outDir)
     {
         if (!Directory.Exists(docsDir))
@@ -39,7 +43,7 @@ internal static class Program
         var diagnostics = new List<Diagnostic>();
         var cmdlets = new List<CmdletHelp>();
         var topics = new List<(string Name, string Text)>();
-        foreach (var file in Directory.GetFiles(docsDir, "*.md").Order(StringComparer.Ordinal))
+        foreach (var file in Directory.GetFiles(docsDir, "*.md").Where(IsHelpSource).Order(StringComparer.Ordinal))
         {
             var sink = new DiagnosticSink(file, diagnostics);
             var markdown = File.ReadAllText(file);
