@@ -1,0 +1,78 @@
+using LogTools.Engine.Hashing;
+
+namespace LogTools.Engine.Tests.Hashing;
+
+/// <summary>File hashing against b3sum, the independent oracle, on awkward sizes and one 100 MiB file.</summary>
+public sealed class Blake3FileTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("blake3-files-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Write(int length, int seed)
+    {
+        string path = Path.Combine(_dir, $"{length}.bin");
+        File.WriteAllBytes(path, TestData.Random(length, seed));
+        return path;
+    }
+
+    [Fact]
+    public void AwkwardSizesMatchB3sum()
+    {
+        int[] sizes =
+        [
+            0, 1, 1023, 1024, 1025, 2047, 2048, 2049,
+            16383, 16384, 16385, 65535, 65536, 65537,
+            (1 << 20) - 1, 1 << 20, (1 << 20) + 1, (3 << 20) + 1025,
+        ];
+        string[] paths = sizes.Select(Write).ToArray();
+        string[] expected = TestData.B3sum(paths);
+        var singleRead = new Blake3Options { MaxDegreeOfParallelism = 1, UseMemoryMapping = false };
+        for (int i = 0; i < paths.Length; i++)
+        {
+            Assert.True(expected[i] == Blake3File.Hash(paths[i]).ToString(), $"{sizes[i]} bytes");
+            Assert.True(expected[i] == Blake3File.Hash(paths[i], singleRead).ToString(), $"{sizes[i]} bytes, 1 thread, read");
+            using var stream = File.OpenRead(paths[i]);
+            Assert.True(expected[i] == Blake3File.Hash(stream).ToString(), $"{sizes[i]} bytes, stream");
+        }
+    }
+
+    [Fact]
+    public void HundredMebibytesMatchB3sumOnEveryWayOfReading()
+    {
+        string path = Write(100 << 20, 100);
+        string expected = TestData.B3sum(path)[0];
+        var progress = new List<long>();
+        var hash = Blake3File.Hash(path, new Blake3Options { Progress = progress.Add });
+        Assert.Equal(expected, hash.ToString());
+        Assert.Equal(100 << 20, hash.Length);
+        Assert.Equal(100L << 20, progress[^1]);
+        Assert.True(progress.SequenceEqual(progress.Order()));
+        Assert.Equal(expected, Blake3File.Hash(path, new Blake3Options { UseMemoryMapping = false }).ToString());
+        Assert.Equal(expected, Blake3File.Hash(path, new Blake3Options { MaxDegreeOfParallelism = 1 }).ToString());
+    }
+
+    [Fact]
+    public void KeyedDeriveKeyAndLengthMatchB3sum()
+    {
+        string path = Write(70_000, 5);
+        const string key = "whats the Elvish word for friend";
+        Assert.Equal(Run($"--keyed --no-names {path}", key), Blake3File.Hash(path, new Blake3Options { Key = "whats the Elvish word for friend"u8.ToArray() }).ToString());
+        Assert.Equal(Run($"--derive-key LogTools --no-names {path}", null), Blake3File.Hash(path, new Blake3Options { DeriveKeyContext = "LogTools" }).ToString());
+        Assert.Equal(Run($"--length 100 --no-names {path}", null), Blake3File.Hash(path, new Blake3Options { OutputLength = 100 }).ToString());
+    }
+
+    [Fact]
+    public void LengthBoundHashesThePrefixAndShortFilesFail()
+    {
+        string path = Write(50_000, 9);
+        byte[] data = File.ReadAllBytes(path);
+        using var file = File.OpenHandle(path);
+        Assert.Equal(Blake3Hasher.Hash(data.AsSpan(0, 30_000)), Blake3File.Hash(file, 30_000).Digest);
+        Assert.Throws<EndOfStreamException>(() => Blake3File.Hash(file, 50_001));
+        using var stream = new MemoryStream(data);
+        Assert.Throws<EndOfStreamException>(() => Blake3File.Hash(stream, 50_001));
+    }
+
+    private static string Run(string arguments, string? input) => TestData.RunB3sum(arguments.Split(' '), input).Trim();
+}

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Text.Json;
+using LogTools.Engine.Hashing;
+
+namespace LogTools.Engine.Tests.Hashing;
+
+/// <summary>Locates the shared test data, makes deterministic inputs, and lists the BLAKE3 paths this machine can run.</summary>
+internal static class TestData
+{
+    /// <summary>The shared test data folder: <c>../shared/testdata</c> beside the repository root (the folder holding LogTools.sln).</summary>
+    public static string Root { get; } = FindRoot();
+
+    public static JsonDocument Load(string relativePath) => JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, relativePath)));
+
+    /// <summary>The BLAKE3 vectors' input: bytes 0, 1, ..., 250, 0, 1, ...</summary>
+    public static byte[] Blake3Input(int length)
+    {
+        var input = new byte[length];
+        for (int i = 0; i < length; i++)
+        {
+            input[i] = (byte)(i % 251);
+        }
+
+        return input;
+    }
+
+    public static byte[] Random(int length, int seed)
+    {
+        var bytes = new byte[length];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
+
+    public static IEnumerable<Blake3Implementation> SupportedImplementations =>
+        Enum.GetValues<Blake3Implementation>().Where(Blake3Implementations.IsSupported);
+
+    /// <summary>A default-mode hasher forced onto one path.</summary>
+    public static Blake3Hasher Hasher(Blake3Implementation implementation, int threads = 1) =>
+        new(Blake3Core.IV, 0, implementation) { MaxDegreeOfParallelism = threads };
+
+    public static byte[] Digest(Blake3Hasher hasher, int length = 32)
+    {
+        var output = new byte[length];
+        hasher.Finalize(output);
+        return output;
+    }
+
+    /// <summary>Runs b3sum (the independent oracle) on files and returns its hex digests, one per file.</summary>
+    public static string[] B3sum(params string[] files) =>
+        RunB3sum(["--no-names", .. files], null).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>Runs b3sum with <paramref name="arguments"/>, feeding <paramref name="input"/> on stdin; fails clearly when it is not installed.</summary>
+    public static string RunB3sum(IEnumerable<string> arguments, string? input)
+    {
+        ProcessStartInfo start = new("b3sum") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        Process process;
+        try
+        {
+            process = Process.Start(start)!;
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException("b3sum is not installed (or not on PATH); it is the independent oracle for these tests: install it (e.g. `apt-get install b3sum` or `cargo install b3sum`).", e);
+        }
+
+        process.StandardInput.Write(input ?? "");
+        process.StandardInput.Close();
+        string output = process.StandardOutput.ReadToEnd();
+        string error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, "b3sum failed: " + error);
+        return output;
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "LogTools.sln")))
+            {
+                string data = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "testdata"));
+                return Directory.Exists(data) ? data : throw new DirectoryNotFoundException($"Test data not found at {data} (expected ../shared/testdata beside the repository).");
+            }
+        }
+
+        throw new DirectoryNotFoundException($"No LogTools.sln above {AppContext.BaseDirectory}.");
+    }
+}
