@@ -12,6 +12,7 @@
     CmdletsToExport      = @(
         'Get-LogStore'
         'Set-LogStore'
+        'Get-FileBlake3'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

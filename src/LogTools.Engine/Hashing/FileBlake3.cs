@@ -1,0 +1,105 @@
+namespace LogTools.Engine.Hashing;
+
+/// <summary>
+/// The BLAKE3 digest of one file, shaped like Get-FileHash's result (Algorithm, Hash, Path) so scripts
+/// written for one work with the other; Hash is lowercase hex, exactly as b3sum prints it.
+/// </summary>
+public sealed class FileBlake3
+{
+    private FileBlake3(string hash, string path, long length, string? outboardPath)
+    {
+        Hash = hash;
+        Path = path;
+        Length = length;
+        OutboardPath = outboardPath;
+    }
+
+    public string Algorithm => "BLAKE3";
+
+    public string Hash { get; }
+
+    public string Path { get; }
+
+    /// <summary>Bytes hashed.</summary>
+    public long Length { get; }
+
+    /// <summary>The bao outboard written for the file, if one was asked for.</summary>
+    public string? OutboardPath { get; }
+
+    /// <summary>
+    /// Hashes a file, and writes its bao outboard to <paramref name="outboardPath"/> when given (through a
+    /// temporary file and a rename: never a half-written outboard under the real name). The file is read,
+    /// not memory-mapped: a log truncated while it is hashed must give an error, not kill the process.
+    /// </summary>
+    /// <exception cref="LogToolsException">The path is missing, a folder, or unreadable; it vanished or shrank mid-way.</exception>
+    public static FileBlake3 Compute(string path, Blake3Options options, string? outboardPath = null)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new LogToolsException("PathIsDirectory", ErrorKind.InvalidArgument, path, $"'{path}' is a folder; give files (use a wildcard such as '{System.IO.Path.Combine(path, "*")}').");
+        }
+
+        var readOptions = new Blake3Options
+        {
+            UseMemoryMapping = false,
+            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
+            Progress = options.Progress,
+            CancellationToken = options.CancellationToken,
+            Key = options.Key,
+            DeriveKeyContext = options.DeriveKeyContext,
+            OutputLength = options.OutputLength,
+        };
+        try
+        {
+            if (outboardPath is null)
+            {
+                var digest = Blake3File.Hash(path, readOptions);
+                return new FileBlake3(digest.ToString(), path, digest.Length, null);
+            }
+
+            return WithOutboard(path, outboardPath);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new LogToolsException("FileNotFound", ErrorKind.ObjectNotFound, path, $"The file '{path}' does not exist (or vanished before it could be read).", ex);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new LogToolsException("FileUnreadable", ErrorKind.PermissionDenied, path, $"The file '{path}' cannot be read: {ex.Message}", ex);
+        }
+        catch (IOException ex)
+        {
+            throw new LogToolsException("FileReadFailed", ErrorKind.ReadError, path, $"Reading '{path}' failed mid-way: {ex.Message} No digest is reported for it.", ex);
+        }
+    }
+
+    private static FileBlake3 WithOutboard(string path, string outboardPath)
+    {
+        if (System.IO.Path.GetDirectoryName(outboardPath) is { } folder && !Directory.Exists(folder))
+        {
+            throw new LogToolsException(
+                "OutboardFolderNotFound", ErrorKind.ObjectNotFound, outboardPath, $"The folder of the outboard path '{outboardPath}' does not exist; create it or choose another path.");
+        }
+
+        var temp = outboardPath + ".tmp-" + Environment.ProcessId;
+        try
+        {
+            byte[] root;
+            long length;
+            using (var content = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16))
+            using (var outboard = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                length = content.Length;
+                root = Blake3Outboard.Encode(content, outboard, length);
+                outboard.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, outboardPath, overwrite: true);
+            return new FileBlake3(Convert.ToHexString(root).ToLowerInvariant(), path, length, outboardPath);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+}

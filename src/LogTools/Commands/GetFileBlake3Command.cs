@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Management.Automation;
+using LogTools.Engine;
+using LogTools.Engine.Hashing;
+
+namespace LogTools.Commands;
+
+/// <summary>
+/// Get-FileBlake3: Get-FileHash for BLAKE3. Digests equal b3sum's; -Length for extended output, -Key
+/// and -DeriveKeyContext for the other modes, -OutboardPath for a bao outboard.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "FileBlake3", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
+[OutputType("LogTools.Engine.Hashing.FileBlake3")]
+public sealed class GetFileBlake3Command : LogToolsCmdlet
+{
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
+    private readonly HashSet<string> outboardsWritten = new(StringComparer.Ordinal);
+    private Blake3Options? options;
+    private int fileNumber;
+
+    /// <summary>Files to hash; wildcards allowed.</summary>
+    [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    public string[] Path { get; set; } = [];
+
+    /// <summary>Files to hash, taken literally; Get-ChildItem output binds here.</summary>
+    [Parameter(ParameterSetName = LiteralPathSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP", "FullName")]
+    public string[] LiteralPath { get; set; } = [];
+
+    /// <summary>Digest length in bytes (BLAKE3 extended output); 32 by default, as b3sum.</summary>
+    [Parameter]
+    [ValidateRange(1, 1 << 20)]
+    public int Length { get; set; } = 32;
+
+    /// <summary>A 32-byte key for keyed hashing: a byte array or 64 hex digits.</summary>
+    [Parameter]
+    public object? Key { get; set; }
+
+    /// <summary>A context string for BLAKE3's key derivation mode (b3sum --derive-key).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? DeriveKeyContext { get; set; }
+
+    /// <summary>Where to write each file's bao outboard: a folder (gets &lt;name&gt;.obao) or, for one file, a file path.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? OutboardPath { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        byte[]? key = null;
+        if (Key is not null && (key = KeyBytes(Key)) is null)
+        {
+            ThrowEngineError(new LogToolsException(
+                "KeyNotThirtyTwoBytes", ErrorKind.InvalidArgument, Key,
+                "-Key must be 32 bytes: a byte array of length 32 or a string of 64 hex digits. No file was hashed."));
+        }
+
+        if (key is not null && DeriveKeyContext is not null)
+        {
+            ThrowEngineError(new LogToolsException("KeyAndContext", ErrorKind.InvalidArgument, DeriveKeyContext, "Use -Key or -DeriveKeyContext, not both."));
+        }
+
+        if (OutboardPath is not null && (key is not null || DeriveKeyContext is not null || Length != 32))
+        {
+            ThrowEngineError(new LogToolsException(
+                "OutboardNeedsPlainHash", ErrorKind.InvalidArgument, OutboardPath,
+                "A bao outboard is made of the plain BLAKE3 tree: -OutboardPath cannot be combined with -Key, -DeriveKeyContext or -Length."));
+        }
+
+        options = new Blake3Options { Key = key, DeriveKeyContext = DeriveKeyContext, OutputLength = Length };
+    }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var file in ParameterSetName == PathSet ? Path.SelectMany(Resolve) : LiteralPath.Select(ResolveUserPath))
+        {
+            Hash(file);
+        }
+    }
+
+    protected override void EndProcessing() => WriteProgress(new ProgressRecord(1, "Get-FileBlake3", "Done") { RecordType = ProgressRecordType.Completed });
+
+    private static byte[]? KeyBytes(object key)
+    {
+        var value = key is PSObject wrapped ? wrapped.BaseObject : key;
+        return value switch
+        {
+            byte[] bytes when bytes.Length == 32 => bytes,
+            object[] items when items.Length == 32 && items.All(i => (i is PSObject p ? p.BaseObject : i) is byte or int) =>
+                items.Select(i => Convert.ToByte(i is PSObject p ? p.BaseObject : i, CultureInfo.InvariantCulture)).ToArray(),
+            string hex when hex.Length == 64 && hex.All(Uri.IsHexDigit) => Convert.FromHexString(hex),
+            _ => null,
+        };
+    }
+
+    private IEnumerable<string> Resolve(string path)
+    {
+        try
+        {
+            var resolved = GetResolvedProviderPathFromPSPath(path, out var provider);
+            if (provider.Name != "FileSystem")
+            {
+                WriteEngineError(new LogToolsException("PathNotFileSystem", ErrorKind.InvalidArgument, path, $"'{path}' is not a file-system path."));
+                return [];
+            }
+
+            return resolved;
+        }
+        catch (ItemNotFoundException)
+        {
+            WriteEngineError(new LogToolsException("FileNotFound", ErrorKind.ObjectNotFound, path, $"No file matches '{path}'."));
+            return [];
+        }
+    }
+
+    private void Hash(string file)
+    {
+        var outboard = OutboardFor(file);
+        if (outboard is not null && !outboardsWritten.Add(outboard))
+        {
+            // Several files into one outboard file would leave only the last: refuse rather than overwrite.
+            WriteEngineError(new LogToolsException(
+                "OutboardPathReused", ErrorKind.InvalidArgument, file,
+                $"The outboard '{outboard}' was already written for another file; give a folder as -OutboardPath to hash several files."));
+            return;
+        }
+
+        if (outboard is not null && !ShouldProcess(outboard, $"Write the bao outboard of '{file}'"))
+        {
+            outboard = null;
+        }
+
+        var number = ++fileNumber;
+        var clock = Stopwatch.StartNew();
+        var progressOptions = new Blake3Options
+        {
+            Key = options!.Key,
+            DeriveKeyContext = options.DeriveKeyContext,
+            OutputLength = options.OutputLength,
+            Progress = done =>
+            {
+                // Progress is reported on this thread; throttled, since WriteProgress costs more than hashing a MiB.
+                if (clock.Elapsed >= ProgressInterval)
+                {
+                    clock.Restart();
+                    WriteProgress(new ProgressRecord(1, "Get-FileBlake3", $"File {number}: {file}") { CurrentOperation = Display.Bytes(done) + " hashed" });
+                }
+            },
+        };
+        try
+        {
+            WriteObject(FileBlake3.Compute(file, progressOptions, outboard));
+        }
+        catch (LogToolsException ex)
+        {
+            WriteEngineError(ex);
+        }
+    }
+
+    private string? OutboardFor(string file)
+    {
+        if (OutboardPath is null)
+        {
+            return null;
+        }
+
+        var target = ResolveUserPath(OutboardPath);
+        return Directory.Exists(target) ? System.IO.Path.Combine(target, System.IO.Path.GetFileName(file) + ".obao") : target;
+    }
+}
