@@ -12,6 +12,16 @@
     CmdletsToExport      = @(
         'Get-LogStore'
         'Set-LogStore'
+        'Start-LogSession'
+        'Stop-LogSession'
+        'Get-LogSession'
+        'Set-LogTask'
+        'Get-LogTask'
+        'Set-LogWorker'
+        'Get-LogWorker'
+        'Write-LogEvent'
+        'Get-LogEvent'
+        'Get-LogContent'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
