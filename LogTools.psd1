@@ -13,6 +13,16 @@
         'Get-LogStore'
         'Set-LogStore'
         'Get-FileBlake3'
+        'Start-LogSession'
+        'Stop-LogSession'
+        'Get-LogSession'
+        'Set-LogTask'
+        'Get-LogTask'
+        'Set-LogWorker'
+        'Get-LogWorker'
+        'Write-LogEvent'
+        'Get-LogEvent'
+        'Get-LogContent'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

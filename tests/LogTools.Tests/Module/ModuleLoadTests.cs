@@ -5,7 +5,11 @@ namespace LogTools.Tests.Module;
 
 public sealed class ModuleLoadTests
 {
-    private static readonly string[] ExpectedCmdlets = ["Get-FileBlake3", "Get-LogStore", "Set-LogStore"];
+    private static readonly string[] ExpectedCmdlets = [
+        "Get-LogStore", "Set-LogStore", "Get-FileBlake3",
+        "Start-LogSession", "Stop-LogSession", "Get-LogSession", "Set-LogTask", "Get-LogTask", "Set-LogWorker", "Get-LogWorker",
+        "Write-LogEvent", "Get-LogEvent", "Get-LogContent",
+    ];
 
     [Fact]
     public void The_module_exports_exactly_its_cmdlets_at_the_manifest_version()

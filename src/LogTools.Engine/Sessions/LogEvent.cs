@@ -1,0 +1,25 @@
+namespace LogTools.Engine.Sessions;
+
+/// <summary>One event of the coordinator: a trigger, a decision, an error, a worktree operation...</summary>
+public sealed class LogEvent
+{
+    public required long EventId { get; init; }
+
+    public required string? SessionId { get; init; }
+
+    public required DateTimeOffset Timestamp { get; init; }
+
+    public required string Type { get; init; }
+
+    public required LogEventSeverity Severity { get; init; }
+
+    public required string Message { get; init; }
+
+    /// <summary>What the event is about (task, worker, session...), with <see cref="ContextId"/>.</summary>
+    public required string? ContextType { get; init; }
+
+    public required string? ContextId { get; init; }
+
+    /// <summary>The details given to Write-LogEvent, as JSON text.</summary>
+    public required string? Details { get; init; }
+}

@@ -1,0 +1,62 @@
+using System.Data.Common;
+
+namespace LogTools.Engine.Sessions;
+
+/// <summary>Small helpers over System.Data.Common so the ledgers' SQL reads as SQL.</summary>
+internal static class Sql
+{
+    public static DbCommand Command(DbConnection connection, DbTransaction? transaction, string text, IEnumerable<KeyValuePair<string, object?>> parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = text;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+
+        return command;
+    }
+
+    public static int Execute(DbConnection connection, DbTransaction? transaction, string text, params KeyValuePair<string, object?>[] parameters)
+    {
+        using var command = Command(connection, transaction, text, parameters);
+        return command.ExecuteNonQuery();
+    }
+
+    public static object? Scalar(DbConnection connection, DbTransaction? transaction, string text, params KeyValuePair<string, object?>[] parameters)
+    {
+        using var command = Command(connection, transaction, text, parameters);
+        var value = command.ExecuteScalar();
+        return value is DBNull ? null : value;
+    }
+
+    /// <summary>Maps each row as it is read and hands it on at once.</summary>
+    public static void Query<T>(
+        DbConnection connection, DbTransaction? transaction, string text, IEnumerable<KeyValuePair<string, object?>> parameters, Func<DbDataReader, T> map, Action<T> sink)
+    {
+        using var command = Command(connection, transaction, text, parameters);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            sink(map(reader));
+        }
+    }
+
+    public static KeyValuePair<string, object?> P(string name, object? value) => new(name, value);
+
+    public static string? Text(DbDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
+
+    public static long? Integer(DbDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetInt64(column);
+
+    public static DateTimeOffset? Time(DbDataReader reader, int column) => Store.StoreTime.ParseOrNull(Text(reader, column));
+
+    public static string Lower<TEnum>(TEnum value)
+        where TEnum : struct, Enum => value.ToString().ToLowerInvariant();
+
+    public static TEnum EnumValue<TEnum>(string text)
+        where TEnum : struct, Enum => System.Enum.Parse<TEnum>(text, ignoreCase: true);
+}

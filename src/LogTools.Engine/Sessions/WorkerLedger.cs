@@ -1,0 +1,140 @@
+using System.Data.Common;
+using LogTools.Engine.Store;
+using static LogTools.Engine.Sessions.Sql;
+
+namespace LogTools.Engine.Sessions;
+
+/// <summary>
+/// Records worker agents (the workers table): created Spawned, then Completed or Failed (both stamp completed_at).
+/// Reading joins each worker's API-call count and tokens in the same query.
+/// </summary>
+public sealed class WorkerLedger(LogStore store, TimeProvider? clock = null)
+{
+    // One query: the workers with an aggregate of api_calls per worker LEFT JOINed, so workers without calls show 0.
+    private const string Select = """
+        SELECT w.worker_id, w.session_id, w.task_id, w.status, w.spawned_at, w.completed_at, w.pid, w.exit_code, w.log_file,
+               coalesce(a.calls, 0), coalesce(a.tokens, 0)
+        FROM workers w
+        LEFT JOIN (SELECT worker_id, count(*) AS calls, sum(tokens_total) AS tokens FROM api_calls WHERE worker_id IS NOT NULL GROUP BY worker_id) a
+            ON a.worker_id = w.worker_id
+        """;
+
+    private static readonly StatusFlow<LogWorkerStatus> Flow = new(
+        "worker", "WorkerTransitionInvalid",
+        (LogWorkerStatus.Spawned, LogWorkerStatus.Completed),
+        (LogWorkerStatus.Spawned, LogWorkerStatus.Failed));
+
+    private readonly TimeProvider time = clock ?? TimeProvider.System;
+
+    /// <summary>Creates the worker or moves it on; an impossible step or bad input changes nothing.</summary>
+    public LogWorker Set(WorkerChange change)
+    {
+        var now = time.GetUtcNow();
+        var at = StoreTime.ToText(TelemetryTime.Check(change.Timestamp, now, "worker timestamp"));
+        var id = change.WorkerId;
+        return store.Database.Write((connection, transaction) =>
+        {
+            if (change.TaskId is { } task)
+            {
+                TaskLedger.CheckExists(connection, transaction, task);
+            }
+
+            if (TryLoad(connection, transaction, id, now) is not { } current)
+            {
+                if (change.Status is not LogWorkerStatus.Spawned)
+                {
+                    throw NotFound(id, change.Status is null ? null : $"a new worker starts as Spawned, not {change.Status}");
+                }
+
+                var session = SessionLedger.Require(change.SessionId);
+                SessionLedger.CheckExists(connection, transaction, session);
+                Execute(
+                    connection, transaction,
+                    "INSERT INTO workers (worker_id, session_id, task_id, status, spawned_at, pid, exit_code, log_file) " +
+                    "VALUES ($id, $session, $task, 'spawned', $at, $pid, $exit, $log)",
+                    P("$id", id), P("$session", session), P("$task", change.TaskId), P("$at", at),
+                    P("$pid", change.ProcessId), P("$exit", change.ExitCode), P("$log", change.LogFile));
+            }
+            else
+            {
+                var to = change.Status ?? current.Status;
+                Flow.Check(id, current.Status, to);
+                Execute(
+                    connection, transaction,
+                    "UPDATE workers SET status = $status, task_id = coalesce($task, task_id), pid = coalesce($pid, pid), " +
+                    "exit_code = coalesce($exit, exit_code), log_file = coalesce($log, log_file)" +
+                    $"{(to == current.Status ? string.Empty : ", completed_at = $at")} WHERE worker_id = $id",
+                    P("$id", id), P("$status", Lower(to)), P("$task", change.TaskId), P("$pid", change.ProcessId),
+                    P("$exit", change.ExitCode), P("$log", change.LogFile), P("$at", at));
+            }
+
+            return TryLoad(connection, transaction, id, now)!;
+        });
+    }
+
+    /// <summary>The worker <paramref name="workerId"/>; an unknown id is an ObjectNotFound error.</summary>
+    public LogWorker Get(string workerId)
+    {
+        var now = time.GetUtcNow();
+        return store.Database.Read(connection => TryLoad(connection, null, workerId, now)) ?? throw NotFound(workerId, null);
+    }
+
+    /// <summary>The worker timeline: workers in the order they were spawned; a -WorkerId that does not exist is an error.</summary>
+    public void Find(WorkerQuery query, Action<LogWorker> sink)
+    {
+        var now = time.GetUtcNow();
+        var filter = new SqlFilter()
+            .Add("w.worker_id = $id", "$id", query.WorkerId)
+            .Add("w.session_id = $session", "$session", query.SessionId)
+            .Add("w.task_id = $task", "$task", query.TaskId)
+            .AddIn("w.status", "$status", query.Statuses?.Select(Lower).ToList());
+        store.Database.Read(connection =>
+        {
+            var count = 0;
+            Query(connection, null, $"{Select}{filter.Where} ORDER BY w.spawned_at, w.worker_id", filter.Parameters, r => Map(r, now), worker =>
+            {
+                count++;
+                sink(worker);
+            });
+            if (count == 0 && query.WorkerId is { } id && TryLoad(connection, null, id, now) is null)
+            {
+                throw NotFound(id, null);
+            }
+
+            return true;
+        });
+    }
+
+    private static LogWorker? TryLoad(DbConnection connection, DbTransaction? transaction, string id, DateTimeOffset now)
+    {
+        LogWorker? found = null;
+        Query(connection, transaction, $"{Select} WHERE w.worker_id = $id", [P("$id", id)], r => Map(r, now), w => found = w);
+        return found;
+    }
+
+    private static LogToolsException NotFound(string id, string? why) => new(
+        "WorkerNotFound", ErrorKind.ObjectNotFound, id,
+        $"There is no worker '{id}' in this store{(why is null ? string.Empty : $" ({why})")}. " +
+        "Create it with Set-LogWorker -Status Spawned, or check the id with Get-LogWorker. Nothing was changed.");
+
+    private static LogWorker Map(DbDataReader r, DateTimeOffset now)
+    {
+        var spawned = StoreTime.Parse(r.GetString(4));
+        var completed = Time(r, 5);
+        return new LogWorker
+        {
+            WorkerId = r.GetString(0),
+            SessionId = r.GetString(1),
+            TaskId = Text(r, 2),
+            Status = EnumValue<LogWorkerStatus>(r.GetString(3)),
+            SpawnedAt = spawned,
+            CompletedAt = completed,
+            ProcessId = Integer(r, 6),
+            ExitCode = Integer(r, 7),
+            LogFile = Text(r, 8),
+            ApiCalls = r.GetInt64(9),
+            TokensTotal = r.GetInt64(10),
+            Duration = (completed ?? now) - spawned,
+        };
+    }
+}

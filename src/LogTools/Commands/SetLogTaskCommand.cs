@@ -1,0 +1,66 @@
+using System.Management.Automation;
+using LogTools.Engine.Sessions;
+
+namespace LogTools.Commands;
+
+/// <summary>
+/// Set-LogTask: creates a task (-Status Detected, or Active) and moves it on (Active, then Completed or Failed),
+/// stamping the time of each step; also sets its issue, title and pull request.
+/// </summary>
+[Cmdlet(VerbsCommon.Set, "LogTask", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType("LogTools.Engine.Sessions.LogTask")]
+public sealed class SetLogTaskCommand : TelemetryCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string TaskId { get; set; } = string.Empty;
+
+    [Parameter(Position = 1)]
+    [ValidateSet("Detected", "Active", "Completed", "Failed")]
+    public string? Status { get; set; }
+
+    [Parameter]
+    public long? IssueNumber { get; set; }
+
+    [Parameter]
+    public string? Title { get; set; }
+
+    [Parameter]
+    public long? PrNumber { get; set; }
+
+    /// <summary>The session a new task belongs to; the current session when absent.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SessionId { get; set; }
+
+    /// <summary>When the step happened; now when absent.</summary>
+    [Parameter]
+    public DateTime? Timestamp { get; set; }
+
+    /// <summary>Write the task as it is after the change.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord() => ForInput(() =>
+    {
+        if (!ShouldProcess(TaskId, Status is null ? "Update the task" : $"Set the task's status to {Status}"))
+        {
+            return;
+        }
+
+        var task = new TaskLedger(OpenStore()).Set(new TaskChange
+        {
+            TaskId = TaskId,
+            Status = Status is null ? null : ParseEnum<LogTaskStatus>(Status),
+            SessionId = SessionId ?? CurrentSessionId,
+            IssueNumber = IssueNumber,
+            Title = Title,
+            PrNumber = PrNumber,
+            Timestamp = ToOffset(Timestamp),
+        });
+        if (PassThru)
+        {
+            WriteObject(task);
+        }
+    });
+}

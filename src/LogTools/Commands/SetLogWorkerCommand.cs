@@ -1,0 +1,75 @@
+using System.Management.Automation;
+using LogTools.Engine.Sessions;
+
+namespace LogTools.Commands;
+
+/// <summary>
+/// Set-LogWorker: creates a worker (-Status Spawned) and records how it ended (Completed or Failed), with its
+/// process id, exit code, task and conversation log file.
+/// </summary>
+[Cmdlet(VerbsCommon.Set, "LogWorker", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType("LogTools.Engine.Sessions.LogWorker")]
+public sealed class SetLogWorkerCommand : TelemetryCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string WorkerId { get; set; } = string.Empty;
+
+    [Parameter(Position = 1)]
+    [ValidateSet("Spawned", "Completed", "Failed")]
+    public string? Status { get; set; }
+
+    /// <summary>The worker's operating-system process id.</summary>
+    [Parameter]
+    [Alias("Pid")]
+    public long? ProcessId { get; set; }
+
+    [Parameter]
+    public long? ExitCode { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? TaskId { get; set; }
+
+    /// <summary>The worker's JSONL conversation; resolved against the current location and stored as a full path.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? LogFile { get; set; }
+
+    /// <summary>The session a new worker belongs to; the current session when absent.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SessionId { get; set; }
+
+    /// <summary>When the step happened; now when absent.</summary>
+    [Parameter]
+    public DateTime? Timestamp { get; set; }
+
+    /// <summary>Write the worker as it is after the change.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord() => ForInput(() =>
+    {
+        if (!ShouldProcess(WorkerId, Status is null ? "Update the worker" : $"Set the worker's status to {Status}"))
+        {
+            return;
+        }
+
+        var worker = new WorkerLedger(OpenStore()).Set(new WorkerChange
+        {
+            WorkerId = WorkerId,
+            Status = Status is null ? null : ParseEnum<LogWorkerStatus>(Status),
+            SessionId = SessionId ?? CurrentSessionId,
+            TaskId = TaskId,
+            ProcessId = ProcessId,
+            ExitCode = ExitCode,
+            LogFile = LogFile is null ? null : ResolveUserPath(LogFile),
+            Timestamp = ToOffset(Timestamp),
+        });
+        if (PassThru)
+        {
+            WriteObject(worker);
+        }
+    });
+}
