@@ -61,4 +61,17 @@ public sealed class ModuleLoadTests
         Assert.True(File.Exists(Path.Combine(native, "osx-arm64", "native", "libe_sqlite3.dylib")));
         Assert.Empty(Directory.GetFiles(Repo.ModuleFolder, "*.deps.json", SearchOption.AllDirectories));
     }
+
+    [Fact]
+    public void Every_output_type_has_a_default_view()
+    {
+        using var session = new ModuleSession(chooseStore: false);
+        var outputs = session.Run("(Get-Module LogTools).ExportedCmdlets.Values | ForEach-Object { $_.OutputType.Name }")
+            .AssertNoErrors().Objects.Cast<string>().Where(n => n.StartsWith("LogTools.", StringComparison.Ordinal)).Distinct().ToList();
+        var views = System.Xml.Linq.XDocument.Load(Path.Combine(Repo.ModuleFolder, "LogTools.Format.ps1xml"))
+            .Descendants("TypeName").Select(t => t.Value).ToHashSet();
+
+        Assert.NotEmpty(outputs);
+        Assert.All(outputs, type => Assert.True(views.Contains(type), $"{type} has no view in LogTools.Format.ps1xml"));
+    }
 }
