@@ -1,7 +1,40 @@
 # The LogTools demonstration: runs against the default store (no configuration), through pwsh or
 # the logtools host:  logtools -File docs/examples/demo.ps1
-# It grows as capabilities land; everything it writes is real and stays in the store.
+# It records a small but real coordinator session; everything it writes stays in the store.
+# It uses only the engine's core cmdlets and .NET, which every PowerShell host has (logtools hosts
+# the engine without pwsh's Utility and Management modules).
 
-Write-Information -MessageData '== The store (chosen with no configuration)' -InformationAction Continue
+function Show([string] $Title) { $Host.UI.WriteLine("`n== $Title") }
+
+Show 'The store (chosen with no configuration)'
 Get-LogStore | Out-Default
+
+Show 'A coordinator session: a task detected, a worker spawned, events written'
+$session = Start-LogSession -Config @{ demo = $true; workers = 1 }
+$task = "demo-$([DateTime]::UtcNow.ToString('HHmmss'))"
+Set-LogTask -TaskId $task -Status Detected -IssueNumber 450 -Title 'Demonstrate LogTools'
+Write-LogEvent -Type trigger -Message "issue 450 detected" -ContextType task -ContextId $task
+Set-LogTask -TaskId $task -Status Active
+$conversation = [IO.Path]::Combine([IO.Path]::GetTempPath(), "$task.jsonl")
+[IO.File]::WriteAllLines($conversation, [string[]] @(
+    '{"role":"user","content":"Fix issue 450"}',
+    '{"role":"assistant","content":"Done: see PR 451"}'))
+Set-LogWorker -WorkerId "$task-w1" -Status Spawned -TaskId $task -ProcessId $PID -LogFile $conversation
+Write-LogEvent -Type decision -Message 'worker finished, opening PR' -ContextType task -ContextId $task -Details @{ pr = 451 }
+Set-LogWorker -WorkerId "$task-w1" -Status Completed -ExitCode 0
+Set-LogTask -TaskId $task -Status Completed -PrNumber 451
+Stop-LogSession -SessionId $session.SessionId
+
+Show 'What happened to the task'
+Get-LogTask -TaskId $task | Out-Default
+Get-LogEvent -ContextId $task | Out-Default
+Get-LogWorker -TaskId $task | Out-Default
+
+Show "The worker's conversation, streamed from its JSONL file"
+Get-LogWorker -TaskId $task | Get-LogContent | Out-Default
+
+Show 'BLAKE3 of the conversation (b3sum prints the same digest)'
+Get-FileBlake3 -LiteralPath $conversation | Out-Default
+
+Show 'The store now'
 (Get-LogStore).Tables | Out-Default

@@ -118,4 +118,19 @@ public sealed class HostTests
         Assert.Equal(2, missing.ExitCode);
         Assert.Contains("module was not found", missing.Stderr);
     }
+
+    [Fact]
+    public void The_README_main_job_runs_on_the_default_store()
+    {
+        using var temp = new TempFolder();
+        var run = HostRun.Start(
+            ["-File", Path.Combine(Repo.Root, "docs", "examples", "demo.ps1")],
+            new Dictionary<string, string> { ["XDG_DATA_HOME"] = temp.Path, ["XDG_CONFIG_HOME"] = temp.Combine("config"), ["LOGTOOLS_STORE"] = string.Empty });
+
+        Assert.True(run.ExitCode == 0 && run.Stderr.Length == 0, run.ToString());
+        Assert.Contains("Source        : Default (per-user data folder)", run.Stdout);
+        Assert.Matches(@"demo-\d{6}\s+Completed\s+450\s+451", run.Stdout);
+        Assert.Contains("assistant Done: see PR 451", run.Stdout);
+        Assert.True(File.Exists(Path.Combine(temp.Path, "LogTools", "logtools.db")));
+    }
 }
