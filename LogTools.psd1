@@ -12,6 +12,9 @@
     CmdletsToExport      = @(
         'Get-LogStore'
         'Set-LogStore'
+        'Sync-LogSource'
+        'Test-LogMirror'
+        'Get-LogMirror'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
