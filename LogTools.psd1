@@ -23,6 +23,9 @@
         'Write-LogEvent'
         'Get-LogEvent'
         'Get-LogContent'
+        'Sync-LogSource'
+        'Test-LogMirror'
+        'Get-LogMirror'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -9,6 +9,7 @@ public sealed class ModuleLoadTests
         "Get-LogStore", "Set-LogStore", "Get-FileBlake3",
         "Start-LogSession", "Stop-LogSession", "Get-LogSession", "Set-LogTask", "Get-LogTask", "Set-LogWorker", "Get-LogWorker",
         "Write-LogEvent", "Get-LogEvent", "Get-LogContent",
+        "Sync-LogSource", "Test-LogMirror", "Get-LogMirror",
     ];
 
     [Fact]

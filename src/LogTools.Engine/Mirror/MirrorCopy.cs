@@ -1,0 +1,118 @@
+using System.Buffers;
+using LogTools.Engine.Hashing;
+using Microsoft.Win32.SafeHandles;
+
+namespace LogTools.Engine.Mirror;
+
+/// <summary>
+/// Copies host bytes into the pond and hashes them in the same pass (each block is read once, then hashed
+/// and written at the same time while the next block is read), and hashes ranges of files without mapping
+/// them (a host file may be truncated under us; a truncated mapping kills the process).
+/// </summary>
+internal sealed class MirrorCopy
+{
+    /// <summary>
+    /// Test hook: milliseconds to sleep after every copied block and between the steps of a rotation, with
+    /// 64 KiB blocks, so a crash test can kill a sync in the middle of a copy. Not for production use.
+    /// </summary>
+    public const string DelayVariable = "LOGTOOLS_TEST_SYNC_DELAY_MS";
+
+    private const int BlockLen = 4 << 20;
+    private const int SlowBlockLen = 64 << 10;
+
+    private static readonly Blake3Options Unmapped = new() { UseMemoryMapping = false };
+
+    private readonly int delayMs;
+
+    private MirrorCopy(int delayMs) => this.delayMs = delayMs;
+
+    public static MirrorCopy FromEnvironment() =>
+        new(int.TryParse(Environment.GetEnvironmentVariable(DelayVariable), out var ms) && ms > 0 ? ms : 0);
+
+    /// <summary>The test delay between the steps of an operation (none in production).</summary>
+    public void Pause()
+    {
+        if (delayMs > 0)
+        {
+            Thread.Sleep(delayMs);
+        }
+    }
+
+    /// <summary>Copies host bytes [offset, offset + count) to <paramref name="pond"/> at <paramref name="pondOffset"/>, feeding them to <paramref name="hasher"/>.</summary>
+    /// <exception cref="EndOfStreamException">The host file ended early (truncated while read).</exception>
+    public void Copy(SafeFileHandle host, long offset, long count, SafeFileHandle pond, long pondOffset, Blake3Hasher hasher, Action<long>? progress)
+    {
+        int blockLen = delayMs > 0 ? SlowBlockLen : BlockLen;
+        hasher.MaxDegreeOfParallelism = Environment.ProcessorCount;
+        byte[][] buffers = [ArrayPool<byte>.Shared.Rent(blockLen), ArrayPool<byte>.Shared.Rent(blockLen)];
+        try
+        {
+            int Read(byte[] buffer, long done)
+            {
+                int want = (int)Math.Min(blockLen, count - done);
+                int read = 0;
+                while (read < want)
+                {
+                    int n = RandomAccess.Read(host, buffer.AsSpan(read, want - read), offset + done + read);
+                    if (n == 0)
+                    {
+                        throw new EndOfStreamException($"The host file ended at {offset + done + read} bytes, before the {offset + count} bytes seen when the sync started.");
+                    }
+
+                    read += n;
+                }
+
+                return read;
+            }
+
+            long done = 0;
+            int current = count > 0 ? Read(buffers[0], 0) : 0;
+            for (int i = 0; done < count; i ^= 1)
+            {
+                byte[] block = buffers[i], other = buffers[i ^ 1];
+                int length = current;
+                long at = pondOffset + done, next = done + length;
+                var write = Task.Run(() => RandomAccess.Write(pond, block.AsSpan(0, length), at));
+                var read = next < count && delayMs == 0 ? Task.Run(() => Read(other, next)) : null;
+                hasher.Update(block.AsSpan(0, length));
+                write.GetAwaiter().GetResult();
+                current = read?.GetAwaiter().GetResult() ?? (next < count ? Read(other, next) : 0);
+                done = next;
+                progress?.Invoke(done);
+                Pause();
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffers[0]);
+            ArrayPool<byte>.Shared.Return(buffers[1]);
+        }
+    }
+
+    /// <summary>BLAKE3 of bytes [offset, offset + count) of a file, read (not mapped).</summary>
+    public static string HashRange(SafeFileHandle file, long offset, long count)
+    {
+        var hasher = Blake3Hasher.Create();
+        hasher.MaxDegreeOfParallelism = Environment.ProcessorCount;
+        Blake3File.Update(hasher, file, offset, count, Unmapped);
+        return Digest(hasher);
+    }
+
+    public static string Digest(Blake3Hasher hasher)
+    {
+        Span<byte> digest = stackalloc byte[32];
+        hasher.Finalize(digest);
+        return Convert.ToHexString(digest).ToLowerInvariant();
+    }
+
+    /// <summary>Opens a host file for reading, sharing everything (the service keeps writing, rotating and deleting).</summary>
+    public static SafeFileHandle OpenRead(string path) =>
+        File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+
+    /// <summary>Makes the written bytes durable before the state that points at them is recorded.</summary>
+    public static void FlushToDisk(SafeFileHandle file)
+    {
+        using var stream = new FileStream(new SafeFileHandle(file.DangerousGetHandle(), ownsHandle: false), FileAccess.Write, 0);
+        stream.Flush(flushToDisk: true);
+    }
+}

@@ -1,0 +1,41 @@
+namespace LogTools.Engine.Mirror;
+
+/// <summary>One file action of a sync (or, when <see cref="Planned"/>, of a -WhatIf plan).</summary>
+public sealed class MirrorResult
+{
+    public string Source { get; init; } = string.Empty;
+
+    /// <summary>The pond file's name.</summary>
+    public string Name { get; init; } = string.Empty;
+
+    public MirrorAction Action { get; init; }
+
+    public MirrorFileKind Kind { get; init; }
+
+    /// <summary>The file's status after the action.</summary>
+    public MirrorFileStatus Status { get; init; }
+
+    /// <summary>Bytes read from the host and written to the pond by this action.</summary>
+    public long BytesCopied { get; init; }
+
+    /// <summary>The pond file's length after the action.</summary>
+    public long Length { get; init; }
+
+    /// <summary>BLAKE3 of the pond file after the action; null when planned and not yet known.</summary>
+    public string? Blake3 { get; init; }
+
+    /// <summary>
+    /// Bytes a rotation could not account for: bytes of the former active file that its archive lacks
+    /// (kept in the pond) or, for a truncation with no archive, the mirrored bytes set aside.
+    /// </summary>
+    public long UnaccountedBytes { get; init; }
+
+    public string? Message { get; init; }
+
+    /// <summary>True for a -WhatIf plan: nothing was written.</summary>
+    public bool Planned { get; init; }
+
+    public string? HostPath { get; init; }
+
+    public string PondPath { get; init; } = string.Empty;
+}

@@ -1,0 +1,25 @@
+namespace LogTools.Engine.Mirror;
+
+/// <summary>How one sync runs and where it reports what is not an output object. Callbacks run on the syncing thread.</summary>
+public sealed class MirrorSyncOptions
+{
+    /// <summary>Plan only: read the host, the pond and the recorded state, write nothing.</summary>
+    public bool WhatIf { get; init; }
+
+    /// <summary>Check the whole mirrored prefix of the active file and re-hash known archives, not just the cheap checks.</summary>
+    public bool Verify { get; init; }
+
+    /// <summary>How long to wait for another sync of the same source before failing with SyncInProgress.</summary>
+    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    public Action<MirrorProgress>? Progress { get; init; }
+
+    /// <summary>Something the user must notice (a changed archive, a truncation, unaccounted bytes).</summary>
+    public Action<string>? Warning { get; init; }
+
+    /// <summary>One file failed (unreadable, refused name or link); the sync goes on with the others.</summary>
+    public Action<LogToolsException>? Error { get; init; }
+
+    /// <summary>Debugging detail: recovery steps, decisions.</summary>
+    public Action<string>? Verbose { get; init; }
+}
