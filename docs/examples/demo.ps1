@@ -36,5 +36,25 @@ Get-LogWorker -TaskId $task | Get-LogContent | Out-Default
 Show 'BLAKE3 of the conversation (b3sum prints the same digest)'
 Get-FileBlake3 -LiteralPath $conversation | Out-Default
 
+Show 'Mirroring a rotating log: an archive and the active file, then growth, then a rotation'
+$hostLogs = [IO.Path]::Combine([IO.Path]::GetTempPath(), "demo-logs-$task")
+[void][IO.Directory]::CreateDirectory($hostLogs)
+$active = [IO.Path]::Combine($hostLogs, 'demo.json')
+[IO.File]::WriteAllText([IO.Path]::Combine($hostLogs, 'demo-2026-11-01T00-00-00.000.json'), "{`"msg`":`"archived`"}`n")
+[IO.File]::WriteAllText($active, "{`"msg`":`"first`"}`n")
+$source = @{
+    Name            = $task
+    ArchivedPattern = [IO.Path]::Combine($hostLogs, 'demo-*.json')
+    ActivePattern   = $active
+    PondPath        = "demo/$task"
+}
+Sync-LogSource @source | Out-Default
+[IO.File]::AppendAllText($active, "{`"msg`":`"second`"}`n")
+Sync-LogSource @source | Out-Default
+[IO.File]::Move($active, [IO.Path]::Combine($hostLogs, 'demo-2026-11-02T00-00-00.000.json'))
+[IO.File]::WriteAllText($active, "{`"msg`":`"after rotation`"}`n")
+Sync-LogSource @source | Out-Default
+Test-LogMirror -Source $task | Out-Default
+
 Show 'The store now'
 (Get-LogStore).Tables | Out-Default
