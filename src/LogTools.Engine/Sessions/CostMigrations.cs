@@ -49,6 +49,9 @@ internal static class CostMigrations
     /// <summary>The sum columns, in table order, for readers of the aggregate tables.</summary>
     internal static IEnumerable<string> SumColumns => Sums.Select(s => s.Column);
 
+    /// <summary>The sums over api_calls rows aliased <paramref name="alias"/>, in <see cref="SumColumns"/> order.</summary>
+    internal static string RowSums(string alias) => string.Join(", ", Sums.Select(s => $"sum({string.Format(s.Expression, alias)})"));
+
     public static IEnumerable<Migration> All { get; } =
     [
         new(4, "Sessions", "api_calls aggregates (by trigger) and the archive move journal", Schema()),
@@ -89,8 +92,7 @@ internal static class CostMigrations
         {
             var keys = string.Join(", ", key.Select(k => k.Column));
             var keyValues = string.Join(", ", key.Select(k => string.Format(k.Expression, "r")));
-            var sumValues = string.Join(", ", Sums.Select(s => $"sum({string.Format(s.Expression, "r")})"));
-            sql.Append($"INSERT INTO {table} ({keys}, {string.Join(", ", SumColumns)}) SELECT {keyValues}, {sumValues} FROM api_calls r GROUP BY {string.Join(", ", key.Select((_, i) => i + 1))};\n");
+            sql.Append($"INSERT INTO {table} ({keys}, {string.Join(", ", SumColumns)}) SELECT {keyValues}, {RowSums("r")} FROM api_calls r GROUP BY {string.Join(", ", key.Select((_, i) => i + 1))};\n");
         }
 
         sql.Append($"CREATE TRIGGER api_calls_aggregate_insert AFTER INSERT ON api_calls BEGIN\n{Apply("NEW", 1)}END;\n");
