@@ -12,6 +12,11 @@
     CmdletsToExport      = @(
         'Get-LogStore'
         'Set-LogStore'
+        'Add-ApiCall'
+        'Get-ApiCost'
+        'Get-ApiPrice'
+        'Test-ApiBudget'
+        'Move-LogRecord'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
