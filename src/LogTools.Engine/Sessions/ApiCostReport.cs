@@ -215,25 +215,111 @@ public sealed class ApiCostReport
             return;
         }
 
-        var terms = new StringBuilder("[");
+        // A block is whole UTC days minus the part of its first day before its start plus the part of its
+        // last day before its end. Neighbouring periods share a boundary, so each distinct part ("unit") is read once.
+        var units = new List<Dictionary<(int Level, long Slot), int>>();
+        var unitOf = new Dictionary<(long, long), int>();
+        var parts = new List<(int Unit, int Sign)>[blocks.Count];
+        int Unit((long, long) key, Action<Dictionary<(int, long), int>> terms)
+        {
+            if (!unitOf.TryGetValue(key, out var index))
+            {
+                var signs = new Dictionary<(int, long), int>();
+                terms(signs);
+                unitOf[key] = index = units.Count;
+                units.Add(signs);
+            }
+
+            return index;
+        }
+
         for (var i = 0; i < blocks.Count; i++)
         {
-            var signs = new Dictionary<(int Level, long Slot), int>();
-            Range(signs, blocks[i].Start, blocks[i].End);
-            foreach (var ((level, slot), sign) in signs.Where(t => t.Value != 0))
+            var (_, start, end) = blocks[i];
+            parts[i] = [];
+            if (start / Day < end / Day)
             {
-                terms.Append(CultureInfo.InvariantCulture, $"[{i},{level},{slot},{sign}],");
+                parts[i].Add((Unit((start / Day, end / Day), t => Blocks(t, 0, start / Day, end / Day, 1)), 1));
+            }
+
+            foreach (var (at, sign) in new[] { (start, -1), (end, 1) })
+            {
+                if (at % Day != 0)
+                {
+                    parts[i].Add((Unit((-1, at), t => DayPrefix(t, at, 1)), sign));
+                }
             }
         }
 
+        var terms = new StringBuilder("[");
+        for (var u = 0; u < units.Count; u++)
+        {
+            // Runs of neighbouring slots with one sign become one range: a seek and a short scan instead of a seek per slot.
+            (int Level, long From, long To, int Sign)? run = null;
+            foreach (var ((level, slot), sign) in units[u].Where(t => t.Value != 0).OrderBy(t => t.Key))
+            {
+                if (run is { } r && r.Level == level && r.To == slot && r.Sign == sign)
+                {
+                    run = r with { To = slot + 1 };
+                    continue;
+                }
+
+                Append(run);
+                run = (level, slot, slot + 1, sign);
+            }
+
+            Append(run);
+
+            void Append((int Level, long From, long To, int Sign)? r)
+            {
+                if (r is { } x)
+                {
+                    terms.Append(CultureInfo.InvariantCulture, $"[{u},{x.Level},{x.From},{x.To},{x.Sign}],");
+                }
+            }
+        }
+
+        if (terms.Length == 1)
+        {
+            return;
+        }
+
         terms[^1] = ']';
-        var columns = string.Join(", ", CostMigrations.SumColumns.Select(c => $"sum((w.value ->> 3) * a.{c})"));
-        // CROSS JOIN keeps the terms outside: each term is one seek on the aggregate's primary key.
+        var columns = string.Join(", ", CostMigrations.SumColumns.Select(c => $"sum(w.sign * a.{c})"));
+        var unitSums = units.Select(_ => new Dictionary<string, long[]>(StringComparer.Ordinal)).ToArray();
+        // The terms are unpacked once (MATERIALIZED), and CROSS JOIN keeps them outside: each is one range on the primary key.
         Query(connection, $"""
-            SELECT w.value ->> 0, a.model, {columns}
-            FROM json_each($terms) AS w CROSS JOIN api_call_series AS a ON a.level = (w.value ->> 1) AND a.slot = (w.value ->> 2)
+            WITH w (unit, level, first, last, sign) AS MATERIALIZED (
+                SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each($terms))
+            SELECT w.unit, a.model, {columns}
+            FROM w CROSS JOIN api_call_series AS a ON a.level = w.level AND a.slot >= w.first AND a.slot < w.last
             GROUP BY 1, 2
-            """, [("$terms", terms.ToString())], r => add((int)r.GetInt64(0), r.GetString(1), Values(r)));
+            """, [("$terms", terms.ToString())], r => unitSums[(int)r.GetInt64(0)][r.GetString(1)] = Values(r));
+
+        for (var i = 0; i < blocks.Count; i++)
+        {
+            var byModel = new Dictionary<string, long[]>(StringComparer.Ordinal);
+            foreach (var (unit, sign) in parts[i])
+            {
+                foreach (var (model, values) in unitSums[unit])
+                {
+                    if (!byModel.TryGetValue(model, out var sum))
+                    {
+                        byModel[model] = sum = new long[values.Length];
+                    }
+
+                    for (var v = 0; v < values.Length; v++)
+                    {
+                        sum[v] += sign * values[v];
+                    }
+                }
+            }
+
+            foreach (var (model, values) in byModel)
+            {
+                add(i, model, values);
+            }
+        }
     }
 
     private static void ReadQuarters(DbConnection connection, ApiCostGroup groupBy, (int Period, long Start, long End) block, Action<string, string, long[]> add)
@@ -262,18 +348,6 @@ public sealed class ApiCostReport
         ApiCostGroup.Worker or ApiCostGroup.Task => "worker_id",
         _ => "''",
     };
-
-    /// <summary>The terms (level, slot, sign) whose signed sum is exactly the quarter-aligned range [s, e).</summary>
-    private static void Range(Dictionary<(int, long), int> signs, long s, long e)
-    {
-        for (var d = s / Day; d < e / Day; d++)
-        {
-            Bump(signs, (0, d), 1);
-        }
-
-        DayPrefix(signs, s, -1);
-        DayPrefix(signs, e, 1);
-    }
 
     /// <summary>Adds sign × (calls from the start of t's UTC day up to t), from whichever side of the day is shorter.</summary>
     private static void DayPrefix(Dictionary<(int, long), int> signs, long t, int sign)
