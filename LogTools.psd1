@@ -26,6 +26,11 @@
         'Sync-LogSource'
         'Test-LogMirror'
         'Get-LogMirror'
+        'Add-ApiCall'
+        'Get-ApiCost'
+        'Get-ApiPrice'
+        'Test-ApiBudget'
+        'Move-LogRecord'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -17,10 +17,10 @@ public sealed class LogStore
     // Opening (header check, migration check) is done once per store per process; cmdlets call Open often.
     private static readonly ConcurrentDictionary<string, LogStore> Opened = new(StringComparer.Ordinal);
 
-    private LogStore(string path, StorePolicy policy)
+    private LogStore(string path, StorePolicy policy, string? databasePath = null)
     {
         Path = path;
-        Database = new StoreDatabase(System.IO.Path.Combine(path, DatabaseFileName), policy);
+        Database = new StoreDatabase(databasePath ?? System.IO.Path.Combine(path, DatabaseFileName), policy);
     }
 
     /// <summary>Full path of the store folder.</summary>
@@ -45,6 +45,21 @@ public sealed class LogStore
         store.Prepare();
         Opened[full] = store;
         return store;
+    }
+
+    /// <summary>
+    /// Opens (creating and migrating when needed) a database file with the store's schema outside the
+    /// store's own logtools.db: the archive's monthly files. It keeps SQLite's default rollback journal,
+    /// so an archive stays one self-contained file.
+    /// </summary>
+    internal static StoreDatabase OpenSchemaFile(string databasePath)
+    {
+        var file = new LogStore(System.IO.Path.GetDirectoryName(databasePath)!, StorePolicy.Default, databasePath);
+        file.CheckFolder();
+        file.CheckDatabaseFile();
+        file.RefuseNewer(file.Database.Read(c => Convert.ToInt32(Scalar(c, "PRAGMA user_version"))));
+        file.Migrate();
+        return file.Database;
     }
 
     /// <summary>

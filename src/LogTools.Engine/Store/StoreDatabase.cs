@@ -66,6 +66,37 @@ public sealed class StoreDatabase
         return result;
     });
 
+    /// <summary>
+    /// <see cref="Write{T}"/> with another database file attached as <paramref name="schema"/>: ATTACH
+    /// cannot run inside a transaction, so it comes first, and DETACH last (connections are pooled).
+    /// Only one of the two files should be written: SQLite does not make a transaction over a WAL
+    /// database and another file atomic as a whole.
+    /// </summary>
+    public T WriteAttached<T>(string schema, string path, Func<DbConnection, DbTransaction, T> work) => WithRetry(() =>
+    {
+        using var connection = OpenConnection();
+        using (var attach = connection.CreateCommand())
+        {
+            attach.CommandText = $"ATTACH DATABASE $path AS \"{schema}\"";
+            attach.Parameters.Add(new SqliteParameter("$path", path));
+            attach.ExecuteNonQuery();
+        }
+
+        try
+        {
+            using var transaction = ((SqliteConnection)connection).BeginTransaction(deferred: false);
+            var result = work(connection, transaction);
+            transaction.Commit();
+            return result;
+        }
+        finally
+        {
+            using var detach = connection.CreateCommand();
+            detach.CommandText = $"DETACH DATABASE \"{schema}\"";
+            detach.ExecuteNonQuery();
+        }
+    });
+
     /// <inheritdoc cref="Write{T}"/>
     public void Write(Action<DbConnection, DbTransaction> work) => Write((c, t) =>
     {

@@ -6,7 +6,8 @@ namespace LogTools.Engine.Store;
 /// </summary>
 public static class StoreSchema
 {
-    public static IReadOnlyList<Migration> All { get; } = Sequence(StoreMigrations.All, Sessions.SessionMigrations.All, Mirror.MirrorMigrations.All);
+    public static IReadOnlyList<Migration> All { get; } = Sequence(
+        StoreMigrations.All, Sessions.SessionMigrations.All, Mirror.MirrorMigrations.All, Sessions.CostMigrations.All);
 
     /// <summary>The schema version this build of LogTools creates and understands.</summary>
     public static int Latest => All[^1].Version;

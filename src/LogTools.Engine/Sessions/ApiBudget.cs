@@ -1,0 +1,28 @@
+namespace LogTools.Engine.Sessions;
+
+/// <summary>Compares the spend of the current day or month (local calendar of a zone) with a limit.</summary>
+public static class ApiBudget
+{
+    public static ApiBudgetStatus Check(ApiCostReport report, decimal limit, ApiCostGroup period, TimeZoneInfo zone, DateTimeOffset now)
+    {
+        if (limit < 0)
+        {
+            throw new LogToolsException("BudgetLimitNegative", ErrorKind.InvalidArgument, limit, $"The budget limit {limit} is negative. Give a limit in USD of 0 or more.");
+        }
+
+        var calendar = new CalendarPeriod(period, zone);
+        var start = calendar.StartOf(now);
+        var end = calendar.Next(start);
+        var total = report.Run(start, end, ApiCostGroup.None, zone)[0];
+        return new ApiBudgetStatus
+        {
+            Period = calendar.Label(start),
+            Start = calendar.Local(start),
+            End = calendar.Local(end),
+            Spent = total.KnownCostUsd,
+            Limit = limit,
+            Calls = total.Calls,
+            UnpricedCalls = total.UnpricedCalls,
+        };
+    }
+}

@@ -1,0 +1,12 @@
+namespace LogTools.Engine.Sessions;
+
+/// <summary>The one de-duplication rule for every path that stores API calls (Add-ApiCall, imports).</summary>
+public static class ApiCallKey
+{
+    /// <summary>
+    /// "&lt;messageId&gt;:&lt;requestId&gt;" when both are known (one response of one request, however often a
+    /// transcript repeats it); otherwise null, and the call is never treated as a duplicate.
+    /// </summary>
+    public static string? For(string? messageId, string? requestId) =>
+        string.IsNullOrEmpty(messageId) || string.IsNullOrEmpty(requestId) ? null : messageId + ":" + requestId;
+}

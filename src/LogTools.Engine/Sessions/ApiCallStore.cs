@@ -1,0 +1,208 @@
+using System.Data.Common;
+using LogTools.Engine.Store;
+
+namespace LogTools.Engine.Sessions;
+
+/// <summary>
+/// Writes API calls into a store's api_calls table. Every insert path goes through <see cref="Add"/>,
+/// and the aggregate tables follow by triggers (see <see cref="CostMigrations"/>), so reports agree
+/// with the rows whoever wrote them.
+/// </summary>
+public sealed class ApiCallStore
+{
+    /// <summary>How far ahead of this machine's clock a call may be dated (clock skew between machines).</summary>
+    public static readonly TimeSpan FutureTolerance = TimeSpan.FromMinutes(5);
+
+    private readonly LogStore store;
+    private readonly PriceTable? prices;
+    private readonly Dictionary<string, string> workerSessions = new(StringComparer.Ordinal);
+    private readonly HashSet<string> sessions = new(StringComparer.Ordinal);
+
+    /// <param name="store">The store to write.</param>
+    /// <param name="prices">When given, <see cref="Add"/> sets <see cref="ApiCall.EstimatedCostUsd"/> on calls without a given cost.</param>
+    public ApiCallStore(LogStore store, PriceTable? prices = null)
+    {
+        this.store = store;
+        this.prices = prices;
+    }
+
+    /// <summary>Throws a <see cref="LogToolsException"/> naming the offending value when a call cannot be stored.</summary>
+    public static void Validate(ApiCall call)
+    {
+        if (string.IsNullOrWhiteSpace(call.Model))
+        {
+            throw new LogToolsException("ApiCallModelMissing", ErrorKind.InvalidArgument, call,
+                "The API call has no model. Give the model id (e.g. -Model claude-sonnet-4-5); nothing was stored for it.");
+        }
+
+        foreach (var (name, value) in new[]
+        {
+            ("InputTokens", call.TokensInput), ("OutputTokens", call.TokensOutput),
+            ("CacheReadTokens", call.TokensCacheRead), ("CacheWriteTokens", call.TokensCacheWrite),
+        })
+        {
+            if (value < 0)
+            {
+                throw new LogToolsException("ApiCallTokensNegative", ErrorKind.InvalidArgument, value,
+                    $"{name} is {value}; token counts cannot be negative. Nothing was stored for this call.");
+            }
+        }
+
+        if (call.CostUsd < 0)
+        {
+            throw new LogToolsException("ApiCallCostNegative", ErrorKind.InvalidArgument, call.CostUsd,
+                $"CostUsd is {call.CostUsd}; a cost cannot be negative. Nothing was stored for this call.");
+        }
+
+        if (call.DurationMs < 0)
+        {
+            throw new LogToolsException("ApiCallDurationNegative", ErrorKind.InvalidArgument, call.DurationMs,
+                $"DurationMs is {call.DurationMs}; a duration cannot be negative. Nothing was stored for this call.");
+        }
+
+        if (call.Timestamp > DateTimeOffset.UtcNow + FutureTolerance)
+        {
+            throw new LogToolsException("ApiCallTimestampInFuture", ErrorKind.InvalidArgument, call.Timestamp,
+                $"The call's timestamp {call.Timestamp:o} is in the future (more than {FutureTolerance.TotalMinutes:0} minutes ahead of this machine's clock). " +
+                "Check the source's clock or time zone; nothing was stored for this call.");
+        }
+
+        if (string.IsNullOrWhiteSpace(call.Machine))
+        {
+            throw new LogToolsException("ApiCallMachineMissing", ErrorKind.InvalidArgument, call,
+                "The API call has an empty machine name. Leave -Machine out to use this machine's name; nothing was stored for this call.");
+        }
+    }
+
+    /// <summary>
+    /// Checks that the worker and session a call names exist in this store, and returns the session
+    /// the call belongs to: the given one, or the worker's when only the worker is given.
+    /// </summary>
+    public string? ResolveSession(string? workerId, string? sessionId)
+    {
+        if (workerId is not null)
+        {
+            if (!workerSessions.TryGetValue(workerId, out var ofWorker))
+            {
+                ofWorker = store.Database.Read(c => Scalar(c, "SELECT session_id FROM workers WHERE worker_id = $id", workerId) as string)
+                    ?? throw new LogToolsException("ApiCallWorkerNotFound", ErrorKind.ObjectNotFound, workerId,
+                        $"No worker '{workerId}' exists in the store '{store.Path}'. Start the worker first, or leave -WorkerId out; nothing was stored for this call.");
+                workerSessions[workerId] = ofWorker;
+            }
+
+            if (sessionId is not null && sessionId != ofWorker)
+            {
+                throw new LogToolsException("ApiCallSessionMismatch", ErrorKind.InvalidArgument, sessionId,
+                    $"Worker '{workerId}' belongs to session '{ofWorker}', not '{sessionId}'. Give the worker's session or leave -SessionId out; nothing was stored for this call.");
+            }
+
+            return ofWorker;
+        }
+
+        if (sessionId is not null && !sessions.Contains(sessionId))
+        {
+            if (store.Database.Read(c => Scalar(c, "SELECT 1 FROM sessions WHERE session_id = $id", sessionId)) is null)
+            {
+                throw new LogToolsException("ApiCallSessionNotFound", ErrorKind.ObjectNotFound, sessionId,
+                    $"No session '{sessionId}' exists in the store '{store.Path}'. Start the session first, or leave -SessionId out; nothing was stored for this call.");
+            }
+
+            sessions.Add(sessionId);
+        }
+
+        return sessionId;
+    }
+
+    /// <summary>
+    /// Validates every call (any invalid call stops the whole batch before anything is written), then
+    /// stores them in ONE immediate transaction, ignoring calls whose <see cref="ApiCallKey"/> is already
+    /// stored. <paramref name="alsoInTransaction"/> runs in the same transaction, so a caller can record
+    /// its own progress atomically with the rows. Callers batch (a few thousand calls per call).
+    /// </summary>
+    public ApiCallAddResult Add(IEnumerable<ApiCall> calls, Action<DbConnection, DbTransaction>? alsoInTransaction = null)
+    {
+        var batch = calls as IReadOnlyList<ApiCall> ?? calls.ToList();
+        foreach (var call in batch)
+        {
+            Validate(call);
+        }
+
+        var ids = store.Database.Write((connection, transaction) =>
+        {
+            using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = """
+                INSERT OR IGNORE INTO api_calls (worker_id, session_id, timestamp, model, tokens_input, tokens_output,
+                    tokens_cache_read, tokens_cache_write, tokens_total, estimated_cost_usd, cost_given, duration_ms, success,
+                    machine, request_id, message_id, dedup_key, source)
+                VALUES ($worker, $session, $time, $model, $in, $out, $cr, $cw, $total, $cost, $given, $duration, $success,
+                    $machine, $request, $message, $dedup, $source)
+                RETURNING call_id
+                """;
+            var p = new[] { "$worker", "$session", "$time", "$model", "$in", "$out", "$cr", "$cw", "$total", "$cost", "$given", "$duration", "$success", "$machine", "$request", "$message", "$dedup", "$source" }
+                .Select(name =>
+                {
+                    var parameter = insert.CreateParameter();
+                    parameter.ParameterName = name;
+                    insert.Parameters.Add(parameter);
+                    return parameter;
+                }).ToArray();
+            insert.Prepare();
+            var stored = new long?[batch.Count];
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var call = batch[i];
+                p[0].Value = (object?)call.WorkerId ?? DBNull.Value;
+                p[1].Value = (object?)call.SessionId ?? DBNull.Value;
+                p[2].Value = StoreTime.ToText(call.Timestamp);
+                p[3].Value = call.Model;
+                p[4].Value = call.TokensInput;
+                p[5].Value = call.TokensOutput;
+                p[6].Value = call.TokensCacheRead;
+                p[7].Value = call.TokensCacheWrite;
+                p[8].Value = call.TokensTotal;
+                p[9].Value = call.CostUsd is { } cost ? (double)cost : DBNull.Value;
+                p[10].Value = call.CostUsd is null ? 0 : 1;
+                p[11].Value = (object?)call.DurationMs ?? DBNull.Value;
+                p[12].Value = call.Success ? 1 : 0;
+                p[13].Value = call.Machine;
+                p[14].Value = (object?)call.RequestId ?? DBNull.Value;
+                p[15].Value = (object?)call.MessageId ?? DBNull.Value;
+                p[16].Value = (object?)ApiCallKey.For(call.MessageId, call.RequestId) ?? DBNull.Value;
+                p[17].Value = (object?)call.Source ?? DBNull.Value;
+                // RETURNING yields no row when OR IGNORE skipped a duplicate.
+                stored[i] = insert.ExecuteScalar() is long id ? id : null;
+            }
+
+            alsoInTransaction?.Invoke(connection, transaction);
+            return stored;
+        });
+
+        // Set only after the commit: a retried or failed transaction must not leave ids on the caller's objects.
+        long added = 0;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var call = batch[i];
+            call.CallId = ids[i];
+            added += ids[i] is null ? 0 : 1;
+            if (prices is not null && call.CostUsd is null)
+            {
+                call.EstimatedCostUsd = prices.Find(call.Model, call.Timestamp)?.Cost(call.TokensInput, call.TokensOutput, call.TokensCacheRead, call.TokensCacheWrite);
+            }
+        }
+
+        return new ApiCallAddResult(added, batch.Count - added);
+    }
+
+    private static object? Scalar(DbConnection connection, string sql, string id)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "$id";
+        parameter.Value = id;
+        command.Parameters.Add(parameter);
+        var value = command.ExecuteScalar();
+        return value is DBNull ? null : value;
+    }
+}

@@ -1,0 +1,476 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using LogTools.Engine.Store;
+
+namespace LogTools.Engine.Sessions;
+
+/// <summary>
+/// Cost reports from the trigger-kept aggregates, exact to the row:
+/// <list type="bullet">
+/// <item>Periods are local calendar periods (any zone); every real offset is a whole number of quarter
+/// hours, so a period's quarter-aligned part is a signed sum of UTC day, hour and quarter blocks of
+/// api_call_series: whole UTC days, minus the part of the first day before the start, plus the part
+/// of the last day before the end; each part is read from whichever side of its day is shorter.</item>
+/// <item>Parts of a range not aligned to a quarter hour (a -Since of 10:07) are read from api_calls.</item>
+/// <item>Ranges are also split where a price changes, so each sum is priced with the price valid then.</item>
+/// <item>Task, worker, session and machine come from api_call_quarters (task through workers.task_id).</item>
+/// </list>
+/// </summary>
+public sealed class ApiCostReport
+{
+    private const long Quarter = 900;
+    private const long Hour = 3600;
+    private const long Day = 86400;
+
+    private readonly LogStore store;
+    private readonly PriceTable prices;
+    private readonly bool includeArchive;
+    private readonly SortedSet<string> unpriced = new(StringComparer.Ordinal);
+
+    public ApiCostReport(LogStore store, PriceTable prices, bool includeArchive = false)
+    {
+        this.store = store;
+        this.prices = prices;
+        this.includeArchive = includeArchive;
+    }
+
+    /// <summary>Models met by the last <see cref="Run"/> that have calls without a given cost and no price.</summary>
+    public IReadOnlyCollection<string> UnpricedModels => unpriced;
+
+    /// <summary>
+    /// The report over [<paramref name="since"/>, <paramref name="until"/>) (open ends: all stored calls).
+    /// Ungrouped, it is one row even when there are no calls; grouped, one row per period or key with calls.
+    /// </summary>
+    public IReadOnlyList<ApiCostRow> Run(DateTimeOffset? since, DateTimeOffset? until, ApiCostGroup groupBy, TimeZoneInfo zone)
+    {
+        unpriced.Clear();
+        var databases = includeArchive ? [store.Database, .. LogArchive.Databases(store)] : new List<StoreDatabase> { store.Database };
+        var calendar = groupBy is ApiCostGroup.Day or ApiCostGroup.Week or ApiCostGroup.Month ? new CalendarPeriod(groupBy, zone) : null;
+        var data = since is null || until is null ? DataRange(databases) : null;
+        var start = since ?? data?.Start;
+        var end = until ?? data?.End;
+        var periods = new List<(string? Label, DateTimeOffset Start, DateTimeOffset End)>();
+        if (start is { } s && end is { } e && s < e)
+        {
+            if (calendar is null)
+            {
+                periods.Add((null, s, e));
+            }
+            else
+            {
+                for (var p = calendar.StartOf(s); p < e; p = calendar.Next(p))
+                {
+                    periods.Add((calendar.Label(p), p < s ? s : p, calendar.Next(p) > e ? e : calendar.Next(p)));
+                }
+            }
+        }
+
+        var sums = new Dictionary<(int Period, string? Key), Sum>();
+        var tasks = groupBy == ApiCostGroup.Task ? TasksOfWorkers(databases) : null;
+        void Add(int period, string dimension, string model, long[] values, DateTimeOffset pricedAt)
+        {
+            if (values[0] == 0)
+            {
+                return;
+            }
+
+            var key = groupBy switch
+            {
+                ApiCostGroup.Day or ApiCostGroup.Week or ApiCostGroup.Month => periods[period].Label,
+                ApiCostGroup.Model => model,
+                ApiCostGroup.Machine => dimension,
+                ApiCostGroup.Task => tasks!.GetValueOrDefault(dimension),
+                ApiCostGroup.None => null,
+                _ => dimension.Length == 0 ? null : dimension,
+            };
+            if (!sums.TryGetValue((period, key), out var sum))
+            {
+                sums[(period, key)] = sum = new Sum();
+            }
+
+            sum.Add(values, Price(model, values, pricedAt));
+        }
+
+        var (blocks, raw) = Split(periods);
+        foreach (var database in databases)
+        {
+            database.Read(connection =>
+            {
+                if (groupBy is ApiCostGroup.None or ApiCostGroup.Day or ApiCostGroup.Week or ApiCostGroup.Month or ApiCostGroup.Model)
+                {
+                    ReadSeries(connection, blocks, (i, model, values) => Add(blocks[i].Period, string.Empty, model, values, FromSeconds(blocks[i].Start)));
+                }
+                else
+                {
+                    foreach (var block in blocks)
+                    {
+                        ReadQuarters(connection, groupBy, block, (dimension, model, values) => Add(block.Period, dimension, model, values, FromSeconds(block.Start)));
+                    }
+                }
+
+                foreach (var range in raw)
+                {
+                    ReadRows(connection, groupBy, range, (dimension, model, values) => Add(range.Period, dimension, model, values, range.Start));
+                }
+
+                return true;
+            });
+        }
+
+        var rows = new List<ApiCostRow>();
+        if (groupBy == ApiCostGroup.None)
+        {
+            sums.TryGetValue((0, null), out var total);
+            rows.Add(Row(groupBy, null, start, end, total ?? new Sum(), zone));
+            return rows;
+        }
+
+        foreach (var ((period, key), sum) in sums.OrderBy(x => x.Key.Period).ThenBy(x => x.Key.Key, StringComparer.Ordinal))
+        {
+            rows.Add(Row(groupBy, key, periods[period].Start, periods[period].End, sum, zone));
+        }
+
+        return rows;
+    }
+
+    private static ApiCostRow Row(ApiCostGroup groupBy, string? key, DateTimeOffset? start, DateTimeOffset? end, Sum sum, TimeZoneInfo zone) => new()
+    {
+        GroupBy = groupBy,
+        Key = key,
+        Start = start is { } s ? TimeZoneInfo.ConvertTime(s, zone) : null,
+        End = end is { } e ? TimeZoneInfo.ConvertTime(e, zone) : null,
+        Calls = sum.Calls,
+        InputTokens = sum.Input,
+        OutputTokens = sum.Output,
+        CacheReadTokens = sum.CacheRead,
+        CacheWriteTokens = sum.CacheWrite,
+        KnownCostUsd = sum.Known,
+        UnpricedCalls = sum.Unpriced,
+    };
+
+    /// <summary>The known cost of one sum of calls and how many of its calls are unpriced.</summary>
+    private (decimal Known, long Unpriced) Price(string model, long[] v, DateTimeOffset at)
+    {
+        var known = v[10] / 1_000_000_000m;
+        var toPrice = v[0] - v[9];
+        if (toPrice == 0)
+        {
+            return (known, 0);
+        }
+
+        if (prices.Find(model, at) is not { } price)
+        {
+            unpriced.Add(model);
+            return (known, toPrice);
+        }
+
+        return (known + price.Cost(v[5], v[6], v[7], v[8]), 0);
+    }
+
+    /// <summary>Quarter-aligned blocks (unix seconds) for the aggregates, split at price changes; the rest for the rows.</summary>
+    private (List<(int Period, long Start, long End)> Blocks, List<(int Period, DateTimeOffset Start, DateTimeOffset End)> Raw) Split(
+        List<(string? Label, DateTimeOffset Start, DateTimeOffset End)> periods)
+    {
+        var blocks = new List<(int, long, long)>();
+        var raw = new List<(int, DateTimeOffset, DateTimeOffset)>();
+        var changes = prices.Changes.Select(c => c.ToUnixTimeSeconds()).ToArray();
+        for (var i = 0; i < periods.Count; i++)
+        {
+            var (_, s, e) = periods[i];
+            var a = CeilingQuarter(s);
+            var b = FloorQuarter(e);
+            if (a >= b)
+            {
+                raw.Add((i, s, e));
+                continue;
+            }
+
+            if (FromSeconds(a) > s)
+            {
+                raw.Add((i, s, FromSeconds(a)));
+            }
+
+            if (FromSeconds(b) < e)
+            {
+                raw.Add((i, FromSeconds(b), e));
+            }
+
+            foreach (var cut in changes.Where(c => c > a && c < b))
+            {
+                blocks.Add((i, a, cut));
+                a = cut;
+            }
+
+            blocks.Add((i, a, b));
+        }
+
+        return (blocks, raw);
+    }
+
+    private static void ReadSeries(DbConnection connection, List<(int Period, long Start, long End)> blocks, Action<int, string, long[]> add)
+    {
+        if (blocks.Count == 0)
+        {
+            return;
+        }
+
+        // A block is whole UTC days minus the part of its first day before its start plus the part of its
+        // last day before its end. Neighbouring periods share a boundary, so each distinct part ("unit") is read once.
+        var units = new List<Dictionary<(int Level, long Slot), int>>();
+        var unitOf = new Dictionary<(long, long), int>();
+        var parts = new List<(int Unit, int Sign)>[blocks.Count];
+        int Unit((long, long) key, Action<Dictionary<(int, long), int>> terms)
+        {
+            if (!unitOf.TryGetValue(key, out var index))
+            {
+                var signs = new Dictionary<(int, long), int>();
+                terms(signs);
+                unitOf[key] = index = units.Count;
+                units.Add(signs);
+            }
+
+            return index;
+        }
+
+        for (var i = 0; i < blocks.Count; i++)
+        {
+            var (_, start, end) = blocks[i];
+            parts[i] = [];
+            if (start / Day < end / Day)
+            {
+                parts[i].Add((Unit((start / Day, end / Day), t => Blocks(t, 0, start / Day, end / Day, 1)), 1));
+            }
+
+            foreach (var (at, sign) in new[] { (start, -1), (end, 1) })
+            {
+                if (at % Day != 0)
+                {
+                    parts[i].Add((Unit((-1, at), t => DayPrefix(t, at, 1)), sign));
+                }
+            }
+        }
+
+        var terms = new StringBuilder("[");
+        for (var u = 0; u < units.Count; u++)
+        {
+            // Runs of neighbouring slots with one sign become one range: a seek and a short scan instead of a seek per slot.
+            (int Level, long From, long To, int Sign)? run = null;
+            foreach (var ((level, slot), sign) in units[u].Where(t => t.Value != 0).OrderBy(t => t.Key))
+            {
+                if (run is { } r && r.Level == level && r.To == slot && r.Sign == sign)
+                {
+                    run = r with { To = slot + 1 };
+                    continue;
+                }
+
+                Append(run);
+                run = (level, slot, slot + 1, sign);
+            }
+
+            Append(run);
+
+            void Append((int Level, long From, long To, int Sign)? r)
+            {
+                if (r is { } x)
+                {
+                    terms.Append(CultureInfo.InvariantCulture, $"[{u},{x.Level},{x.From},{x.To},{x.Sign}],");
+                }
+            }
+        }
+
+        if (terms.Length == 1)
+        {
+            return;
+        }
+
+        terms[^1] = ']';
+        var columns = string.Join(", ", CostMigrations.SumColumns.Select(c => $"sum(w.sign * a.{c})"));
+        var unitSums = units.Select(_ => new Dictionary<string, long[]>(StringComparer.Ordinal)).ToArray();
+        // The terms are unpacked once (MATERIALIZED), and CROSS JOIN keeps them outside: each is one range on the primary key.
+        Query(connection, $"""
+            WITH w (unit, level, first, last, sign) AS MATERIALIZED (
+                SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each($terms))
+            SELECT w.unit, a.model, {columns}
+            FROM w CROSS JOIN api_call_series AS a ON a.level = w.level AND a.slot >= w.first AND a.slot < w.last
+            GROUP BY 1, 2
+            """, [("$terms", terms.ToString())], r => unitSums[(int)r.GetInt64(0)][r.GetString(1)] = Values(r));
+
+        for (var i = 0; i < blocks.Count; i++)
+        {
+            var byModel = new Dictionary<string, long[]>(StringComparer.Ordinal);
+            foreach (var (unit, sign) in parts[i])
+            {
+                foreach (var (model, values) in unitSums[unit])
+                {
+                    if (!byModel.TryGetValue(model, out var sum))
+                    {
+                        byModel[model] = sum = new long[values.Length];
+                    }
+
+                    for (var v = 0; v < values.Length; v++)
+                    {
+                        sum[v] += sign * values[v];
+                    }
+                }
+            }
+
+            foreach (var (model, values) in byModel)
+            {
+                add(i, model, values);
+            }
+        }
+    }
+
+    private static void ReadQuarters(DbConnection connection, ApiCostGroup groupBy, (int Period, long Start, long End) block, Action<string, string, long[]> add)
+    {
+        var columns = string.Join(", ", CostMigrations.SumColumns.Select(c => $"sum({c})"));
+        Query(connection, $"""
+            SELECT {Dimension(groupBy)}, model, {columns} FROM api_call_quarters
+            WHERE quarter >= $a AND quarter < $b GROUP BY 1, 2
+            """, [("$a", block.Start / Quarter), ("$b", block.End / Quarter)], r => add(r.GetString(0), r.GetString(1), Values(r)));
+    }
+
+    private static void ReadRows(DbConnection connection, ApiCostGroup groupBy, (int Period, DateTimeOffset Start, DateTimeOffset End) range, Action<string, string, long[]> add)
+    {
+        var dimension = groupBy is ApiCostGroup.Machine or ApiCostGroup.Worker or ApiCostGroup.Task or ApiCostGroup.Session
+            ? $"coalesce(r.{Dimension(groupBy)}, '')" : "''";
+        Query(connection, $"""
+            SELECT {dimension}, r.model, {CostMigrations.RowSums("r")} FROM api_calls AS r
+            WHERE r.timestamp >= $s AND r.timestamp < $e GROUP BY 1, 2
+            """, [("$s", StoreTime.ToText(range.Start)), ("$e", StoreTime.ToText(range.End))], r => add(r.GetString(0), r.GetString(1), Values(r)));
+    }
+
+    private static string Dimension(ApiCostGroup groupBy) => groupBy switch
+    {
+        ApiCostGroup.Machine => "machine",
+        ApiCostGroup.Session => "session_id",
+        ApiCostGroup.Worker or ApiCostGroup.Task => "worker_id",
+        _ => "''",
+    };
+
+    /// <summary>Adds sign × (calls from the start of t's UTC day up to t), from whichever side of the day is shorter.</summary>
+    private static void DayPrefix(Dictionary<(int, long), int> signs, long t, int sign)
+    {
+        var day = t / Day;
+        var into = t - day * Day;
+        if (into == 0)
+        {
+            return;
+        }
+
+        if (into <= Day / 2)
+        {
+            var hour = t / Hour;
+            Blocks(signs, 1, day * 24, hour, sign);
+            Blocks(signs, 2, hour * 4, t / Quarter, sign);
+        }
+        else
+        {
+            var hour = (t + Hour - 1) / Hour;
+            Bump(signs, (0, day), sign);
+            Blocks(signs, 1, hour, (day + 1) * 24, -sign);
+            Blocks(signs, 2, t / Quarter, hour * 4, -sign);
+        }
+    }
+
+    private static void Blocks(Dictionary<(int, long), int> signs, int level, long from, long to, int sign)
+    {
+        for (var slot = from; slot < to; slot++)
+        {
+            Bump(signs, (level, slot), sign);
+        }
+    }
+
+    private static void Bump(Dictionary<(int, long), int> signs, (int, long) key, int sign) => signs[key] = signs.GetValueOrDefault(key) + sign;
+
+    private static (DateTimeOffset Start, DateTimeOffset End)? DataRange(IEnumerable<StoreDatabase> databases)
+    {
+        long? first = null, last = null;
+        foreach (var database in databases)
+        {
+            database.Read(connection =>
+            {
+                Query(connection, "SELECT min(slot), max(slot) FROM api_call_series WHERE level = 0", [], r =>
+                {
+                    if (!r.IsDBNull(0))
+                    {
+                        first = Math.Min(first ?? long.MaxValue, r.GetInt64(0));
+                        last = Math.Max(last ?? long.MinValue, r.GetInt64(1));
+                    }
+                });
+                return true;
+            });
+        }
+
+        return first is null ? null : (FromSeconds(first.Value * Day), FromSeconds((last!.Value + 1) * Day));
+    }
+
+    private static Dictionary<string, string> TasksOfWorkers(IEnumerable<StoreDatabase> databases)
+    {
+        var tasks = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var database in databases)
+        {
+            database.Read(connection =>
+            {
+                Query(connection, "SELECT worker_id, task_id FROM workers WHERE task_id IS NOT NULL", [], r => tasks[r.GetString(0)] = r.GetString(1));
+                return true;
+            });
+        }
+
+        return tasks;
+    }
+
+    private static long[] Values(DbDataReader reader)
+    {
+        var values = new long[reader.FieldCount - 2];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = reader.IsDBNull(i + 2) ? 0 : reader.GetInt64(i + 2);
+        }
+
+        return values;
+    }
+
+    private static void Query(DbConnection connection, string sql, (string Name, object Value)[] parameters, Action<DbDataReader> row)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            row(reader);
+        }
+    }
+
+    private static long CeilingQuarter(DateTimeOffset t) => (t.ToUnixTimeMilliseconds() + Quarter * 1000 - 1) / (Quarter * 1000) * Quarter;
+
+    private static long FloorQuarter(DateTimeOffset t) => t.ToUnixTimeMilliseconds() / (Quarter * 1000) * Quarter;
+
+    private static DateTimeOffset FromSeconds(long seconds) => DateTimeOffset.FromUnixTimeSeconds(seconds);
+
+    private sealed class Sum
+    {
+        public long Calls, Input, Output, CacheRead, CacheWrite, Unpriced;
+        public decimal Known;
+
+        public void Add(long[] v, (decimal Known, long Unpriced) cost)
+        {
+            Calls += v[0];
+            Input += v[1];
+            Output += v[2];
+            CacheRead += v[3];
+            CacheWrite += v[4];
+            Known += cost.Known;
+            Unpriced += cost.Unpriced;
+        }
+    }
+}

@@ -1,0 +1,124 @@
+using System.Text;
+using LogTools.Engine.Store;
+
+namespace LogTools.Engine.Sessions;
+
+/// <summary>
+/// The cost area's tables: aggregates of api_calls kept exact by triggers on every insert, update and
+/// delete (whoever writes the rows: Add-ApiCall, imports, archiving), and the archive's move journal.
+/// <list type="bullet">
+/// <item>api_call_series: per (level, slot, model), level 0 = UTC day, 1 = UTC hour, 2 = UTC quarter hour;
+/// slot = unix seconds / the level's length. Every real time zone offset is a whole number of quarter
+/// hours, so any local calendar period is an exact sum of these blocks (see ApiCostReport).</item>
+/// <item>api_call_quarters: per (quarter hour, model, machine, worker, session), for the other groupings;
+/// '' stands for a missing worker or session (key columns of a WITHOUT ROWID table cannot be NULL).</item>
+/// </list>
+/// Sums: calls, the four token counts, the same four over calls WITHOUT a given cost (est_*: priced at
+/// report time), given_calls and given_nanos (given costs in nano-USD, integers so that adding and
+/// removing rows is exact).
+/// </summary>
+internal static class CostMigrations
+{
+    internal const string Quarter = "(CAST(strftime('%s', {0}.timestamp) AS INTEGER) / 900)";
+
+    private static readonly (string Column, string Expression)[] Sums =
+    [
+        ("calls", "1"),
+        ("tokens_input", "{0}.tokens_input"),
+        ("tokens_output", "{0}.tokens_output"),
+        ("tokens_cache_read", "{0}.tokens_cache_read"),
+        ("tokens_cache_write", "{0}.tokens_cache_write"),
+        ("est_input", "CASE WHEN {0}.cost_given THEN 0 ELSE {0}.tokens_input END"),
+        ("est_output", "CASE WHEN {0}.cost_given THEN 0 ELSE {0}.tokens_output END"),
+        ("est_cache_read", "CASE WHEN {0}.cost_given THEN 0 ELSE {0}.tokens_cache_read END"),
+        ("est_cache_write", "CASE WHEN {0}.cost_given THEN 0 ELSE {0}.tokens_cache_write END"),
+        ("given_calls", "CASE WHEN {0}.cost_given THEN 1 ELSE 0 END"),
+        ("given_nanos", "CASE WHEN {0}.cost_given THEN CAST(round({0}.estimated_cost_usd * 1e9) AS INTEGER) ELSE 0 END"),
+    ];
+
+    /// <summary>The aggregate tables and their keys as expressions over an api_calls row alias.</summary>
+    private static readonly (string Table, (string Column, string Expression)[] Key)[] Aggregates =
+    [
+        ("api_call_series", [("level", "0"), ("slot", Quarter + " / 96"), ("model", "{0}.model")]),
+        ("api_call_series", [("level", "1"), ("slot", Quarter + " / 4"), ("model", "{0}.model")]),
+        ("api_call_series", [("level", "2"), ("slot", Quarter), ("model", "{0}.model")]),
+        ("api_call_quarters", [("quarter", Quarter), ("model", "{0}.model"), ("machine", "{0}.machine"),
+            ("worker_id", "coalesce({0}.worker_id, '')"), ("session_id", "coalesce({0}.session_id, '')")]),
+    ];
+
+    /// <summary>The sum columns, in table order, for readers of the aggregate tables.</summary>
+    internal static IEnumerable<string> SumColumns => Sums.Select(s => s.Column);
+
+    /// <summary>The sums over api_calls rows aliased <paramref name="alias"/>, in <see cref="SumColumns"/> order.</summary>
+    internal static string RowSums(string alias) => string.Join(", ", Sums.Select(s => $"sum({string.Format(s.Expression, alias)})"));
+
+    public static IEnumerable<Migration> All { get; } =
+    [
+        new(5, "Sessions", "api_calls aggregates (by trigger) and the archive move journal", Schema()),
+    ];
+
+    private static string Schema()
+    {
+        var sums = string.Join(",\n    ", Sums.Select(s => s.Column + " INTEGER NOT NULL"));
+        var sql = new StringBuilder($"""
+            CREATE TABLE api_call_series (
+                level INTEGER NOT NULL,
+                slot  INTEGER NOT NULL,
+                model TEXT NOT NULL,
+                {sums},
+                PRIMARY KEY (level, slot, model)
+            ) WITHOUT ROWID;
+            CREATE TABLE api_call_quarters (
+                quarter    INTEGER NOT NULL,
+                model      TEXT NOT NULL,
+                machine    TEXT NOT NULL,
+                worker_id  TEXT NOT NULL,
+                session_id TEXT NOT NULL,
+                {sums},
+                PRIMARY KEY (quarter, model, machine, worker_id, session_id)
+            ) WITHOUT ROWID;
+            CREATE TABLE archive_pending (
+                batch_id TEXT NOT NULL,
+                archive  TEXT NOT NULL,
+                tbl      TEXT NOT NULL,
+                pk       ANY NOT NULL,
+                PRIMARY KEY (batch_id, tbl, pk)
+            );
+
+            """);
+
+        // Rows already stored (an import may have run before this migration) go into the aggregates once.
+        foreach (var (table, key) in Aggregates)
+        {
+            var keys = string.Join(", ", key.Select(k => k.Column));
+            var keyValues = string.Join(", ", key.Select(k => string.Format(k.Expression, "r")));
+            sql.Append($"INSERT INTO {table} ({keys}, {string.Join(", ", SumColumns)}) SELECT {keyValues}, {RowSums("r")} FROM api_calls r GROUP BY {string.Join(", ", key.Select((_, i) => i + 1))};\n");
+        }
+
+        sql.Append($"CREATE TRIGGER api_calls_aggregate_insert AFTER INSERT ON api_calls BEGIN\n{Apply("NEW", 1)}END;\n");
+        sql.Append($"CREATE TRIGGER api_calls_aggregate_delete AFTER DELETE ON api_calls BEGIN\n{Apply("OLD", -1)}END;\n");
+        sql.Append($"CREATE TRIGGER api_calls_aggregate_update AFTER UPDATE ON api_calls BEGIN\n{Apply("OLD", -1)}{Apply("NEW", 1)}END;\n");
+        return sql.ToString();
+    }
+
+    /// <summary>Adds (sign 1) or removes (sign -1) one row's contribution to every aggregate; emptied aggregate rows go away.</summary>
+    private static string Apply(string row, int sign)
+    {
+        var sql = new StringBuilder();
+        foreach (var (table, key) in Aggregates)
+        {
+            var keys = string.Join(", ", key.Select(k => k.Column));
+            var keyValues = string.Join(", ", key.Select(k => string.Format(k.Expression, row)));
+            var sumValues = string.Join(", ", Sums.Select(s => $"{sign} * ({string.Format(s.Expression, row)})"));
+            sql.Append($"  INSERT INTO {table} ({keys}, {string.Join(", ", SumColumns)}) VALUES ({keyValues}, {sumValues}) ")
+               .Append($"ON CONFLICT ({keys}) DO UPDATE SET {string.Join(", ", SumColumns.Select(c => $"{c} = {c} + excluded.{c}"))};\n");
+            if (sign < 0)
+            {
+                var match = string.Join(" AND ", key.Select(k => $"{k.Column} = {string.Format(k.Expression, row)}"));
+                sql.Append($"  DELETE FROM {table} WHERE {match} AND calls = 0;\n");
+            }
+        }
+
+        return sql.ToString();
+    }
+}

@@ -1,0 +1,206 @@
+using System.Data.Common;
+using LogTools.Engine.Store;
+
+namespace LogTools.Engine.Sessions;
+
+/// <summary>
+/// Moves old records out of the active store into monthly archive databases with the same schema
+/// (&lt;store&gt;/archive/logs-YYYY-MM.db): API calls and events older than the cutoff, and finished
+/// sessions (ended before the cutoff) with their tasks and workers, so foreign keys stay valid in both.
+/// <para>
+/// The active database is in WAL mode, where SQLite does not make a transaction across two files
+/// atomic. So every transaction writes ONE file, and a journal in the active store makes the move
+/// restartable: (0) the rows to move are recorded in archive_pending; (1) one archive transaction
+/// copies them and records the batch as done in the archive's store_meta; (2) one active-store
+/// transaction deletes them and their journal entries. A run first finishes any batch left by an
+/// interrupted run: done in the archive means only step 2 remains, otherwise step 1 is repeated
+/// (its earlier attempt rolled back as a whole). No row is lost or kept twice.
+/// </para>
+/// </summary>
+public sealed class LogArchive
+{
+    public const string Folder = "archive";
+
+    /// <summary>Tables in copy order (parents first); deletes run in reverse. Month and primary key of each row to move.</summary>
+    private static readonly (string Table, string Key, string Rows)[] Tables =
+    [
+        ("sessions", "session_id", "SELECT substr(started_at, 1, 7) AS month, session_id AS pk FROM sessions WHERE ended_at IS NOT NULL AND ended_at < $cutoff"),
+        ("tasks", "task_id", "SELECT substr(s.started_at, 1, 7) AS month, t.task_id AS pk FROM tasks t JOIN sessions s ON s.session_id = t.session_id WHERE s.ended_at IS NOT NULL AND s.ended_at < $cutoff"),
+        ("workers", "worker_id", "SELECT substr(s.started_at, 1, 7) AS month, w.worker_id AS pk FROM workers w JOIN sessions s ON s.session_id = w.session_id WHERE s.ended_at IS NOT NULL AND s.ended_at < $cutoff"),
+        ("events", "event_id", "SELECT substr(timestamp, 1, 7) AS month, event_id AS pk FROM events WHERE timestamp < $cutoff"),
+        ("api_calls", "call_id", "SELECT substr(timestamp, 1, 7) AS month, call_id AS pk FROM api_calls WHERE timestamp < $cutoff"),
+    ];
+
+    private readonly LogStore store;
+
+    public LogArchive(LogStore store) => this.store = store;
+
+    /// <summary>Called between the steps of a batch with the step just finished; lets tests interrupt a move.</summary>
+    internal Action<string>? AfterStep { get; set; }
+
+    /// <summary>The archive databases that exist, oldest month first.</summary>
+    public static IEnumerable<StoreDatabase> Databases(LogStore store)
+    {
+        var folder = Path.Combine(store.Path, Folder);
+        return Directory.Exists(folder)
+            ? Directory.GetFiles(folder, "logs-????-??.db").Order(StringComparer.Ordinal).Select(LogStore.OpenSchemaFile).ToList()
+            : [];
+    }
+
+    /// <summary>What a move with this cutoff would move, per month and table; changes nothing.</summary>
+    public IReadOnlyList<LogArchiveCount> Plan(DateTimeOffset cutoff) => store.Database.Read(connection =>
+    {
+        var counts = new List<LogArchiveCount>();
+        foreach (var (table, _, rows) in Tables)
+        {
+            Query(connection, null, $"SELECT month, count(*) FROM ({rows}) GROUP BY month ORDER BY month", [("$cutoff", StoreTime.ToText(cutoff))],
+                r => counts.Add(Count(r.GetString(0), table, r.GetInt64(1))));
+        }
+
+        return counts.OrderBy(c => c.Month, StringComparer.Ordinal).ToList();
+    });
+
+    /// <summary>
+    /// Finishes any interrupted batch, then moves everything older than <paramref name="cutoff"/>.
+    /// Returns what was moved, per month and table; <paramref name="progress"/> gets each month as it starts.
+    /// </summary>
+    public IReadOnlyList<LogArchiveCount> Move(DateTimeOffset cutoff, Action<string, int, int>? progress = null)
+    {
+        var moved = new List<LogArchiveCount>();
+        foreach (var (batch, month) in PendingBatches())
+        {
+            moved.AddRange(Finish(batch, month));
+        }
+
+        var id = Guid.NewGuid().ToString("N");
+        store.Database.Write((connection, transaction) =>
+        {
+            foreach (var (table, _, rows) in Tables)
+            {
+                Execute(connection, transaction, $"INSERT INTO archive_pending (batch_id, archive, tbl, pk) SELECT $batch, month, '{table}', pk FROM ({rows})",
+                    ("$batch", id), ("$cutoff", StoreTime.ToText(cutoff)));
+            }
+        });
+        AfterStep?.Invoke("journal");
+
+        var months = PendingBatches().Where(b => b.Batch == id).Select(b => b.Month).ToList();
+        for (var i = 0; i < months.Count; i++)
+        {
+            progress?.Invoke(months[i], i, months.Count);
+            moved.AddRange(Finish(id, months[i]));
+        }
+
+        return moved
+            .GroupBy(c => (c.Month, c.Table))
+            .Select(g => Count(g.Key.Month, g.Key.Table, g.Sum(c => c.Rows)))
+            .OrderBy(c => c.Month, StringComparer.Ordinal).ThenBy(c => Array.FindIndex(Tables, t => t.Table == c.Table))
+            .ToList();
+    }
+
+    private List<(string Batch, string Month)> PendingBatches() => store.Database.Read(connection =>
+    {
+        var batches = new List<(string, string)>();
+        Query(connection, null, "SELECT DISTINCT batch_id, archive FROM archive_pending ORDER BY archive", [], r => batches.Add((r.GetString(0), r.GetString(1))));
+        return batches;
+    });
+
+    /// <summary>Steps 1 (unless the archive already has the batch) and 2 of one batch's month.</summary>
+    private List<LogArchiveCount> Finish(string batch, string month)
+    {
+        var path = ArchivePath(month);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var archive = LogStore.OpenSchemaFile(path);
+        var marker = "archive-batch:" + batch;
+        var copied = archive.Read(c => Scalar(c, null, "SELECT count(*) FROM store_meta WHERE key = $key", ("$key", marker))) > 0;
+        if (!copied)
+        {
+            archive.WriteAttached("live", store.Database.DatabasePath, (connection, transaction) =>
+            {
+                foreach (var (table, key, _) in Tables)
+                {
+                    var columns = Columns(connection, transaction, table);
+                    var others = string.Join(", ", columns.Where(c => c != key).Select(c => "s." + c));
+                    // Text keys name the same entity everywhere; integer ids are kept unless the archive already uses them.
+                    var id = key is "event_id" or "call_id" ? $"CASE WHEN EXISTS (SELECT 1 FROM main.{table} x WHERE x.{key} = s.{key}) THEN NULL ELSE s.{key} END" : "s." + key;
+                    Execute(connection, transaction, $"""
+                        INSERT OR IGNORE INTO main.{table} ({key}, {string.Join(", ", columns.Where(c => c != key))})
+                        SELECT {id}, {others} FROM live.{table} s
+                        JOIN live.archive_pending p ON p.batch_id = $batch AND p.archive = $month AND p.tbl = '{table}' AND p.pk = s.{key}
+                        ORDER BY s.{key}
+                        """, ("$batch", batch), ("$month", month));
+                }
+
+                Execute(connection, transaction, "INSERT INTO main.store_meta (key, value) VALUES ($key, $at)", ("$key", marker), ("$at", StoreTime.ToText(DateTimeOffset.UtcNow)));
+                return true;
+            });
+            AfterStep?.Invoke("copy");
+        }
+
+        return store.Database.Write((connection, transaction) =>
+        {
+            var counts = new List<LogArchiveCount>();
+            foreach (var (table, key, _) in Enumerable.Reverse(Tables))
+            {
+                var rows = Execute(connection, transaction,
+                    $"DELETE FROM {table} WHERE {key} IN (SELECT pk FROM archive_pending WHERE batch_id = $batch AND archive = $month AND tbl = '{table}')",
+                    ("$batch", batch), ("$month", month));
+                if (rows > 0)
+                {
+                    counts.Insert(0, Count(month, table, rows));
+                }
+            }
+
+            Execute(connection, transaction, "DELETE FROM archive_pending WHERE batch_id = $batch AND archive = $month", ("$batch", batch), ("$month", month));
+            return counts;
+        });
+    }
+
+    private string ArchivePath(string month) => store.ContentPath(Folder, $"logs-{month}.db");
+
+    private LogArchiveCount Count(string month, string table, long rows) => new() { Month = month, Table = table, Rows = rows, Path = ArchivePath(month) };
+
+    private static List<string> Columns(DbConnection connection, DbTransaction transaction, string table)
+    {
+        var columns = new List<string>();
+        Query(connection, transaction, $"SELECT name FROM pragma_table_info('{table}', 'main') ORDER BY cid", [], r => columns.Add(r.GetString(0)));
+        return columns;
+    }
+
+    private static int Execute(DbConnection connection, DbTransaction transaction, string sql, params (string Name, object Value)[] parameters)
+    {
+        using var command = Command(connection, transaction, sql, parameters);
+        return command.ExecuteNonQuery();
+    }
+
+    private static long Scalar(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
+    {
+        using var command = Command(connection, transaction, sql, parameters);
+        return Convert.ToInt64(command.ExecuteScalar());
+    }
+
+    private static void Query(DbConnection connection, DbTransaction? transaction, string sql, (string Name, object Value)[] parameters, Action<DbDataReader> row)
+    {
+        using var command = Command(connection, transaction, sql, parameters);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            row(reader);
+        }
+    }
+
+    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, (string Name, object Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+
+        return command;
+    }
+}

@@ -1,0 +1,200 @@
+using System.Management.Automation;
+using LogTools.Engine;
+using LogTools.Engine.Sessions;
+
+namespace LogTools.Commands;
+
+/// <summary>
+/// Add-ApiCall: records model API calls. Objects with matching property names (Import-Csv rows, script
+/// objects, Add-ApiCall -PassThru output) bind from the pipeline; calls are stored in batches, the last
+/// one when the pipeline ends (or is stopped), so nothing accepted is lost at exit.
+/// </summary>
+[Cmdlet(VerbsCommon.Add, "ApiCall", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType("LogTools.Engine.Sessions.ApiCall")]
+public sealed class AddApiCallCommand : StoreCmdlet, IDisposable
+{
+    private const int BatchSize = 5000;
+    private readonly List<ApiCall> batch = [];
+    private readonly SortedSet<string> unpricedModels = new(StringComparer.Ordinal);
+    private ApiCallStore? calls;
+    private PriceTable? prices;
+
+    /// <summary>The model id as the provider reports it, e.g. claude-sonnet-4-5-20250929.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("model_name", "model_id")]
+    [AllowEmptyString]
+    public string Model { get; set; } = string.Empty;
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("input_tokens", "tokens_input", "TokensInput", "prompt_tokens")]
+    public long InputTokens { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("output_tokens", "tokens_output", "TokensOutput", "completion_tokens")]
+    public long OutputTokens { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("cache_read_tokens", "cache_read_input_tokens", "tokens_cache_read", "TokensCacheRead")]
+    public long CacheReadTokens { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("cache_write_tokens", "cache_creation_input_tokens", "tokens_cache_write", "TokensCacheWrite")]
+    public long CacheWriteTokens { get; set; }
+
+    /// <summary>A cost given by the source (USD); empty means "estimate from the price table".</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("cost_usd", "estimated_cost_usd", "cost")]
+    public object? CostUsd { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("duration_ms")]
+    public object? DurationMs { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public object? Success { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("worker_id")]
+    public string? WorkerId { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("session_id")]
+    public string? SessionId { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("machine_name")]
+    public string? Machine { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("time", "created_at")]
+    public object? Timestamp { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("request_id")]
+    public string? RequestId { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("message_id")]
+    public string? MessageId { get; set; }
+
+    /// <summary>A JSON price file overriding the price table for the estimates of -PassThru and the unpriced warning.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? PriceFile { get; set; }
+
+    /// <summary>Write each stored call (with its CallId and estimated cost).</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        try
+        {
+            prices = PriceTable.Effective(PriceFile is null ? null : ResolveUserPath(PriceFile));
+        }
+        catch (LogToolsException ex)
+        {
+            ThrowEngineError(ex);
+        }
+
+        calls = new ApiCallStore(OpenStore(), prices);
+    }
+
+    protected override void ProcessRecord()
+    {
+        ApiCall call;
+        try
+        {
+            var worker = NullIfEmpty(WorkerId);
+            var session = calls!.ResolveSession(worker, NullIfEmpty(SessionId));
+            call = new ApiCall
+            {
+                WorkerId = worker,
+                SessionId = session,
+                Model = Model.Trim(),
+                TokensInput = InputTokens,
+                TokensOutput = OutputTokens,
+                TokensCacheRead = CacheReadTokens,
+                TokensCacheWrite = CacheWriteTokens,
+                CostUsd = ApiCallValues.Cost(Unwrap(CostUsd)),
+                DurationMs = ApiCallValues.Duration(Unwrap(DurationMs)),
+                Success = ApiCallValues.Success(Unwrap(Success)),
+                Machine = string.IsNullOrEmpty(Machine) ? Environment.MachineName : Machine,
+                Timestamp = ApiCallValues.Timestamp(Unwrap(Timestamp)),
+                RequestId = NullIfEmpty(RequestId),
+                MessageId = NullIfEmpty(MessageId),
+            };
+            ApiCallStore.Validate(call);
+        }
+        catch (LogToolsException ex)
+        {
+            WriteEngineError(ex);
+            return;
+        }
+
+        if (!ShouldProcess($"{call.Model} at {call.Timestamp:o}", "Add API call"))
+        {
+            return;
+        }
+
+        if (call.CostUsd is null && prices!.Resolve(call.Model) is null)
+        {
+            unpricedModels.Add(call.Model);
+        }
+
+        batch.Add(call);
+        if (batch.Count >= BatchSize)
+        {
+            Flush(write: true);
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        Flush(write: true);
+        if (unpricedModels.Count > 0)
+        {
+            WriteWarning($"No price is known for model(s) {string.Join(", ", unpricedModels)}: their calls were stored without a cost and reports show them as unpriced. " +
+                "Add them to a price file (see Get-ApiPrice) to price them.");
+        }
+    }
+
+    /// <summary>A stopped pipeline (Ctrl+C, a downstream error) skips EndProcessing: the accepted calls are still stored.</summary>
+    public void Dispose() => Flush(write: false);
+
+    private void Flush(bool write)
+    {
+        if (batch.Count == 0 || calls is null)
+        {
+            return;
+        }
+
+        var stored = batch.ToArray();
+        batch.Clear();
+        try
+        {
+            var result = calls.Add(stored);
+            if (write)
+            {
+                WriteVerbose($"Stored {result.Added} API call(s); {result.Duplicates} duplicate(s) ignored.");
+            }
+        }
+        catch (LogToolsException ex) when (write)
+        {
+            WriteEngineError(ex);
+            return;
+        }
+
+        if (write && PassThru)
+        {
+            foreach (var call in stored)
+            {
+                WriteObject(call);
+            }
+        }
+    }
+
+    private static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}

@@ -1,0 +1,54 @@
+using System.Management.Automation;
+using LogTools.Engine;
+using LogTools.Engine.Sessions;
+
+namespace LogTools.Commands;
+
+/// <summary>
+/// Test-ApiBudget: compares today's or this month's spend with a limit. Scripts act on Exceeded, on
+/// -Quiet's $true (within budget) / $false, or on the BudgetExceeded error (-ErrorOnExceeded; logtools exits 1).
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Test, "ApiBudget")]
+[OutputType("LogTools.Engine.Sessions.ApiBudgetStatus", "System.Boolean")]
+public sealed class TestApiBudgetCommand : ApiCostCmdlet
+{
+    /// <summary>The budget in USD for the period.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    public decimal Limit { get; set; }
+
+    [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ValidateSet("Day", "Month", IgnoreCase = true)]
+    public string Period { get; set; } = "Day";
+
+    /// <summary>Write only $true (within budget) or $false.</summary>
+    [Parameter]
+    public SwitchParameter Quiet { get; set; }
+
+    /// <summary>Also write a BudgetExceeded error when the budget is exceeded.</summary>
+    [Parameter]
+    public SwitchParameter ErrorOnExceeded { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var (report, zone) = OpenReport(includeArchive: false);
+        ApiBudgetStatus status;
+        try
+        {
+            status = ApiBudget.Check(report, Limit, Enum.Parse<ApiCostGroup>(Period, ignoreCase: true), zone, DateTimeOffset.UtcNow);
+        }
+        catch (LogToolsException ex)
+        {
+            WriteEngineError(ex);
+            return;
+        }
+
+        WarnUnpriced(report);
+        WriteObject(Quiet ? !status.Exceeded : status);
+        if (status.Exceeded && ErrorOnExceeded)
+        {
+            WriteError(new ErrorRecord(
+                new InvalidOperationException($"API spend {status.Spent:0.00##} USD in {status.Period} exceeds the budget of {status.Limit:0.00##} USD."),
+                "BudgetExceeded", ErrorCategory.LimitsExceeded, status));
+        }
+    }
+}

@@ -1,0 +1,162 @@
+using System.Data.Common;
+using LogTools.Engine.Sessions;
+using LogTools.Engine.Store;
+using LogTools.Engine.Tests.Journal;
+
+namespace LogTools.Engine.Tests.Sessions;
+
+public sealed class ApiCallStoreTests : IDisposable
+{
+    private readonly TempFolder temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    private LogStore Store() => LogStore.Open(temp.File("store"));
+
+    private static ApiCall Call(string model = "claude-sonnet-4-20250514", long input = 1000, string? message = null, string? request = null,
+        DateTimeOffset? at = null, decimal? cost = null) => new()
+        {
+            Model = model, TokensInput = input, TokensOutput = 200, TokensCacheRead = 3000, TokensCacheWrite = 400,
+            Timestamp = at ?? new DateTimeOffset(2025, 6, 1, 10, 0, 0, TimeSpan.Zero), MessageId = message, RequestId = request, CostUsd = cost,
+            Machine = "m1", DurationMs = 1500, Source = "test",
+        };
+
+    internal static long Count(LogStore store, string sql) => store.Database.Read(c =>
+    {
+        using var command = c.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar());
+    });
+
+    [Fact]
+    public void The_key_joins_message_and_request_and_is_null_unless_both_are_known()
+    {
+        Assert.Equal("msg_1:req_1", ApiCallKey.For("msg_1", "req_1"));
+        Assert.Null(ApiCallKey.For("msg_1", null));
+        Assert.Null(ApiCallKey.For(null, "req_1"));
+        Assert.Null(ApiCallKey.For("", "req_1"));
+    }
+
+    [Fact]
+    public void Add_stores_every_column_and_ignores_calls_already_stored_by_key()
+    {
+        var store = Store();
+        var calls = new ApiCallStore(store, PriceTable.Embedded);
+        var first = calls.Add([Call(message: "m", request: "r"), Call(), Call(cost: 0.25m)]);
+        var again = calls.Add([Call(message: "m", request: "r"), Call(message: "m", request: "other")]);
+
+        Assert.Equal(new ApiCallAddResult(3, 0), first);
+        Assert.Equal(new ApiCallAddResult(1, 1), again);
+        Assert.Equal(4, Count(store, "SELECT count(*) FROM api_calls"));
+        Assert.Equal(1, Count(store, "SELECT count(*) FROM api_calls WHERE dedup_key = 'm:r'"));
+        Assert.Equal(4600, Count(store, "SELECT tokens_total FROM api_calls WHERE call_id = 1"));
+        Assert.Equal(1, Count(store, "SELECT count(*) FROM api_calls WHERE cost_given = 1 AND estimated_cost_usd = 0.25"));
+        Assert.Equal(3, Count(store, "SELECT count(*) FROM api_calls WHERE estimated_cost_usd IS NULL AND cost_given = 0"));
+        Assert.Equal(1, Count(store, "SELECT count(*) FROM api_calls WHERE timestamp = '2025-06-01T10:00:00.000Z' AND machine = 'm1' AND duration_ms = 1500 AND source = 'test' AND call_id = 1"));
+    }
+
+    [Fact]
+    public void Add_sets_the_stored_id_and_the_estimate_on_the_callers_objects()
+    {
+        var call = Call();
+        var duplicate = Call(message: "a", request: "b");
+        var calls = new ApiCallStore(Store(), PriceTable.Embedded);
+        calls.Add([Call(message: "a", request: "b")]);
+        calls.Add([call, duplicate]);
+
+        Assert.Equal(2, call.CallId);
+        Assert.Null(duplicate.CallId);
+        // claude-sonnet-4: 3 in, 15 out, 0.30 cache read, 3.75 cache write per million tokens.
+        Assert.Equal((1000 * 3m + 200 * 15m + 3000 * 0.3m + 400 * 3.75m) / 1_000_000m, call.EstimatedCostUsd);
+    }
+
+    [Theory]
+    [InlineData("tokens", "ApiCallTokensNegative")]
+    [InlineData("future", "ApiCallTimestampInFuture")]
+    [InlineData("model", "ApiCallModelMissing")]
+    [InlineData("cost", "ApiCallCostNegative")]
+    public void An_invalid_call_stops_its_whole_batch_with_a_stable_id(string what, string errorId)
+    {
+        var store = Store();
+        var bad = what switch
+        {
+            "tokens" => Call(input: -1),
+            "future" => Call(at: DateTimeOffset.UtcNow.AddMinutes(10)),
+            "model" => Call(model: " "),
+            _ => Call(cost: -1m),
+        };
+
+        var ex = Assert.Throws<LogToolsException>(() => new ApiCallStore(store).Add([Call(), bad]));
+
+        Assert.Equal(errorId, ex.ErrorId);
+        Assert.Equal(0, Count(store, "SELECT count(*) FROM api_calls"));
+    }
+
+    [Fact]
+    public void Work_given_to_Add_runs_in_the_same_transaction_as_the_rows()
+    {
+        var store = Store();
+        var calls = new ApiCallStore(store);
+        Assert.Throws<InvalidOperationException>(() => calls.Add([Call()], (_, _) => throw new InvalidOperationException("interrupted")));
+        Assert.Equal(0, Count(store, "SELECT count(*) FROM api_calls"));
+
+        calls.Add([Call()], (connection, transaction) =>
+        {
+            using DbCommand command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "INSERT INTO store_meta (key, value) VALUES ('import-test', 'done')";
+            command.ExecuteNonQuery();
+        });
+        Assert.Equal(1, Count(store, "SELECT count(*) FROM api_calls"));
+        Assert.Equal(1, Count(store, "SELECT count(*) FROM store_meta WHERE key = 'import-test'"));
+    }
+
+    [Fact]
+    public void The_aggregates_follow_inserts_updates_and_deletes_exactly()
+    {
+        var store = Store();
+        var start = new DateTimeOffset(2025, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        var random = new Random(7);
+        new ApiCallStore(store).Add(Enumerable.Range(0, 500).Select(i => Call(
+            model: i % 3 == 0 ? "gpt-4.1" : "claude-opus-4-1", input: random.Next(0, 5000),
+            at: start.AddMinutes(random.Next(0, 60 * 24 * 5)), cost: i % 4 == 0 ? random.Next(1, 1000) / 997m : null)).ToList());
+        store.Database.Write((c, t) =>
+        {
+            using var command = c.CreateCommand();
+            command.Transaction = t;
+            command.CommandText = "DELETE FROM api_calls WHERE call_id % 5 = 0; UPDATE api_calls SET tokens_input = tokens_input + 1, model = 'o3' WHERE call_id % 7 = 0;";
+            command.ExecuteNonQuery();
+        });
+
+        var sums = string.Join(", ", "count(*) AS calls, sum(tokens_input), sum(tokens_output), sum(tokens_cache_read), sum(tokens_cache_write)",
+            "sum(CASE WHEN cost_given THEN 0 ELSE tokens_input END)", "sum(CASE WHEN cost_given THEN 1 ELSE 0 END)",
+            "sum(CASE WHEN cost_given THEN CAST(round(estimated_cost_usd * 1e9) AS INTEGER) ELSE 0 END)");
+        var aggregateSums = "sum(calls), sum(tokens_input), sum(tokens_output), sum(tokens_cache_read), sum(tokens_cache_write), sum(est_input), sum(given_calls), sum(given_nanos)";
+        foreach (var (rows, aggregate) in new[]
+        {
+            ($"SELECT date(timestamp), model, {sums} FROM api_calls GROUP BY 1, 2", $"SELECT date(slot * 86400, 'unixepoch'), model, {aggregateSums} FROM api_call_series WHERE level = 0 GROUP BY 1, 2"),
+            ($"SELECT strftime('%Y-%m-%d %H', timestamp), model, {sums} FROM api_calls GROUP BY 1, 2", $"SELECT strftime('%Y-%m-%d %H', slot * 3600, 'unixepoch'), model, {aggregateSums} FROM api_call_series WHERE level = 1 GROUP BY 1, 2"),
+            ($"SELECT CAST(strftime('%s', timestamp) AS INTEGER) / 900, model, {sums} FROM api_calls GROUP BY 1, 2", $"SELECT slot, model, {aggregateSums} FROM api_call_series WHERE level = 2 GROUP BY 1, 2"),
+            ($"SELECT CAST(strftime('%s', timestamp) AS INTEGER) / 900, model, machine, {sums} FROM api_calls GROUP BY 1, 2, 3", $"SELECT quarter, model, machine, {aggregateSums} FROM api_call_quarters GROUP BY 1, 2, 3"),
+        })
+        {
+            Assert.Equal(Rows(store, rows), Rows(store, aggregate));
+        }
+
+        Assert.Equal(0, Count(store, "SELECT count(*) FROM api_call_series WHERE calls = 0"));
+    }
+
+    private static List<string> Rows(LogStore store, string sql) => store.Database.Read(c =>
+    {
+        using var command = c.CreateCommand();
+        command.CommandText = sql + " ORDER BY 1, 2, 3";
+        using var reader = command.ExecuteReader();
+        var rows = new List<string>();
+        while (reader.Read())
+        {
+            rows.Add(string.Join("|", Enumerable.Range(0, reader.FieldCount).Select(reader.GetValue)));
+        }
+
+        return rows;
+    });
+}
