@@ -12,6 +12,7 @@
     CmdletsToExport      = @(
         'Get-LogStore'
         'Set-LogStore'
+        'Import-LogHistory'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -6,7 +6,7 @@ namespace LogTools.Engine.Store;
 /// </summary>
 public static class StoreSchema
 {
-    public static IReadOnlyList<Migration> All { get; } = Sequence(StoreMigrations.All, Sessions.SessionMigrations.All, Sessions.CostMigrations.All);
+    public static IReadOnlyList<Migration> All { get; } = Sequence(StoreMigrations.All, Sessions.SessionMigrations.All, Sessions.CostMigrations.All, Sessions.HistoryImportMigrations.All);
 
     /// <summary>The schema version this build of LogTools creates and understands.</summary>
     public static int Latest => All[^1].Version;

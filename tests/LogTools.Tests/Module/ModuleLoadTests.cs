@@ -5,7 +5,7 @@ namespace LogTools.Tests.Module;
 
 public sealed class ModuleLoadTests
 {
-    private static readonly string[] ExpectedCmdlets = ["Get-LogStore", "Set-LogStore"];
+    private static readonly string[] ExpectedCmdlets = ["Get-LogStore", "Set-LogStore", "Import-LogHistory"];
 
     [Fact]
     public void The_module_exports_exactly_its_cmdlets_at_the_manifest_version()
