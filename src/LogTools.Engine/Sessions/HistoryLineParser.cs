@@ -10,14 +10,23 @@ namespace LogTools.Engine.Sessions;
 /// <c>cost_usd</c>, <c>duration_ms</c>, <c>success</c> at the top level).
 /// </summary>
 /// <remarks>
-/// One forward pass of a <see cref="Utf8JsonReader"/> both validates the whole line and picks out the fields, in
-/// whatever order they come (Claude Code writes <c>type</c> after the large <c>message</c> object), so long user
-/// and tool entries cost one scan and no allocation.
+/// A line that could be an API call (it mentions <c>"usage"</c>) gets one forward pass of a <see cref="Utf8JsonReader"/>
+/// that both validates the whole line and picks out the fields, in whatever order they come (Claude Code writes
+/// <c>type</c> after the large <c>message</c> object). Other lines are only checked to be UTF-8 (by the reader) and
+/// to look like one JSON object, so the long user and tool entries cost a vectorised search and no parse.
 /// </remarks>
 internal static class HistoryLineParser
 {
     /// <summary>The model Claude Code records for messages it made up itself (API errors, interruptions): not API calls.</summary>
     public const string SyntheticModel = "<synthetic>";
+
+    private const string NotJson = "is not a single well-formed JSON value";
+
+    // Strings longer than this (message text, tool input and output) are left out of the copy that is parsed.
+    private const int LongString = 128;
+
+    [ThreadStatic]
+    private static byte[]? shrinkBuffer;
 
     private static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 256 };
 
@@ -26,6 +35,34 @@ internal static class HistoryLineParser
     /// <see cref="HistoryLineKind.Malformed"/> <paramref name="defect"/> completes a sentence whose subject is the line.
     /// </summary>
     public static HistoryLineKind Parse(ReadOnlySpan<byte> line, string machine, string? source, out ApiCall? call, out string? defect)
+    {
+        call = null;
+        defect = null;
+        if (line.IndexOf("\"usage\""u8) < 0)
+        {
+            // Both formats need a usage object, and most bytes of a Claude log are user and tool entries without one:
+            // those get a cheap shape check instead of a full parse, which would cost most of the import's time.
+            var trimmed = line.Trim(" \t\r"u8);
+            if (trimmed.Length >= 2 && trimmed[0] == (byte)'{' && trimmed[^1] == (byte)'}')
+            {
+                return HistoryLineKind.Other;
+            }
+
+            defect = "is not a JSON object";
+            return HistoryLineKind.Malformed;
+        }
+
+        var kind = ParseJson(Shrink(line), machine, source, out call, out defect);
+        if (kind == HistoryLineKind.Malformed && defect!.StartsWith(NotJson, StringComparison.Ordinal))
+        {
+            // Report the defect's position in the line as written, not in its shrunk copy.
+            kind = ParseJson(line, machine, source, out call, out defect);
+        }
+
+        return kind;
+    }
+
+    private static HistoryLineKind ParseJson(ReadOnlySpan<byte> line, string machine, string? source, out ApiCall? call, out string? defect)
     {
         call = null;
         defect = null;
@@ -46,13 +83,13 @@ internal static class HistoryLineParser
             if (reader.Read())
             {
                 // Reading on throws for trailing content; anything else left over is a second value.
-                defect = "is not a single well-formed JSON value (more than one value on the line)";
+                defect = NotJson + " (more than one value on the line)";
                 return HistoryLineKind.Malformed;
             }
         }
         catch (JsonException e)
         {
-            defect = $"is not a single well-formed JSON value ({e.Message})";
+            defect = $"{NotJson} ({e.Message})";
             return HistoryLineKind.Malformed;
         }
 
@@ -109,6 +146,60 @@ internal static class HistoryLineParser
                 Source = source,
             };
         return HistoryLineKind.ApiCall;
+    }
+
+    /// <summary>
+    /// A copy of the line with the contents of long strings left out ("" instead), found with a vectorised search for
+    /// quotes and backslashes. Utf8JsonReader checks long escaped text byte by byte, which would cost most of the
+    /// import's time; the fields an API call needs are all short strings and numbers, and the structure of the whole
+    /// line is still validated. An unterminated string is copied as it is, for the reader to reject.
+    /// </summary>
+    private static ReadOnlySpan<byte> Shrink(ReadOnlySpan<byte> line)
+    {
+        var buffer = shrinkBuffer is { } b && b.Length >= line.Length ? b : shrinkBuffer = new byte[Math.Max(line.Length, 64 * 1024)];
+        int read = 0, written = 0;
+        while (true)
+        {
+            var quote = line[read..].IndexOf((byte)'"');
+            if (quote < 0)
+            {
+                break;
+            }
+
+            var open = read + quote;
+            var close = open + 1;
+            while (close < line.Length)
+            {
+                var next = line[close..].IndexOfAny((byte)'"', (byte)'\\');
+                if (next < 0)
+                {
+                    close = line.Length;
+                    break;
+                }
+
+                close += next;
+                if (line[close] == (byte)'"')
+                {
+                    break;
+                }
+
+                close += 2; // the escaped character, whatever it is
+            }
+
+            if (close >= line.Length)
+            {
+                break;
+            }
+
+            var keep = close - open - 1 > LongString ? open + 1 : close;
+            line[read..keep].CopyTo(buffer.AsSpan(written));
+            written += keep - read;
+            buffer[written++] = (byte)'"';
+            read = close + 1;
+        }
+
+        line[read..].CopyTo(buffer.AsSpan(written));
+        return buffer.AsSpan(0, written + line.Length - read);
     }
 
     private static string? Check(in Fields fields, in Usage usage, string? model, Format format)

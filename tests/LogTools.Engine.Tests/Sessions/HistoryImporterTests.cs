@@ -82,7 +82,7 @@ public sealed class HistoryImporterTests : IDisposable
         var a = results[0];
         Assert.Equal((5L, 2L, 2L, 0L, 2L, 1L), (a.Lines, a.Calls, a.Imported, a.Duplicates, a.Skipped, a.Malformed));
         Assert.StartsWith("Line 3 at offset ", a.FirstProblem);
-        Assert.Contains("not a single well-formed JSON value", a.FirstProblem);
+        Assert.Contains("is not a JSON object", a.FirstProblem);
         var b = results[1];
         Assert.Equal((4L, 2L, 1L, 1L, 0L, 2L), (b.Lines, b.Calls, b.Imported, b.Duplicates, b.Skipped, b.Malformed));
         Assert.Contains("usage.input_tokens", b.FirstProblem);
