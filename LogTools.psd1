@@ -31,6 +31,7 @@
         'Get-ApiPrice'
         'Test-ApiBudget'
         'Move-LogRecord'
+        'Import-LogHistory'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

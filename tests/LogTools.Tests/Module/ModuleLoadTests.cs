@@ -10,7 +10,7 @@ public sealed class ModuleLoadTests
         "Start-LogSession", "Stop-LogSession", "Get-LogSession", "Set-LogTask", "Get-LogTask", "Set-LogWorker", "Get-LogWorker",
         "Write-LogEvent", "Get-LogEvent", "Get-LogContent",
         "Sync-LogSource", "Test-LogMirror", "Get-LogMirror",
-        "Add-ApiCall", "Get-ApiCost", "Get-ApiPrice", "Test-ApiBudget", "Move-LogRecord",
+        "Add-ApiCall", "Get-ApiCost", "Get-ApiPrice", "Test-ApiBudget", "Move-LogRecord", "Import-LogHistory",
     ];
 
     [Fact]

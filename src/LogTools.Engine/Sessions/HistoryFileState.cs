@@ -1,0 +1,100 @@
+using System.Data.Common;
+using System.Security.Cryptography;
+using Microsoft.Win32.SafeHandles;
+using LogTools.Engine.Journal;
+using LogTools.Engine.Store;
+
+namespace LogTools.Engine.Sessions;
+
+/// <summary>
+/// One row of history_import_files: where the last import of a file stopped, and enough about the file then
+/// (size, modification time, a fingerprint of the imported prefix) to tell "unchanged", "grown" and "replaced" apart.
+/// </summary>
+internal sealed record HistoryFileState(string Path, string Machine, long? Size, string Mtime, long EndOffset, string Fingerprint)
+{
+    /// <summary>The fingerprint of a gzip file: its offsets count decompressed bytes, so a changed one is re-read from 0.</summary>
+    public const string Compressed = "gzip";
+
+    private const int EdgeBytes = 4096;
+
+    /// <summary>Every state recorded for <paramref name="machine"/>, by path: one query however many files.</summary>
+    public static Dictionary<string, HistoryFileState> Load(StoreDatabase database, string machine) => database.Read(connection =>
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT path, size, mtime, end_offset, fingerprint FROM history_import_files WHERE machine = $machine";
+        AddParameter(command, "$machine", machine);
+        using var reader = command.ExecuteReader();
+        var states = new Dictionary<string, HistoryFileState>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            var path = reader.GetString(0);
+            states[path] = new HistoryFileState(
+                path, machine, reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetString(2), reader.GetInt64(3), reader.GetString(4));
+        }
+
+        return states;
+    });
+
+    /// <summary>Records this state inside the caller's transaction (the one that inserts the rows it covers).</summary>
+    public void Save(DbConnection connection, DbTransaction transaction)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO history_import_files (path, machine, size, mtime, end_offset, fingerprint, imported_at)
+            VALUES ($path, $machine, $size, $mtime, $end, $fingerprint, $now)
+            ON CONFLICT (path, machine) DO UPDATE SET size = excluded.size, mtime = excluded.mtime,
+                end_offset = excluded.end_offset, fingerprint = excluded.fingerprint, imported_at = excluded.imported_at
+            """;
+        AddParameter(command, "$path", Path);
+        AddParameter(command, "$machine", Machine);
+        AddParameter(command, "$size", Size);
+        AddParameter(command, "$mtime", Mtime);
+        AddParameter(command, "$end", EndOffset);
+        AddParameter(command, "$fingerprint", Fingerprint);
+        AddParameter(command, "$now", StoreTime.ToText(DateTimeOffset.UtcNow));
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// A hash of the first and last few KiB of the file's first <paramref name="length"/> bytes (and of the length):
+    /// if it differs from the saved one, the file was replaced or rewritten, not appended to.
+    /// </summary>
+    public static string FingerprintOf(SafeFileHandle file, long length)
+    {
+        Span<byte> edges = stackalloc byte[2 * EdgeBytes + sizeof(long)];
+        var head = (int)Math.Min(EdgeBytes, length);
+        var tail = (int)Math.Min(EdgeBytes, length - head);
+        var read = ReadAt(file, edges[..head], 0) + ReadAt(file, edges.Slice(head, tail), length - tail);
+        BitConverter.TryWriteBytes(edges.Slice(read, sizeof(long)), length);
+        return Convert.ToHexString(SHA256.HashData(edges[..(read + sizeof(long))]));
+    }
+
+    /// <summary>True when the file starts with the gzip magic bytes.</summary>
+    public static bool IsCompressed(SafeFileHandle file)
+    {
+        Span<byte> magic = stackalloc byte[2];
+        return ReadAt(file, magic, 0) == 2 && JournalReader.IsGzipMagic(magic);
+    }
+
+    // Fills as much of buffer as the file holds from offset: a file shortened meanwhile just gives a different hash.
+    private static int ReadAt(SafeFileHandle file, Span<byte> buffer, long offset)
+    {
+        var total = 0;
+        int read;
+        while (total < buffer.Length && (read = RandomAccess.Read(file, buffer[total..], offset + total)) > 0)
+        {
+            total += read;
+        }
+
+        return total;
+    }
+
+    private static void AddParameter(DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+    }
+}

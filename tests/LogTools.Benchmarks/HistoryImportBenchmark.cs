@@ -1,0 +1,323 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using LogTools.Engine.Sessions;
+using LogTools.Engine.Store;
+
+namespace LogTools.Benchmarks;
+
+/// <summary>
+/// Import-LogHistory's engine over generated Claude Code project logs, side by side with ccusage on the same files:
+/// MB/s, the ratio, and whether both agree on every per-day, per-model token total. Then a warm re-import of
+/// 10,000 unchanged files.
+/// Options: --dir (work folder), --mb (size of the Claude logs), --ccusage (path of the ccusage executable), --files.
+/// </summary>
+public sealed class HistoryImportBenchmark : IBenchmark
+{
+    private static readonly string[] Models = ["claude-sonnet-4-20250514", "claude-opus-4-20250514", "claude-opus-4-1-20250805", "claude-3-5-haiku-20241022"];
+    private static readonly DateTimeOffset End = new(2025, 6, 30, 0, 0, 0, TimeSpan.Zero);
+
+    public string Name => "history-import";
+
+    public int Run(string[] args)
+    {
+        var dir = Option(args, "--dir") ?? Path.Combine(Path.GetTempPath(), "logtools-bench-history");
+        var megabytes = int.Parse(Option(args, "--mb") ?? "500", CultureInfo.InvariantCulture);
+        var fileCount = int.Parse(Option(args, "--files") ?? "300", CultureInfo.InvariantCulture);
+        var ccusage = Option(args, "--ccusage") ?? "ccusage";
+        var config = Path.Combine(dir, "claude");
+        var projects = Path.Combine(config, "projects");
+        if (!Directory.Exists(projects))
+        {
+            Console.WriteLine($"Generating ~{megabytes} MB in {fileCount} files under {projects} ...");
+            Generate(projects, megabytes * 1_000_000L, fileCount);
+        }
+
+        var files = HistoryImporter.FilesIn(projects).ToList();
+        var bytes = files.Sum(f => new FileInfo(f).Length);
+        var mb = bytes / 1e6;
+        Console.WriteLine($"{files.Count} files, {mb:0.0} MB");
+        foreach (var f in files)
+        {
+            File.ReadAllBytes(f); // warm the page cache for both tools alike
+        }
+
+        // ccusage: best of 3.
+        string? ccJson = null;
+        var ccBest = TimeSpan.MaxValue;
+        for (var i = 0; i < 3; i++)
+        {
+            var (elapsed, output) = RunCcusage(ccusage, config, dir);
+            ccBest = elapsed < ccBest ? elapsed : ccBest;
+            ccJson = output;
+        }
+
+        // LogTools: best of 3, each into a fresh store.
+        var ltBest = TimeSpan.MaxValue;
+        LogStore? store = null;
+        HistoryImportSummary? summary = null;
+        for (var i = 0; i < 3; i++)
+        {
+            var storePath = Path.Combine(dir, $"store-{Guid.NewGuid():N}");
+            store = LogStore.Open(storePath);
+            summary = new HistoryImportSummary();
+            var clock = Stopwatch.StartNew();
+            foreach (var result in new HistoryImporter(store).Import(files, new HistoryImportOptions { Machine = "bench", OnError = e => throw e }))
+            {
+                summary.Add(result);
+            }
+
+            clock.Stop();
+            ltBest = clock.Elapsed < ltBest ? clock.Elapsed : ltBest;
+            if (i < 2)
+            {
+                Directory.Delete(storePath, recursive: true);
+            }
+        }
+
+        var ltRate = mb / ltBest.TotalSeconds;
+        var ccRate = mb / ccBest.TotalSeconds;
+        Console.WriteLine($"LogTools import: {ltBest.TotalSeconds:0.000} s, {ltRate:0} MB/s ({summary!.Lines} lines, {summary.Calls} calls, {summary.Imported} imported, {summary.Duplicates} duplicates, {summary.Malformed} malformed)");
+        Console.WriteLine($"ccusage daily --json --offline: {ccBest.TotalSeconds:0.000} s, {ccRate:0} MB/s");
+        Console.WriteLine($"ratio (LogTools MB/s / ccusage MB/s): {ltRate / ccRate:0.00}x");
+
+        var verdict = Compare(Totals(store!), CcusageTotals(ccJson!));
+
+        // Warm re-import of 10,000 unchanged files.
+        var many = Path.Combine(dir, "many");
+        if (!Directory.Exists(many))
+        {
+            GenerateMany(many, 10_000);
+        }
+
+        var manyFiles = HistoryImporter.FilesIn(many).ToList();
+        var manyStore = LogStore.Open(Path.Combine(dir, $"store-many-{Guid.NewGuid():N}"));
+        var firstClock = Stopwatch.StartNew();
+        var firstImported = new HistoryImporter(manyStore).Import(manyFiles, new HistoryImportOptions { Machine = "bench" }).Sum(r => r.Imported);
+        firstClock.Stop();
+        var warmBest = TimeSpan.MaxValue;
+        long unchanged = 0;
+        for (var i = 0; i < 3; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            unchanged = new HistoryImporter(manyStore).Import(HistoryImporter.FilesIn(many), new HistoryImportOptions { Machine = "bench" }).Count(r => r.Unchanged);
+            clock.Stop();
+            warmBest = clock.Elapsed < warmBest ? clock.Elapsed : warmBest;
+        }
+
+        Console.WriteLine($"10,000 files: first import {firstClock.Elapsed.TotalSeconds:0.000} s ({firstImported} calls); warm re-import {warmBest.TotalMilliseconds:0} ms ({unchanged} unchanged)");
+        Console.WriteLine();
+        Console.WriteLine("| benchmark | LogTools | ccusage 20.0.24 | ratio |");
+        Console.WriteLine("|---|---|---|---|");
+        Console.WriteLine($"| import {files.Count} Claude logs, {mb:0} MB (best of 3) | {ltBest.TotalSeconds:0.00} s, {ltRate:0} MB/s | {ccBest.TotalSeconds:0.00} s, {ccRate:0} MB/s | {ltRate / ccRate:0.00}x |");
+        Console.WriteLine($"| per-day, per-model token totals | {verdict} | | |");
+        Console.WriteLine($"| first import of 10,000 small logs (incl. file enumeration) | {firstClock.Elapsed.TotalSeconds:0.00} s | | |");
+        Console.WriteLine($"| warm re-import of 10,000 unchanged logs (incl. file enumeration) | {warmBest.TotalMilliseconds:0} ms | | |");
+        return verdict == "agree" ? 0 : 1;
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    private static (TimeSpan, string) RunCcusage(string exe, string config, string dir)
+    {
+        var home = Path.Combine(dir, "home");
+        Directory.CreateDirectory(home);
+        var start = new ProcessStartInfo(exe, ["daily", "--json", "--offline", "--timezone", "UTC"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["CLAUDE_CONFIG_DIR"] = config;
+        start.Environment["TZ"] = "UTC";
+        start.Environment["HOME"] = home; // so no other agent's logs of this machine are counted
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        clock.Stop();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"ccusage failed ({process.ExitCode}): {stderr.Result}");
+        }
+
+        return (clock.Elapsed, output);
+    }
+
+    private static SortedDictionary<string, (long In, long Out, long CacheWrite, long CacheRead)> Totals(LogStore store) => store.Database.Read(c =>
+    {
+        using var command = c.CreateCommand();
+        command.CommandText = """
+            SELECT substr(timestamp, 1, 10), model, sum(tokens_input), sum(tokens_output), sum(tokens_cache_write), sum(tokens_cache_read)
+            FROM api_calls GROUP BY 1, 2
+            """;
+        using var r = command.ExecuteReader();
+        var totals = new SortedDictionary<string, (long, long, long, long)>(StringComparer.Ordinal);
+        while (r.Read())
+        {
+            totals[r.GetString(0) + " " + r.GetString(1)] = (r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5));
+        }
+
+        return totals;
+    });
+
+    private static SortedDictionary<string, (long In, long Out, long CacheWrite, long CacheRead)> CcusageTotals(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var totals = new SortedDictionary<string, (long, long, long, long)>(StringComparer.Ordinal);
+        foreach (var day in document.RootElement.GetProperty("daily").EnumerateArray())
+        {
+            var period = (day.TryGetProperty("period", out var p) ? p : day.GetProperty("date")).GetString();
+            foreach (var model in day.GetProperty("modelBreakdowns").EnumerateArray())
+            {
+                totals[period + " " + model.GetProperty("modelName").GetString()] = (
+                    model.GetProperty("inputTokens").GetInt64(), model.GetProperty("outputTokens").GetInt64(),
+                    model.GetProperty("cacheCreationTokens").GetInt64(), model.GetProperty("cacheReadTokens").GetInt64());
+            }
+        }
+
+        return totals;
+    }
+
+    private static string Compare(
+        SortedDictionary<string, (long In, long Out, long CacheWrite, long CacheRead)> ours,
+        SortedDictionary<string, (long In, long Out, long CacheWrite, long CacheRead)> theirs)
+    {
+        var differences = ours.Keys.Union(theirs.Keys).Order(StringComparer.Ordinal)
+            .Where(k => !ours.TryGetValue(k, out var a) || !theirs.TryGetValue(k, out var b) || a != b)
+            .Select(k => $"  {k}: LogTools {(ours.TryGetValue(k, out var a) ? a.ToString() : "none")}, ccusage {(theirs.TryGetValue(k, out var b) ? b.ToString() : "none")}")
+            .ToList();
+        Console.WriteLine($"per-day, per-model totals (input, output, cache write, cache read): {ours.Count} rows from LogTools, {theirs.Count} from ccusage: "
+            + (differences.Count == 0 ? "agree" : $"differ ({differences.Count} rows)"));
+        foreach (var line in differences.Take(10))
+        {
+            Console.WriteLine(line);
+        }
+
+        return differences.Count == 0 ? "agree" : "differ";
+    }
+
+    // Realistic shape: long user prompts and tool results (JSON-escaped text), assistant entries with text, tool
+    // uses and usage blocks, summaries, rare synthetic entries, resumed conversations that start with a copy of an
+    // earlier file (same message and request ids), timestamps over 60 days.
+    private static void Generate(string projects, long targetBytes, int fileCount)
+    {
+        var random = new Random(42);
+        var perFile = targetBytes / fileCount;
+        var written = new List<string>();
+        long call = 0;
+        for (var f = 0; f < fileCount; f++)
+        {
+            var folder = Path.Combine(projects, $"-home-user-project-{f % 12}");
+            Directory.CreateDirectory(folder);
+            var path = Path.Combine(folder, $"{Guid.NewGuid()}.jsonl");
+            using var writer = new StreamWriter(path, append: false, new UTF8Encoding(false), 1 << 16);
+            long size = 0;
+            if (written.Count > 0 && random.NextDouble() < 0.15)
+            {
+                // A resumed conversation: the start of an earlier one, copied as Claude Code does.
+                var source = File.ReadLines(written[random.Next(written.Count)]).Take(random.Next(20, 200));
+                foreach (var line in source)
+                {
+                    writer.Write(line);
+                    writer.Write('\n');
+                    size += line.Length + 1;
+                }
+            }
+
+            var session = Guid.NewGuid().ToString();
+            var time = End.AddDays(-60).AddSeconds(random.NextDouble() * 60 * 86400);
+            var model = Models[random.Next(Models.Length)];
+            while (size < perFile)
+            {
+                time = time.AddSeconds(random.Next(1, 90));
+                var stamp = time.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+                string line;
+                var kind = random.Next(10);
+                if (kind < 3)
+                {
+                    line = UserLine(session, stamp, Text(random, random.Next(200, 6000)));
+                }
+                else if (kind < 5)
+                {
+                    line = ToolResultLine(session, stamp, Text(random, random.Next(2000, 30000)));
+                }
+                else if (kind == 5 && random.Next(40) == 0)
+                {
+                    line = "{\"type\":\"summary\",\"summary\":\"" + Text(random, 60) + "\",\"leafUuid\":\"" + Guid.NewGuid() + "\"}";
+                }
+                else
+                {
+                    call++;
+                    var synthetic = random.Next(500) == 0;
+                    line = AssistantLine(session, stamp, synthetic ? "<synthetic>" : model, $"msg_{call:x12}", synthetic ? null : $"req_{call:x12}",
+                        synthetic ? 0 : random.Next(1, 50), synthetic ? 0 : random.Next(1, 4000), synthetic ? 0 : random.Next(0, 20000), synthetic ? 0 : random.Next(0, 200000),
+                        Text(random, random.Next(100, 3000)));
+                    if (random.Next(20) == 0)
+                    {
+                        model = Models[random.Next(Models.Length)];
+                    }
+                }
+
+                writer.Write(line);
+                writer.Write('\n');
+                size += line.Length + 1;
+            }
+
+            written.Add(path);
+        }
+    }
+
+    private static void GenerateMany(string folder, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var sub = Path.Combine(folder, $"p{i % 100}");
+            Directory.CreateDirectory(sub);
+            var text = new StringBuilder();
+            for (var j = 0; j < 3; j++)
+            {
+                text.Append(AssistantLine("s", "2025-06-01T10:00:00.000Z", Models[j % Models.Length], $"msg_m{i}_{j}", $"req_m{i}_{j}", 1, 2, 3, 4, "ok")).Append('\n');
+            }
+
+            File.WriteAllText(Path.Combine(sub, $"{i}.jsonl"), text.ToString());
+        }
+    }
+
+    private static string UserLine(string session, string stamp, string text) =>
+        "{\"parentUuid\":\"" + Guid.NewGuid() + "\",\"isSidechain\":false,\"userType\":\"external\",\"cwd\":\"/home/user/project\",\"sessionId\":\"" + session
+        + "\",\"version\":\"1.0.35\",\"gitBranch\":\"main\",\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":\"" + text + "\"},\"uuid\":\"" + Guid.NewGuid()
+        + "\",\"timestamp\":\"" + stamp + "\"}";
+
+    private static string ToolResultLine(string session, string stamp, string text) =>
+        "{\"parentUuid\":\"" + Guid.NewGuid() + "\",\"isSidechain\":false,\"userType\":\"external\",\"cwd\":\"/home/user/project\",\"sessionId\":\"" + session
+        + "\",\"version\":\"1.0.35\",\"gitBranch\":\"main\",\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":[{\"tool_use_id\":\"toolu_" + Guid.NewGuid().ToString("N")
+        + "\",\"type\":\"tool_result\",\"content\":\"" + text + "\",\"is_error\":false}]},\"uuid\":\"" + Guid.NewGuid() + "\",\"timestamp\":\"" + stamp
+        + "\",\"toolUseResult\":{\"stdout\":\"" + text[..Math.Max(0, text.LastIndexOf(' ', Math.Min(text.Length - 1, 2000)))] + "\",\"stderr\":\"\",\"interrupted\":false}}";
+
+    private static string AssistantLine(string session, string stamp, string model, string id, string? request, int input, int output, int cacheWrite, int cacheRead, string text) =>
+        "{\"parentUuid\":\"" + Guid.NewGuid() + "\",\"isSidechain\":false,\"userType\":\"external\",\"cwd\":\"/home/user/project\",\"sessionId\":\"" + session
+        + "\",\"version\":\"1.0.35\",\"gitBranch\":\"main\",\"message\":{\"id\":\"" + id + "\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"" + model
+        + "\",\"content\":[{\"type\":\"text\",\"text\":\"" + text + "\"},{\"type\":\"tool_use\",\"id\":\"toolu_" + id + "\",\"name\":\"Bash\",\"input\":{\"command\":\"ls -la\",\"description\":\"List files\"}}],"
+        + "\"stop_reason\":\"tool_use\",\"stop_sequence\":null,\"usage\":{\"input_tokens\":" + input + ",\"cache_creation_input_tokens\":" + cacheWrite + ",\"cache_read_input_tokens\":" + cacheRead
+        + ",\"output_tokens\":" + output + ",\"service_tier\":\"standard\"}}" + (request is null ? "" : ",\"requestId\":\"" + request + "\"")
+        + ",\"type\":\"assistant\",\"uuid\":\"" + Guid.NewGuid() + "\",\"timestamp\":\"" + stamp + "\"}";
+
+    // Source-like text, JSON-escaped as it is in the logs (newlines, quotes, tabs, some non-ASCII).
+    private static string Text(Random random, int length)
+    {
+        string[] words = ["function", "return", "const", "value", "the", "file", "error", "test", "config", "=>", "{", "}", "\\n", "\\\"path\\\"", "\\t", "über", "数据", "import", "async", "await"];
+        var text = new StringBuilder(length + 16);
+        while (text.Length < length)
+        {
+            text.Append(words[random.Next(words.Length)]).Append(' ');
+        }
+
+        return text.ToString();
+    }
+}

@@ -1,0 +1,266 @@
+using System.Text;
+using LogTools.Engine.Sessions;
+using LogTools.Engine.Store;
+using LogTools.Engine.Tests.Journal;
+
+namespace LogTools.Engine.Tests.Sessions;
+
+public sealed class HistoryImporterTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+    private readonly LogStore _store;
+    private readonly HistoryImporter _importer;
+
+    public HistoryImporterTests()
+    {
+        _store = LogStore.Open(_temp.File("store"));
+        _importer = new HistoryImporter(_store);
+    }
+
+    public void Dispose() => _temp.Dispose();
+
+    /// <summary>A Claude Code assistant entry as Claude Code writes it (type after the message).</summary>
+    internal static string Assistant(string messageId, string? requestId, string model, int input, int output, int cacheWrite = 0, int cacheRead = 0, string timestamp = "2025-06-01T10:00:00.000Z") =>
+        "{\"parentUuid\":null,\"sessionId\":\"s1\",\"message\":{\"id\":\"" + messageId + "\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"" + model
+        + "\",\"content\":[{\"type\":\"text\",\"text\":\"Done.\"}],\"usage\":{\"input_tokens\":" + input + ",\"cache_creation_input_tokens\":" + cacheWrite
+        + ",\"cache_read_input_tokens\":" + cacheRead + ",\"output_tokens\":" + output + ",\"service_tier\":\"standard\"}}"
+        + (requestId is null ? "" : ",\"requestId\":\"" + requestId + "\"") + ",\"type\":\"assistant\",\"uuid\":\"u-" + messageId + "\",\"timestamp\":\"" + timestamp + "\"}";
+
+    internal static string User(string text) =>
+        "{\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"content\":\"" + text + "\"}]},\"timestamp\":\"2025-06-01T10:00:00.000Z\"}";
+
+    private string Write(string name, params string[] lines)
+    {
+        var path = _temp.File(name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, string.Concat(lines.Select(l => l + "\n")));
+        return path;
+    }
+
+    private List<HistoryFileImport> Import(IEnumerable<string> files, string machine = "alpha", bool write = true, List<LogToolsException>? errors = null) =>
+        _importer.Import(files, new HistoryImportOptions { Machine = machine, ShouldWrite = _ => write, OnError = errors is null ? e => throw e : errors.Add }).ToList();
+
+    private List<(string Model, long In, long Out, long CacheRead, long CacheWrite, string Machine, string? Key)> Rows() => _store.Database.Read(c =>
+    {
+        using var command = c.CreateCommand();
+        command.CommandText = "SELECT model, tokens_input, tokens_output, tokens_cache_read, tokens_cache_write, machine, dedup_key FROM api_calls ORDER BY call_id";
+        using var r = command.ExecuteReader();
+        var rows = new List<(string, long, long, long, long, string, string?)>();
+        while (r.Read())
+        {
+            rows.Add((r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6)));
+        }
+
+        return rows;
+    });
+
+    private long StateRows() => _store.Database.Read(c =>
+    {
+        using var command = c.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM history_import_files";
+        return (long)command.ExecuteScalar()!;
+    });
+
+    [Fact]
+    public void Claude_logs_import_once_per_message_and_request_across_resumed_conversations_and_count_malformed_lines()
+    {
+        var first = Write("p/first.jsonl",
+            User("hello"),
+            Assistant("msg_1", "req_1", "claude-sonnet-4", 10, 20, cacheWrite: 30, cacheRead: 40),
+            "{\"type\":\"assistant\",\"message\":{broken",
+            Assistant("msg_2", "req_2", "claude-opus-4", 1, 2),
+            Assistant("msg_s", "req_s", "<synthetic>", 0, 0));
+        // A resumed conversation starts with a copy of the earlier one.
+        var second = Write("p/second.jsonl",
+            Assistant("msg_1", "req_1", "claude-sonnet-4", 10, 20, cacheWrite: 30, cacheRead: 40),
+            Assistant("msg_3", "req_3", "claude-opus-4", 5, 6),
+            Assistant("msg_4", "req_4", "claude-opus-4", -5, 6),
+            Assistant("msg_5", "req_5", "claude-opus-4", 5, 6, timestamp: "2999-01-01T00:00:00Z"));
+
+        var results = Import([first, second]);
+
+        var a = results[0];
+        Assert.Equal((5L, 2L, 2L, 0L, 2L, 1L), (a.Lines, a.Calls, a.Imported, a.Duplicates, a.Skipped, a.Malformed));
+        Assert.StartsWith("Line 3 at offset ", a.FirstProblem);
+        Assert.Contains("is not a JSON object", a.FirstProblem);
+        var b = results[1];
+        Assert.Equal((4L, 2L, 1L, 1L, 0L, 2L), (b.Lines, b.Calls, b.Imported, b.Duplicates, b.Skipped, b.Malformed));
+        Assert.Contains("usage.input_tokens", b.FirstProblem);
+        Assert.Equal(
+            [("claude-sonnet-4", 10L, 20L, 40L, 30L, "alpha", "msg_1:req_1"), ("claude-opus-4", 1L, 2L, 0L, 0L, "alpha", "msg_2:req_2"), ("claude-opus-4", 5L, 6L, 0L, 0L, "alpha", "msg_3:req_3")],
+            Rows());
+    }
+
+    [Fact]
+    public void Reimporting_unchanged_files_reads_nothing_and_adds_nothing()
+    {
+        var path = Write("a.jsonl", Assistant("m1", "r1", "claude-opus-4", 1, 2), Assistant("m2", "r2", "claude-opus-4", 3, 4));
+        Import([path]);
+
+        var again = Assert.Single(Import([path]));
+
+        Assert.True(again.Unchanged);
+        Assert.Equal((0L, 0L, 0L), (again.BytesRead, again.Lines, again.Imported));
+        Assert.Equal(2, Rows().Count);
+    }
+
+    [Fact]
+    public void A_grown_file_is_read_only_from_where_the_last_import_stopped()
+    {
+        var path = Write("grow.jsonl", Assistant("m1", "r1", "claude-opus-4", 1, 2), User("x"));
+        var size = new FileInfo(path).Length;
+        Assert.Equal(size, Assert.Single(Import([path])).BytesRead);
+
+        var appended = Assistant("m2", "r2", "claude-opus-4", 3, 4) + "\n" + User("y") + "\n";
+        File.AppendAllText(path, appended);
+        var second = Assert.Single(Import([path]));
+
+        Assert.False(second.Unchanged);
+        Assert.False(second.Restarted);
+        Assert.Equal(size, second.StartOffset);
+        Assert.Equal(Encoding.UTF8.GetByteCount(appended), second.BytesRead);
+        Assert.Equal((2L, 1L, 1L, 0L), (second.Lines, second.Calls, second.Imported, second.Duplicates));
+        Assert.Equal(2, Rows().Count);
+    }
+
+    [Fact]
+    public void A_torn_last_line_is_left_for_the_next_import_and_read_once_complete()
+    {
+        var line = Assistant("m2", "r2", "claude-opus-4", 3, 4);
+        var path = Write("torn.jsonl", Assistant("m1", "r1", "claude-opus-4", 1, 2));
+        var complete = new FileInfo(path).Length;
+        File.AppendAllText(path, line[..40]);
+
+        var first = Assert.Single(Import([path]));
+        Assert.True(first.TornTail);
+        Assert.Equal((complete, 1L, 0L), (first.BytesRead, first.Imported, first.Malformed));
+
+        File.AppendAllText(path, line[40..] + "\n");
+        var second = Assert.Single(Import([path]));
+
+        Assert.False(second.TornTail);
+        Assert.Equal((complete, 1L, 1L), (second.StartOffset, second.Lines, second.Imported));
+        Assert.Equal(2, Rows().Count);
+    }
+
+    [Fact]
+    public void A_replaced_or_truncated_file_is_read_again_from_the_start_without_duplicating()
+    {
+        var path = Write("replaced.jsonl", Assistant("m1", "r1", "claude-opus-4", 1, 2), Assistant("m2", "r2", "claude-opus-4", 3, 4), User("padding padding"));
+        Import([path]);
+
+        // Same length or longer but different content: replaced.
+        Write("replaced.jsonl", Assistant("m1", "r1", "claude-opus-4", 1, 2), Assistant("m3", "r3", "claude-opus-4", 5, 6), User("padding padding"), User("more"));
+        var replaced = Assert.Single(Import([path]));
+        Assert.True(replaced.Restarted);
+        Assert.Equal((0L, 2L, 1L, 1L), (replaced.StartOffset, replaced.Calls, replaced.Imported, replaced.Duplicates));
+
+        // Shorter than what was imported: truncated.
+        Write("replaced.jsonl", Assistant("m4", "r4", "claude-opus-4", 7, 8));
+        var truncated = Assert.Single(Import([path]));
+        Assert.True(truncated.Restarted);
+        Assert.Equal((0L, 1L), (truncated.StartOffset, truncated.Imported));
+        Assert.Equal(["m1:r1", "m2:r2", "m3:r3", "m4:r4"], Rows().Select(r => r.Key));
+    }
+
+    [Fact]
+    public void Logs_copied_from_two_machines_import_once_whichever_machine_imports_them()
+    {
+        var lines = new[] { Assistant("m1", "r1", "claude-opus-4", 1, 2), Assistant("m2", "r2", "claude-opus-4", 3, 4) };
+        var fromAlpha = Write("alpha/x.jsonl", [.. lines, Assistant("m3", "r3", "claude-haiku-4", 5, 6)]);
+        var fromBeta = Write("beta/x.jsonl", [.. lines, Assistant("m4", "r4", "claude-haiku-4", 7, 8)]);
+
+        Assert.Equal(3, Assert.Single(Import([fromAlpha], machine: "alpha")).Imported);
+        var beta = Assert.Single(Import([fromBeta], machine: "beta"));
+
+        Assert.Equal((1L, 2L), (beta.Imported, beta.Duplicates));
+        Assert.Equal(["alpha", "alpha", "alpha", "beta"], Rows().Select(r => r.Machine));
+        // State is per machine: the same path imported for another machine is not "unchanged".
+        Assert.False(Assert.Single(Import([fromAlpha], machine: "beta")).Unchanged);
+        Assert.Equal(4, Rows().Count);
+    }
+
+    [Fact]
+    public void WhatIf_reads_and_counts_but_writes_no_calls_and_no_state()
+    {
+        var path = Write("w.jsonl", Assistant("m1", "r1", "claude-opus-4", 1, 2), "not json");
+
+        var dry = Assert.Single(Import([path], write: false));
+
+        Assert.True(dry.WhatIf);
+        Assert.Equal((2L, 1L, 0L, 1L), (dry.Lines, dry.Calls, dry.Imported, dry.Malformed));
+        Assert.Empty(Rows());
+        Assert.Equal(0, StateRows());
+        Assert.Equal(1, Assert.Single(Import([path])).Imported);
+    }
+
+    [Fact]
+    public void Worker_logs_are_detected_per_line_beside_Claude_entries()
+    {
+        var path = Write("worker.jsonl",
+            "{\"type\":\"api_call\",\"timestamp\":\"2025-06-02T08:00:00.123Z\",\"model\":\"claude-sonnet-4\",\"usage\":{\"input_tokens\":7,\"output_tokens\":8,\"cache_read_input_tokens\":9,\"cache_creation_input_tokens\":10},"
+                + "\"request_id\":\"req_w\",\"message_id\":\"msg_w\",\"worker_id\":\"w-1\",\"session_id\":\"sess-1\",\"cost_usd\":0.25,\"duration_ms\":1500,\"success\":false}",
+            "{\"type\":\"api_call\",\"timestamp\":\"2025-06-02T08:00:01Z\",\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}",
+            Assistant("m1", "r1", "claude-opus-4", 1, 2));
+
+        var result = Assert.Single(Import([path]));
+
+        Assert.Equal((3L, 2L, 2L, 1L), (result.Lines, result.Calls, result.Imported, result.Malformed));
+        Assert.Contains("without a model", result.FirstProblem);
+        var row = _store.Database.Read(c =>
+        {
+            using var command = c.CreateCommand();
+            command.CommandText = "SELECT timestamp, worker_id, session_id, estimated_cost_usd, duration_ms, success, dedup_key, tokens_cache_read, tokens_cache_write, source FROM api_calls WHERE worker_id IS NOT NULL";
+            using var r = command.ExecuteReader();
+            Assert.True(r.Read());
+            return (r.GetString(0), r.GetString(1), r.GetString(2), r.GetDouble(3), r.GetInt64(4), r.GetInt64(5), r.GetString(6), r.GetInt64(7), r.GetInt64(8), r.GetString(9));
+        });
+        Assert.Equal(("2025-06-02T08:00:00.123Z", "w-1", "sess-1", 0.25, 1500L, 0L, "msg_w:req_w", 9L, 10L, path), row);
+    }
+
+    [Fact]
+    public void An_unreadable_file_is_reported_and_the_others_are_imported()
+    {
+        var a = Write("a.jsonl", Assistant("m1", "r1", "claude-opus-4", 1, 2));
+        var gone = Write("b.jsonl", Assistant("m2", "r2", "claude-opus-4", 1, 2));
+        var c = Write("c.jsonl", Assistant("m3", "r3", "claude-opus-4", 1, 2));
+        var errors = new List<LogToolsException>();
+
+        var results = new List<HistoryFileImport>();
+        foreach (var result in _importer.Import([a, gone, c], new HistoryImportOptions { Machine = "alpha", OnError = errors.Add }))
+        {
+            results.Add(result);
+            File.Delete(gone); // after planning, before it is read
+        }
+
+        Assert.Equal([a, c], results.Select(r => r.Path));
+        var error = Assert.Single(errors);
+        Assert.Equal(("HistoryFileUnreadable", ErrorKind.ReadError, (object?)gone), (error.ErrorId, error.Kind, error.Target));
+        Assert.Equal(2, Rows().Count);
+    }
+
+    [Fact]
+    public void A_gzip_log_is_imported_and_skipped_when_unchanged()
+    {
+        var path = _temp.File("old.jsonl.gz");
+        using (var gz = new System.IO.Compression.GZipStream(File.Create(path), System.IO.Compression.CompressionLevel.Fastest))
+        {
+            gz.Write(Encoding.UTF8.GetBytes(Assistant("m1", "r1", "claude-opus-4", 1, 2) + "\n"));
+        }
+
+        Assert.Equal(1, Assert.Single(Import(HistoryImporter.FilesIn(_temp.Path))).Imported);
+        Assert.True(Assert.Single(Import([path])).Unchanged);
+    }
+
+    [Fact]
+    public void Default_folders_follow_CLAUDE_CONFIG_DIR_and_a_missing_one_is_an_error()
+    {
+        var config = _temp.File("cfg");
+        Directory.CreateDirectory(Path.Combine(config, "projects"));
+
+        Assert.Equal([Path.Combine(config, "projects")], HistoryImporter.DefaultFolders(config + ", " + _temp.File("none"), "/nowhere"));
+        var error = Assert.Throws<LogToolsException>(() => HistoryImporter.DefaultFolders(null, _temp.File("home")));
+        Assert.Equal("HistoryPathNotFound", error.ErrorId);
+        Assert.Contains(Path.Combine(_temp.File("home"), ".claude", "projects"), error.Message);
+    }
+}
