@@ -20,6 +20,8 @@ $conversation = [IO.Path]::Combine([IO.Path]::GetTempPath(), "$task.jsonl")
     '{"role":"user","content":"Fix issue 450"}',
     '{"role":"assistant","content":"Done: see PR 451"}'))
 Set-LogWorker -WorkerId "$task-w1" -Status Spawned -TaskId $task -ProcessId $PID -LogFile $conversation
+Add-ApiCall -WorkerId "$task-w1" -Model claude-sonnet-4-5 -InputTokens 12000 -OutputTokens 1800 -CacheReadTokens 40000 -DurationMs 5200
+Add-ApiCall -WorkerId "$task-w1" -Model claude-sonnet-4-5 -InputTokens 3000 -OutputTokens 900 -CacheReadTokens 52000 -DurationMs 3100
 Write-LogEvent -Type decision -Message 'worker finished, opening PR' -ContextType task -ContextId $task -Details @{ pr = 451 }
 Set-LogWorker -WorkerId "$task-w1" -Status Completed -ExitCode 0
 Set-LogTask -TaskId $task -Status Completed -PrNumber 451
@@ -35,6 +37,10 @@ Get-LogWorker -TaskId $task | Get-LogContent | Out-Default
 
 Show 'BLAKE3 of the conversation (b3sum prints the same digest)'
 Get-FileBlake3 -LiteralPath $conversation | Out-Default
+
+Show "What today cost (priced from the shipped table), and a budget check a scheduled task can act on"
+Get-ApiCost -Today -GroupBy Model | Out-Default
+Test-ApiBudget -Limit 20 -Period Day | Out-Default
 
 Show 'Mirroring a rotating log: an archive and the active file, then growth, then a rotation'
 $hostLogs = [IO.Path]::Combine([IO.Path]::GetTempPath(), "demo-logs-$task")
