@@ -129,6 +129,7 @@ public static unsafe class Blake3File
             {
                 options.CancellationToken.ThrowIfCancellationRequested();
                 long n = Math.Min(BlockLen, length - done);
+                PageCache.Populate(start + done, n);
                 hasher.Update(start + done, n);
                 done += n;
                 options.Progress?.Invoke(done);
