@@ -110,7 +110,8 @@ public static unsafe class Blake3File
     /// </summary>
     private static long UpdatePieces(Blake3Hasher hasher, SafeFileHandle file, long offset, long length, Blake3Options options)
     {
-        if (hasher.Length % Blake3Core.PieceLen != 0)
+        // Below two whole pieces plus a byte there is nothing to share out: return before allocating (small files are common).
+        if (length <= 2L * Blake3Core.PieceLen || hasher.Length % Blake3Core.PieceLen != 0)
         {
             return 0;
         }
