@@ -5,7 +5,8 @@ namespace LogTools.Benchmarks;
 
 /// <summary>
 /// BLAKE3 file hashing against b3sum: throughput on a 1 GiB file (one thread and all threads) and per-file cost
-/// on 10,000 files of 4 KiB. Best of 3 wall-clock runs, page cache warm. Usage: blake3 [--dir DIR].
+/// on 10,000 files of 4 KiB. Best of 5 rounds that each run every workload once (so drifting load on a shared
+/// machine hits both tools alike), page cache warm. Usage: blake3 [--dir DIR].
 /// The engine is timed memory-mapped and with plain reads (what Get-FileBlake3 uses, so a log truncated
 /// mid-hash is an error, not a crash), and Get-FileBlake3 itself inside a logtools process.
 /// </summary>
@@ -14,7 +15,7 @@ public sealed class Blake3Benchmark : IBenchmark
     private const long LargeLength = 1L << 30;
     private const int SmallCount = 10_000;
     private const int SmallLength = 4096;
-    private const int Runs = 3;
+    private const int Runs = 5;
 
     public string Name => "blake3";
 
@@ -36,24 +37,29 @@ public sealed class Blake3Benchmark : IBenchmark
             return 1;
         }
 
+        // Every workload runs once per round, rounds repeated: on a shared machine the load drifts within
+        // seconds, and timing one tool's runs all before the other's skews their ratio.
         var single = new Blake3Options { MaxDegreeOfParallelism = 1 };
-        double engine1 = Gbps(Best(() => Blake3File.Hash(large, single)));
-        double engineN = Gbps(Best(() => Blake3File.Hash(large)));
-        double read1 = Gbps(Best(() => Blake3File.Hash(large, new Blake3Options { MaxDegreeOfParallelism = 1, UseMemoryMapping = false })));
-        double readN = Gbps(Best(() => Blake3File.Hash(large, new Blake3Options { UseMemoryMapping = false })));
-        double cmdletN = LargeLength / CmdletSeconds($"Get-FileBlake3 -LiteralPath '{large}'") / 1e9;
-        double b3sum1 = Gbps(Best(() => B3sum(dir, ["--num-threads", "1", large])));
-        double b3sumN = Gbps(Best(() => B3sum(dir, [large])));
-
-        double enginePerFile = Best(() =>
-        {
-            foreach (var path in smallPaths)
+        double[] best = BestInterleaved(
+            Wall(() => Blake3File.Hash(large, single)),
+            Wall(() => Blake3File.Hash(large)),
+            Wall(() => Blake3File.Hash(large, new Blake3Options { MaxDegreeOfParallelism = 1, UseMemoryMapping = false })),
+            Wall(() => Blake3File.Hash(large, new Blake3Options { UseMemoryMapping = false })),
+            () => CmdletSeconds($"Get-FileBlake3 -LiteralPath '{large}'"),
+            Wall(() => B3sum(dir, ["--num-threads", "1", large])),
+            Wall(() => B3sum(dir, [large])),
+            Wall(() =>
             {
-                Blake3File.Hash(path, single);
-            }
-        }).TotalMicroseconds / SmallCount;
-        double b3sumPerFile = Best(() => B3sum(smallDir, smallNames)).TotalMicroseconds / SmallCount;
-        double cmdletPerFile = CmdletSeconds($"Get-FileBlake3 -Path '{Path.Combine(smallDir, "*.bin")}'") * 1e6 / SmallCount;
+                foreach (var path in smallPaths)
+                {
+                    Blake3File.Hash(path, single);
+                }
+            }),
+            Wall(() => B3sum(smallDir, smallNames)),
+            () => CmdletSeconds($"Get-FileBlake3 -Path '{Path.Combine(smallDir, "*.bin")}'"));
+        double engine1 = Gbps(best[0]), engineN = Gbps(best[1]), read1 = Gbps(best[2]), readN = Gbps(best[3]), cmdletN = Gbps(best[4]);
+        double b3sum1 = Gbps(best[5]), b3sumN = Gbps(best[6]);
+        double enginePerFile = best[7] * 1e6 / SmallCount, b3sumPerFile = best[8] * 1e6 / SmallCount, cmdletPerFile = best[9] * 1e6 / SmallCount;
 
         int threads = Environment.ProcessorCount;
         Console.WriteLine($"BLAKE3, {Environment.ProcessorCount} logical CPUs, best of {Runs}, page cache warm, b3sum = {B3sum(dir, ["--version"]).Trim()}");
@@ -70,36 +76,44 @@ public sealed class Blake3Benchmark : IBenchmark
         return 0;
     }
 
-    /// <summary>Best in-process time of a command in a logtools process (the module imported, startup excluded).</summary>
+    /// <summary>
+    /// Times <paramref name="command"/> in a logtools process (second run, so module import and JIT are excluded)
+    /// and returns the process's own measurement, in seconds.
+    /// </summary>
     private static double CmdletSeconds(string command)
     {
         var script = $"{command} | Out-Null; $sw = [Diagnostics.Stopwatch]::StartNew(); {command} | Out-Null; $sw.Elapsed.TotalSeconds";
-        var best = double.MaxValue;
-        for (int i = 0; i < Runs; i++)
-        {
-            var start = new ProcessStartInfo(Repo.Host, ["-Command", script]) { RedirectStandardOutput = true };
-            using var process = Process.Start(start) ?? throw new InvalidOperationException("logtools could not be started.");
-            best = Math.Min(best, double.Parse(process.StandardOutput.ReadToEnd().Trim(), System.Globalization.CultureInfo.InvariantCulture));
-            process.WaitForExit();
-        }
-
-        return best;
+        var start = new ProcessStartInfo(Repo.Host, ["-Command", script]) { RedirectStandardOutput = true };
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("logtools could not be started.");
+        double seconds = double.Parse(process.StandardOutput.ReadToEnd().Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        process.WaitForExit();
+        return seconds;
     }
 
-    private static double Gbps(TimeSpan time) => LargeLength / time.TotalSeconds / 1e9;
+    private static double Gbps(double seconds) => LargeLength / seconds / 1e9;
 
-    private static TimeSpan Best(Action action)
+    /// <summary>Best time of each workload, in seconds, over <see cref="Runs"/> rounds that run every workload once.</summary>
+    private static double[] BestInterleaved(params Func<double>[] workloads)
     {
-        var best = TimeSpan.MaxValue;
-        for (int i = 0; i < Runs; i++)
+        var best = Enumerable.Repeat(double.MaxValue, workloads.Length).ToArray();
+        for (int run = 0; run < Runs; run++)
         {
-            var watch = Stopwatch.StartNew();
-            action();
-            best = watch.Elapsed < best ? watch.Elapsed : best;
+            for (int i = 0; i < workloads.Length; i++)
+            {
+                best[i] = Math.Min(best[i], workloads[i]());
+            }
         }
 
         return best;
     }
+
+    /// <summary>A workload timed on the wall clock (cmdlet workloads report the time measured inside logtools instead).</summary>
+    private static Func<double> Wall(Action action) => () =>
+    {
+        var watch = Stopwatch.StartNew();
+        action();
+        return watch.Elapsed.TotalSeconds;
+    };
 
     private static string B3sum(string workingDirectory, IEnumerable<string> arguments)
     {

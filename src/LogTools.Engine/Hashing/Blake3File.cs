@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.MemoryMappedFiles;
+using System.Runtime.ExceptionServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace LogTools.Engine.Hashing;
@@ -79,34 +80,100 @@ public static unsafe class Blake3File
             return;
         }
 
-        int bufferLen = (int)Math.Min(length, ReadBufferLen * (long)Math.Max(1, hasher.MaxDegreeOfParallelism));
+        long done = hasher.MaxDegreeOfParallelism > 1 ? UpdatePieces(hasher, file, offset, length, options) : 0;
+        int bufferLen = (int)Math.Min(length - done, ReadBufferLen * (long)Math.Max(1, hasher.MaxDegreeOfParallelism));
         byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(bufferLen, 1));
         try
         {
-            for (long done = 0; done < length;)
+            while (done < length)
             {
                 options.CancellationToken.ThrowIfCancellationRequested();
                 int want = (int)Math.Min(bufferLen, length - done);
-                int read = 0;
-                while (read < want)
-                {
-                    int n = RandomAccess.Read(file, buffer.AsSpan(read, want - read), offset + done + read);
-                    if (n == 0)
-                    {
-                        throw new EndOfStreamException($"The file ended at {offset + done + read} bytes, before the {offset + length} bytes to hash.");
-                    }
-
-                    read += n;
-                }
-
-                hasher.Update(buffer.AsSpan(0, read));
-                done += read;
+                ReadExactly(file, buffer.AsSpan(0, want), offset + done, offset + length);
+                hasher.Update(buffer.AsSpan(0, want));
+                done += want;
                 options.Progress?.Invoke(done);
             }
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Multi-threaded plain reads: each thread reads whole 1 MiB pieces into its own buffer and hashes them there,
+    /// so the copy out of the page cache runs on every core too and the bytes are hashed while still in that
+    /// core's cache (reading on one thread and then hashing on all left the other cores idle during the copy).
+    /// Stops before the last piece, which may be the root that only the hasher can finish, and when the hasher
+    /// is not at a piece boundary. Returns the bytes consumed.
+    /// </summary>
+    private static long UpdatePieces(Blake3Hasher hasher, SafeFileHandle file, long offset, long length, Blake3Options options)
+    {
+        // Below two whole pieces plus a byte there is nothing to share out: return before allocating (small files are common).
+        if (length <= 2L * Blake3Core.PieceLen || hasher.Length % Blake3Core.PieceLen != 0)
+        {
+            return 0;
+        }
+
+        uint[] key = hasher.Key.ToArray();
+        var cvs = new byte[BlockLen / Blake3Core.PieceLen * Blake3Core.OutLen];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = hasher.MaxDegreeOfParallelism, CancellationToken = options.CancellationToken };
+        long done = 0;
+        for (int pieces; (pieces = (int)Math.Min(BlockLen, length - done - 1) / Blake3Core.PieceLen) > 1;)
+        {
+            long start = offset + done;
+            ulong firstChunk = (ulong)(hasher.Length / Blake3Core.ChunkLen);
+            try
+            {
+                Parallel.For(
+                    0, pieces, parallel,
+                    () => ArrayPool<byte>.Shared.Rent(Blake3Core.PieceLen),
+                    (i, _, buffer) =>
+                    {
+                        ReadExactly(file, buffer.AsSpan(0, Blake3Core.PieceLen), start + (long)i * Blake3Core.PieceLen, offset + length);
+                        fixed (byte* input = buffer)
+                        fixed (uint* k = key)
+                        fixed (byte* cv = &cvs[i * Blake3Core.OutLen])
+                        {
+                            ulong counter = firstChunk + (ulong)i * (Blake3Core.PieceLen / Blake3Core.ChunkLen);
+                            Blake3Core.SubtreeCvs(input, Blake3Core.PieceLen, counter, k, hasher.Flags, cv, 1, hasher.Implementation, 1);
+                        }
+
+                        return buffer;
+                    },
+                    buffer => ArrayPool<byte>.Shared.Return(buffer));
+            }
+            catch (AggregateException e)
+            {
+                // Callers expect the read's own exception (EndOfStreamException for a file that shrank), not a wrapper.
+                ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+            }
+
+            for (int i = 0; i < pieces; i++)
+            {
+                hasher.AppendSubtree(cvs.AsSpan(i * Blake3Core.OutLen, Blake3Core.OutLen), Blake3Core.PieceLen / Blake3Core.ChunkLen);
+            }
+
+            done += (long)pieces * Blake3Core.PieceLen;
+            options.Progress?.Invoke(done);
+        }
+
+        return done;
+    }
+
+    /// <summary>Fills <paramref name="buffer"/> from <paramref name="position"/>; <paramref name="end"/> is only for the message when the file is shorter.</summary>
+    private static void ReadExactly(SafeFileHandle file, Span<byte> buffer, long position, long end)
+    {
+        for (int read = 0; read < buffer.Length;)
+        {
+            int n = RandomAccess.Read(file, buffer[read..], position + read);
+            if (n == 0)
+            {
+                throw new EndOfStreamException($"The file ended at {position + read} bytes, before the {end} bytes to hash.");
+            }
+
+            read += n;
         }
     }
 
@@ -129,6 +196,7 @@ public static unsafe class Blake3File
             {
                 options.CancellationToken.ThrowIfCancellationRequested();
                 long n = Math.Min(BlockLen, length - done);
+                PageCache.Populate(start + done, n);
                 hasher.Update(start + done, n);
                 done += n;
                 options.Progress?.Invoke(done);

@@ -28,10 +28,12 @@ public sealed class Blake3FileTests : IDisposable
         string[] paths = sizes.Select(Write).ToArray();
         string[] expected = TestData.B3sum(paths);
         var singleRead = new Blake3Options { MaxDegreeOfParallelism = 1, UseMemoryMapping = false };
+        var threadedRead = new Blake3Options { MaxDegreeOfParallelism = 3, UseMemoryMapping = false };
         for (int i = 0; i < paths.Length; i++)
         {
             Assert.True(expected[i] == Blake3File.Hash(paths[i]).ToString(), $"{sizes[i]} bytes");
             Assert.True(expected[i] == Blake3File.Hash(paths[i], singleRead).ToString(), $"{sizes[i]} bytes, 1 thread, read");
+            Assert.True(expected[i] == Blake3File.Hash(paths[i], threadedRead).ToString(), $"{sizes[i]} bytes, 3 threads, read");
             using var stream = File.OpenRead(paths[i]);
             Assert.True(expected[i] == Blake3File.Hash(stream).ToString(), $"{sizes[i]} bytes, stream");
         }
@@ -60,6 +62,11 @@ public sealed class Blake3FileTests : IDisposable
         Assert.Equal(Run($"--keyed --no-names {path}", key), Blake3File.Hash(path, new Blake3Options { Key = "whats the Elvish word for friend"u8.ToArray() }).ToString());
         Assert.Equal(Run($"--derive-key LogTools --no-names {path}", null), Blake3File.Hash(path, new Blake3Options { DeriveKeyContext = "LogTools" }).ToString());
         Assert.Equal(Run($"--length 100 --no-names {path}", null), Blake3File.Hash(path, new Blake3Options { OutputLength = 100 }).ToString());
+
+        // Pieces hashed on worker threads carry the mode's key and flags too.
+        string large = Write((5 << 20) + 3, 6);
+        var keyedRead = new Blake3Options { Key = "whats the Elvish word for friend"u8.ToArray(), UseMemoryMapping = false, MaxDegreeOfParallelism = 2 };
+        Assert.Equal(Run($"--keyed --no-names {large}", key), Blake3File.Hash(large, keyedRead).ToString());
     }
 
     [Fact]
@@ -70,6 +77,10 @@ public sealed class Blake3FileTests : IDisposable
         using var file = File.OpenHandle(path);
         Assert.Equal(Blake3Hasher.Hash(data.AsSpan(0, 30_000)), Blake3File.Hash(file, 30_000).Digest);
         Assert.Throws<EndOfStreamException>(() => Blake3File.Hash(file, 50_001));
+
+        // A file that ends inside the pieces read on worker threads fails the same way, not with an AggregateException.
+        using var large = File.OpenHandle(Write(3 << 20, 4));
+        Assert.Throws<EndOfStreamException>(() => Blake3File.Hash(large, 6 << 20, new Blake3Options { UseMemoryMapping = false, MaxDegreeOfParallelism = 2 }));
         using var stream = new MemoryStream(data);
         Assert.Throws<EndOfStreamException>(() => Blake3File.Hash(stream, 50_001));
     }
