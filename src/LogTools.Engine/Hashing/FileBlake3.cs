@@ -28,8 +28,8 @@ public sealed class FileBlake3
 
     /// <summary>
     /// Hashes a file, and writes its bao outboard to <paramref name="outboardPath"/> when given (through a
-    /// temporary file and a rename: never a half-written outboard under the real name). The file is read,
-    /// not memory-mapped: a log truncated while it is hashed must give an error, not kill the process.
+    /// temporary file and a rename: never a half-written outboard under the real name). Unless the options
+    /// say otherwise the file is read, not memory-mapped: a log truncated while it is hashed gives an error.
     /// </summary>
     /// <exception cref="LogToolsException">The path is missing, a folder, or unreadable; it vanished or shrank mid-way.</exception>
     public static FileBlake3 Compute(string path, Blake3Options options, string? outboardPath = null)
@@ -39,21 +39,11 @@ public sealed class FileBlake3
             throw new LogToolsException("PathIsDirectory", ErrorKind.InvalidArgument, path, $"'{path}' is a folder; give files (use a wildcard such as '{System.IO.Path.Combine(path, "*")}').");
         }
 
-        var readOptions = new Blake3Options
-        {
-            UseMemoryMapping = false,
-            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
-            Progress = options.Progress,
-            CancellationToken = options.CancellationToken,
-            Key = options.Key,
-            DeriveKeyContext = options.DeriveKeyContext,
-            OutputLength = options.OutputLength,
-        };
         try
         {
             if (outboardPath is null)
             {
-                var digest = Blake3File.Hash(path, readOptions);
+                var digest = Blake3File.Hash(path, options);
                 return new FileBlake3(digest.ToString(), path, digest.Length, null);
             }
 

@@ -101,18 +101,17 @@ public sealed class GetFileBlake3Command : LogToolsCmdlet
     {
         try
         {
-            var resolved = GetResolvedProviderPathFromPSPath(path, out var provider);
-            if (provider.Name != "FileSystem")
+            var files = ExpandFileSystemPath(path);
+            if (files.Count == 0)
             {
-                WriteEngineError(new LogToolsException("PathNotFileSystem", ErrorKind.InvalidArgument, path, $"'{path}' is not a file-system path."));
-                return [];
+                WriteEngineError(new LogToolsException("FileNotFound", ErrorKind.ObjectNotFound, path, $"No file matches '{path}'."));
             }
 
-            return resolved;
+            return files;
         }
-        catch (ItemNotFoundException)
+        catch (LogToolsException ex)
         {
-            WriteEngineError(new LogToolsException("FileNotFound", ErrorKind.ObjectNotFound, path, $"No file matches '{path}'."));
+            WriteEngineError(ex);
             return [];
         }
     }

@@ -103,20 +103,18 @@ public sealed class GetLogContentCommand : TelemetryCmdlet
     {
         try
         {
-            var resolved = GetResolvedProviderPathFromPSPath(path, out var provider);
-            if (provider.Name == "FileSystem")
+            var files = ExpandFileSystemPath(path);
+            if (files.Count == 0)
             {
-                return resolved;
+                WriteEngineError(JournalContent.NotFound(path, null));
             }
 
-            WriteError(new ErrorRecord(
-                new ArgumentException($"'{path}' is a {provider.Name} path; Get-LogContent reads files."), "LogFileNotFileSystem", ErrorCategory.InvalidArgument, path));
+            return files;
         }
-        catch (ItemNotFoundException ex)
+        catch (LogToolsException ex)
         {
-            WriteEngineError(JournalContent.NotFound(path, ex));
+            WriteEngineError(ex);
+            return [];
         }
-
-        return [];
     }
 }

@@ -136,26 +136,22 @@ public sealed class ImportLogHistoryCommand : StoreCmdlet
 
     private void AddWildcard(string path)
     {
-        IEnumerable<string> resolved;
         try
         {
-            resolved = GetResolvedProviderPathFromPSPath(path, out _);
-        }
-        catch (ItemNotFoundException)
-        {
-            resolved = [];
-        }
+            var resolved = ExpandFileSystemPath(path);
+            foreach (var item in resolved)
+            {
+                AddResolved(item, path);
+            }
 
-        var any = false;
-        foreach (var item in resolved)
-        {
-            any = true;
-            AddResolved(item, path);
+            if (resolved.Count == 0)
+            {
+                WriteEngineError(HistoryImporter.PathNotFound(path));
+            }
         }
-
-        if (!any)
+        catch (LogToolsException ex)
         {
-            WriteEngineError(HistoryImporter.PathNotFound(path));
+            WriteEngineError(ex);
         }
     }
 

@@ -27,11 +27,12 @@ public sealed class Blake3FileTests : IDisposable
         ];
         string[] paths = sizes.Select(Write).ToArray();
         string[] expected = TestData.B3sum(paths);
-        var singleRead = new Blake3Options { MaxDegreeOfParallelism = 1, UseMemoryMapping = false };
-        var threadedRead = new Blake3Options { MaxDegreeOfParallelism = 3, UseMemoryMapping = false };
+        var mapped = new Blake3Options { UseMemoryMapping = true };
+        var singleRead = new Blake3Options { MaxDegreeOfParallelism = 1 };
+        var threadedRead = new Blake3Options { MaxDegreeOfParallelism = 3 };
         for (int i = 0; i < paths.Length; i++)
         {
-            Assert.True(expected[i] == Blake3File.Hash(paths[i]).ToString(), $"{sizes[i]} bytes");
+            Assert.True(expected[i] == Blake3File.Hash(paths[i], mapped).ToString(), $"{sizes[i]} bytes, mapped");
             Assert.True(expected[i] == Blake3File.Hash(paths[i], singleRead).ToString(), $"{sizes[i]} bytes, 1 thread, read");
             Assert.True(expected[i] == Blake3File.Hash(paths[i], threadedRead).ToString(), $"{sizes[i]} bytes, 3 threads, read");
             using var stream = File.OpenRead(paths[i]);
@@ -50,7 +51,7 @@ public sealed class Blake3FileTests : IDisposable
         Assert.Equal(100 << 20, hash.Length);
         Assert.Equal(100L << 20, progress[^1]);
         Assert.True(progress.SequenceEqual(progress.Order()));
-        Assert.Equal(expected, Blake3File.Hash(path, new Blake3Options { UseMemoryMapping = false }).ToString());
+        Assert.Equal(expected, Blake3File.Hash(path, new Blake3Options { UseMemoryMapping = true }).ToString());
         Assert.Equal(expected, Blake3File.Hash(path, new Blake3Options { MaxDegreeOfParallelism = 1 }).ToString());
     }
 
@@ -65,7 +66,7 @@ public sealed class Blake3FileTests : IDisposable
 
         // Pieces hashed on worker threads carry the mode's key and flags too.
         string large = Write((5 << 20) + 3, 6);
-        var keyedRead = new Blake3Options { Key = "whats the Elvish word for friend"u8.ToArray(), UseMemoryMapping = false, MaxDegreeOfParallelism = 2 };
+        var keyedRead = new Blake3Options { Key = "whats the Elvish word for friend"u8.ToArray(), MaxDegreeOfParallelism = 2 };
         Assert.Equal(Run($"--keyed --no-names {large}", key), Blake3File.Hash(large, keyedRead).ToString());
     }
 
@@ -80,7 +81,7 @@ public sealed class Blake3FileTests : IDisposable
 
         // A file that ends inside the pieces read on worker threads fails the same way, not with an AggregateException.
         using var large = File.OpenHandle(Write(3 << 20, 4));
-        Assert.Throws<EndOfStreamException>(() => Blake3File.Hash(large, 6 << 20, new Blake3Options { UseMemoryMapping = false, MaxDegreeOfParallelism = 2 }));
+        Assert.Throws<EndOfStreamException>(() => Blake3File.Hash(large, 6 << 20, new Blake3Options { MaxDegreeOfParallelism = 2 }));
         using var stream = new MemoryStream(data);
         Assert.Throws<EndOfStreamException>(() => Blake3File.Hash(stream, 50_001));
     }
