@@ -288,7 +288,7 @@ public sealed class ApiCostReport
         var columns = string.Join(", ", CostMigrations.SumColumns.Select(c => $"sum(w.sign * a.{c})"));
         var unitSums = units.Select(_ => new Dictionary<string, long[]>(StringComparer.Ordinal)).ToArray();
         // The terms are unpacked once (MATERIALIZED), and CROSS JOIN keeps them outside: each is one range on the primary key.
-        Query(connection, $"""
+        Sql.ForEach(connection, null, $"""
             WITH w (unit, level, first, last, sign) AS MATERIALIZED (
                 SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each($terms))
             SELECT w.unit, a.model, {columns}
@@ -325,7 +325,7 @@ public sealed class ApiCostReport
     private static void ReadQuarters(DbConnection connection, ApiCostGroup groupBy, (int Period, long Start, long End) block, Action<string, string, long[]> add)
     {
         var columns = string.Join(", ", CostMigrations.SumColumns.Select(c => $"sum({c})"));
-        Query(connection, $"""
+        Sql.ForEach(connection, null, $"""
             SELECT {Dimension(groupBy)}, model, {columns} FROM api_call_quarters
             WHERE quarter >= $a AND quarter < $b GROUP BY 1, 2
             """, [("$a", block.Start / Quarter), ("$b", block.End / Quarter)], r => add(r.GetString(0), r.GetString(1), Values(r)));
@@ -335,7 +335,7 @@ public sealed class ApiCostReport
     {
         var dimension = groupBy is ApiCostGroup.Machine or ApiCostGroup.Worker or ApiCostGroup.Task or ApiCostGroup.Session
             ? $"coalesce(r.{Dimension(groupBy)}, '')" : "''";
-        Query(connection, $"""
+        Sql.ForEach(connection, null, $"""
             SELECT {dimension}, r.model, {CostMigrations.RowSums("r")} FROM api_calls AS r
             WHERE r.timestamp >= $s AND r.timestamp < $e GROUP BY 1, 2
             """, [("$s", StoreTime.ToText(range.Start)), ("$e", StoreTime.ToText(range.End))], r => add(r.GetString(0), r.GetString(1), Values(r)));
@@ -391,7 +391,7 @@ public sealed class ApiCostReport
         {
             database.Read(connection =>
             {
-                Query(connection, "SELECT min(slot), max(slot) FROM api_call_series WHERE level = 0", [], r =>
+                Sql.ForEach(connection, null, "SELECT min(slot), max(slot) FROM api_call_series WHERE level = 0", [], r =>
                 {
                     if (!r.IsDBNull(0))
                     {
@@ -413,7 +413,7 @@ public sealed class ApiCostReport
         {
             database.Read(connection =>
             {
-                Query(connection, "SELECT worker_id, task_id FROM workers WHERE task_id IS NOT NULL", [], r => tasks[r.GetString(0)] = r.GetString(1));
+                Sql.ForEach(connection, null, "SELECT worker_id, task_id FROM workers WHERE task_id IS NOT NULL", [], r => tasks[r.GetString(0)] = r.GetString(1));
                 return true;
             });
         }
@@ -430,25 +430,6 @@ public sealed class ApiCostReport
         }
 
         return values;
-    }
-
-    private static void Query(DbConnection connection, string sql, (string Name, object Value)[] parameters, Action<DbDataReader> row)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value;
-            command.Parameters.Add(parameter);
-        }
-
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            row(reader);
-        }
     }
 
     private static long CeilingQuarter(DateTimeOffset t) => (t.ToUnixTimeMilliseconds() + Quarter * 1000 - 1) / (Quarter * 1000) * Quarter;

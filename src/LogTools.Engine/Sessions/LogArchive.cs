@@ -53,7 +53,7 @@ public sealed class LogArchive
         var counts = new List<LogArchiveCount>();
         foreach (var (table, _, rows) in Tables)
         {
-            Query(connection, null, $"SELECT month, count(*) FROM ({rows}) GROUP BY month ORDER BY month", [("$cutoff", StoreTime.ToText(cutoff))],
+            Sql.ForEach(connection, null, $"SELECT month, count(*) FROM ({rows}) GROUP BY month ORDER BY month", [("$cutoff", StoreTime.ToText(cutoff))],
                 r => counts.Add(Count(r.GetString(0), table, r.GetInt64(1))));
         }
 
@@ -77,7 +77,7 @@ public sealed class LogArchive
         {
             foreach (var (table, _, rows) in Tables)
             {
-                Execute(connection, transaction, $"INSERT INTO archive_pending (batch_id, archive, tbl, pk) SELECT $batch, month, '{table}', pk FROM ({rows})",
+                Sql.Execute(connection, transaction, $"INSERT INTO archive_pending (batch_id, archive, tbl, pk) SELECT $batch, month, '{table}', pk FROM ({rows})",
                     ("$batch", id), ("$cutoff", StoreTime.ToText(cutoff)));
             }
         });
@@ -100,7 +100,7 @@ public sealed class LogArchive
     private List<(string Batch, string Month)> PendingBatches() => store.Database.Read(connection =>
     {
         var batches = new List<(string, string)>();
-        Query(connection, null, "SELECT DISTINCT batch_id, archive FROM archive_pending ORDER BY archive", [], r => batches.Add((r.GetString(0), r.GetString(1))));
+        Sql.ForEach(connection, null, "SELECT DISTINCT batch_id, archive FROM archive_pending ORDER BY archive", [], r => batches.Add((r.GetString(0), r.GetString(1))));
         return batches;
     });
 
@@ -111,7 +111,7 @@ public sealed class LogArchive
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var archive = LogStore.OpenSchemaFile(path);
         var marker = "archive-batch:" + batch;
-        var copied = archive.Read(c => Scalar(c, null, "SELECT count(*) FROM store_meta WHERE key = $key", ("$key", marker))) > 0;
+        var copied = archive.Read(c => Convert.ToInt64(Sql.Scalar(c, null, "SELECT count(*) FROM store_meta WHERE key = $key", ("$key", marker)))) > 0;
         if (!copied)
         {
             archive.WriteAttached("live", store.Database.DatabasePath, (connection, transaction) =>
@@ -122,7 +122,7 @@ public sealed class LogArchive
                     var others = string.Join(", ", columns.Where(c => c != key).Select(c => "s." + c));
                     // Text keys name the same entity everywhere; integer ids are kept unless the archive already uses them.
                     var id = key is "event_id" or "call_id" ? $"CASE WHEN EXISTS (SELECT 1 FROM main.{table} x WHERE x.{key} = s.{key}) THEN NULL ELSE s.{key} END" : "s." + key;
-                    Execute(connection, transaction, $"""
+                    Sql.Execute(connection, transaction, $"""
                         INSERT OR IGNORE INTO main.{table} ({key}, {string.Join(", ", columns.Where(c => c != key))})
                         SELECT {id}, {others} FROM live.{table} s
                         JOIN live.archive_pending p ON p.batch_id = $batch AND p.archive = $month AND p.tbl = '{table}' AND p.pk = s.{key}
@@ -130,7 +130,7 @@ public sealed class LogArchive
                         """, ("$batch", batch), ("$month", month));
                 }
 
-                Execute(connection, transaction, "INSERT INTO main.store_meta (key, value) VALUES ($key, $at)", ("$key", marker), ("$at", StoreTime.ToText(DateTimeOffset.UtcNow)));
+                Sql.Execute(connection, transaction, "INSERT INTO main.store_meta (key, value) VALUES ($key, $at)", ("$key", marker), ("$at", StoreTime.ToText(DateTimeOffset.UtcNow)));
                 return true;
             });
             AfterStep?.Invoke("copy");
@@ -141,7 +141,7 @@ public sealed class LogArchive
             var counts = new List<LogArchiveCount>();
             foreach (var (table, key, _) in Enumerable.Reverse(Tables))
             {
-                var rows = Execute(connection, transaction,
+                var rows = Sql.Execute(connection, transaction,
                     $"DELETE FROM {table} WHERE {key} IN (SELECT pk FROM archive_pending WHERE batch_id = $batch AND archive = $month AND tbl = '{table}')",
                     ("$batch", batch), ("$month", month));
                 if (rows > 0)
@@ -150,7 +150,7 @@ public sealed class LogArchive
                 }
             }
 
-            Execute(connection, transaction, "DELETE FROM archive_pending WHERE batch_id = $batch AND archive = $month", ("$batch", batch), ("$month", month));
+            Sql.Execute(connection, transaction, "DELETE FROM archive_pending WHERE batch_id = $batch AND archive = $month", ("$batch", batch), ("$month", month));
             return counts;
         });
     }
@@ -162,45 +162,7 @@ public sealed class LogArchive
     private static List<string> Columns(DbConnection connection, DbTransaction transaction, string table)
     {
         var columns = new List<string>();
-        Query(connection, transaction, $"SELECT name FROM pragma_table_info('{table}', 'main') ORDER BY cid", [], r => columns.Add(r.GetString(0)));
+        Sql.ForEach(connection, transaction, $"SELECT name FROM pragma_table_info('{table}', 'main') ORDER BY cid", [], r => columns.Add(r.GetString(0)));
         return columns;
-    }
-
-    private static int Execute(DbConnection connection, DbTransaction transaction, string sql, params (string Name, object Value)[] parameters)
-    {
-        using var command = Command(connection, transaction, sql, parameters);
-        return command.ExecuteNonQuery();
-    }
-
-    private static long Scalar(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
-    {
-        using var command = Command(connection, transaction, sql, parameters);
-        return Convert.ToInt64(command.ExecuteScalar());
-    }
-
-    private static void Query(DbConnection connection, DbTransaction? transaction, string sql, (string Name, object Value)[] parameters, Action<DbDataReader> row)
-    {
-        using var command = Command(connection, transaction, sql, parameters);
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            row(reader);
-        }
-    }
-
-    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, (string Name, object Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value;
-            command.Parameters.Add(parameter);
-        }
-
-        return command;
     }
 }

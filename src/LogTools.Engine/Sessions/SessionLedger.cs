@@ -1,6 +1,6 @@
 using System.Data.Common;
 using LogTools.Engine.Store;
-using static LogTools.Engine.Sessions.Sql;
+using static LogTools.Engine.Store.Sql;
 
 namespace LogTools.Engine.Sessions;
 

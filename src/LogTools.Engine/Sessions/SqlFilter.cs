@@ -5,7 +5,7 @@ internal sealed class SqlFilter
 {
     private readonly List<string> conditions = [];
 
-    public List<KeyValuePair<string, object?>> Parameters { get; } = [];
+    public List<(string Name, object? Value)> Parameters { get; } = [];
 
     /// <summary>" WHERE a AND b", or empty when nothing filters.</summary>
     public string Where => conditions.Count == 0 ? string.Empty : " WHERE " + string.Join(" AND ", conditions);
@@ -40,7 +40,7 @@ internal sealed class SqlFilter
         {
             var names = values.Select((v, i) => $"{prefix}{i}").ToList();
             conditions.Add($"{column} IN ({string.Join(", ", names)})");
-            Parameters.AddRange(names.Zip(values, (n, v) => new KeyValuePair<string, object?>(n, v)));
+            Parameters.AddRange(names.Zip(values, (n, v) => (n, (object?)v)));
         }
 
         return this;

@@ -57,7 +57,7 @@ public sealed class LogStore
         var file = new LogStore(System.IO.Path.GetDirectoryName(databasePath)!, StorePolicy.Default, databasePath);
         file.CheckFolder();
         file.CheckDatabaseFile();
-        file.RefuseNewer(file.Database.Read(c => Convert.ToInt32(Scalar(c, "PRAGMA user_version"))));
+        file.RefuseNewer(file.Database.Read(c => Convert.ToInt32(Sql.Scalar(c, null, "PRAGMA user_version"))));
         file.Migrate();
         return file.Database;
     }
@@ -94,8 +94,8 @@ public sealed class LogStore
             }
         }
 
-        var counts = tables.Select(t => new StoreTableInfo(t, Convert.ToInt64(Scalar(connection, $"SELECT count(*) FROM \"{t}\"")))).ToArray();
-        var created = Scalar(connection, "SELECT value FROM store_meta WHERE key = 'created_at'") as string;
+        var counts = tables.Select(t => new StoreTableInfo(t, Convert.ToInt64(Sql.Scalar(connection, null, $"SELECT count(*) FROM \"{t}\"")))).ToArray();
+        var created = Sql.Scalar(connection, null, "SELECT value FROM store_meta WHERE key = 'created_at'") as string;
         var files = new DirectoryInfo(Path).EnumerateFileSystemInfos()
             .OrderBy(f => f.Name, StringComparer.Ordinal)
             .Select(f => new StoreFileInfo(f.Name, f is DirectoryInfo d ? SizeOf(d) : ((FileInfo)f).Length, f is DirectoryInfo))
@@ -108,9 +108,9 @@ public sealed class LogStore
             Source = source,
             SourceDetail = sourceDetail,
             DatabasePath = Database.DatabasePath,
-            SchemaVersion = Convert.ToInt32(Scalar(connection, "PRAGMA user_version")),
+            SchemaVersion = Convert.ToInt32(Sql.Scalar(connection, null, "PRAGMA user_version")),
             LatestSchemaVersion = StoreSchema.Latest,
-            SqliteVersion = (string)Scalar(connection, "SELECT sqlite_version()")!,
+            SqliteVersion = (string)Sql.Scalar(connection, null, "SELECT sqlite_version()")!,
             EngineVersion = EngineVersion,
             CreatedAt = StoreTime.ParseOrNull(created),
             DatabaseBytes = SizeNamed(DatabaseFileName),
@@ -124,22 +124,13 @@ public sealed class LogStore
     private static long SizeOf(DirectoryInfo folder) =>
         folder.EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 }).Sum(f => f.Length);
 
-    private static object? Scalar(DbConnection connection, string sql, DbTransaction? transaction = null)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        var value = command.ExecuteScalar();
-        return value is DBNull ? null : value;
-    }
-
     private void Prepare()
     {
         CheckFolder();
         CheckDatabaseFile();
         try
         {
-            var version = Database.Read(c => Convert.ToInt32(Scalar(c, "PRAGMA user_version")));
+            var version = Database.Read(c => Convert.ToInt32(Sql.Scalar(c, null, "PRAGMA user_version")));
             RefuseNewer(version);
             EnableWal();
             Migrate();
@@ -216,9 +207,9 @@ public sealed class LogStore
     private void EnableWal() => Database.Read(c =>
     {
         // journal_mode is persistent in the file; setting it needs no transaction and is a no-op when already WAL.
-        if (!string.Equals(Scalar(c, "PRAGMA journal_mode") as string, "wal", StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(Sql.Scalar(c, null, "PRAGMA journal_mode") as string, "wal", StringComparison.OrdinalIgnoreCase))
         {
-            Scalar(c, "PRAGMA journal_mode = WAL");
+            Sql.Scalar(c, null, "PRAGMA journal_mode = WAL");
         }
 
         return true;
@@ -227,44 +218,25 @@ public sealed class LogStore
     private void Migrate() => Database.Write((connection, transaction) =>
     {
         // Read again inside the write lock: another process may have migrated since we looked.
-        var current = Convert.ToInt32(Scalar(connection, "PRAGMA user_version", transaction));
+        var current = Convert.ToInt32(Sql.Scalar(connection, transaction, "PRAGMA user_version"));
         RefuseNewer(current);
         foreach (var migration in StoreSchema.All.Where(m => m.Version > current))
         {
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = migration.Sql;
-            command.ExecuteNonQuery();
-            command.CommandText = "INSERT INTO schema_migrations (version, area, description, applied_at, applied_by) VALUES ($v, $a, $d, $t, $b)";
-            AddParameter(command, "$v", migration.Version);
-            AddParameter(command, "$a", migration.Area);
-            AddParameter(command, "$d", migration.Description);
-            AddParameter(command, "$t", StoreTime.ToText(DateTimeOffset.UtcNow));
-            AddParameter(command, "$b", "LogTools " + EngineVersion);
-            command.ExecuteNonQuery();
-            command.Parameters.Clear();
-            command.CommandText = $"PRAGMA user_version = {migration.Version}";
-            command.ExecuteNonQuery();
+            Sql.Execute(connection, transaction, migration.Sql);
+            Sql.Execute(
+                connection, transaction,
+                "INSERT INTO schema_migrations (version, area, description, applied_at, applied_by) VALUES ($v, $a, $d, $t, $b)",
+                ("$v", migration.Version), ("$a", migration.Area), ("$d", migration.Description), ("$t", StoreTime.ToText(DateTimeOffset.UtcNow)), ("$b", "LogTools " + EngineVersion));
+            Sql.Execute(connection, transaction, $"PRAGMA user_version = {migration.Version}");
         }
 
         if (current == 0)
         {
-            using var meta = connection.CreateCommand();
-            meta.Transaction = transaction;
-            meta.CommandText = "INSERT INTO store_meta (key, value) VALUES ('created_at', $t), ('created_by', $b)";
-            AddParameter(meta, "$t", StoreTime.ToText(DateTimeOffset.UtcNow));
-            AddParameter(meta, "$b", "LogTools " + EngineVersion);
-            meta.ExecuteNonQuery();
+            Sql.Execute(
+                connection, transaction, "INSERT INTO store_meta (key, value) VALUES ('created_at', $t), ('created_by', $b)",
+                ("$t", StoreTime.ToText(DateTimeOffset.UtcNow)), ("$b", "LogTools " + EngineVersion));
         }
     });
-
-    private static void AddParameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
 
     private LogToolsException NotADatabase(Exception? inner) => new(
         "StoreDatabaseInvalid", ErrorKind.InvalidData, Database.DatabasePath,

@@ -1,11 +1,11 @@
 using System.Data.Common;
 
-namespace LogTools.Engine.Sessions;
+namespace LogTools.Engine.Store;
 
-/// <summary>Small helpers over System.Data.Common so the ledgers' SQL reads as SQL.</summary>
+/// <summary>Small helpers over System.Data.Common so every area's SQL reads as SQL: commands with named parameters (null as SQL NULL), scalars, rows.</summary>
 internal static class Sql
 {
-    public static DbCommand Command(DbConnection connection, DbTransaction? transaction, string text, IEnumerable<KeyValuePair<string, object?>> parameters)
+    public static DbCommand Command(DbConnection connection, DbTransaction? transaction, string text, IEnumerable<(string Name, object? Value)> parameters)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -21,13 +21,13 @@ internal static class Sql
         return command;
     }
 
-    public static int Execute(DbConnection connection, DbTransaction? transaction, string text, params KeyValuePair<string, object?>[] parameters)
+    public static int Execute(DbConnection connection, DbTransaction? transaction, string text, params (string Name, object? Value)[] parameters)
     {
         using var command = Command(connection, transaction, text, parameters);
         return command.ExecuteNonQuery();
     }
 
-    public static object? Scalar(DbConnection connection, DbTransaction? transaction, string text, params KeyValuePair<string, object?>[] parameters)
+    public static object? Scalar(DbConnection connection, DbTransaction? transaction, string text, params (string Name, object? Value)[] parameters)
     {
         using var command = Command(connection, transaction, text, parameters);
         var value = command.ExecuteScalar();
@@ -36,23 +36,27 @@ internal static class Sql
 
     /// <summary>Maps each row as it is read and hands it on at once.</summary>
     public static void Query<T>(
-        DbConnection connection, DbTransaction? transaction, string text, IEnumerable<KeyValuePair<string, object?>> parameters, Func<DbDataReader, T> map, Action<T> sink)
+        DbConnection connection, DbTransaction? transaction, string text, IEnumerable<(string Name, object? Value)> parameters, Func<DbDataReader, T> map, Action<T> sink) =>
+        ForEach(connection, transaction, text, parameters, reader => sink(map(reader)));
+
+    /// <summary>Calls <paramref name="row"/> with the reader positioned on each row in turn.</summary>
+    public static void ForEach(DbConnection connection, DbTransaction? transaction, string text, IEnumerable<(string Name, object? Value)> parameters, Action<DbDataReader> row)
     {
         using var command = Command(connection, transaction, text, parameters);
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            sink(map(reader));
+            row(reader);
         }
     }
 
-    public static KeyValuePair<string, object?> P(string name, object? value) => new(name, value);
+    public static (string Name, object? Value) P(string name, object? value) => (name, value);
 
     public static string? Text(DbDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
 
     public static long? Integer(DbDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetInt64(column);
 
-    public static DateTimeOffset? Time(DbDataReader reader, int column) => Store.StoreTime.ParseOrNull(Text(reader, column));
+    public static DateTimeOffset? Time(DbDataReader reader, int column) => StoreTime.ParseOrNull(Text(reader, column));
 
     public static string Lower<TEnum>(TEnum value)
         where TEnum : struct, Enum => value.ToString().ToLowerInvariant();
