@@ -11,8 +11,9 @@ namespace LogTools.Engine.Sessions;
 /// </summary>
 public sealed class HistoryImporter
 {
-    /// <summary>Calls per transaction: large enough to amortise the commit, small enough to keep memory flat.</summary>
-    public const int BatchSize = 5000;
+    /// <summary>Calls per transaction (small files share one): large enough to amortise the commit and the
+    /// aggregation, small enough to keep memory flat.</summary>
+    public const int BatchSize = 10_000;
 
     private const long ProgressStep = 1 << 20;
 
@@ -73,41 +74,53 @@ public sealed class HistoryImporter
 
         var total = plans.Sum(p => p.Unchanged ? 0 : Math.Max(0, p.Size - p.StartOffset));
         long done = 0;
+        var batch = new Batch();
         foreach (var plan in plans)
         {
             if (plan.Unchanged)
             {
-                yield return new HistoryFileImport { Path = plan.Path, Machine = options.Machine, Unchanged = true, StartOffset = plan.StartOffset };
-                continue;
+                batch.Waiting.Add(new HistoryFileImport { Path = plan.Path, Machine = options.Machine, Unchanged = true, StartOffset = plan.StartOffset });
+            }
+            else
+            {
+                var write = options.ShouldWrite?.Invoke(plan.Path) ?? true;
+                batch.FileStart = batch.Calls.Count;
+                try
+                {
+                    if (ImportFile(plan, options, write, done, total, batch) is { } imported)
+                    {
+                        batch.Waiting.Add(imported);
+                    }
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or LogToolsException)
+                {
+                    // What this file added since its last committed state is dropped; the next import resumes from there.
+                    batch.Calls.RemoveRange(batch.FileStart, batch.Calls.Count - batch.FileStart);
+                    batch.Owners.RemoveRange(batch.FileStart, batch.Owners.Count - batch.FileStart);
+                    options.OnError?.Invoke(e as LogToolsException ?? Unreadable(plan.Path, e));
+                }
+
+                done += Math.Max(0, plan.Size - plan.StartOffset);
             }
 
-            var write = options.ShouldWrite?.Invoke(plan.Path) ?? true;
-            HistoryFileImport? result;
-            try
+            // Small files share a transaction; a file's result is yielded once its calls and state are committed.
+            if (batch.Calls.Count >= BatchSize || batch.States.Count == 0)
             {
-                result = ImportFile(plan, options, write, done, total);
-            }
-            catch (IOException e)
-            {
-                result = null;
-                options.OnError?.Invoke(Unreadable(plan.Path, e));
-            }
-            catch (LogToolsException e)
-            {
-                result = null;
-                options.OnError?.Invoke(e);
-            }
-            catch (UnauthorizedAccessException e)
-            {
-                result = null;
-                options.OnError?.Invoke(Unreadable(plan.Path, e));
+                Flush(batch, options);
             }
 
-            done += Math.Max(0, plan.Size - plan.StartOffset);
-            if (result is not null)
+            foreach (var result in batch.Ready)
             {
                 yield return result;
             }
+
+            batch.Ready.Clear();
+        }
+
+        Flush(batch, options);
+        foreach (var result in batch.Ready)
+        {
+            yield return result;
         }
     }
 
@@ -149,7 +162,7 @@ public sealed class HistoryImporter
         }
     }
 
-    private HistoryFileImport ImportFile(Plan plan, HistoryImportOptions options, bool write, long done, long total)
+    private HistoryFileImport? ImportFile(Plan plan, HistoryImportOptions options, bool write, long done, long total, Batch batch)
     {
         var result = new HistoryFileImport
         {
@@ -160,7 +173,6 @@ public sealed class HistoryImporter
         using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
         // The parser validates each line as it reads it, so the reader only checks UTF-8.
         using var reader = new JournalReader(stream, new JournalReadOptions { StartOffset = plan.StartOffset, ValidateJson = false }, leaveOpen: true);
-        var pending = new List<ApiCall>(Math.Min(BatchSize, 1024));
         var nextProgress = ProgressStep;
         foreach (var entry in reader.ReadEntries())
         {
@@ -186,7 +198,12 @@ public sealed class HistoryImporter
             {
                 case HistoryLineKind.ApiCall:
                     result.Calls++;
-                    pending.Add(call!);
+                    if (write)
+                    {
+                        batch.Calls.Add(call!);
+                        batch.Owners.Add(result);
+                    }
+
                     break;
                 case HistoryLineKind.Other:
                     result.Skipped++;
@@ -198,9 +215,16 @@ public sealed class HistoryImporter
             }
 
             var read = reader.EndOffset - plan.StartOffset;
-            if (pending.Count >= BatchSize)
+            if (batch.Calls.Count >= BatchSize)
             {
-                Commit(pending, plan, reader.EndOffset, final: false, compressed, handle, write, result);
+                // A part-way state has no size, so an interrupted import resumes from its offset instead of taking
+                // the file for unchanged.
+                batch.States.Add(State(plan, options.Machine, reader.EndOffset, final: false, compressed, handle));
+                batch.FileStart = 0;
+                if (!Flush(batch, options))
+                {
+                    return null; // reported; the file's state stays where it was, so nothing is skipped next time
+                }
             }
 
             if (read >= nextProgress)
@@ -211,34 +235,74 @@ public sealed class HistoryImporter
         }
 
         result.BytesRead = reader.EndOffset - plan.StartOffset;
-        Commit(pending, plan, reader.EndOffset, final: true, compressed, handle, write, result);
+        if (write)
+        {
+            batch.States.Add(State(plan, options.Machine, reader.EndOffset, final: true, compressed, handle));
+        }
+
         options.OnProgress?.Invoke(done + result.BytesRead, total, plan.Path);
         return result;
     }
 
-    // Writes the pending calls and the file's new state in one transaction. A part-way state has no size, so an
-    // interrupted import resumes from its offset instead of taking the file for unchanged.
-    private void Commit(List<ApiCall> pending, Plan plan, long endOffset, bool final, bool compressed, Microsoft.Win32.SafeHandles.SafeFileHandle handle, bool write, HistoryFileImport result)
+    private static HistoryFileState State(Plan plan, string machine, long endOffset, bool final, bool compressed, Microsoft.Win32.SafeHandles.SafeFileHandle handle) => new(
+        plan.Path, machine, final ? plan.Size : null, plan.Mtime, endOffset,
+        compressed ? HistoryFileState.Compressed : HistoryFileState.FingerprintOf(handle, endOffset));
+
+    /// <summary>
+    /// Writes the batch's calls and file states in one transaction, counts each call as imported or duplicate in
+    /// its file's result, and moves the finished files' results to <see cref="Batch.Ready"/>. When the write
+    /// fails (false), the error is reported and those files' results are dropped: their states were not saved, so
+    /// the next import reads them again.
+    /// </summary>
+    private bool Flush(Batch batch, HistoryImportOptions options)
     {
-        if (!write)
+        var failed = false;
+        if (batch.States.Count > 0)
         {
-            pending.Clear();
-            return;
+            var states = batch.States.ToArray();
+            void Save(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction)
+            {
+                foreach (var state in states)
+                {
+                    state.Save(connection, transaction);
+                }
+            }
+
+            try
+            {
+                if (batch.Calls.Count == 0)
+                {
+                    _store.Database.Write(Save);
+                }
+                else
+                {
+                    _calls.Add(batch.Calls, Save);
+                    for (var i = 0; i < batch.Calls.Count; i++)
+                    {
+                        if (batch.Calls[i].CallId is null)
+                        {
+                            batch.Owners[i].Duplicates++;
+                        }
+                        else
+                        {
+                            batch.Owners[i].Imported++;
+                        }
+                    }
+                }
+            }
+            catch (LogToolsException e)
+            {
+                failed = true;
+                options.OnError?.Invoke(e);
+            }
         }
 
-        var state = new HistoryFileState(
-            plan.Path, result.Machine, final ? plan.Size : null, plan.Mtime, endOffset,
-            compressed ? HistoryFileState.Compressed : HistoryFileState.FingerprintOf(handle, endOffset));
-        if (pending.Count == 0)
-        {
-            _store.Database.Write(state.Save);
-            return;
-        }
-
-        var added = _calls.Add(pending, state.Save);
-        result.Imported += added.Added;
-        result.Duplicates += added.Duplicates;
-        pending.Clear();
+        batch.Ready.AddRange(failed ? batch.Waiting.Where(r => r.Unchanged || r.WhatIf) : batch.Waiting);
+        batch.Waiting.Clear();
+        batch.Calls.Clear();
+        batch.Owners.Clear();
+        batch.States.Clear();
+        return !failed;
     }
 
     // The store refuses a whole batch for one invalid call (a timestamp in the future...): refuse just that line here.
@@ -260,4 +324,23 @@ public sealed class HistoryImporter
         $"The log file '{path}' could not be read ({e.Message}). Check that it exists and that you may read it; the other files were imported.", e);
 
     private sealed record Plan(string Path, long Size, string Mtime, long StartOffset, bool Unchanged, bool Restarted);
+
+    /// <summary>What the next transaction writes: calls (with the result each is counted in) and file states.</summary>
+    private sealed class Batch
+    {
+        public List<ApiCall> Calls { get; } = new(BatchSize);
+
+        public List<HistoryFileImport> Owners { get; } = new(BatchSize);
+
+        public List<HistoryFileState> States { get; } = [];
+
+        /// <summary>Where the file being read started adding calls (after the batch's last write).</summary>
+        public int FileStart { get; set; }
+
+        /// <summary>Finished files whose calls and states are in this batch.</summary>
+        public List<HistoryFileImport> Waiting { get; } = [];
+
+        /// <summary>Results committed (or with nothing to commit), to yield.</summary>
+        public List<HistoryFileImport> Ready { get; } = [];
+    }
 }

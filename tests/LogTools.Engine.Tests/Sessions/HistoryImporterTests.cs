@@ -226,12 +226,21 @@ public sealed class HistoryImporterTests : IDisposable
         var c = Write("c.jsonl", Assistant("m3", "r3", "claude-opus-4", 1, 2));
         var errors = new List<LogToolsException>();
 
-        var results = new List<HistoryFileImport>();
-        foreach (var result in _importer.Import([a, gone, c], new HistoryImportOptions { Machine = "alpha", OnError = errors.Add }))
+        // Deleted after planning, just before it is read.
+        var results = _importer.Import([a, gone, c], new HistoryImportOptions
         {
-            results.Add(result);
-            File.Delete(gone); // after planning, before it is read
-        }
+            Machine = "alpha",
+            OnError = errors.Add,
+            ShouldWrite = path =>
+            {
+                if (path == gone)
+                {
+                    File.Delete(gone);
+                }
+
+                return true;
+            },
+        }).ToList();
 
         Assert.Equal([a, c], results.Select(r => r.Path));
         var error = Assert.Single(errors);
