@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using LogTools.Engine.Journal;
 using LogTools.Engine.Store;
 
@@ -74,9 +75,12 @@ public sealed class HistoryImporter
 
         var total = plans.Sum(p => p.Unchanged ? 0 : Math.Max(0, p.Size - p.StartOffset));
         long done = 0;
-        var batch = new Batch();
+        // Reading and parsing go on here while the previous batch is written on another thread; the callbacks
+        // (progress, errors, ShouldWrite) all run on this one.
+        using var writer = new Writer(this);
         foreach (var plan in plans)
         {
+            var batch = writer.Current;
             if (plan.Unchanged)
             {
                 batch.Waiting.Add(new HistoryFileImport { Path = plan.Path, Machine = options.Machine, Unchanged = true, StartOffset = plan.StartOffset });
@@ -87,14 +91,14 @@ public sealed class HistoryImporter
                 batch.FileStart = batch.Calls.Count;
                 try
                 {
-                    if (ImportFile(plan, options, write, done, total, batch) is { } imported)
-                    {
-                        batch.Waiting.Add(imported);
-                    }
+                    // Not writer.Current.Waiting.Add(ImportFile(...)): the file may hand off batches while it is read.
+                    var imported = ImportFile(plan, options, write, done, total, writer);
+                    writer.Current.Waiting.Add(imported);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or LogToolsException)
                 {
-                    // What this file added since its last committed state is dropped; the next import resumes from there.
+                    // What this file added since its last handed-off state is dropped; the next import resumes from there.
+                    batch = writer.Current;
                     batch.Calls.RemoveRange(batch.FileStart, batch.Calls.Count - batch.FileStart);
                     batch.Owners.RemoveRange(batch.FileStart, batch.Owners.Count - batch.FileStart);
                     options.OnError?.Invoke(e as LogToolsException ?? Unreadable(plan.Path, e));
@@ -104,21 +108,25 @@ public sealed class HistoryImporter
             }
 
             // Small files share a transaction; a file's result is yielded once its calls and state are committed.
-            if (batch.Calls.Count >= BatchSize || batch.States.Count == 0)
+            if (writer.Current.Calls.Count >= BatchSize)
             {
-                Flush(batch, options);
+                writer.HandOff();
             }
 
-            foreach (var result in batch.Ready)
+            foreach (var result in writer.Ready(options))
             {
                 yield return result;
             }
 
-            batch.Ready.Clear();
+            if (writer.Failed)
+            {
+                yield break;
+            }
         }
 
-        Flush(batch, options);
-        foreach (var result in batch.Ready)
+        writer.HandOff();
+        writer.Finish();
+        foreach (var result in writer.Ready(options))
         {
             yield return result;
         }
@@ -162,7 +170,7 @@ public sealed class HistoryImporter
         }
     }
 
-    private HistoryFileImport? ImportFile(Plan plan, HistoryImportOptions options, bool write, long done, long total, Batch batch)
+    private static HistoryFileImport ImportFile(Plan plan, HistoryImportOptions options, bool write, long done, long total, Writer writer)
     {
         var result = new HistoryFileImport
         {
@@ -174,6 +182,7 @@ public sealed class HistoryImporter
         // The parser validates each line as it reads it, so the reader only checks UTF-8.
         using var reader = new JournalReader(stream, new JournalReadOptions { StartOffset = plan.StartOffset, ValidateJson = false }, leaveOpen: true);
         var nextProgress = ProgressStep;
+        var batch = writer.Current;
         foreach (var entry in reader.ReadEntries())
         {
             if (entry.Status == JournalEntryStatus.Torn)
@@ -220,11 +229,7 @@ public sealed class HistoryImporter
                 // A part-way state has no size, so an interrupted import resumes from its offset instead of taking
                 // the file for unchanged.
                 batch.States.Add(State(plan, options.Machine, reader.EndOffset, final: false, compressed, handle));
-                batch.FileStart = 0;
-                if (!Flush(batch, options))
-                {
-                    return null; // reported; the file's state stays where it was, so nothing is skipped next time
-                }
+                batch = writer.HandOff();
             }
 
             if (read >= nextProgress)
@@ -248,61 +253,40 @@ public sealed class HistoryImporter
         plan.Path, machine, final ? plan.Size : null, plan.Mtime, endOffset,
         compressed ? HistoryFileState.Compressed : HistoryFileState.FingerprintOf(handle, endOffset));
 
-    /// <summary>
-    /// Writes the batch's calls and file states in one transaction, counts each call as imported or duplicate in
-    /// its file's result, and moves the finished files' results to <see cref="Batch.Ready"/>. When the write
-    /// fails (false), the error is reported and those files' results are dropped: their states were not saved, so
-    /// the next import reads them again.
-    /// </summary>
-    private bool Flush(Batch batch, HistoryImportOptions options)
+    /// <summary>Writes one batch's calls and file states in one transaction and counts each call in its file's result.</summary>
+    private void Write(Batch batch)
     {
-        var failed = false;
-        if (batch.States.Count > 0)
+        if (batch.States.Count == 0)
         {
-            var states = batch.States.ToArray();
-            void Save(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction)
-            {
-                foreach (var state in states)
-                {
-                    state.Save(connection, transaction);
-                }
-            }
+            return;
+        }
 
-            try
+        void Save(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction)
+        {
+            foreach (var state in batch.States)
             {
-                if (batch.Calls.Count == 0)
-                {
-                    _store.Database.Write(Save);
-                }
-                else
-                {
-                    _calls.Add(batch.Calls, Save);
-                    for (var i = 0; i < batch.Calls.Count; i++)
-                    {
-                        if (batch.Calls[i].CallId is null)
-                        {
-                            batch.Owners[i].Duplicates++;
-                        }
-                        else
-                        {
-                            batch.Owners[i].Imported++;
-                        }
-                    }
-                }
-            }
-            catch (LogToolsException e)
-            {
-                failed = true;
-                options.OnError?.Invoke(e);
+                state.Save(connection, transaction);
             }
         }
 
-        batch.Ready.AddRange(failed ? batch.Waiting.Where(r => r.Unchanged || r.WhatIf) : batch.Waiting);
-        batch.Waiting.Clear();
-        batch.Calls.Clear();
-        batch.Owners.Clear();
-        batch.States.Clear();
-        return !failed;
+        if (batch.Calls.Count == 0)
+        {
+            _store.Database.Write(Save);
+            return;
+        }
+
+        _calls.Add(batch.Calls, Save);
+        for (var i = 0; i < batch.Calls.Count; i++)
+        {
+            if (batch.Calls[i].CallId is null)
+            {
+                batch.Owners[i].Duplicates++;
+            }
+            else
+            {
+                batch.Owners[i].Imported++;
+            }
+        }
     }
 
     // The store refuses a whole batch for one invalid call (a timestamp in the future...): refuse just that line here.
@@ -340,7 +324,121 @@ public sealed class HistoryImporter
         /// <summary>Finished files whose calls and states are in this batch.</summary>
         public List<HistoryFileImport> Waiting { get; } = [];
 
-        /// <summary>Results committed (or with nothing to commit), to yield.</summary>
-        public List<HistoryFileImport> Ready { get; } = [];
+        /// <summary>True when the write failed, or was not tried after an earlier batch's failure.</summary>
+        public bool Failed { get; set; }
+    }
+
+    /// <summary>
+    /// Writes handed-off batches in order on one background thread, at most one waiting behind the one being
+    /// written, so parsing runs ahead by one batch and memory stays flat. After a failed write it writes nothing
+    /// more: a later batch may hold the same file's later state, which must not be saved without the rows before it.
+    /// </summary>
+    private sealed class Writer : IDisposable
+    {
+        private readonly BlockingCollection<Batch> queue = new(boundedCapacity: 1);
+        private readonly ConcurrentQueue<Batch> written = new();
+        private readonly Task task;
+        private Exception? failure;
+        private int inFlight;
+
+        public Writer(HistoryImporter importer)
+        {
+            task = Task.Factory.StartNew(() =>
+            {
+                foreach (var batch in queue.GetConsumingEnumerable())
+                {
+                    if (Volatile.Read(ref failure) is null)
+                    {
+                        try
+                        {
+                            importer.Write(batch);
+                        }
+                        catch (Exception e)
+                        {
+                            // Never let the thread die: the importer would wait on the queue for ever.
+                            Volatile.Write(ref failure, e);
+                        }
+                    }
+
+                    batch.Failed = Volatile.Read(ref failure) is not null;
+                    written.Enqueue(batch);
+                }
+            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+
+        /// <summary>The batch being filled.</summary>
+        public Batch Current { get; private set; } = new();
+
+        /// <summary>True once a write failed and <see cref="Ready"/> has reported it.</summary>
+        public bool Failed { get; private set; }
+
+        /// <summary>Queues the current batch for writing (waiting while another is queued) and starts a new one.</summary>
+        public Batch HandOff()
+        {
+            if (Current.States.Count > 0 || inFlight > 0)
+            {
+                inFlight++;
+                queue.Add(Current);
+                Current = new Batch();
+            }
+
+            return Current;
+        }
+
+        /// <summary>Waits until every handed-off batch is written.</summary>
+        public void Finish()
+        {
+            queue.CompleteAdding();
+            task.Wait();
+        }
+
+        /// <summary>
+        /// The results whose calls and states are committed, in order; a failed write is reported once, and its
+        /// files' results are dropped (their states were not saved, so the next import reads them again).
+        /// </summary>
+        public List<HistoryFileImport> Ready(HistoryImportOptions options)
+        {
+            var ready = new List<HistoryFileImport>();
+            while (written.TryDequeue(out var batch))
+            {
+                inFlight--;
+                if (batch.Failed && !Failed)
+                {
+                    Failed = true;
+                    // A store error is reported like any other; anything else is a defect and goes up as before.
+                    if (failure is LogToolsException storeError)
+                    {
+                        options.OnError?.Invoke(storeError);
+                    }
+                    else
+                    {
+                        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure!);
+                    }
+                }
+
+                ready.AddRange(batch.Failed ? batch.Waiting.Where(r => r.Unchanged || r.WhatIf) : batch.Waiting);
+            }
+
+            // With nothing being written, results that need no write go out at once.
+            if (inFlight == 0 && Current.States.Count == 0)
+            {
+                ready.AddRange(Current.Waiting);
+                Current.Waiting.Clear();
+            }
+
+            return ready;
+        }
+
+        public void Dispose()
+        {
+            // An abandoned enumeration still waits for the write in progress, so nothing is written after it returns.
+            if (!queue.IsAddingCompleted)
+            {
+                queue.CompleteAdding();
+            }
+
+            task.Wait();
+            queue.Dispose();
+        }
     }
 }
