@@ -58,8 +58,9 @@ public sealed class HistoryImporter
         $"No log file or folder matches '{path}'. Check the path, or pass the folder that holds the .jsonl logs.");
 
     /// <summary>
-    /// Imports <paramref name="files"/> (full paths; duplicates ignored), yielding each file's result as soon as it
-    /// is done. Unreadable files are reported through <see cref="HistoryImportOptions.OnError"/> and skipped.
+    /// Imports <paramref name="files"/> (full paths; duplicates ignored), yielding each file's result in order once its
+    /// calls and state are committed. Unreadable files are reported through <see cref="HistoryImportOptions.OnError"/> and
+    /// skipped; a failed write is reported once and ends the import (what was committed stays consistent).
     /// </summary>
     public IEnumerable<HistoryFileImport> Import(IEnumerable<string> files, HistoryImportOptions options)
     {
