@@ -5,8 +5,8 @@ namespace LogTools.Engine.Sessions;
 
 /// <summary>
 /// Writes API calls into a store's api_calls table. Every insert path goes through <see cref="Add"/>,
-/// and the aggregate tables follow by triggers (see <see cref="CostMigrations"/>), so reports agree
-/// with the rows whoever wrote them.
+/// which adds each batch to the aggregate tables in the same transaction (see <see cref="CostMigrations"/>),
+/// so reports agree with the rows whoever wrote them.
 /// </summary>
 public sealed class ApiCallStore
 {
@@ -129,6 +129,7 @@ public sealed class ApiCallStore
 
         var ids = store.Database.Write((connection, transaction) =>
         {
+            var lastBefore = LastCallId(connection, transaction);
             using var insert = connection.CreateCommand();
             insert.Transaction = transaction;
             insert.CommandText = """
@@ -137,7 +138,6 @@ public sealed class ApiCallStore
                     machine, request_id, message_id, dedup_key, source)
                 VALUES ($worker, $session, $time, $model, $in, $out, $cr, $cw, $total, $cost, $given, $duration, $success,
                     $machine, $request, $message, $dedup, $source)
-                RETURNING call_id
                 """;
             var p = new[] { "$worker", "$session", "$time", "$model", "$in", "$out", "$cr", "$cw", "$total", "$cost", "$given", "$duration", "$success", "$machine", "$request", "$message", "$dedup", "$source" }
                 .Select(name =>
@@ -149,6 +149,7 @@ public sealed class ApiCallStore
                 }).ToArray();
             insert.Prepare();
             var stored = new long?[batch.Count];
+            var next = lastBefore;
             for (var i = 0; i < batch.Count; i++)
             {
                 var call = batch[i];
@@ -170,8 +171,19 @@ public sealed class ApiCallStore
                 p[15].Value = (object?)call.MessageId ?? DBNull.Value;
                 p[16].Value = (object?)ApiCallKey.For(call.MessageId, call.RequestId) ?? DBNull.Value;
                 p[17].Value = (object?)call.Source ?? DBNull.Value;
-                // RETURNING yields no row when OR IGNORE skipped a duplicate.
-                stored[i] = insert.ExecuteScalar() is long id ? id : null;
+                // 0 rows: OR IGNORE skipped a duplicate. Otherwise the row got max(call_id) + 1 (see CostMigrations.AddRowsAfter).
+                stored[i] = insert.ExecuteNonQuery() == 1 ? ++next : null;
+            }
+
+            if (next != lastBefore)
+            {
+                // The ids handed back rest on SQLite's max + 1 rule; a store past the largest rowid would break it.
+                if (LastCallId(connection, transaction) != next)
+                {
+                    throw new InvalidOperationException($"api_calls ids did not follow on from {lastBefore}; nothing was stored.");
+                }
+
+                CostMigrations.AddRowsAfter(connection, transaction, lastBefore);
             }
 
             alsoInTransaction?.Invoke(connection, transaction);
@@ -192,6 +204,14 @@ public sealed class ApiCallStore
         }
 
         return new ApiCallAddResult(added, batch.Count - added);
+    }
+
+    private static long LastCallId(DbConnection connection, DbTransaction transaction)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT coalesce(max(call_id), 0) FROM api_calls";
+        return (long)command.ExecuteScalar()!;
     }
 
     private static object? Scalar(DbConnection connection, string sql, string id)

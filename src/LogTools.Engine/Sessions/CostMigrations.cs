@@ -1,11 +1,14 @@
+using System.Data.Common;
 using System.Text;
 using LogTools.Engine.Store;
 
 namespace LogTools.Engine.Sessions;
 
 /// <summary>
-/// The cost area's tables: aggregates of api_calls kept exact by triggers on every insert, update and
-/// delete (whoever writes the rows: Add-ApiCall, imports, archiving), and the archive's move journal.
+/// The cost area's tables: aggregates of api_calls, and the archive's move journal. The aggregates stay exact
+/// whoever writes the rows: inserts add to them per batch (<see cref="AddRowsAfter"/>, run by ApiCallStore.Add,
+/// the one insert path of a store, set-based: one GROUP BY per table instead of four upserts per row; the
+/// archive's copy uses <see cref="ArchiveInsertTrigger"/>), updates and deletes by triggers.
 /// <list type="bullet">
 /// <item>api_call_series: per (level, slot, model), level 0 = UTC day, 1 = UTC hour, 2 = UTC quarter hour;
 /// slot = unix seconds / the level's length. Every real time zone offset is a whole number of quarter
@@ -55,7 +58,44 @@ internal static class CostMigrations
     public static IEnumerable<Migration> All { get; } =
     [
         new(5, "Sessions", "api_calls aggregates (by trigger) and the archive move journal", Schema()),
+        // Inserts are aggregated per batch from now on. The worker and session indexes hold only the rows that
+        // have one (imported calls have neither), and still serve every "worker_id = x" lookup.
+        new(7, "Sessions", "api_calls aggregates added per batch instead of per row; partial worker and session indexes", """
+            DROP TRIGGER api_calls_aggregate_insert;
+            DROP INDEX api_calls_worker;
+            DROP INDEX api_calls_session;
+            CREATE INDEX api_calls_worker ON api_calls (worker_id) WHERE worker_id IS NOT NULL;
+            CREATE INDEX api_calls_session ON api_calls (session_id) WHERE session_id IS NOT NULL;
+            """),
     ];
+
+    private static readonly string AddRowsAfterSql = Accumulate("r.call_id > $after");
+
+    /// <summary>
+    /// Adds the api_calls rows with call_id above <paramref name="lastCallIdBefore"/> to every aggregate, inside the
+    /// caller's write transaction. A batch's rows are exactly those: SQLite gives an INTEGER PRIMARY KEY without
+    /// AUTOINCREMENT max(call_id) + 1, and the write transaction keeps other writers out.
+    /// </summary>
+    internal static void AddRowsAfter(DbConnection connection, DbTransaction transaction, long lastCallIdBefore)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = AddRowsAfterSql;
+        var after = command.CreateParameter();
+        after.ParameterName = "$after";
+        after.Value = lastCallIdBefore;
+        command.Parameters.Add(after);
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// A per-row insert trigger for the archive's copy (INSERT ... SELECT from the live store, which keeps call ids
+    /// where it can, so the copied rows are not a call_id range). TEMP: it lives on the copying connection only and
+    /// is dropped in the same transaction (see <see cref="DropArchiveInsertTrigger"/>).
+    /// </summary>
+    internal static string ArchiveInsertTrigger => $"CREATE TEMP TRIGGER api_calls_archive_insert AFTER INSERT ON api_calls BEGIN\n{Apply("NEW", 1)}END;";
+
+    internal const string DropArchiveInsertTrigger = "DROP TRIGGER temp.api_calls_archive_insert;";
 
     private static string Schema()
     {
@@ -88,18 +128,31 @@ internal static class CostMigrations
             """);
 
         // Rows already stored (an import may have run before this migration) go into the aggregates once.
-        foreach (var (table, key) in Aggregates)
-        {
-            var keys = string.Join(", ", key.Select(k => k.Column));
-            var keyValues = string.Join(", ", key.Select(k => string.Format(k.Expression, "r")));
-            sql.Append($"INSERT INTO {table} ({keys}, {string.Join(", ", SumColumns)}) SELECT {keyValues}, {RowSums("r")} FROM api_calls r GROUP BY {string.Join(", ", key.Select((_, i) => i + 1))};\n");
-        }
-
+        sql.Append(Accumulate("true"));
         sql.Append($"CREATE TRIGGER api_calls_aggregate_insert AFTER INSERT ON api_calls BEGIN\n{Apply("NEW", 1)}END;\n");
         sql.Append($"CREATE TRIGGER api_calls_aggregate_delete AFTER DELETE ON api_calls BEGIN\n{Apply("OLD", -1)}END;\n");
         sql.Append($"CREATE TRIGGER api_calls_aggregate_update AFTER UPDATE ON api_calls BEGIN\n{Apply("OLD", -1)}{Apply("NEW", 1)}END;\n");
         return sql.ToString();
     }
+
+    /// <summary>Adds the api_calls rows aliased r that match <paramref name="where"/> to every aggregate, one GROUP BY per table.</summary>
+    private static string Accumulate(string where)
+    {
+        var sql = new StringBuilder();
+        foreach (var (table, key) in Aggregates)
+        {
+            var keys = string.Join(", ", key.Select(k => k.Column));
+            var keyValues = string.Join(", ", key.Select(k => string.Format(k.Expression, "r")));
+            // The WHERE also keeps SQLite from reading ON CONFLICT as a join constraint.
+            sql.Append($"INSERT INTO {table} ({keys}, {string.Join(", ", SumColumns)}) SELECT {keyValues}, {RowSums("r")} FROM api_calls r ")
+               .Append($"WHERE {where} GROUP BY {string.Join(", ", key.Select((_, i) => i + 1))} ")
+               .Append($"ON CONFLICT ({keys}) DO UPDATE SET {Increments};\n");
+        }
+
+        return sql.ToString();
+    }
+
+    private static string Increments => string.Join(", ", SumColumns.Select(c => $"{c} = {c} + excluded.{c}"));
 
     /// <summary>Adds (sign 1) or removes (sign -1) one row's contribution to every aggregate; emptied aggregate rows go away.</summary>
     private static string Apply(string row, int sign)
@@ -111,7 +164,7 @@ internal static class CostMigrations
             var keyValues = string.Join(", ", key.Select(k => string.Format(k.Expression, row)));
             var sumValues = string.Join(", ", Sums.Select(s => $"{sign} * ({string.Format(s.Expression, row)})"));
             sql.Append($"  INSERT INTO {table} ({keys}, {string.Join(", ", SumColumns)}) VALUES ({keyValues}, {sumValues}) ")
-               .Append($"ON CONFLICT ({keys}) DO UPDATE SET {string.Join(", ", SumColumns.Select(c => $"{c} = {c} + excluded.{c}"))};\n");
+               .Append($"ON CONFLICT ({keys}) DO UPDATE SET {Increments};\n");
             if (sign < 0)
             {
                 var match = string.Join(" AND ", key.Select(k => $"{k.Column} = {string.Format(k.Expression, row)}"));

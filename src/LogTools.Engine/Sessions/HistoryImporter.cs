@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using LogTools.Engine.Journal;
 using LogTools.Engine.Store;
 
@@ -11,8 +12,9 @@ namespace LogTools.Engine.Sessions;
 /// </summary>
 public sealed class HistoryImporter
 {
-    /// <summary>Calls per transaction: large enough to amortise the commit, small enough to keep memory flat.</summary>
-    public const int BatchSize = 5000;
+    /// <summary>Calls per transaction (small files share one): large enough to amortise the commit and the
+    /// aggregation, small enough to keep memory flat.</summary>
+    public const int BatchSize = 10_000;
 
     private const long ProgressStep = 1 << 20;
 
@@ -56,8 +58,9 @@ public sealed class HistoryImporter
         $"No log file or folder matches '{path}'. Check the path, or pass the folder that holds the .jsonl logs.");
 
     /// <summary>
-    /// Imports <paramref name="files"/> (full paths; duplicates ignored), yielding each file's result as soon as it
-    /// is done. Unreadable files are reported through <see cref="HistoryImportOptions.OnError"/> and skipped.
+    /// Imports <paramref name="files"/> (full paths; duplicates ignored), yielding each file's result in order once its
+    /// calls and state are committed. Unreadable files are reported through <see cref="HistoryImportOptions.OnError"/> and
+    /// skipped; a failed write is reported once and ends the import (what was committed stays consistent).
     /// </summary>
     public IEnumerable<HistoryFileImport> Import(IEnumerable<string> files, HistoryImportOptions options)
     {
@@ -73,41 +76,60 @@ public sealed class HistoryImporter
 
         var total = plans.Sum(p => p.Unchanged ? 0 : Math.Max(0, p.Size - p.StartOffset));
         long done = 0;
+        // Reading and parsing go on here while the previous batch is written on another thread; the callbacks
+        // (progress, errors, ShouldWrite) all run on this one.
+        using var writer = new Writer(this);
         foreach (var plan in plans)
         {
+            var batch = writer.Current;
             if (plan.Unchanged)
             {
-                yield return new HistoryFileImport { Path = plan.Path, Machine = options.Machine, Unchanged = true, StartOffset = plan.StartOffset };
-                continue;
+                batch.Waiting.Add(new HistoryFileImport { Path = plan.Path, Machine = options.Machine, Unchanged = true, StartOffset = plan.StartOffset });
+            }
+            else
+            {
+                var write = options.ShouldWrite?.Invoke(plan.Path) ?? true;
+                batch.FileStart = batch.Calls.Count;
+                try
+                {
+                    // Not writer.Current.Waiting.Add(ImportFile(...)): the file may hand off batches while it is read.
+                    var imported = ImportFile(plan, options, write, done, total, writer);
+                    writer.Current.Waiting.Add(imported);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or LogToolsException)
+                {
+                    // What this file added since its last handed-off state is dropped; the next import resumes from there.
+                    batch = writer.Current;
+                    batch.Calls.RemoveRange(batch.FileStart, batch.Calls.Count - batch.FileStart);
+                    batch.Owners.RemoveRange(batch.FileStart, batch.Owners.Count - batch.FileStart);
+                    options.OnError?.Invoke(e as LogToolsException ?? Unreadable(plan.Path, e));
+                }
+
+                done += Math.Max(0, plan.Size - plan.StartOffset);
             }
 
-            var write = options.ShouldWrite?.Invoke(plan.Path) ?? true;
-            HistoryFileImport? result;
-            try
+            // Small files share a transaction; a file's result is yielded once its calls and state are committed.
+            if (writer.Current.Calls.Count >= BatchSize)
             {
-                result = ImportFile(plan, options, write, done, total);
-            }
-            catch (IOException e)
-            {
-                result = null;
-                options.OnError?.Invoke(Unreadable(plan.Path, e));
-            }
-            catch (LogToolsException e)
-            {
-                result = null;
-                options.OnError?.Invoke(e);
-            }
-            catch (UnauthorizedAccessException e)
-            {
-                result = null;
-                options.OnError?.Invoke(Unreadable(plan.Path, e));
+                writer.HandOff();
             }
 
-            done += Math.Max(0, plan.Size - plan.StartOffset);
-            if (result is not null)
+            foreach (var result in writer.Ready(options))
             {
                 yield return result;
             }
+
+            if (writer.Failed)
+            {
+                yield break;
+            }
+        }
+
+        writer.HandOff();
+        writer.Finish();
+        foreach (var result in writer.Ready(options))
+        {
+            yield return result;
         }
     }
 
@@ -149,7 +171,7 @@ public sealed class HistoryImporter
         }
     }
 
-    private HistoryFileImport ImportFile(Plan plan, HistoryImportOptions options, bool write, long done, long total)
+    private static HistoryFileImport ImportFile(Plan plan, HistoryImportOptions options, bool write, long done, long total, Writer writer)
     {
         var result = new HistoryFileImport
         {
@@ -160,8 +182,8 @@ public sealed class HistoryImporter
         using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
         // The parser validates each line as it reads it, so the reader only checks UTF-8.
         using var reader = new JournalReader(stream, new JournalReadOptions { StartOffset = plan.StartOffset, ValidateJson = false }, leaveOpen: true);
-        var pending = new List<ApiCall>(Math.Min(BatchSize, 1024));
         var nextProgress = ProgressStep;
+        var batch = writer.Current;
         foreach (var entry in reader.ReadEntries())
         {
             if (entry.Status == JournalEntryStatus.Torn)
@@ -186,7 +208,12 @@ public sealed class HistoryImporter
             {
                 case HistoryLineKind.ApiCall:
                     result.Calls++;
-                    pending.Add(call!);
+                    if (write)
+                    {
+                        batch.Calls.Add(call!);
+                        batch.Owners.Add(result);
+                    }
+
                     break;
                 case HistoryLineKind.Other:
                     result.Skipped++;
@@ -198,9 +225,12 @@ public sealed class HistoryImporter
             }
 
             var read = reader.EndOffset - plan.StartOffset;
-            if (pending.Count >= BatchSize)
+            if (batch.Calls.Count >= BatchSize)
             {
-                Commit(pending, plan, reader.EndOffset, final: false, compressed, handle, write, result);
+                // A part-way state has no size, so an interrupted import resumes from its offset instead of taking
+                // the file for unchanged.
+                batch.States.Add(State(plan, options.Machine, reader.EndOffset, final: false, compressed, handle));
+                batch = writer.HandOff();
             }
 
             if (read >= nextProgress)
@@ -211,34 +241,53 @@ public sealed class HistoryImporter
         }
 
         result.BytesRead = reader.EndOffset - plan.StartOffset;
-        Commit(pending, plan, reader.EndOffset, final: true, compressed, handle, write, result);
+        if (write)
+        {
+            batch.States.Add(State(plan, options.Machine, reader.EndOffset, final: true, compressed, handle));
+        }
+
         options.OnProgress?.Invoke(done + result.BytesRead, total, plan.Path);
         return result;
     }
 
-    // Writes the pending calls and the file's new state in one transaction. A part-way state has no size, so an
-    // interrupted import resumes from its offset instead of taking the file for unchanged.
-    private void Commit(List<ApiCall> pending, Plan plan, long endOffset, bool final, bool compressed, Microsoft.Win32.SafeHandles.SafeFileHandle handle, bool write, HistoryFileImport result)
+    private static HistoryFileState State(Plan plan, string machine, long endOffset, bool final, bool compressed, Microsoft.Win32.SafeHandles.SafeFileHandle handle) => new(
+        plan.Path, machine, final ? plan.Size : null, plan.Mtime, endOffset,
+        compressed ? HistoryFileState.Compressed : HistoryFileState.FingerprintOf(handle, endOffset));
+
+    /// <summary>Writes one batch's calls and file states in one transaction and counts each call in its file's result.</summary>
+    private void Write(Batch batch)
     {
-        if (!write)
+        if (batch.States.Count == 0)
         {
-            pending.Clear();
             return;
         }
 
-        var state = new HistoryFileState(
-            plan.Path, result.Machine, final ? plan.Size : null, plan.Mtime, endOffset,
-            compressed ? HistoryFileState.Compressed : HistoryFileState.FingerprintOf(handle, endOffset));
-        if (pending.Count == 0)
+        void Save(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction)
         {
-            _store.Database.Write(state.Save);
+            foreach (var state in batch.States)
+            {
+                state.Save(connection, transaction);
+            }
+        }
+
+        if (batch.Calls.Count == 0)
+        {
+            _store.Database.Write(Save);
             return;
         }
 
-        var added = _calls.Add(pending, state.Save);
-        result.Imported += added.Added;
-        result.Duplicates += added.Duplicates;
-        pending.Clear();
+        _calls.Add(batch.Calls, Save);
+        for (var i = 0; i < batch.Calls.Count; i++)
+        {
+            if (batch.Calls[i].CallId is null)
+            {
+                batch.Owners[i].Duplicates++;
+            }
+            else
+            {
+                batch.Owners[i].Imported++;
+            }
+        }
     }
 
     // The store refuses a whole batch for one invalid call (a timestamp in the future...): refuse just that line here.
@@ -260,4 +309,137 @@ public sealed class HistoryImporter
         $"The log file '{path}' could not be read ({e.Message}). Check that it exists and that you may read it; the other files were imported.", e);
 
     private sealed record Plan(string Path, long Size, string Mtime, long StartOffset, bool Unchanged, bool Restarted);
+
+    /// <summary>What the next transaction writes: calls (with the result each is counted in) and file states.</summary>
+    private sealed class Batch
+    {
+        public List<ApiCall> Calls { get; } = new(BatchSize);
+
+        public List<HistoryFileImport> Owners { get; } = new(BatchSize);
+
+        public List<HistoryFileState> States { get; } = [];
+
+        /// <summary>Where the file being read started adding calls (after the batch's last write).</summary>
+        public int FileStart { get; set; }
+
+        /// <summary>Finished files whose calls and states are in this batch.</summary>
+        public List<HistoryFileImport> Waiting { get; } = [];
+
+        /// <summary>True when the write failed, or was not tried after an earlier batch's failure.</summary>
+        public bool Failed { get; set; }
+    }
+
+    /// <summary>
+    /// Writes handed-off batches in order on one background thread, at most one waiting behind the one being
+    /// written, so parsing runs ahead by one batch and memory stays flat. After a failed write it writes nothing
+    /// more: a later batch may hold the same file's later state, which must not be saved without the rows before it.
+    /// </summary>
+    private sealed class Writer : IDisposable
+    {
+        private readonly BlockingCollection<Batch> queue = new(boundedCapacity: 1);
+        private readonly ConcurrentQueue<Batch> written = new();
+        private readonly Task task;
+        private Exception? failure;
+        private int inFlight;
+
+        public Writer(HistoryImporter importer)
+        {
+            task = Task.Factory.StartNew(() =>
+            {
+                foreach (var batch in queue.GetConsumingEnumerable())
+                {
+                    if (Volatile.Read(ref failure) is null)
+                    {
+                        try
+                        {
+                            importer.Write(batch);
+                        }
+                        catch (Exception e)
+                        {
+                            // Never let the thread die: the importer would wait on the queue for ever.
+                            Volatile.Write(ref failure, e);
+                        }
+                    }
+
+                    batch.Failed = Volatile.Read(ref failure) is not null;
+                    written.Enqueue(batch);
+                }
+            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+
+        /// <summary>The batch being filled.</summary>
+        public Batch Current { get; private set; } = new();
+
+        /// <summary>True once a write failed and <see cref="Ready"/> has reported it.</summary>
+        public bool Failed { get; private set; }
+
+        /// <summary>Queues the current batch for writing (waiting while another is queued) and starts a new one.</summary>
+        public Batch HandOff()
+        {
+            if (Current.States.Count > 0 || inFlight > 0)
+            {
+                inFlight++;
+                queue.Add(Current);
+                Current = new Batch();
+            }
+
+            return Current;
+        }
+
+        /// <summary>Waits until every handed-off batch is written.</summary>
+        public void Finish()
+        {
+            queue.CompleteAdding();
+            task.Wait();
+        }
+
+        /// <summary>
+        /// The results whose calls and states are committed, in order; a failed write is reported once, and its
+        /// files' results are dropped (their states were not saved, so the next import reads them again).
+        /// </summary>
+        public List<HistoryFileImport> Ready(HistoryImportOptions options)
+        {
+            var ready = new List<HistoryFileImport>();
+            while (written.TryDequeue(out var batch))
+            {
+                inFlight--;
+                if (batch.Failed && !Failed)
+                {
+                    Failed = true;
+                    // A store error is reported like any other; anything else is a defect and goes up as before.
+                    if (failure is LogToolsException storeError)
+                    {
+                        options.OnError?.Invoke(storeError);
+                    }
+                    else
+                    {
+                        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure!);
+                    }
+                }
+
+                ready.AddRange(batch.Failed ? batch.Waiting.Where(r => r.Unchanged || r.WhatIf) : batch.Waiting);
+            }
+
+            // With nothing being written, results that need no write go out at once.
+            if (inFlight == 0 && Current.States.Count == 0)
+            {
+                ready.AddRange(Current.Waiting);
+                Current.Waiting.Clear();
+            }
+
+            return ready;
+        }
+
+        public void Dispose()
+        {
+            // An abandoned enumeration still waits for the write in progress, so nothing is written after it returns.
+            if (!queue.IsAddingCompleted)
+            {
+                queue.CompleteAdding();
+            }
+
+            task.Wait();
+            queue.Dispose();
+        }
+    }
 }

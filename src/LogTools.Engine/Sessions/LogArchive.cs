@@ -116,6 +116,7 @@ public sealed class LogArchive
         {
             archive.WriteAttached("live", store.Database.DatabasePath, (connection, transaction) =>
             {
+                Sql.Execute(connection, transaction, CostMigrations.ArchiveInsertTrigger);
                 foreach (var (table, key, _) in Tables)
                 {
                     var columns = Columns(connection, transaction, table);
@@ -130,6 +131,7 @@ public sealed class LogArchive
                         """, ("$batch", batch), ("$month", month));
                 }
 
+                Sql.Execute(connection, transaction, CostMigrations.DropArchiveInsertTrigger);
                 Sql.Execute(connection, transaction, "INSERT INTO main.store_meta (key, value) VALUES ($key, $at)", ("$key", marker), ("$at", StoreTime.ToText(DateTimeOffset.UtcNow)));
                 return true;
             });

@@ -159,4 +159,95 @@ public sealed class ApiCallStoreTests : IDisposable
 
         return rows;
     });
+
+    [Fact]
+    public void After_batches_with_duplicates_and_a_move_every_aggregate_equals_a_fresh_group_by()
+    {
+        var store = Store();
+        var calls = new ApiCallStore(store);
+        var start = new DateTimeOffset(2025, 1, 20, 0, 0, 0, TimeSpan.Zero);
+        var random = new Random(11);
+        ApiCall Next(int i) => new()
+        {
+            Model = (i % 3) switch { 0 => "gpt-4.1", 1 => "claude-opus-4-1", _ => "o3" }, TokensInput = random.Next(0, 5000), TokensOutput = random.Next(0, 900),
+            TokensCacheRead = random.Next(0, 9000), TokensCacheWrite = random.Next(0, 700), Timestamp = start.AddMinutes(random.Next(0, 60 * 24 * 30)),
+            CostUsd = i % 4 == 0 ? random.Next(1, 1000) / 997m : null, Machine = i % 5 == 0 ? "m2" : "m1",
+            WorkerId = i % 7 == 0 ? "w" + (i % 3) : null, SessionId = i % 7 == 0 ? "s1" : null,
+            MessageId = i % 2 == 0 ? "msg" + random.Next(0, 300) : null, RequestId = "req",
+        };
+
+        var first = calls.Add(Enumerable.Range(0, 400).Select(Next).ToList());
+        var second = calls.Add(Enumerable.Range(0, 400).Select(Next).ToList());
+        Assert.True(first.Duplicates > 0 && second.Duplicates > 0, "the batches repeat message ids within and across batches");
+        AssertAggregatesMatchRows(store.Database);
+
+        new LogArchive(store).Move(new DateTimeOffset(2025, 2, 1, 0, 0, 0, TimeSpan.Zero));
+        AssertAggregatesMatchRows(store.Database);
+        // New rows reuse the ids freed by the move; a second move copies them beside rows with higher ids.
+        calls.Add(Enumerable.Range(0, 300).Select(Next).Select(c => new ApiCall
+        {
+            Model = c.Model, TokensInput = c.TokensInput, Timestamp = c.Timestamp.AddDays(-20), Machine = c.Machine, MessageId = c.MessageId, RequestId = "again",
+        }).ToList());
+        AssertAggregatesMatchRows(store.Database);
+        new LogArchive(store).Move(new DateTimeOffset(2025, 2, 1, 0, 0, 0, TimeSpan.Zero));
+        AssertAggregatesMatchRows(store.Database);
+        var archive = LogStore.OpenSchemaFile(Path.Combine(store.Path, "archive", "logs-2025-01.db"));
+        Assert.True(archive.Read(c => Convert.ToInt64(Command(c, "SELECT count(*) FROM api_calls").ExecuteScalar())) > 400);
+        AssertAggregatesMatchRows(archive);
+    }
+
+    private static DbCommand Command(DbConnection connection, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command;
+    }
+
+    // Every row and column of every aggregate table, against a GROUP BY over api_calls written out here independently.
+    private static void AssertAggregatesMatchRows(StoreDatabase database)
+    {
+        const string sums = """
+            count(*), sum(tokens_input), sum(tokens_output), sum(tokens_cache_read), sum(tokens_cache_write),
+            sum(CASE WHEN cost_given THEN 0 ELSE tokens_input END), sum(CASE WHEN cost_given THEN 0 ELSE tokens_output END),
+            sum(CASE WHEN cost_given THEN 0 ELSE tokens_cache_read END), sum(CASE WHEN cost_given THEN 0 ELSE tokens_cache_write END),
+            sum(cost_given), sum(CASE WHEN cost_given THEN CAST(round(estimated_cost_usd * 1e9) AS INTEGER) ELSE 0 END)
+            """;
+        const string columns = "calls, tokens_input, tokens_output, tokens_cache_read, tokens_cache_write, est_input, est_output, est_cache_read, est_cache_write, given_calls, given_nanos";
+        var pairs = new List<(string Rows, string Aggregate)>();
+        foreach (var (level, seconds) in new[] { (0, 86400), (1, 3600), (2, 900) })
+        {
+            pairs.Add(($"SELECT {level}, CAST(strftime('%s', timestamp) AS INTEGER) / {seconds}, model, {sums} FROM api_calls GROUP BY 2, 3 ORDER BY 2, 3",
+                $"SELECT level, slot, model, {columns} FROM api_call_series WHERE level = {level} ORDER BY 2, 3"));
+        }
+
+        pairs.Add(($"SELECT CAST(strftime('%s', timestamp) AS INTEGER) / 900, model, machine, coalesce(worker_id, ''), coalesce(session_id, ''), {sums} FROM api_calls GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5",
+            $"SELECT quarter, model, machine, worker_id, session_id, {columns} FROM api_call_quarters ORDER BY 1, 2, 3, 4, 5"));
+        database.Read(connection =>
+        {
+            foreach (var (rows, aggregate) in pairs)
+            {
+                var expected = All(Command(connection, rows));
+                Assert.NotEmpty(expected);
+                Assert.Equal(expected, All(Command(connection, aggregate)));
+            }
+
+            Assert.Equal(0, Convert.ToInt64(Command(connection, "SELECT (SELECT count(*) FROM api_call_series) - (SELECT count(*) FROM api_call_series WHERE calls > 0)").ExecuteScalar()));
+            return true;
+        });
+
+        static List<string> All(DbCommand command)
+        {
+            using (command)
+            using (var reader = command.ExecuteReader())
+            {
+                var rows = new List<string>();
+                while (reader.Read())
+                {
+                    rows.Add(string.Join("|", Enumerable.Range(0, reader.FieldCount).Select(reader.GetValue)));
+                }
+
+                return rows;
+            }
+        }
+    }
 }

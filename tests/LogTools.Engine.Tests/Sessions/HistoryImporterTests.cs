@@ -92,6 +92,25 @@ public sealed class HistoryImporterTests : IDisposable
     }
 
     [Fact]
+    public void Files_larger_and_smaller_than_a_batch_share_transactions_and_each_result_counts_its_own_calls()
+    {
+        // small, big (more than one batch, repeating small's first call), small again: handed off mid-file and across files.
+        var small = Write("a.jsonl", Assistant("m0", "r0", "claude-opus-4", 1, 2), Assistant("m1", "r1", "claude-opus-4", 1, 2));
+        var big = Write("b.jsonl", Enumerable.Range(0, HistoryImporter.BatchSize + 50).Select(i => Assistant("m" + i, "r" + i, "claude-opus-4", i, 1)).ToArray());
+        var last = Write("c.jsonl", Assistant("x", "y", "claude-opus-4", 5, 5));
+
+        // Counts as they are when each result is yielded: final by then, since its calls are committed.
+        var results = _importer.Import([small, big, last], new HistoryImportOptions { Machine = "alpha", OnError = e => throw e })
+            .Select(r => (r.Path, r.Imported, r.Duplicates)).ToList();
+
+        Assert.Equal([(small, 2L, 0L), (big, HistoryImporter.BatchSize + 48L, 2L), (last, 1L, 0L)], results);
+        Assert.Equal(HistoryImporter.BatchSize + 51, Rows().Count);
+        Assert.Equal(3, StateRows());
+        Assert.All(Import([small, big, last]), r => Assert.True(r.Unchanged));
+        Assert.Equal(HistoryImporter.BatchSize + 51, Rows().Count);
+    }
+
+    [Fact]
     public void Reimporting_unchanged_files_reads_nothing_and_adds_nothing()
     {
         var path = Write("a.jsonl", Assistant("m1", "r1", "claude-opus-4", 1, 2), Assistant("m2", "r2", "claude-opus-4", 3, 4));
@@ -226,12 +245,21 @@ public sealed class HistoryImporterTests : IDisposable
         var c = Write("c.jsonl", Assistant("m3", "r3", "claude-opus-4", 1, 2));
         var errors = new List<LogToolsException>();
 
-        var results = new List<HistoryFileImport>();
-        foreach (var result in _importer.Import([a, gone, c], new HistoryImportOptions { Machine = "alpha", OnError = errors.Add }))
+        // Deleted after planning, just before it is read.
+        var results = _importer.Import([a, gone, c], new HistoryImportOptions
         {
-            results.Add(result);
-            File.Delete(gone); // after planning, before it is read
-        }
+            Machine = "alpha",
+            OnError = errors.Add,
+            ShouldWrite = path =>
+            {
+                if (path == gone)
+                {
+                    File.Delete(gone);
+                }
+
+                return true;
+            },
+        }).ToList();
 
         Assert.Equal([a, c], results.Select(r => r.Path));
         var error = Assert.Single(errors);
