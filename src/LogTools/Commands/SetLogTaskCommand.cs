@@ -9,7 +9,7 @@ namespace LogTools.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "LogTask", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType("LogTools.Engine.Sessions.LogTask")]
-public sealed class SetLogTaskCommand : TelemetryCmdlet
+public sealed class SetLogTaskCommand : TelemetryStepCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -28,27 +28,10 @@ public sealed class SetLogTaskCommand : TelemetryCmdlet
     [Parameter]
     public long? PrNumber { get; set; }
 
-    /// <summary>The session a new task belongs to; the current session when absent.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? SessionId { get; set; }
-
-    /// <summary>When the step happened; now when absent.</summary>
-    [Parameter]
-    public DateTime? Timestamp { get; set; }
-
-    /// <summary>Write the task as it is after the change.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
-
-    protected override void ProcessRecord() => ForInput(() =>
-    {
-        if (!ShouldProcess(TaskId, Status is null ? "Update the task" : $"Set the task's status to {Status}"))
-        {
-            return;
-        }
-
-        var task = new TaskLedger(OpenStore()).Set(new TaskChange
+    protected override void ProcessRecord() => Step(
+        TaskId,
+        Status is null ? "Update the task" : $"Set the task's status to {Status}",
+        () => new TaskLedger(OpenStore()).Set(new TaskChange
         {
             TaskId = TaskId,
             Status = Status is null ? null : ParseEnum<LogTaskStatus>(Status),
@@ -57,10 +40,5 @@ public sealed class SetLogTaskCommand : TelemetryCmdlet
             Title = Title,
             PrNumber = PrNumber,
             Timestamp = ToOffset(Timestamp),
-        });
-        if (PassThru)
-        {
-            WriteObject(task);
-        }
-    });
+        }));
 }

@@ -9,7 +9,7 @@ namespace LogTools.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "LogWorker", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType("LogTools.Engine.Sessions.LogWorker")]
-public sealed class SetLogWorkerCommand : TelemetryCmdlet
+public sealed class SetLogWorkerCommand : TelemetryStepCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -36,27 +36,10 @@ public sealed class SetLogWorkerCommand : TelemetryCmdlet
     [ValidateNotNullOrEmpty]
     public string? LogFile { get; set; }
 
-    /// <summary>The session a new worker belongs to; the current session when absent.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? SessionId { get; set; }
-
-    /// <summary>When the step happened; now when absent.</summary>
-    [Parameter]
-    public DateTime? Timestamp { get; set; }
-
-    /// <summary>Write the worker as it is after the change.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
-
-    protected override void ProcessRecord() => ForInput(() =>
-    {
-        if (!ShouldProcess(WorkerId, Status is null ? "Update the worker" : $"Set the worker's status to {Status}"))
-        {
-            return;
-        }
-
-        var worker = new WorkerLedger(OpenStore()).Set(new WorkerChange
+    protected override void ProcessRecord() => Step(
+        WorkerId,
+        Status is null ? "Update the worker" : $"Set the worker's status to {Status}",
+        () => new WorkerLedger(OpenStore()).Set(new WorkerChange
         {
             WorkerId = WorkerId,
             Status = Status is null ? null : ParseEnum<LogWorkerStatus>(Status),
@@ -66,10 +49,5 @@ public sealed class SetLogWorkerCommand : TelemetryCmdlet
             ExitCode = ExitCode,
             LogFile = LogFile is null ? null : ResolveUserPath(LogFile),
             Timestamp = ToOffset(Timestamp),
-        });
-        if (PassThru)
-        {
-            WriteObject(worker);
-        }
-    });
+        }));
 }
