@@ -69,7 +69,39 @@ internal static class CostMigrations
             """),
     ];
 
-    private static readonly string AddRowsAfterSql = Accumulate("r.call_id > $after");
+    private const string BatchTable = "temp.api_call_batch";
+
+    /// <summary>
+    /// Each row's quarter hour is computed once: the batch is grouped into <see cref="BatchTable"/> (the
+    /// api_call_quarters key), which is added to api_call_quarters as it is and summed up into the three series
+    /// levels (integer sums, so summing the quarter sums is exact).
+    /// </summary>
+    private static readonly string AddRowsAfterSql = BatchSql();
+
+    private static string BatchSql()
+    {
+        var quarters = Aggregates[^1];
+        var keys = string.Join(", ", quarters.Key.Select(k => k.Column));
+        var sums = string.Join(", ", SumColumns);
+        var sql = new StringBuilder($"""
+            CREATE TEMP TABLE IF NOT EXISTS api_call_batch AS SELECT * FROM api_call_quarters WHERE false;
+            INSERT INTO {BatchTable} ({keys}, {sums})
+                SELECT {string.Join(", ", quarters.Key.Select(k => string.Format(k.Expression, "r")))}, {RowSums("r")}
+                FROM api_calls r WHERE r.call_id > $after GROUP BY {string.Join(", ", quarters.Key.Select((_, i) => i + 1))};
+            INSERT INTO {quarters.Table} ({keys}, {sums}) SELECT {keys}, {sums} FROM {BatchTable} WHERE true
+                ON CONFLICT ({keys}) DO UPDATE SET {Increments};
+
+            """);
+        var quarterSums = string.Join(", ", SumColumns.Select(c => $"sum({c})"));
+        foreach (var (level, slot) in new[] { (0, "quarter / 96"), (1, "quarter / 4"), (2, "quarter") })
+        {
+            sql.Append($"INSERT INTO api_call_series (level, slot, model, {sums}) SELECT {level}, {slot}, model, {quarterSums} ")
+               .Append($"FROM {BatchTable} WHERE true GROUP BY 2, 3 ON CONFLICT (level, slot, model) DO UPDATE SET {Increments};\n");
+        }
+
+        sql.Append($"DELETE FROM {BatchTable};\n");
+        return sql.ToString();
+    }
 
     /// <summary>
     /// Adds the api_calls rows with call_id above <paramref name="lastCallIdBefore"/> to every aggregate, inside the
