@@ -10,20 +10,8 @@ namespace LogTools.Commands;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "LogMirror")]
 [OutputType("LogTools.Engine.Mirror.MirrorCheck")]
-public sealed class TestLogMirrorCommand : StoreCmdlet
+public sealed class TestLogMirrorCommand : MirrorSelectionCmdlet
 {
-    /// <summary>Source names (wildcards allowed); all sources when omitted.</summary>
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string[] Source { get; set; } = ["*"];
-
-    /// <summary>Pond file names (wildcards allowed); all files when omitted.</summary>
-    [Parameter]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string[] Name { get; set; } = ["*"];
-
     /// <summary>Also hash the host files (an archive must be unchanged; the active file must still start with the mirrored bytes).</summary>
     [Parameter]
     [Alias("Host")]
@@ -36,7 +24,7 @@ public sealed class TestLogMirrorCommand : StoreCmdlet
 
     protected override void ProcessRecord()
     {
-        var files = MirrorFilter.Select(MirrorCatalog.Files(OpenStore()), Source, Name).ToList();
+        var files = SelectedFiles().ToList();
         var progress = new ProgressRecord(2, "Test-LogMirror", "Hashing");
         for (var i = 0; i < files.Count; i++)
         {
