@@ -1,0 +1,72 @@
+# Dot-sourced by every *.Tests.ps1 in BeforeAll: imports the assembled module and gives each file (or
+# test) a store of its own. Run.ps1 has already isolated the config and data homes.
+
+$script:Repo = if ($env:LOGTOOLS_TEST_REPO) { $env:LOGTOOLS_TEST_REPO } else { (Resolve-Path "$PSScriptRoot/../..").Path }
+$script:ModuleManifest = Join-Path $script:Repo 'out/LogTools/LogTools.psd1'
+Import-Module $script:ModuleManifest -Force -ErrorAction Stop
+
+# A new empty folder under the test temp root; removed at the end of the run by Run.ps1's home cleanup
+# or by the OS temp cleaner.
+function New-TestFolder([string] $Name = 't') {
+    $path = Join-Path ([IO.Path]::GetTempPath()) "logtools-test-$Name-$([guid]::NewGuid().ToString('n').Substring(0, 8))"
+    New-Item -ItemType Directory -Path $path | Out-Null
+    $path
+}
+
+# A fresh store chosen for this runspace (Set-LogStore), returned as its folder path.
+function New-TestStore {
+    $store = Join-Path (New-TestFolder 'store') 'store'
+    Set-LogStore -Path $store
+    $store
+}
+
+# Runs a script in a separate `pwsh -NoProfile` process, as a scheduled task would, with the module
+# importable by name-free path in $LogToolsModule. Returns ExitCode, Stdout, Stderr.
+function Invoke-Pwsh {
+    param(
+        [Parameter(Mandatory)] [string] $Script,
+        [hashtable] $Environment = @{},
+        [string] $WorkingDirectory = (Get-Location).Path,
+        [int] $TimeoutSeconds = 120,
+        [switch] $File
+    )
+    $info = [Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
+    # Under `dotnet pwsh` this process is dotnet running pwsh.dll.
+    if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { $info.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
+    foreach ($a in '-NoProfile', '-NonInteractive') { $info.ArgumentList.Add($a) }
+    $prelude = "`$LogToolsModule = '$($script:ModuleManifest)'`n"
+    if ($File) {
+        $path = Join-Path (New-TestFolder 'script') 'job.ps1'
+        Set-Content -Path $path -Value ($prelude + $Script)
+        $info.ArgumentList.Add('-File'); $info.ArgumentList.Add($path)
+    }
+    else {
+        $info.ArgumentList.Add('-Command'); $info.ArgumentList.Add($prelude + $Script)
+    }
+    $info.RedirectStandardOutput = $true; $info.RedirectStandardError = $true; $info.RedirectStandardInput = $true
+    $info.UseShellExecute = $false
+    $info.WorkingDirectory = $WorkingDirectory
+    foreach ($key in $Environment.Keys) { $info.Environment[$key] = [string]$Environment[$key] }
+    $process = [Diagnostics.Process]::Start($info)
+    $process.StandardInput.Close()
+    $stdout = $process.StandardOutput.ReadToEndAsync()
+    $stderr = $process.StandardError.ReadToEndAsync()
+    if (-not $process.WaitForExit($TimeoutSeconds * 1000)) {
+        $process.Kill($true)
+        throw "pwsh did not finish in $TimeoutSeconds s: $Script"
+    }
+    [pscustomobject]@{ ExitCode = $process.ExitCode; Stdout = $stdout.Result; Stderr = $stderr.Result }
+}
+
+# Renders objects as a user's console of the given width would (Out-String -Width).
+function Get-Rendered([Parameter(ValueFromPipeline)] $InputObject, [int] $Width = 120, [switch] $List) {
+    begin { $items = [Collections.Generic.List[object]]::new() }
+    process { $items.Add($InputObject) }
+    end {
+        if ($List) { $items | Format-List | Out-String -Width $Width }
+        else { $items | Out-String -Width $Width }
+    }
+}
+
+# BLAKE3 of a file by the reference tool, b3sum.
+function Get-B3sum([string] $Path) { ((& b3sum --no-names $Path) | Select-Object -First 1).Trim() }

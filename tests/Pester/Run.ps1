@@ -1,0 +1,54 @@
+#requires -Version 7.4
+<#
+.SYNOPSIS
+    Runs the Pester suite against the assembled out/LogTools, isolated from the user's machine, and
+    writes the counts to -SummaryPath for build.ps1's closing line.
+#>
+param(
+    [Parameter(Mandatory)] [string] $SummaryPath,
+    [string] $Path = ''  # comma-separated files or folders; empty: the whole suite
+)
+
+$ErrorActionPreference = 'Stop'
+$repo = (Resolve-Path "$PSScriptRoot/../..").Path
+
+# Isolation: the tests (and every pwsh they start) get their own config and data homes, a working
+# folder outside any git checkout, and no store from the environment.
+$home_ = Join-Path ([IO.Path]::GetTempPath()) "logtools-pester-home-$PID"
+New-Item -ItemType Directory -Force -Path "$home_/config", "$home_/data", "$home_/work" | Out-Null
+$env:XDG_CONFIG_HOME = "$home_/config"
+$env:XDG_DATA_HOME = "$home_/data"
+$env:LOGTOOLS_TEST_REPO = $repo
+$env:LOGTOOLS_TEST_WORK = "$home_/work"
+Remove-Item Env:LOGTOOLS_STORE -ErrorAction SilentlyContinue
+
+$packages = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
+Import-Module (Join-Path $packages.Trim() 'pester/5.7.1/tools/Pester.psd1') -Force
+
+$config = New-PesterConfiguration
+$config.Run.Path = if ($Path) { $Path -split ',' | ForEach-Object { (Resolve-Path $_).Path } } else { $PSScriptRoot }
+$config.Run.PassThru = $true
+$config.Output.Verbosity = 'Normal'
+if ([Console]::IsOutputRedirected) { $config.Output.RenderMode = 'Plaintext' }
+$config.TestResult.Enabled = $true
+$config.TestResult.OutputPath = Join-Path $repo 'out/TestResults/pester.xml'
+$MaximumErrorCount = 32768
+
+Push-Location "$home_/work"
+try { $result = Invoke-Pester -Configuration $config }
+finally { Pop-Location }
+
+# A raw .NET exception escaping a LogTools cmdlet is a defect wherever it happens, even inside a test
+# that expected some error: each one fails the run. LogTools' own ids have no dot before the comma.
+$raw = @($Error | Where-Object {
+        $_ -is [Management.Automation.ErrorRecord] -and
+        $_.InvocationInfo -and $_.InvocationInfo.MyCommand -and $_.InvocationInfo.MyCommand.ModuleName -eq 'LogTools' -and
+        ($_.FullyQualifiedErrorId -split ',')[0] -match '\.'
+    })
+foreach ($record in $raw) {
+    Write-Host "[-] A raw exception escaped $($record.InvocationInfo.MyCommand.Name): $($record.FullyQualifiedErrorId): $($record.Exception.Message)" -ForegroundColor Red
+}
+
+$counts = @{ Passed = $result.PassedCount; Failed = $result.FailedCount + $raw.Count + $(if ($result.Result -eq 'Failed' -and $result.FailedCount -eq 0) { 1 } else { 0 }) }
+$counts | ConvertTo-Json | Set-Content -Path $SummaryPath
+Remove-Item -Recurse -Force $home_ -ErrorAction SilentlyContinue
