@@ -70,3 +70,20 @@ function Get-Rendered([Parameter(ValueFromPipeline)] $InputObject, [int] $Width 
 
 # BLAKE3 of a file by the reference tool, b3sum.
 function Get-B3sum([string] $Path) { ((& b3sum --no-names $Path) | Select-Object -First 1).Trim() }
+
+# A real small file system (tmpfs of -SizeKB, mounted by root) for disk-full and read-only faults.
+# Dismount-TestFileSystem unmounts it; tests call it in AfterAll/finally.
+function Mount-TestFileSystem([int] $SizeKB = 1024) {
+    $path = New-TestFolder 'fs'
+    & mount -t tmpfs -o "size=$($SizeKB)k" tmpfs $path
+    if ($LASTEXITCODE -ne 0) { throw "mount of a $SizeKB KiB tmpfs at $path failed (the fault tests run as root)" }
+    $path
+}
+
+# Remounts a test file system read-only (-ReadOnly) or writable again.
+function Set-TestFileSystem([string] $Path, [switch] $ReadOnly) {
+    & mount -o "remount,$(if ($ReadOnly) { 'ro' } else { 'rw' })" $Path
+    if ($LASTEXITCODE -ne 0) { throw "remount of $Path failed" }
+}
+
+function Dismount-TestFileSystem([string] $Path) { & umount -l $Path 2>$null }
