@@ -1,0 +1,102 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace LogTools.Engine.Hashing;
+
+/// <summary>
+/// A content checksum of a folder tree: BLAKE3 over every file's relative path, kind, length and BLAKE3
+/// digest, in ordinal path order. It depends on what the files hold and where they sit, never on mtimes,
+/// owners or the order the file system lists them in; empty folders add nothing. A symbolic link counts
+/// by its target text (it is not followed), so a link out of the tree cannot make the sum depend on
+/// files elsewhere. Callers that key on more (a port's options and its dependencies' checksums) hash this
+/// digest together with those.
+/// </summary>
+public sealed class DirectoryChecksum
+{
+    private DirectoryChecksum(string root, IReadOnlyList<DirectoryChecksumEntry> entries, byte[] digest)
+    {
+        Root = root;
+        Entries = entries;
+        Digest = Convert.ToHexString(digest).ToLowerInvariant();
+    }
+
+    /// <summary>The folder that was summed.</summary>
+    public string Root { get; }
+
+    /// <summary>Every file, in the order they were summed (ordinal by relative path).</summary>
+    public IReadOnlyList<DirectoryChecksumEntry> Entries { get; }
+
+    /// <summary>The checksum, lowercase hex.</summary>
+    public string Digest { get; }
+
+    /// <summary>Sums the tree under <paramref name="folder"/>.</summary>
+    /// <exception cref="LogToolsException">The folder does not exist, or a file in it cannot be read.</exception>
+    public static DirectoryChecksum Compute(string folder, CancellationToken cancellationToken = default)
+    {
+        var root = Path.GetFullPath(folder);
+        if (!Directory.Exists(root))
+        {
+            throw new LogToolsException("FolderNotFound", ErrorKind.ObjectNotFound, folder, $"The folder '{folder}' does not exist.");
+        }
+
+        var options = new Blake3Options { MaxDegreeOfParallelism = 1, CancellationToken = cancellationToken };
+        var entries = new List<DirectoryChecksumEntry>();
+        foreach (var info in new DirectoryInfo(root).EnumerateFileSystemInfos("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false }))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var relative = Path.GetRelativePath(root, info.FullName).Replace(Path.DirectorySeparatorChar, '/');
+            if (info.LinkTarget is { } target)
+            {
+                var bytes = Encoding.UTF8.GetBytes(target);
+                entries.Add(new DirectoryChecksumEntry(relative, DirectoryChecksumEntryKind.SymbolicLink, bytes.Length, Hex(Blake3Hasher.Hash(bytes))));
+            }
+            else if (info is FileInfo file)
+            {
+                var hash = FileBlake3.Compute(file.FullName, options);
+                entries.Add(new DirectoryChecksumEntry(relative, DirectoryChecksumEntryKind.File, hash.Length, hash.Hash));
+            }
+        }
+
+        entries.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
+        return new DirectoryChecksum(root, entries, Sum(entries));
+    }
+
+    /// <summary>The entries that differ between two sums of the same tree: added, removed or changed paths, in path order.</summary>
+    public static IReadOnlyList<string> Changed(IEnumerable<DirectoryChecksumEntry> before, IEnumerable<DirectoryChecksumEntry> after)
+    {
+        var old = before.ToDictionary(e => e.RelativePath, StringComparer.Ordinal);
+        var changed = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var entry in after)
+        {
+            if (!old.Remove(entry.RelativePath, out var was) || was != entry)
+            {
+                changed.Add(entry.RelativePath);
+            }
+        }
+
+        changed.UnionWith(old.Keys);
+        return [.. changed];
+    }
+
+    // Each record: u32 path length, UTF-8 path, kind byte, u64 length, 32-byte digest — lengths first, so
+    // no two different listings can serialise to the same bytes.
+    private static byte[] Sum(IEnumerable<DirectoryChecksumEntry> entries)
+    {
+        var hasher = Blake3Hasher.Create();
+        Span<byte> fixedPart = stackalloc byte[8];
+        foreach (var entry in entries)
+        {
+            var path = Encoding.UTF8.GetBytes(entry.RelativePath);
+            BinaryPrimitives.WriteUInt32LittleEndian(fixedPart, (uint)path.Length);
+            hasher.Update(fixedPart[..4]).Update(path).Update([(byte)entry.Kind]);
+            BinaryPrimitives.WriteUInt64LittleEndian(fixedPart, (ulong)entry.Length);
+            hasher.Update(fixedPart).Update(Convert.FromHexString(entry.Blake3));
+        }
+
+        var digest = new byte[32];
+        hasher.Finalize(digest);
+        return digest;
+    }
+
+    private static string Hex(byte[] digest) => Convert.ToHexString(digest).ToLowerInvariant();
+}
