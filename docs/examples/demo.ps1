@@ -1,66 +1,72 @@
-# The LogTools demonstration: runs against the default store (no configuration), through pwsh or
-# the logtools host:  logtools -File docs/examples/demo.ps1
-# It records a small but real coordinator session; everything it writes stays in the store.
-# It uses only the engine's core cmdlets and .NET, which every PowerShell host has (logtools hosts
-# the engine without pwsh's Utility and Management modules).
+#requires -Version 7.4
+<#
+.SYNOPSIS
+    The LogTools demonstration: the main job (a coordinator session with its tasks, workers, events and API
+    costs, and a mirrored rotating log) recorded into a DEMO store of its own.
+.DESCRIPTION
+    The demo store is out/demo/store in this repository, never your real default store: it is deleted and
+    created anew on every run, with the demo's log files beside it in out/demo. It imports the module built
+    at out/LogTools (`dotnet pwsh ./build.ps1 Demo` builds it first, then runs this script in a child pwsh).
+#>
+$ErrorActionPreference = 'Stop'
+$repo = Split-Path (Split-Path $PSScriptRoot -Parent) -Parent
+Import-Module (Join-Path $repo 'out/LogTools/LogTools.psd1') -Force
 
-function Show([string] $Title) { $Host.UI.WriteLine("`n== $Title") }
+function Show([string] $Title) { Write-Host "`n== $Title" }
 
-Show 'The store (chosen with no configuration)'
-Get-LogStore | Out-Default
+$demo = Join-Path $repo 'out/demo'
+Remove-Item -Path $demo -Recurse -Force -ErrorAction Ignore
+$store = Join-Path $demo 'store'
+Set-LogStore -Path $store
 
-Show 'A coordinator session: a task detected, a worker spawned, events written'
+Show "The demo store: $store (deleted and created anew on each run; your default store is untouched)"
+Get-LogStore | Format-List Path, Source, SchemaVersion, SqliteVersion | Out-Host
+
+Show 'A coordinator session: a task detected, a worker spawned, events written, API calls recorded'
 $session = Start-LogSession -Config @{ demo = $true; workers = 1 }
-$task = "demo-$([DateTime]::UtcNow.ToString('HHmmss'))"
+$task = 'demo-{0:HHmmss}' -f (Get-Date)
 Set-LogTask -TaskId $task -Status Detected -IssueNumber 450 -Title 'Demonstrate LogTools'
-Write-LogEvent -Type trigger -Message "issue 450 detected" -ContextType task -ContextId $task
+Write-LogEvent -Type trigger -Message 'issue 450 detected' -ContextType task -ContextId $task
 Set-LogTask -TaskId $task -Status Active
-$conversation = [IO.Path]::Combine([IO.Path]::GetTempPath(), "$task.jsonl")
-[IO.File]::WriteAllLines($conversation, [string[]] @(
-    '{"role":"user","content":"Fix issue 450"}',
-    '{"role":"assistant","content":"Done: see PR 451"}'))
+$conversation = Join-Path $demo "$task.jsonl"
+Set-Content -Path $conversation -Value '{"role":"user","content":"Fix issue 450"}', '{"role":"assistant","content":"Done: see PR 451"}'
 Set-LogWorker -WorkerId "$task-w1" -Status Spawned -TaskId $task -ProcessId $PID -LogFile $conversation
 Add-ApiCall -WorkerId "$task-w1" -Model claude-sonnet-4-5 -InputTokens 12000 -OutputTokens 1800 -CacheReadTokens 40000 -DurationMs 5200
 Add-ApiCall -WorkerId "$task-w1" -Model claude-sonnet-4-5 -InputTokens 3000 -OutputTokens 900 -CacheReadTokens 52000 -DurationMs 3100
 Write-LogEvent -Type decision -Message 'worker finished, opening PR' -ContextType task -ContextId $task -Details @{ pr = 451 }
 Set-LogWorker -WorkerId "$task-w1" -Status Completed -ExitCode 0
 Set-LogTask -TaskId $task -Status Completed -PrNumber 451
-Stop-LogSession -SessionId $session.SessionId
+Stop-LogSession | Out-Null
 
 Show 'What happened to the task'
-Get-LogTask -TaskId $task | Out-Default
-Get-LogEvent -ContextId $task | Out-Default
-Get-LogWorker -TaskId $task | Out-Default
+Get-LogTask -TaskId $task | Format-Table | Out-Host
+Get-LogEvent -ContextId $task | Format-Table | Out-Host
+Get-LogWorker -TaskId $task | Format-Table | Out-Host
 
 Show "The worker's conversation, streamed from its JSONL file"
-Get-LogWorker -TaskId $task | Get-LogContent | Out-Default
+Get-LogWorker -TaskId $task | Get-LogContent | Format-Table | Out-Host
 
 Show 'BLAKE3 of the conversation (b3sum prints the same digest)'
-Get-FileBlake3 -LiteralPath $conversation | Out-Default
+Get-FileBlake3 -LiteralPath $conversation | Select-Object Hash, Path | Format-List | Out-Host
 
-Show "What today cost (priced from the shipped table), and a budget check a scheduled task can act on"
-Get-ApiCost -Today -GroupBy Model | Out-Default
-Test-ApiBudget -Limit 20 -Period Day | Out-Default
+Show 'What today cost (priced from the shipped table), and a budget check a scheduled task can act on'
+Get-ApiCost -Today -GroupBy Model | Format-Table | Out-Host
+Test-ApiBudget -Limit 20 -Period Day | Format-Table | Out-Host
 
 Show 'Mirroring a rotating log: an archive and the active file, then growth, then a rotation'
-$hostLogs = [IO.Path]::Combine([IO.Path]::GetTempPath(), "demo-logs-$task")
-[void][IO.Directory]::CreateDirectory($hostLogs)
-$active = [IO.Path]::Combine($hostLogs, 'demo.json')
-[IO.File]::WriteAllText([IO.Path]::Combine($hostLogs, 'demo-2026-11-01T00-00-00.000.json'), "{`"msg`":`"archived`"}`n")
-[IO.File]::WriteAllText($active, "{`"msg`":`"first`"}`n")
-$source = @{
-    Name            = $task
-    ArchivedPattern = [IO.Path]::Combine($hostLogs, 'demo-*.json')
-    ActivePattern   = $active
-    PondPath        = "demo/$task"
-}
-Sync-LogSource @source | Out-Default
-[IO.File]::AppendAllText($active, "{`"msg`":`"second`"}`n")
-Sync-LogSource @source | Out-Default
-[IO.File]::Move($active, [IO.Path]::Combine($hostLogs, 'demo-2026-11-02T00-00-00.000.json'))
-[IO.File]::WriteAllText($active, "{`"msg`":`"after rotation`"}`n")
-Sync-LogSource @source | Out-Default
-Test-LogMirror -Source $task | Out-Default
+$logs = New-Item -ItemType Directory -Path (Join-Path $demo 'logs')
+$active = Join-Path $logs 'demo.json'
+Set-Content -Path (Join-Path $logs 'demo-2026-11-01T00-00-00.000.json') -Value '{"msg":"archived"}'
+Set-Content -Path $active -Value '{"msg":"first"}'
+$source = @{ Name = 'demo'; ArchivedPattern = Join-Path $logs 'demo-*.json'; ActivePattern = $active; PondPath = 'demo' }
+Sync-LogSource @source | Format-Table | Out-Host
+Add-Content -Path $active -Value '{"msg":"second"}'
+Sync-LogSource @source | Format-Table | Out-Host
+Move-Item -Path $active -Destination (Join-Path $logs 'demo-2026-11-02T00-00-00.000.json')
+Set-Content -Path $active -Value '{"msg":"after rotation"}'
+Sync-LogSource @source | Format-Table | Out-Host
+Test-LogMirror -Source demo | Format-Table | Out-Host
 
 Show 'The store now'
-(Get-LogStore).Tables | Out-Default
+(Get-LogStore).Tables | Where-Object Rows -gt 0 | Sort-Object Name | Select-Object Name, Rows | Format-Table | Out-Host
+Write-Host "Demo store: $store"

@@ -1,16 +1,20 @@
 using System.Diagnostics;
+using System.IO.MemoryMappedFiles;
 using LogTools.Engine.Hashing;
+using LogTools.Tests.Support;
 
 namespace LogTools.Benchmarks;
 
 /// <summary>
-/// BLAKE3 file hashing against b3sum: throughput on a 1 GiB file (one thread and all threads) and per-file cost
-/// on 10,000 files of 4 KiB. Best of 5 rounds that each run every workload once (so drifting load on a shared
-/// machine hits both tools alike), page cache warm. Usage: blake3 [--dir DIR].
-/// The engine is timed memory-mapped and with plain reads (what Get-FileBlake3 uses, so a log truncated
-/// mid-hash is an error, not a crash), and Get-FileBlake3 itself inside a logtools process.
+/// BLAKE3 file hashing, side by side: the engine, the NuGet package Blake3 (an independent managed implementation,
+/// referenced by the benchmarks and tests only) and b3sum. Throughput on a 1 GiB file in the page cache on 1 and 2
+/// threads, and per-file cost on 10,000 files of 4 KiB. Best of 5 rounds that each run every workload once (so
+/// drifting load on a shared machine hits every tool alike); the load average is printed before and after.
+/// The engine is timed memory-mapped (as the package, which hashes a span) and with plain reads (what
+/// Get-FileBlake3 uses, so a log truncated mid-hash is an error, not a crash), and Get-FileBlake3 itself inside a
+/// pwsh process. Usage: blake3 [--dir DIR].
 /// </summary>
-public sealed class Blake3Benchmark : IBenchmark
+public sealed unsafe class Blake3Benchmark : IBenchmark
 {
     private const long LargeLength = 1L << 30;
     private const int SmallCount = 10_000;
@@ -28,63 +32,108 @@ public sealed class Blake3Benchmark : IBenchmark
         string[] smallNames = Enumerable.Range(0, SmallCount).Select(i => $"{i:D5}.bin").ToArray();
         string[] smallPaths = smallNames.Select(n => Path.Combine(smallDir, n)).ToArray();
 
-        // Warm the page cache and check that both tools agree before timing anything.
+        // Warm the page cache and check that the three agree before timing anything.
         string expected = Blake3File.Hash(large).ToString();
         string reference = B3sum(dir, ["--no-names", large]).Split('\n')[0];
-        if (expected != reference)
+        string package = PackageHash(large, join: true);
+        if (expected != reference || expected != package)
         {
-            Console.Error.WriteLine($"Digest mismatch: engine {expected}, b3sum {reference}");
+            Console.Error.WriteLine($"Digest mismatch: engine {expected}, b3sum {reference}, package {package}");
             return 1;
         }
 
+        string loadBefore = File.ReadAllText("/proc/loadavg").Trim();
+
         // Every workload runs once per round, rounds repeated: on a shared machine the load drifts within
         // seconds, and timing one tool's runs all before the other's skews their ratio.
-        var single = new Blake3Options { MaxDegreeOfParallelism = 1 };
+        Blake3Options Mapped(int threads) => new() { MaxDegreeOfParallelism = threads, UseMemoryMapping = true };
+        Blake3Options Read(int threads) => new() { MaxDegreeOfParallelism = threads };
+        var buffer = new byte[SmallLength];
         double[] best = BestInterleaved(
-            Wall(() => Blake3File.Hash(large, new Blake3Options { MaxDegreeOfParallelism = 1, UseMemoryMapping = true })),
-            Wall(() => Blake3File.Hash(large, new Blake3Options { UseMemoryMapping = true })),
-            Wall(() => Blake3File.Hash(large, single)),
-            Wall(() => Blake3File.Hash(large)),
-            () => CmdletSeconds($"Get-FileBlake3 -LiteralPath '{large}'"),
+            Wall(() => Blake3File.Hash(large, Mapped(1))),
+            Wall(() => Blake3File.Hash(large, Mapped(2))),
+            Wall(() => Blake3File.Hash(large, Read(1))),
+            Wall(() => Blake3File.Hash(large, Read(2))),
+            Wall(() => PackageHash(large, join: false)),
+            Wall(() => PackageHash(large, join: true)),
             Wall(() => B3sum(dir, ["--num-threads", "1", large])),
-            Wall(() => B3sum(dir, [large])),
+            Wall(() => B3sum(dir, ["--num-threads", "2", large])),
+            () => CmdletSeconds($"Get-FileBlake3 -LiteralPath '{large}'"),
             Wall(() =>
             {
                 foreach (var path in smallPaths)
                 {
-                    Blake3File.Hash(path, single);
+                    Blake3File.Hash(path, Read(1));
+                }
+            }),
+            Wall(() =>
+            {
+                foreach (var path in smallPaths)
+                {
+                    using var file = File.OpenHandle(path);
+                    int read = RandomAccess.Read(file, buffer, 0);
+                    Blake3.Hasher.Hash(buffer.AsSpan(0, read));
                 }
             }),
             Wall(() => B3sum(smallDir, smallNames)),
             () => CmdletSeconds($"Get-FileBlake3 -Path '{Path.Combine(smallDir, "*.bin")}'"));
-        double engine1 = Gbps(best[0]), engineN = Gbps(best[1]), read1 = Gbps(best[2]), readN = Gbps(best[3]), cmdletN = Gbps(best[4]);
-        double b3sum1 = Gbps(best[5]), b3sumN = Gbps(best[6]);
-        double enginePerFile = best[7] * 1e6 / SmallCount, b3sumPerFile = best[8] * 1e6 / SmallCount, cmdletPerFile = best[9] * 1e6 / SmallCount;
+        double[] gbps = best.Take(9).Select(Gbps).ToArray();
+        double enginePerFile = PerFile(best[9]), packagePerFile = PerFile(best[10]), b3sumPerFile = PerFile(best[11]), cmdletPerFile = PerFile(best[12]);
 
-        int threads = Environment.ProcessorCount;
-        Console.WriteLine($"BLAKE3, {Environment.ProcessorCount} logical CPUs, best of {Runs}, page cache warm, b3sum = {B3sum(dir, ["--version"]).Trim()}");
+        Console.WriteLine($"BLAKE3, {Environment.ProcessorCount} logical CPUs, best of {Runs}, page cache warm, b3sum = {B3sum(dir, ["--version"]).Trim()}, package Blake3 3.0.2");
+        Console.WriteLine($"Load average (1, 5, 15 min) before: {loadBefore}; after: {File.ReadAllText("/proc/loadavg").Trim()}");
         Console.WriteLine();
-        Console.WriteLine("| Workload | LogTools engine | b3sum | engine / b3sum |");
-        Console.WriteLine("|---|---|---|---|");
-        Console.WriteLine($"| 1 GiB file, 1 thread | {engine1:F2} GB/s | {b3sum1:F2} GB/s | {engine1 / b3sum1:F2} |");
-        Console.WriteLine($"| 1 GiB file, {threads} threads | {engineN:F2} GB/s | {b3sumN:F2} GB/s | {engineN / b3sumN:F2} |");
-        Console.WriteLine($"| 1 GiB file, 1 thread, plain reads | {read1:F2} GB/s | {b3sum1:F2} GB/s | {read1 / b3sum1:F2} |");
-        Console.WriteLine($"| 1 GiB file, {threads} threads, plain reads | {readN:F2} GB/s | {b3sumN:F2} GB/s | {readN / b3sumN:F2} |");
-        Console.WriteLine($"| Get-FileBlake3, 1 GiB file ({threads} threads, plain reads) | {cmdletN:F2} GB/s | {b3sumN:F2} GB/s | {cmdletN / b3sumN:F2} |");
-        Console.WriteLine($"| {SmallCount:N0} files of 4 KiB, per file | {enginePerFile:F1} µs | {b3sumPerFile:F1} µs (one process for all files) | {enginePerFile / b3sumPerFile:F2} |");
-        Console.WriteLine($"| Get-FileBlake3 -Path *.bin over {SmallCount:N0} files of 4 KiB, per file | {cmdletPerFile:F1} µs | {b3sumPerFile:F1} µs | {cmdletPerFile / b3sumPerFile:F2} |");
+        Console.WriteLine("| Workload | LogTools engine | Blake3 package | b3sum | engine / package | engine / b3sum |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        Console.WriteLine($"| 1 GiB file, 1 thread (mapped) | {gbps[0]:F2} GB/s | {gbps[4]:F2} GB/s | {gbps[6]:F2} GB/s | {gbps[0] / gbps[4]:F2} | {gbps[0] / gbps[6]:F2} |");
+        Console.WriteLine($"| 1 GiB file, 2 threads (mapped) | {gbps[1]:F2} GB/s | {gbps[5]:F2} GB/s (UpdateWithJoin) | {gbps[7]:F2} GB/s | {gbps[1] / gbps[5]:F2} | {gbps[1] / gbps[7]:F2} |");
+        Console.WriteLine($"| 1 GiB file, 1 thread, engine plain reads | {gbps[2]:F2} GB/s | | {gbps[6]:F2} GB/s | {gbps[2] / gbps[4]:F2} | {gbps[2] / gbps[6]:F2} |");
+        Console.WriteLine($"| 1 GiB file, 2 threads, engine plain reads | {gbps[3]:F2} GB/s | | {gbps[7]:F2} GB/s | {gbps[3] / gbps[5]:F2} | {gbps[3] / gbps[7]:F2} |");
+        Console.WriteLine($"| Get-FileBlake3, 1 GiB file (all threads, plain reads) | {gbps[8]:F2} GB/s | | {gbps[7]:F2} GB/s | {gbps[8] / gbps[5]:F2} | {gbps[8] / gbps[7]:F2} |");
+        Console.WriteLine($"| {SmallCount:N0} files of 4 KiB, per file | {enginePerFile:F1} µs | {packagePerFile:F1} µs | {b3sumPerFile:F1} µs (one process for all files) | {enginePerFile / packagePerFile:F2} | {enginePerFile / b3sumPerFile:F2} |");
+        Console.WriteLine($"| Get-FileBlake3 -Path *.bin over {SmallCount:N0} files of 4 KiB, per file | {cmdletPerFile:F1} µs | | {b3sumPerFile:F1} µs | {cmdletPerFile / packagePerFile:F2} | {cmdletPerFile / b3sumPerFile:F2} |");
         return 0;
     }
 
+    private static double PerFile(double seconds) => seconds * 1e6 / SmallCount;
+
+    /// <summary>The package's digest of a file, memory-mapped (its API hashes spans), on one thread or joined over all.</summary>
+    private static string PackageHash(string path, bool join)
+    {
+        using var map = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+        using var view = map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+        byte* start = null;
+        view.SafeMemoryMappedViewHandle.AcquirePointer(ref start);
+        try
+        {
+            var data = new ReadOnlySpan<byte>(start, checked((int)new FileInfo(path).Length));
+            using var hasher = Blake3.Hasher.New();
+            if (join)
+            {
+                hasher.UpdateWithJoin(data);
+            }
+            else
+            {
+                hasher.Update(data);
+            }
+
+            return hasher.Finalize().ToString();
+        }
+        finally
+        {
+            view.SafeMemoryMappedViewHandle.ReleasePointer();
+        }
+    }
+
     /// <summary>
-    /// Times <paramref name="command"/> in a logtools process (second run, so module import and JIT are excluded)
+    /// Times <paramref name="command"/> in a pwsh process that imported out/LogTools (second run, so module import and JIT are excluded)
     /// and returns the process's own measurement, in seconds.
     /// </summary>
     private static double CmdletSeconds(string command)
     {
         var script = $"{command} | Out-Null; $sw = [Diagnostics.Stopwatch]::StartNew(); {command} | Out-Null; $sw.Elapsed.TotalSeconds";
-        var start = new ProcessStartInfo(Repo.Host, ["-Command", script]) { RedirectStandardOutput = true };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("logtools could not be started.");
+        using var process = Process.Start(Pwsh.CommandStartInfo(Repo.Root, script)) ?? throw new InvalidOperationException("pwsh could not be started.");
+        process.StandardInput.Close();
         double seconds = double.Parse(process.StandardOutput.ReadToEnd().Trim(), System.Globalization.CultureInfo.InvariantCulture);
         process.WaitForExit();
         return seconds;
@@ -107,7 +156,7 @@ public sealed class Blake3Benchmark : IBenchmark
         return best;
     }
 
-    /// <summary>A workload timed on the wall clock (cmdlet workloads report the time measured inside logtools instead).</summary>
+    /// <summary>A workload timed on the wall clock (cmdlet workloads report the time measured inside pwsh instead).</summary>
     private static Func<double> Wall(Action action) => () =>
     {
         var watch = Stopwatch.StartNew();

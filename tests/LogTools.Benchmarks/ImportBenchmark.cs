@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
+using LogTools.Tests.Support;
 
 namespace LogTools.Benchmarks;
 
 /// <summary>
-/// Import-Module time of out/LogTools in a fresh runspace: cold (first import in a new logtools
+/// Import-Module time of out/LogTools in a fresh runspace: cold (first import in a new pwsh
 /// process) and warm (a second fresh runspace in the same process), plus the first store command,
 /// which is where the engine, SQLite and the store are loaded (import itself does no work).
 /// </summary>
@@ -30,8 +31,9 @@ public sealed class ImportBenchmark : IBenchmark
         var first = new List<double>();
         for (var i = 0; i < samples; i++)
         {
-            var info = new ProcessStartInfo(Repo.Host, ["-NoModule", "-Command", script]) { RedirectStandardOutput = true };
+            var info = Pwsh.StartInfo(Repo.Root, ["-Command", script]);
             using var process = Process.Start(info)!;
+            process.StandardInput.Close();
             var parts = process.StandardOutput.ReadToEnd().Trim().Split(' ');
             process.WaitForExit();
             cold.Add(double.Parse(parts[0], CultureInfo.InvariantCulture));

@@ -1,13 +1,11 @@
 namespace LogTools.Benchmarks;
 
-/// <summary>Where the assembled module and host are, found from the benchmark's own folder.</summary>
+/// <summary>Where the assembled module is, found from the benchmark's own folder.</summary>
 public static class Repo
 {
     public static string Root { get; } = FindRoot();
 
     public static string ModuleManifest => Path.Combine(Root, "out", "LogTools", "LogTools.psd1");
-
-    public static string Host => Path.Combine(Root, "out", "cli", OperatingSystem.IsWindows() ? "logtools.exe" : "logtools");
 
     private static string FindRoot()
     {

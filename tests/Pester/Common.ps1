@@ -21,7 +21,7 @@ function New-TestStore {
 }
 
 # Runs a script in a separate `pwsh -NoProfile` process, as a scheduled task would, with the module
-# importable by name-free path in $LogToolsModule. Returns ExitCode, Stdout, Stderr.
+# importable by name-free path in $LogToolsModule and NO_COLOR set. Returns ExitCode, Stdout, Stderr.
 function Invoke-Pwsh {
     param(
         [Parameter(Mandatory)] [string] $Script,
@@ -46,6 +46,8 @@ function Invoke-Pwsh {
     $info.RedirectStandardOutput = $true; $info.RedirectStandardError = $true; $info.RedirectStandardInput = $true
     $info.UseShellExecute = $false
     $info.WorkingDirectory = $WorkingDirectory
+    # Plain text: pwsh colours redirected output too, and escape codes would end up in test reports.
+    $info.Environment['NO_COLOR'] = '1'
     foreach ($key in $Environment.Keys) { $info.Environment[$key] = [string]$Environment[$key] }
     $process = [Diagnostics.Process]::Start($info)
     $process.StandardInput.Close()
@@ -87,3 +89,33 @@ function Set-TestFileSystem([string] $Path, [switch] $ReadOnly) {
 }
 
 function Dismount-TestFileSystem([string] $Path) { & umount -l $Path 2>$null }
+
+# Fills the current store (New-TestStore) with a small known history and returns its figures: one session
+# (current), task-a active and task-b completed, worker-a1 with a two-line conversation, an Info and an Error
+# event, three API calls with given costs (1.25 + 2.50 on model-x, 0.75 on model-y: 4.50 USD), and the
+# log source 'web' mirrored from a folder with one archive and one active file.
+function Add-TestRecords {
+    $folder = New-TestFolder 'records'
+    $session = Start-LogSession -SessionId "s-$([guid]::NewGuid().ToString('n').Substring(0, 6))"
+    Set-LogTask -TaskId task-a -Status Detected -IssueNumber 41 -Title 'First task'
+    Set-LogTask -TaskId task-a -Status Active
+    Set-LogTask -TaskId task-b -Status Detected -IssueNumber 42 -Title 'Second task'
+    Set-LogTask -TaskId task-b -Status Active
+    $conversation = Join-Path $folder 'worker-a1.jsonl'
+    Set-Content -Path $conversation -Value '{"role":"user","content":"Fix 41"}', '{"role":"assistant","content":"Done"}'
+    Set-LogWorker -WorkerId worker-a1 -Status Spawned -TaskId task-a -ProcessId $PID -LogFile $conversation
+    Write-LogEvent -Type trigger -Message 'issue 41 detected' -ContextType task -ContextId task-a
+    Write-LogEvent -Type failure -Severity Error -Message 'build broke' -ContextType task -ContextId task-b
+    Add-ApiCall -WorkerId worker-a1 -Model model-x -InputTokens 1000 -OutputTokens 200 -CostUsd 1.25
+    Add-ApiCall -WorkerId worker-a1 -Model model-x -InputTokens 3000 -OutputTokens 400 -CostUsd 2.50
+    Add-ApiCall -Model model-y -InputTokens 500 -OutputTokens 100 -CostUsd 0.75
+    Set-LogTask -TaskId task-b -Status Completed -PrNumber 7
+    $logs = New-Item -ItemType Directory -Path (Join-Path $folder 'logs')
+    Set-Content -Path (Join-Path $logs 'web-2026-11-01.json') -Value '{"msg":"archived"}'
+    Set-Content -Path (Join-Path $logs 'web.json') -Value '{"msg":"active"}'
+    Sync-LogSource -Name web -ArchivedPattern (Join-Path $logs 'web-*.json') -ActivePattern (Join-Path $logs 'web.json') -PondPath web | Out-Null
+    [pscustomobject]@{ SessionId = $session.SessionId; Conversation = $conversation; Logs = $logs.FullName; CostUsd = 4.50; Calls = 3; InputTokens = 4500; OutputTokens = 700 }
+}
+
+# Text written by pwsh without its colour escape sequences (pwsh colours errors and warnings even when redirected).
+function Remove-Ansi([string] $Text) { $Text -replace '\x1b\[[0-9;]*m', '' }

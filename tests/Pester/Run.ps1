@@ -35,7 +35,9 @@ $config.TestResult.OutputPath = Join-Path $repo 'out/TestResults/pester.xml'
 $MaximumErrorCount = 32768
 
 Push-Location "$home_/work"
+$result = $null
 try { $result = Invoke-Pester -Configuration $config }
+catch { Write-Host "[-] Pester stopped: $_" -ForegroundColor Red }
 finally { Pop-Location }
 
 # A raw .NET exception escaping a LogTools cmdlet is a defect wherever it happens, even inside a test
@@ -49,6 +51,8 @@ foreach ($record in $raw) {
     Write-Host "[-] A raw exception escaped $($record.InvocationInfo.MyCommand.Name): $($record.FullyQualifiedErrorId): $($record.Exception.Message)" -ForegroundColor Red
 }
 
-$counts = @{ Passed = $result.PassedCount; Failed = $result.FailedCount + $raw.Count + $(if ($result.Result -eq 'Failed' -and $result.FailedCount -eq 0) { 1 } else { 0 }) }
+# A run that crashed (no result) or failed outside any test counts as one failure, never as a clean run.
+$crashed = $null -eq $result -or ($result.Result -eq 'Failed' -and $result.FailedCount -eq 0)
+$counts = @{ Passed = [int]$result.PassedCount; Failed = [int]$result.FailedCount + $raw.Count + $(if ($crashed) { 1 } else { 0 }) }
 $counts | ConvertTo-Json | Set-Content -Path $SummaryPath
 Remove-Item -Recurse -Force $home_ -ErrorAction SilentlyContinue

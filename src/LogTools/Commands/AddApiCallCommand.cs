@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using LogTools.Completion;
 using LogTools.Engine;
 using LogTools.Engine.Sessions;
 
@@ -23,6 +24,7 @@ public sealed class AddApiCallCommand : StoreCmdlet, IDisposable
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("model_name", "model_id")]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(ModelCompleter))]
     public string Model { get; set; } = string.Empty;
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -55,10 +57,12 @@ public sealed class AddApiCallCommand : StoreCmdlet, IDisposable
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("worker_id")]
+    [ArgumentCompleter(typeof(WorkerIdCompleter))]
     public string? WorkerId { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("session_id")]
+    [ArgumentCompleter(typeof(SessionIdCompleter))]
     public string? SessionId { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using LogTools.Completion;
 using LogTools.Engine;
 using LogTools.Engine.Sessions;
 
@@ -14,6 +15,7 @@ public sealed class GetApiPriceCommand : LogToolsCmdlet
     /// <summary>Model ids to resolve (as providers report them); without it, every price of the table.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ModelCompleter))]
     public string[]? Model { get; set; }
 
     /// <summary>With -Model: the price valid at this time (default now).</summary>

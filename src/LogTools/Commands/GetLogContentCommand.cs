@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using LogTools.Completion;
 using LogTools.Engine;
 using LogTools.Engine.Journal;
 using LogTools.Engine.Sessions;
@@ -30,6 +31,7 @@ public sealed class GetLogContentCommand : TelemetryCmdlet
     /// <summary>The worker whose conversation (its LogFile) to read.</summary>
     [Parameter(ParameterSetName = WorkerSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(WorkerIdCompleter))]
     public string WorkerId { get; set; } = string.Empty;
 
     /// <summary>Each line as a string, without parsing it (only its UTF-8 is checked).</summary>

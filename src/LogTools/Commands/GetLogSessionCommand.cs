@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using LogTools.Completion;
 using LogTools.Engine.Sessions;
 
 namespace LogTools.Commands;
@@ -10,6 +11,7 @@ public sealed class GetLogSessionCommand : TelemetryCmdlet
 {
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(SessionIdCompleter))]
     public string? SessionId { get; set; }
 
     /// <summary>Only sessions not stopped yet.</summary>

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using LogTools.Completion;
 using LogTools.Engine.Sessions;
 
 namespace LogTools.Commands;
@@ -10,6 +11,7 @@ public sealed class GetLogTaskCommand : TelemetryCmdlet
 {
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TaskIdCompleter))]
     public string? TaskId { get; set; }
 
     [Parameter]
@@ -18,6 +20,7 @@ public sealed class GetLogTaskCommand : TelemetryCmdlet
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(SessionIdCompleter))]
     public string? SessionId { get; set; }
 
     /// <summary>Only tasks completed today, in the local calendar.</summary>

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using LogTools.Completion;
 using LogTools.Engine.Mirror;
 
 namespace LogTools.Commands;
@@ -10,6 +11,7 @@ public abstract class MirrorSelectionCmdlet : StoreCmdlet
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(SourceNameCompleter))]
     public string[] Source { get; set; } = ["*"];
 
     /// <summary>Pond file names (wildcards allowed); all files when omitted.</summary>

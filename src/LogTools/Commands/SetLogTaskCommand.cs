@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using LogTools.Completion;
 using LogTools.Engine.Sessions;
 
 namespace LogTools.Commands;
@@ -13,6 +14,7 @@ public sealed class SetLogTaskCommand : TelemetryStepCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TaskIdCompleter))]
     public string TaskId { get; set; } = string.Empty;
 
     [Parameter(Position = 1)]

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using LogTools.Completion;
 using LogTools.Engine.Sessions;
 
 namespace LogTools.Commands;
@@ -13,6 +14,7 @@ public sealed class SetLogWorkerCommand : TelemetryStepCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(WorkerIdCompleter))]
     public string WorkerId { get; set; } = string.Empty;
 
     [Parameter(Position = 1)]
@@ -29,6 +31,7 @@ public sealed class SetLogWorkerCommand : TelemetryStepCmdlet
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TaskIdCompleter))]
     public string? TaskId { get; set; }
 
     /// <summary>The worker's JSONL conversation; resolved against the current location and stored as a full path.</summary>

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using LogTools.Completion;
 using LogTools.Engine.Sessions;
 
 namespace LogTools.Commands;
@@ -11,6 +12,7 @@ public sealed class StopLogSessionCommand : TelemetryCmdlet
     /// <summary>The session to stop; the current session when absent.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(SessionIdCompleter))]
     public string? SessionId { get; set; }
 
     [Parameter]

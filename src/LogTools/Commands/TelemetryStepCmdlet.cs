@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using LogTools.Completion;
 
 namespace LogTools.Commands;
 
@@ -8,6 +9,7 @@ public abstract class TelemetryStepCmdlet : TelemetryCmdlet
     /// <summary>The session a new task or worker belongs to; the current session when absent.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(SessionIdCompleter))]
     public string? SessionId { get; set; }
 
     /// <summary>When the step happened; now when absent.</summary>

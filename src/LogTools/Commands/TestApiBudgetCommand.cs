@@ -6,7 +6,7 @@ namespace LogTools.Commands;
 
 /// <summary>
 /// Test-ApiBudget: compares today's or this month's spend with a limit. Scripts act on Exceeded, on
-/// -Quiet's $true (within budget) / $false, or on the BudgetExceeded error (-ErrorOnExceeded; logtools exits 1).
+/// -Quiet's $true (within budget) / $false, or on the BudgetExceeded error (-ErrorOnExceeded; with -ErrorAction Stop, pwsh -File exits 1).
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "ApiBudget")]
 [OutputType("LogTools.Engine.Sessions.ApiBudgetStatus", "System.Boolean")]

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
+using LogTools.Completion;
 using LogTools.Engine.Sessions;
 
 namespace LogTools.Commands;
@@ -41,6 +42,7 @@ public sealed class WriteLogEventCommand : TelemetryCmdlet
     /// <summary>The session to write into; the current session when absent.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(SessionIdCompleter))]
     public string? SessionId { get; set; }
 
     /// <summary>Write the recorded event.</summary>

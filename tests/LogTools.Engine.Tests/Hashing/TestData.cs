@@ -4,10 +4,10 @@ using LogTools.Engine.Hashing;
 
 namespace LogTools.Engine.Tests.Hashing;
 
-/// <summary>Locates the shared test data, makes deterministic inputs, and lists the BLAKE3 paths this machine can run.</summary>
+/// <summary>Locates the repository's test data, makes deterministic inputs, and lists the BLAKE3 paths this machine can run.</summary>
 internal static class TestData
 {
-    /// <summary>The shared test data folder: <c>../shared/testdata</c> beside the repository root (the folder holding LogTools.sln).</summary>
+    /// <summary>The test data folder: <c>tests/testdata</c> in the repository (the folder holding LogTools.sln), so a bare clone runs every test.</summary>
     public static string Root { get; } = FindRoot();
 
     public static JsonDocument Load(string relativePath) => JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, relativePath)));
@@ -83,8 +83,8 @@ internal static class TestData
         {
             if (File.Exists(Path.Combine(dir.FullName, "LogTools.sln")))
             {
-                string data = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "testdata"));
-                return Directory.Exists(data) ? data : throw new DirectoryNotFoundException($"Test data not found at {data} (expected ../shared/testdata beside the repository).");
+                string data = Path.Combine(dir.FullName, "tests", "testdata");
+                return Directory.Exists(data) ? data : throw new DirectoryNotFoundException($"Test data not found at {data}.");
             }
         }
 

@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace LogTools.Tests.Mirror;
 
 /// <summary>
-/// SIGKILL at random instants: logtools children syncing with a slowed-down copy are killed during copies,
+/// SIGKILL at random instants: pwsh children syncing with a slowed-down copy are killed during copies,
 /// appends and rotations; an uninterrupted sync afterwards must give a pond byte-identical to a reference store
 /// synced without interruption from the same host states.
 /// </summary>
@@ -89,27 +89,23 @@ public sealed class MirrorCrashTests(ITestOutputHelper output)
         session.Run("Get-LogMirror -Store $args[0] | ForEach-Object { $_.Name + ' ' + $_.Length + ' ' + $_.Blake3 + ' ' + $_.Status }", store)
             .AssertNoErrors().Objects.Cast<string>().ToArray();
 
-    /// <summary>Starts a slowed-down sync in a logtools child, kills it (SIGKILL) <paramref name="delayMs"/> after it opened the store.</summary>
+    /// <summary>Starts a slowed-down sync in a pwsh child, kills it (SIGKILL) <paramref name="delayMs"/> after it opened the store.</summary>
     private static bool KillDuringSync(MirrorHost host, string store, int delayMs)
     {
-        var info = new ProcessStartInfo(Repo.Host)
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
-        };
-        info.ArgumentList.Add("-Command");
-        info.ArgumentList.Add($"Sync-LogSource -Config '{host.ConfigPath}' -Store '{store}' -Verbose");
+        var info = Pwsh.CommandStartInfo(Repo.Root, $"Sync-LogSource -Config '{host.ConfigPath}' -Store '{store}' -Verbose");
         info.Environment["LOGTOOLS_TEST_SYNC_DELAY_MS"] = "12";
         using var process = Process.Start(info)!;
         process.StandardInput.Close();
         using var started = new ManualResetEventSlim();
-        process.ErrorDataReceived += (_, e) =>
+        // pwsh writes verbose messages to standard output.
+        process.OutputDataReceived += (_, e) =>
         {
             if (e.Data?.Contains("VERBOSE: Store:", StringComparison.Ordinal) == true)
             {
                 started.Set();
             }
         };
-        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
         started.Wait(TimeSpan.FromSeconds(60));

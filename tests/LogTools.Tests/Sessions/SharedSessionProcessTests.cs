@@ -6,13 +6,13 @@ namespace LogTools.Tests.Sessions;
 public sealed class SharedSessionProcessTests
 {
     [Fact]
-    public async Task Several_logtools_processes_write_one_session_at_once_without_errors()
+    public async Task Several_pwsh_processes_write_one_session_at_once_without_errors()
     {
         using var session = new ModuleSession();
         session.Run("Start-LogSession -SessionId shared | Out-Null").AssertNoErrors();
 
         // Like scheduled tasks: separate processes, no current session, the session given with -SessionId.
-        var runs = Enumerable.Range(1, 4).Select(n => Task.Run(() => HostRun.Command($$"""
+        var runs = Enumerable.Range(1, 4).Select(n => Task.Run(() => PwshRun.Command($$"""
             Set-LogStore -Path '{{session.StorePath}}'
             Set-LogTask job-{{n}} -Status Active -SessionId shared
             Set-LogWorker worker-{{n}} -Status Spawned -TaskId job-{{n}} -Pid $PID -SessionId shared

@@ -9,9 +9,6 @@ public static class Repo
 
     public static string ModuleManifest => Path.Combine(ModuleFolder, "LogTools.psd1");
 
-    public static string Host => Path.Combine(Root, "out", "cli", OperatingSystem.IsWindows() ? "logtools.exe" : "logtools");
-
-    public static string Shared => Path.Combine(Root, "..", "shared");
 
     private static string FindRoot()
     {
