@@ -6,9 +6,8 @@ namespace LogTools.Commands;
 /// <summary>Get-LogEvent: events in time order, by type, minimum severity, context, session and time window.</summary>
 [Cmdlet(VerbsCommon.Get, "LogEvent", DefaultParameterSetName = RangeSet)]
 [OutputType("LogTools.Engine.Sessions.LogEvent")]
-public sealed class GetLogEventCommand : TelemetryCmdlet
+public sealed class GetLogEventCommand : TimeWindowCmdlet
 {
-    private const string RangeSet = "Range";
     private const string LastSet = "Last";
 
     [Parameter(Position = 0)]
@@ -26,10 +25,12 @@ public sealed class GetLogEventCommand : TelemetryCmdlet
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     public string? ContextId { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     public string? SessionId { get; set; }
 
     /// <summary>Only events of the last span of time: 90s, 15m, 24h, 7d, or a TimeSpan.</summary>
@@ -37,13 +38,9 @@ public sealed class GetLogEventCommand : TelemetryCmdlet
     [ValidateNotNullOrEmpty]
     public string Last { get; set; } = string.Empty;
 
-    [Parameter(ParameterSetName = RangeSet)]
-    [Alias("After")]
-    public DateTime? Since { get; set; }
-
-    [Parameter(ParameterSetName = RangeSet)]
-    [Alias("Before")]
-    public DateTime? Until { get; set; }
+    /// <summary>Only today's events (local calendar).</summary>
+    [Parameter(ParameterSetName = TodaySet, Mandatory = true)]
+    public override SwitchParameter Today { get; set; }
 
     protected override void ProcessRecord() => ForInput(() =>
     {
@@ -56,6 +53,7 @@ public sealed class GetLogEventCommand : TelemetryCmdlet
                 ContextType = ContextType,
                 ContextId = ContextId,
                 SessionId = SessionId,
+                Today = Today,
                 Since = since,
                 Until = ToOffset(Until),
             },
