@@ -129,7 +129,7 @@ public sealed class HostTests
 
         Assert.True(run.ExitCode == 0 && run.Stderr.Length == 0, run.ToString());
         Assert.Contains("Source        : Default (per-user data folder)", run.Stdout);
-        Assert.Matches(@"demo-\d{6}\s+Completed\s+450\s+451", run.Stdout);
+        Assert.Matches(@"demo-\d{6}\s+Completed\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+\S+( \S+)?\s+450 Demonstrate LogTools", run.Stdout);
         Assert.Contains("assistant Done: see PR 451", run.Stdout);
         Assert.True(File.Exists(Path.Combine(temp.Path, "LogTools", "logtools.db")));
     }
