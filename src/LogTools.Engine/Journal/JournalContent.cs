@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace LogTools.Engine.Journal;
 
 /// <summary>
@@ -14,8 +12,9 @@ public static class JournalContent
     /// <param name="maxLineBytes">Longest line read; longer lines are problems.</param>
     /// <param name="raw">Return each line's text, checking only UTF-8, instead of its JSON value.</param>
     /// <param name="makeObject">Builds the value of a JSON object from its properties, in order.</param>
+    /// <param name="worker">The worker whose recorded log file this is, or null for a path the user gave.</param>
     public static IEnumerable<JournalRecord> Read(
-        string path, int maxLineBytes, bool raw, Func<IReadOnlyList<KeyValuePair<string, object?>>, object> makeObject)
+        string path, int maxLineBytes, bool raw, Func<IReadOnlyList<KeyValuePair<string, object?>>, object> makeObject, string? worker = null)
     {
         JournalReader reader;
         try
@@ -24,7 +23,7 @@ public static class JournalContent
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw NotFound(path, ex);
+            throw worker is null ? NotFound(path, ex) : PointerNotFound(path, worker, ex);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -35,10 +34,15 @@ public static class JournalContent
         return Enumerate(reader, path, raw, makeObject);
     }
 
-    /// <summary>The error for a log file that is not there (for example one a worker record points at).</summary>
+    /// <summary>The error for a path the user gave that names no file.</summary>
     public static LogToolsException NotFound(string path, Exception? inner = null) => new(
+        "FileNotFound", ErrorKind.ObjectNotFound, path, $"The file '{path}' does not exist. Check the path and the current location.", inner);
+
+    /// <summary>The error for the log file a worker record points at when it is no longer there.</summary>
+    private static LogToolsException PointerNotFound(string path, string worker, Exception inner) => new(
         "LogFileNotFound", ErrorKind.ObjectNotFound, path,
-        $"The log file '{path}' does not exist (it was moved or deleted). Check the path, or find where it went; the store only keeps this pointer.", inner);
+        $"The log file '{path}' of the worker '{worker}' does not exist (it was moved or deleted since it was recorded). " +
+        $"Find where it went and record it again with Set-LogWorker -WorkerId {worker} -LogFile <path>; the store only keeps this pointer.", inner);
 
     private static IEnumerable<JournalRecord> Enumerate(
         JournalReader reader, string path, bool raw, Func<IReadOnlyList<KeyValuePair<string, object?>>, object> makeObject)
@@ -58,22 +62,11 @@ public static class JournalContent
                 else
                 {
                     using var document = entry.Parse();
-                    yield return new JournalRecord(entry.LineNumber, Value(document.RootElement, makeObject), null);
+                    yield return new JournalRecord(entry.LineNumber, JsonTree.Value(document.RootElement, makeObject), null);
                 }
             }
         }
     }
-
-    private static object? Value(JsonElement element, Func<IReadOnlyList<KeyValuePair<string, object?>>, object> makeObject) => element.ValueKind switch
-    {
-        JsonValueKind.Object => makeObject(element.EnumerateObject().Select(p => new KeyValuePair<string, object?>(p.Name, Value(p.Value, makeObject))).ToList()),
-        JsonValueKind.Array => element.EnumerateArray().Select(e => Value(e, makeObject)).ToArray(),
-        JsonValueKind.String => element.GetString(),
-        JsonValueKind.Number => element.TryGetInt64(out var integer) ? (object)integer : element.GetDouble(),
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
-        _ => null,
-    };
 
     private static LogToolsException Problem(string path, JournalEntry entry)
     {

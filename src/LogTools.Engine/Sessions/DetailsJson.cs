@@ -4,13 +4,14 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using LogTools.Engine.Journal;
 
 namespace LogTools.Engine.Sessions;
 
 /// <summary>
 /// Turns a settings snapshot or event details (dictionaries, lists and scalars, as a hashtable holds them) into
 /// JSON text. Anything else (a script block, a live object) and cycles are refused with the path of the
-/// offending value, so what is stored can always be read back as data.
+/// offending value, so what is stored can always be read back as data (<see cref="Parse"/>).
 /// </summary>
 public static class DetailsJson
 {
@@ -36,6 +37,27 @@ public static class DetailsJson
         }
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>Stored JSON text read back as a <see cref="DataMap"/>; null for null, and for text that is not a JSON object.</summary>
+    public static DataMap? Parse(string? json)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                ? (DataMap?)JsonTree.Value(document.RootElement, entries => new DataMap(entries))
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null; // edited by hand into something else: the text stays readable in the *Json property
+        }
     }
 
     private sealed class Walk(string parameterName, Func<object, object?> unwrap)

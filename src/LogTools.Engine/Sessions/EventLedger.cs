@@ -33,7 +33,8 @@ public sealed class EventLedger(LogStore store, TimeProvider? clock = null)
                 Message = e.Message,
                 ContextType = e.ContextType,
                 ContextId = e.ContextId,
-                Details = e.Details,
+                Details = DetailsJson.Parse(e.Details),
+                DetailsJson = e.Details,
             };
         });
     }
@@ -44,14 +45,15 @@ public sealed class EventLedger(LogStore store, TimeProvider? clock = null)
         var severities = query.MinimumSeverity is { } minimum
             ? Enum.GetValues<LogEventSeverity>().Where(s => s >= minimum).Select(Lower).ToList()
             : null;
+        var (since, until) = TelemetryTime.Window(query.Today, query.Since, query.Until, time);
         var filter = new SqlFilter()
             .AddIn("event_type", "$type", query.Types)
             .AddIn("severity", "$severity", severities)
             .Add("context_type = $contextType", "$contextType", query.ContextType)
-            .Add("context_id = $contextId", "$contextId", query.ContextId)
-            .Add("session_id = $session", "$session", query.SessionId)
-            .Add("timestamp >= $since", "$since", query.Since is { } s ? StoreTime.ToText(s) : null)
-            .Add("timestamp < $until", "$until", query.Until is { } u ? StoreTime.ToText(u) : null);
+            .AddId("context_id", "$contextId", query.ContextId)
+            .AddId("session_id", "$session", query.SessionId)
+            .Add("timestamp >= $since", "$since", since is { } s ? StoreTime.ToText(s) : null)
+            .Add("timestamp < $until", "$until", until is { } u ? StoreTime.ToText(u) : null);
         store.Database.Read(connection =>
         {
             Query(connection, null, $"SELECT {Columns} FROM events{filter.Where} ORDER BY timestamp, event_id", filter.Parameters, Map, sink);
@@ -69,6 +71,7 @@ public sealed class EventLedger(LogStore store, TimeProvider? clock = null)
         Message = r.GetString(5),
         ContextType = Text(r, 6),
         ContextId = Text(r, 7),
-        Details = Text(r, 8),
+        Details = DetailsJson.Parse(Text(r, 8)),
+        DetailsJson = Text(r, 8),
     };
 }

@@ -14,6 +14,9 @@ public sealed class EventQuery
 
     public string? SessionId { get; init; }
 
+    /// <summary>Only today's events, in the local calendar (instead of Since and Until).</summary>
+    public bool Today { get; init; }
+
     /// <summary>Events at or after this time.</summary>
     public DateTimeOffset? Since { get; init; }
 

@@ -20,6 +20,9 @@ public sealed class LogEvent
 
     public required string? ContextId { get; init; }
 
-    /// <summary>The details given to Write-LogEvent, as JSON text.</summary>
-    public required string? Details { get; init; }
+    /// <summary>The details given to Write-LogEvent, as data: $e.Details.key reads a value.</summary>
+    public required DataMap? Details { get; init; }
+
+    /// <summary>The same details as the JSON text stored.</summary>
+    public required string? DetailsJson { get; init; }
 }

@@ -7,7 +7,7 @@ namespace LogTools.Engine.Sessions;
 /// <summary>Starts, stops and finds coordinator sessions (the sessions table).</summary>
 public sealed class SessionLedger(LogStore store, TimeProvider? clock = null)
 {
-    private const string Columns = "session_id, started_at, ended_at, exit_reason, git_commit, config, host, user_name, working_dir";
+    private const string Columns = "session_id, started_at, ended_at, exit_reason, git_commit, config, host, user_name, working_dir, pid, process_started_at";
     private readonly TimeProvider time = clock ?? TimeProvider.System;
 
     /// <summary>A readable id that sorts by start time: UTC date and time, then a random suffix.</summary>
@@ -20,7 +20,7 @@ public sealed class SessionLedger(LogStore store, TimeProvider? clock = null)
         "There is no current LogTools session and no -SessionId was given. Run Start-LogSession first, or pass -SessionId " +
         "(from Get-LogSession) to write into an existing session. Nothing was changed.");
 
-    /// <summary>Records a new session started now, in <paramref name="workingDirectory"/>.</summary>
+    /// <summary>Records a new session started now by this process, in <paramref name="workingDirectory"/>.</summary>
     /// <param name="sessionId">The id to use, or null for a new one.</param>
     /// <param name="workingDirectory">Where the coordinator runs; its git commit is recorded when it is in a repository.</param>
     /// <param name="config">The settings snapshot as JSON text, or null.</param>
@@ -29,6 +29,7 @@ public sealed class SessionLedger(LogStore store, TimeProvider? clock = null)
         var now = time.GetUtcNow();
         var id = sessionId ?? NewSessionId(now);
         var commit = GitCommit.Find(workingDirectory);
+        var process = SessionProcess.Current();
         return store.Database.Write((connection, transaction) =>
         {
             if (Scalar(connection, transaction, "SELECT 1 FROM sessions WHERE session_id = $id", P("$id", id)) is not null)
@@ -40,9 +41,11 @@ public sealed class SessionLedger(LogStore store, TimeProvider? clock = null)
 
             Execute(
                 connection, transaction,
-                "INSERT INTO sessions (session_id, started_at, git_commit, config, host, user_name, working_dir) VALUES ($id, $at, $commit, $config, $host, $user, $dir)",
+                "INSERT INTO sessions (session_id, started_at, git_commit, config, host, user_name, working_dir, pid, process_started_at) " +
+                "VALUES ($id, $at, $commit, $config, $host, $user, $dir, $pid, $processStarted)",
                 P("$id", id), P("$at", StoreTime.ToText(now)), P("$commit", commit), P("$config", config),
-                P("$host", Environment.MachineName), P("$user", Environment.UserName), P("$dir", workingDirectory));
+                P("$host", Environment.MachineName), P("$user", Environment.UserName), P("$dir", workingDirectory),
+                P("$pid", process.Id), P("$processStarted", process.StartedAt is { } p ? StoreTime.ToText(p) : null));
             return Load(connection, transaction, id);
         });
     }
@@ -68,14 +71,18 @@ public sealed class SessionLedger(LogStore store, TimeProvider? clock = null)
         });
     }
 
-    /// <summary>Sessions oldest first, filtered by any of id, still running, and start time range; an unknown id is an error.</summary>
-    public void Find(string? sessionId, bool activeOnly, DateTimeOffset? after, DateTimeOffset? before, Action<LogSession> sink)
+    /// <summary>
+    /// Sessions oldest first, filtered by any of id (or wildcard pattern), still running (not stopped, not abandoned),
+    /// and start time range (or today, local calendar); an unknown id (not a pattern) is an error.
+    /// </summary>
+    public void Find(string? sessionId, bool activeOnly, bool today, DateTimeOffset? since, DateTimeOffset? until, Action<LogSession> sink)
     {
+        (since, until) = TelemetryTime.Window(today, since, until, time);
         var filter = new SqlFilter()
-            .Add("session_id = $id", "$id", sessionId)
+            .AddId("session_id", "$id", sessionId)
             .When(activeOnly, "ended_at IS NULL")
-            .Add("started_at >= $after", "$after", after is { } a ? StoreTime.ToText(a) : null)
-            .Add("started_at < $before", "$before", before is { } b ? StoreTime.ToText(b) : null);
+            .Add("started_at >= $since", "$since", since is { } a ? StoreTime.ToText(a) : null)
+            .Add("started_at < $until", "$until", until is { } b ? StoreTime.ToText(b) : null);
         var now = time.GetUtcNow();
         store.Database.Read(connection =>
         {
@@ -83,9 +90,12 @@ public sealed class SessionLedger(LogStore store, TimeProvider? clock = null)
             Query(connection, null, $"SELECT {Columns} FROM sessions{filter.Where} ORDER BY started_at, session_id", filter.Parameters, r => Map(r, now), session =>
             {
                 count++;
-                sink(session);
+                if (!activeOnly || session.IsActive)
+                {
+                    sink(session);
+                }
             });
-            if (count == 0 && sessionId is not null)
+            if (count == 0 && sessionId is not null && !IdPattern.IsPattern(sessionId))
             {
                 // Distinguish "no such session" from "it exists but other filters leave it out".
                 Load(connection, null, sessionId);
@@ -120,6 +130,9 @@ public sealed class SessionLedger(LogStore store, TimeProvider? clock = null)
     {
         var started = StoreTime.Parse(r.GetString(1));
         var ended = Time(r, 2);
+        var host = r.GetString(6);
+        var processId = Integer(r, 9);
+        var config = Text(r, 5);
         return new LogSession
         {
             SessionId = r.GetString(0),
@@ -127,8 +140,13 @@ public sealed class SessionLedger(LogStore store, TimeProvider? clock = null)
             EndedAt = ended,
             ExitReason = Text(r, 3) is { } reason ? EnumValue<SessionExitReason>(reason) : null,
             GitCommit = Text(r, 4),
-            Config = Text(r, 5),
-            HostName = r.GetString(6),
+            Config = DetailsJson.Parse(config),
+            ConfigJson = config,
+            HostName = host,
+            ProcessId = processId,
+            Status = ended is not null ? LogSessionStatus.Stopped
+                : SessionProcess.MayBeRunning(host, processId, Time(r, 10)) ? LogSessionStatus.Active
+                : LogSessionStatus.Abandoned,
             UserName = r.GetString(7),
             WorkingDirectory = Text(r, 8),
             Duration = (ended ?? now) - started,

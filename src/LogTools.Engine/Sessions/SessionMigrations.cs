@@ -95,5 +95,9 @@ internal static class SessionMigrations
             CREATE INDEX api_calls_worker ON api_calls (worker_id);
             CREATE INDEX api_calls_session ON api_calls (session_id);
             """),
+        new(8, "Sessions", "sessions.pid and sessions.process_started_at (abandoned sessions)", """
+            ALTER TABLE sessions ADD COLUMN pid INTEGER;
+            ALTER TABLE sessions ADD COLUMN process_started_at TEXT;
+            """),
     ];
 }

@@ -22,6 +22,11 @@ internal sealed class SqlFilter
         return this;
     }
 
+    /// <summary>Adds "<paramref name="column"/> = id", or a GLOB match when the id has wildcards (<see cref="IdPattern"/>).</summary>
+    public SqlFilter AddId(string column, string name, string? id) => id is null ? this
+        : IdPattern.IsPattern(id) ? Add($"{column} GLOB {name}", name, IdPattern.ToGlob(id))
+        : Add($"{column} = {name}", name, id);
+
     /// <summary>Adds a condition without parameters when <paramref name="apply"/> is set.</summary>
     public SqlFilter When(bool apply, string condition)
     {

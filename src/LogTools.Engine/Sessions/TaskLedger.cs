@@ -66,16 +66,18 @@ public sealed class TaskLedger(LogStore store, TimeProvider? clock = null)
         });
     }
 
-    /// <summary>Tasks in the order they were detected; a -TaskId that does not exist is an ObjectNotFound error.</summary>
+    /// <summary>Tasks in the order they were detected; a -TaskId (not a pattern) that does not exist is an ObjectNotFound error.</summary>
     public void Find(TaskQuery query, Action<LogTask> sink)
     {
         var now = time.GetUtcNow();
+        const string LatestStep = "max(detected_at, coalesce(started_at, ''), coalesce(completed_at, ''), coalesce(failed_at, ''))";
         var filter = new SqlFilter()
-            .Add("task_id = $id", "$id", query.TaskId)
+            .AddId("task_id", "$id", query.TaskId)
             .AddIn("status", "$status", query.Statuses?.Select(Lower).ToList())
-            .Add("session_id = $session", "$session", query.SessionId)
-            .Add("max(detected_at, coalesce(started_at, ''), coalesce(completed_at, ''), coalesce(failed_at, '')) >= $since", "$since", Text(query.Since));
-        if (query.CompletedToday)
+            .AddId("session_id", "$session", query.SessionId)
+            .Add($"{LatestStep} >= $since", "$since", Text(query.Since))
+            .Add($"{LatestStep} < $until", "$until", Text(query.Until));
+        if (query.Today)
         {
             var (start, end) = TelemetryTime.LocalDay(now, time.LocalTimeZone);
             filter.Add("completed_at >= $dayStart", "$dayStart", StoreTime.ToText(start)).Add("completed_at < $dayEnd", "$dayEnd", StoreTime.ToText(end));
@@ -89,7 +91,7 @@ public sealed class TaskLedger(LogStore store, TimeProvider? clock = null)
                 count++;
                 sink(task);
             });
-            if (count == 0 && query.TaskId is { } id && TryLoad(connection, null, id, now) is null)
+            if (count == 0 && query.TaskId is { } id && !IdPattern.IsPattern(id) && TryLoad(connection, null, id, now) is null)
             {
                 throw NotFound(id, null);
             }

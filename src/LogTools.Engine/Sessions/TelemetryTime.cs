@@ -27,6 +27,18 @@ public static class TelemetryTime
         return given;
     }
 
+    /// <summary>The range a query's -Today, -Since and -Until select: today's local calendar day, or since/until as given.</summary>
+    public static (DateTimeOffset? Since, DateTimeOffset? Until) Window(bool today, DateTimeOffset? since, DateTimeOffset? until, TimeProvider time)
+    {
+        if (!today)
+        {
+            return (since, until);
+        }
+
+        var (start, end) = LocalDay(time.GetUtcNow(), time.LocalTimeZone);
+        return (start, end);
+    }
+
     /// <summary>The UTC range of the local calendar day that contains <paramref name="now"/>.</summary>
     public static (DateTimeOffset Start, DateTimeOffset End) LocalDay(DateTimeOffset now, TimeZoneInfo zone)
     {

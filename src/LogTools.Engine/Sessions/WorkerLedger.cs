@@ -79,14 +79,14 @@ public sealed class WorkerLedger(LogStore store, TimeProvider? clock = null)
         return store.Database.Read(connection => TryLoad(connection, null, workerId, now)) ?? throw NotFound(workerId, null);
     }
 
-    /// <summary>The worker timeline: workers in the order they were spawned; a -WorkerId that does not exist is an error.</summary>
+    /// <summary>The worker timeline: workers in the order they were spawned; a -WorkerId (not a pattern) that does not exist is an error.</summary>
     public void Find(WorkerQuery query, Action<LogWorker> sink)
     {
         var now = time.GetUtcNow();
         var filter = new SqlFilter()
-            .Add("w.worker_id = $id", "$id", query.WorkerId)
-            .Add("w.session_id = $session", "$session", query.SessionId)
-            .Add("w.task_id = $task", "$task", query.TaskId)
+            .AddId("w.worker_id", "$id", query.WorkerId)
+            .AddId("w.session_id", "$session", query.SessionId)
+            .AddId("w.task_id", "$task", query.TaskId)
             .AddIn("w.status", "$status", query.Statuses?.Select(Lower).ToList());
         store.Database.Read(connection =>
         {
@@ -96,7 +96,7 @@ public sealed class WorkerLedger(LogStore store, TimeProvider? clock = null)
                 count++;
                 sink(worker);
             });
-            if (count == 0 && query.WorkerId is { } id && TryLoad(connection, null, id, now) is null)
+            if (count == 0 && query.WorkerId is { } id && !IdPattern.IsPattern(id) && TryLoad(connection, null, id, now) is null)
             {
                 throw NotFound(id, null);
             }

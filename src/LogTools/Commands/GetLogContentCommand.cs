@@ -45,11 +45,12 @@ public sealed class GetLogContentCommand : TelemetryCmdlet
 
     protected override void ProcessRecord()
     {
+        var worker = ParameterSetName == WorkerSet ? WorkerId : null;
         foreach (var file in Files())
         {
             ForInput(() =>
             {
-                foreach (var record in JournalContent.Read(file, MaxLineLength, Raw, ToPsObject))
+                foreach (var record in JournalContent.Read(file, MaxLineLength, Raw, ToPsObject, worker))
                 {
                     if (record.Problem is { } problem)
                     {

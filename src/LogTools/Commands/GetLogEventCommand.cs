@@ -7,9 +7,8 @@ namespace LogTools.Commands;
 /// <summary>Get-LogEvent: events in time order, by type, minimum severity, context, session and time window.</summary>
 [Cmdlet(VerbsCommon.Get, "LogEvent", DefaultParameterSetName = RangeSet)]
 [OutputType("LogTools.Engine.Sessions.LogEvent")]
-public sealed class GetLogEventCommand : TelemetryCmdlet
+public sealed class GetLogEventCommand : TimeWindowCmdlet
 {
-    private const string RangeSet = "Range";
     private const string LastSet = "Last";
 
     [Parameter(Position = 0)]
@@ -27,11 +26,13 @@ public sealed class GetLogEventCommand : TelemetryCmdlet
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     public string? ContextId { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(SessionIdCompleter))]
+    [SupportsWildcards]
     public string? SessionId { get; set; }
 
     /// <summary>Only events of the last span of time: 90s, 15m, 24h, 7d, or a TimeSpan.</summary>
@@ -39,13 +40,9 @@ public sealed class GetLogEventCommand : TelemetryCmdlet
     [ValidateNotNullOrEmpty]
     public string Last { get; set; } = string.Empty;
 
-    [Parameter(ParameterSetName = RangeSet)]
-    [Alias("After")]
-    public DateTime? Since { get; set; }
-
-    [Parameter(ParameterSetName = RangeSet)]
-    [Alias("Before")]
-    public DateTime? Until { get; set; }
+    /// <summary>Only today's events (local calendar).</summary>
+    [Parameter(ParameterSetName = TodaySet, Mandatory = true)]
+    public override SwitchParameter Today { get; set; }
 
     protected override void ProcessRecord() => ForInput(() =>
     {
@@ -58,6 +55,7 @@ public sealed class GetLogEventCommand : TelemetryCmdlet
                 ContextType = ContextType,
                 ContextId = ContextId,
                 SessionId = SessionId,
+                Today = Today,
                 Since = since,
                 Until = ToOffset(Until),
             },

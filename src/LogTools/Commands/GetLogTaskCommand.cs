@@ -4,14 +4,15 @@ using LogTools.Engine.Sessions;
 
 namespace LogTools.Commands;
 
-/// <summary>Get-LogTask: tasks by id, status, session, completed today or changed since a time, with their duration.</summary>
-[Cmdlet(VerbsCommon.Get, "LogTask")]
+/// <summary>Get-LogTask: tasks by id or pattern, status, session, and the time of their latest step, with their duration.</summary>
+[Cmdlet(VerbsCommon.Get, "LogTask", DefaultParameterSetName = RangeSet)]
 [OutputType("LogTools.Engine.Sessions.LogTask")]
-public sealed class GetLogTaskCommand : TelemetryCmdlet
+public sealed class GetLogTaskCommand : TimeWindowCmdlet
 {
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(TaskIdCompleter))]
+    [SupportsWildcards]
     public string? TaskId { get; set; }
 
     [Parameter]
@@ -21,16 +22,13 @@ public sealed class GetLogTaskCommand : TelemetryCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(SessionIdCompleter))]
+    [SupportsWildcards]
     public string? SessionId { get; set; }
 
-    /// <summary>Only tasks completed today, in the local calendar.</summary>
-    [Parameter]
-    public SwitchParameter CompletedToday { get; set; }
-
-    /// <summary>Only tasks whose latest step is at or after this time.</summary>
-    [Parameter]
-    [Alias("After")]
-    public DateTime? Since { get; set; }
+    /// <summary>Only tasks completed today (local calendar), as -CompletedToday, its older name, did.</summary>
+    [Parameter(ParameterSetName = TodaySet, Mandatory = true)]
+    [Alias("CompletedToday")]
+    public override SwitchParameter Today { get; set; }
 
     protected override void ProcessRecord() => ForInput(() => new TaskLedger(OpenStore()).Find(
         new TaskQuery
@@ -38,8 +36,9 @@ public sealed class GetLogTaskCommand : TelemetryCmdlet
             TaskId = TaskId,
             Statuses = Status?.Select(ParseEnum<LogTaskStatus>).ToList(),
             SessionId = SessionId,
-            CompletedToday = CompletedToday,
+            Today = Today,
             Since = ToOffset(Since),
+            Until = ToOffset(Until),
         },
         WriteObject));
 }

@@ -12,16 +12,19 @@ public sealed class GetLogWorkerCommand : TelemetryCmdlet
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(WorkerIdCompleter))]
+    [SupportsWildcards]
     public string? WorkerId { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(SessionIdCompleter))]
+    [SupportsWildcards]
     public string? SessionId { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(TaskIdCompleter))]
+    [SupportsWildcards]
     public string? TaskId { get; set; }
 
     [Parameter]

@@ -50,4 +50,21 @@ public sealed class DetailsJsonTests
         var shared = new Hashtable { ["v"] = 1 };
         Assert.Equal("""[{"v":1},{"v":1}]""", DetailsJson.Serialize(new[] { shared, shared }, "Details"));
     }
+
+    [Fact]
+    public void Stored_json_reads_back_as_a_map_that_prints_as_its_json()
+    {
+        const string Json = """{"n":1,"ratio":0.5,"tags":["a","b"],"inner":{"ok":true,"none":null},"N2":"x"}""";
+        var map = DetailsJson.Parse(Json)!;
+        Assert.Equal(1L, map["n"]);
+        Assert.Equal(0.5, map["RATIO"]); // keys ignore case, as in the hashtable they came from
+        Assert.Equal(new object?[] { "a", "b" }, (object?[])map["tags"]!);
+        var inner = Assert.IsType<DataMap>(map["inner"]);
+        Assert.Equal(true, inner["ok"]);
+        Assert.Null(inner["none"]);
+        Assert.Equal(Json, map.ToString());
+        Assert.Null(DetailsJson.Parse(null));
+        Assert.Null(DetailsJson.Parse("[1,2]"));
+        Assert.Null(DetailsJson.Parse("{not json"));
+    }
 }

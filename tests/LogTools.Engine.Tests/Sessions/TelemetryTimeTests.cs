@@ -44,7 +44,7 @@ public sealed class TelemetryTimeTests : IDisposable
         }
 
         var today = new List<LogTask>();
-        tasks.Find(new TaskQuery { CompletedToday = true }, today.Add);
+        tasks.Find(new TaskQuery { Today = true }, today.Add);
 
         var task = Assert.Single(today);
         Assert.Equal("today-local", task.TaskId);

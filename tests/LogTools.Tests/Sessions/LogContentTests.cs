@@ -99,7 +99,7 @@ public sealed class LogContentTests
         Assert.Equal(["c"], session.Run("[System.IO.FileInfo]::new($args[0]) | Get-LogContent | ForEach-Object f", session.Folder.Combine("[c].jsonl")).AssertNoErrors().Objects);
         Assert.Equal(["b"], session.Run("'b.jsonl' | Get-LogContent | ForEach-Object f").AssertNoErrors().Objects);
         var missing = session.Run("Get-LogContent ./nothere.jsonl").SingleError();
-        Assert.Equal("LogFileNotFound,LogTools.Commands.GetLogContentCommand", missing.FullyQualifiedErrorId);
+        Assert.Equal("FileNotFound,LogTools.Commands.GetLogContentCommand", missing.FullyQualifiedErrorId);
 
         session.Run("""
             Start-LogSession | Out-Null

@@ -59,7 +59,7 @@ public sealed class TelemetryCmdletTests
 
         var live = session.Run("Get-LogSession -Active").AssertNoErrors().Output.Single();
         Assert.Equal("coord-1", Prop(live, "SessionId"));
-        Assert.Equal("""{"model":"opus","jobs":2,"repos":["a","b"]}""", Prop(live, "Config"));
+        Assert.Equal("""{"model":"opus","jobs":2,"repos":["a","b"]}""", Prop(live, "ConfigJson"));
         Assert.Equal(Environment.MachineName, Prop(live, "HostName"));
         Assert.Equal(Environment.UserName, Prop(live, "UserName"));
         Assert.Equal(session.Folder.Path, Prop(live, "WorkingDirectory"));
@@ -91,7 +91,7 @@ public sealed class TelemetryCmdletTests
         Assert.Equal(["third"], Messages("Get-LogEvent -Type decision, trigger -Severity Info"));
 
         var second = session.Run("Get-LogEvent -Type worktree_op").AssertNoErrors().Output.Single();
-        Assert.Equal("""{"path":"/wt/gh-1"}""", Prop(second, "Details"));
+        Assert.Equal("""{"path":"/wt/gh-1"}""", Prop(second, "DetailsJson"));
         Assert.Equal("Warning", Prop(second, "Severity")!.ToString());
         Assert.IsType<DateTimeOffset>(Prop(second, "Timestamp"));
 
