@@ -345,6 +345,29 @@ Describe 'Sync-LogSource faults' {
         finally { Dismount-TestFileSystem $mount }
     }
 
+    It 'a sync stopped in the middle of a copy (Ctrl+C, a stopped job) leaves no partial or unrecorded bytes in the pond' {
+        $store = New-TestStore
+        $src = New-Source
+        Add-HostBytes (Join-Path $src.Host 'app-1.log') (9MB) -Seed 13
+        $env:LOGTOOLS_TEST_SYNC_DELAY_MS = '25'
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript('param($m, $c, $s) Import-Module $m; Sync-LogSource -Config $c -Store $s').AddArgument($ModuleManifest).AddArgument($src.Config).AddArgument($store)
+            $async = $ps.BeginInvoke()
+            $partial = Join-Path $store 'pond/logs/app/.app-1.log.logtools-partial'
+            $deadline = [DateTime]::UtcNow.AddSeconds(20)
+            while (-not (Test-Path $partial) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+            Start-Sleep -Milliseconds 300
+            Test-Path $partial | Should -BeTrue -Because 'the copy (about 3.6 s) is still running'
+            $ps.Stop()
+            { $ps.EndInvoke($async) } | Should -Throw
+        }
+        finally { Remove-Item Env:LOGTOOLS_TEST_SYNC_DELAY_MS; $ps.Dispose() }
+        @(Get-ChildItem -Force (Join-Path $store 'pond/logs/app')) | Should -BeNullOrEmpty
+        Get-LogMirror | Should -BeNullOrEmpty
+        (Sync-LogSource -Config $src.Config).Blake3 | Should -Be (Get-B3sum (Join-Path $src.Host 'app-1.log'))
+    }
+
     It 'a host archive replaced while it is copied: the pond gets the file as it was, then the change is reported' {
         $store = New-TestStore
         $src = New-Source

@@ -342,6 +342,7 @@ public sealed class MirrorSyncTests
             Assert.Equal("MirrorPondPathEscapes", ex.ErrorId);
         }
 
+        f.Append("app.json", MirrorFixture.Lines(0, 1));
         f.Sync();
         var other = MirrorSourceConfig.Create("other", "x-*.json", "x.json", "logs/app", f.HostDir);
         Assert.Equal("MirrorPondPathInUse", Assert.Throws<LogToolsException>(() => f.Sync(config: other)).ErrorId);
