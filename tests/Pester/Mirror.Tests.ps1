@@ -262,7 +262,8 @@ Describe 'Get-LogMirror and Test-LogMirror' {
         $src = New-Source
         Add-HostBytes (Join-Path $src.Host 'app-2025-10-20T08-18-50.905.log.gz') 14384
         Add-HostBytes (Join-Path $src.Host 'app.log') 100 -Seed 3
-        Sync-LogSource -Source app -ArchivedPattern (Join-Path $src.Host 'app-*.log') -ActivePattern (Join-Path $src.Host 'app.log') -PondPath logs/app | Out-Null
+        $settings = @{ Source = 'app'; ArchivedPattern = (Join-Path $src.Host 'app-*.log'); ActivePattern = (Join-Path $src.Host 'app.log'); PondPath = 'logs/app' }
+        Sync-LogSource @settings | Out-Null
     }
 
     It 'names the source with -Source everywhere; -Name is a file in Get-LogMirror and the old spelling of -Source in Sync-LogSource' {
@@ -275,9 +276,9 @@ Describe 'Get-LogMirror and Test-LogMirror' {
     It 'quotes the recorded and the current length of an archive changed twice on the host' {
         $gz = Join-Path $src.Host 'app-2025-10-20T08-18-50.905.log.gz'
         Add-HostBytes $gz 7 -Seed 9
-        Sync-LogSource -Source app -ArchivedPattern (Join-Path $src.Host 'app-*.log') -ActivePattern (Join-Path $src.Host 'app.log') -PondPath logs/app -WarningAction SilentlyContinue | Out-Null
+        Sync-LogSource @settings -WarningAction SilentlyContinue | Out-Null
         Add-HostBytes $gz 5 -Seed 10
-        Sync-LogSource -Source app -ArchivedPattern (Join-Path $src.Host 'app-*.log') -ActivePattern (Join-Path $src.Host 'app.log') -PondPath logs/app -WarningAction SilentlyContinue | Out-Null
+        Sync-LogSource @settings -WarningAction SilentlyContinue | Out-Null
         $file = Get-LogMirror -Name '*.gz'
         $file.Status | Should -Be 'ChangedOnHost'
         $file.Length | Should -Be 14384
