@@ -296,9 +296,13 @@ Describe 'Get-LogMirror and Test-LogMirror' {
         $wide -split "`n" | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 120 }
         foreach ($header in 'Name', 'Status', 'Length', 'Updated', 'Source', 'Kind', 'Blake3') { $wide | Should -Match "\b$header\b" }
 
+        ($wide -split "`n" | Where-Object { $_ -match '^Name\s' }).TrimEnd() | Should -Match 'Blake3$'
+
         $narrow = $files | Get-Rendered -Width 80
         $narrow -split "`n" | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 }
-        foreach ($header in 'Name', 'Status', 'Length', 'Updated') { $narrow | Should -Match "\b$header\b" }
+        # The first four columns whole, and no squeezed remnant of the next one after them.
+        ($narrow -split "`n" | Where-Object { $_ -match '^Name\s' }).TrimEnd() | Should -Match '^Name\s+Status\s+Length\s+Updated$'
+        ($narrow -split "`n").Count | Should -BeLessOrEqual ($files.Count + 6)
         $narrow | Should -Match '\.gz\s'
         $narrow | Should -Match ([regex]::Escape($updated))
     }
