@@ -69,4 +69,19 @@ public static class Display
     };
 
     private static string Amount(decimal usd) => usd.ToString(Math.Abs(usd) >= 100 ? "N2" : "N4", CultureInfo.CurrentCulture);
+
+    /// <summary>
+    /// A name shortened to <paramref name="width"/> by cutting its middle, not its end: the end of a log file's name
+    /// (its date, its extension, .gz) tells the files apart, while a table cuts at the end.
+    /// </summary>
+    public static string Middle(string? text, int width)
+    {
+        if (text is null || text.Length <= width)
+        {
+            return text ?? string.Empty;
+        }
+
+        var tail = (width - 1) / 2;
+        return string.Concat(text.AsSpan(0, width - 1 - tail), "…", text.AsSpan(text.Length - tail));
+    }
 }

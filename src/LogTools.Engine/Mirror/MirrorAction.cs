@@ -26,4 +26,7 @@ public enum MirrorAction
 
     /// <summary>A new archive holds the active file's mirrored content while the active file still continues it (a copy in progress): left for a later sync.</summary>
     Deferred,
+
+    /// <summary>With -Verify: the pond copy no longer hashes to its recorded BLAKE3. Nothing was changed; restore the copy from a backup.</summary>
+    Damaged,
 }

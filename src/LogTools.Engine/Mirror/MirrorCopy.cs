@@ -45,9 +45,10 @@ internal sealed partial class MirrorCopy
         }
     }
 
-    /// <summary>Copies host bytes [offset, offset + count) to <paramref name="pond"/> at <paramref name="pondOffset"/>, feeding them to <paramref name="hasher"/>.</summary>
+    /// <summary>Copies host bytes [offset, offset + count) to <paramref name="pond"/> (at <paramref name="pondPath"/>) at <paramref name="pondOffset"/>, feeding them to <paramref name="hasher"/>.</summary>
     /// <exception cref="EndOfStreamException">The host file ended early (truncated while read).</exception>
-    public void Copy(SafeFileHandle host, long offset, long count, SafeFileHandle pond, long pondOffset, Blake3Hasher hasher, Action<long>? progress)
+    /// <exception cref="LogToolsException">MirrorPondNotWritten: the pond refused the bytes (a full disk, a read-only or failing file system).</exception>
+    public void Copy(SafeFileHandle host, long offset, long count, SafeFileHandle pond, string pondPath, long pondOffset, Blake3Hasher hasher, Action<long>? progress)
     {
         int blockLen = delayMs > 0 ? SlowBlockLen : BlockLen;
         hasher.MaxDegreeOfParallelism = Environment.ProcessorCount;
@@ -85,7 +86,7 @@ internal sealed partial class MirrorCopy
                 // cores): a single hand-off per block, and no read racing the write for the second core.
                 var io = Task.Run(() =>
                 {
-                    RandomAccess.Write(pond, block.AsSpan(0, length), at);
+                    Write(pondPath, () => RandomAccess.Write(pond, block.AsSpan(0, length), at));
                     return Read(other, next);
                 });
                 hasher.Update(block.AsSpan(0, length));
@@ -152,9 +153,25 @@ internal sealed partial class MirrorCopy
     private static partial int SyncFileRange(SafeFileHandle fd, long offset, long count, uint flags);
 
     /// <summary>Makes the written bytes durable before the state that points at them is recorded.</summary>
-    public static void FlushToDisk(SafeFileHandle file)
+    public static void FlushToDisk(SafeFileHandle file, string path) => Write(path, () =>
     {
         using var stream = new FileStream(new SafeFileHandle(file.DangerousGetHandle(), ownsHandle: false), FileAccess.Write, 0);
         stream.Flush(flushToDisk: true);
+    });
+
+    /// <summary>A write into the pond, whose failure is the pond's (not the host's): reported as MirrorPondNotWritten.</summary>
+    private static void Write(string path, Action write)
+    {
+        try
+        {
+            write();
+        }
+        catch (IOException ex)
+        {
+            throw new LogToolsException(
+                "MirrorPondNotWritten", ErrorKind.WriteError, path,
+                $"The pond copy '{path}' could not be written ({ex.Message}). Nothing was recorded for it and its unrecorded bytes were removed; free space on the pond's file system and sync again.",
+                ex);
+        }
     }
 }

@@ -17,4 +17,7 @@ public enum MirrorFileStatus
 
     /// <summary>An active copy kept aside because the host file was truncated and no archive holds its content.</summary>
     PreservedTruncation,
+
+    /// <summary>In a -Verify result only: the pond copy is changed or missing (it no longer hashes to the recorded BLAKE3). The record keeps what was mirrored.</summary>
+    PondDamaged,
 }

@@ -21,17 +21,19 @@ public sealed class MirrorSync
     private const string PartialSuffix = ".logtools-partial";
     private static readonly string EmptyDigest = Convert.ToHexString(Blake3Hasher.Hash([])).ToLowerInvariant();
 
-    private readonly LogStore? store;
+    private readonly Func<LogStore>? create;
     private readonly MirrorSourceConfig config;
     private readonly MirrorSyncOptions options;
     private readonly string pondFolder;
     private readonly MirrorCopy copy = MirrorCopy.FromEnvironment();
     private readonly DateTimeOffset now = DateTimeOffset.UtcNow;
     private Dictionary<string, MirrorFileInfo> files = new(StringComparer.Ordinal);
+    private LogStore? store;
 
-    private MirrorSync(string storePath, LogStore? store, MirrorSourceConfig config, MirrorSyncOptions options)
+    private MirrorSync(string storePath, LogStore? store, Func<LogStore>? create, MirrorSourceConfig config, MirrorSyncOptions options)
     {
         this.store = store;
+        this.create = create;
         this.config = config;
         this.options = options;
         pondFolder = PondFolder(storePath, store, config.PondPath);
@@ -39,19 +41,23 @@ public sealed class MirrorSync
 
     private string Source => config.Name;
 
+    /// <summary>The store to write to, created by <see cref="create"/> only when the sync has something to write.</summary>
+    private LogStore Writable => store ??= create?.Invoke() ?? throw new InvalidOperationException("A plan never writes.");
+
     /// <summary>
     /// Syncs (or with <see cref="MirrorSyncOptions.WhatIf"/>, plans) one source, yielding one result per
-    /// file action as it completes. <paramref name="store"/> may be null only for a plan: a store that does
-    /// not exist yet is planned from an empty state without being created.
+    /// file action as it completes. <paramref name="store"/> is the existing store, or null when there is none
+    /// yet: a plan starts from an empty state, and a sync creates the store with <paramref name="create"/> only
+    /// once it found a host file to mirror.
     /// </summary>
-    public static IEnumerable<MirrorResult> Run(string storePath, LogStore? store, MirrorSourceConfig config, MirrorSyncOptions options)
+    public static IEnumerable<MirrorResult> Run(string storePath, LogStore? store, MirrorSourceConfig config, MirrorSyncOptions options, Func<LogStore>? create = null)
     {
-        if (store is null && !options.WhatIf)
+        if (store is null && create is null && !options.WhatIf)
         {
             throw new ArgumentNullException(nameof(store), "Only a plan can run without a store.");
         }
 
-        return new MirrorSync(storePath, store, config, options).Execute();
+        return new MirrorSync(storePath, store, create, config, options).Execute();
     }
 
     /// <summary>The pond folder of a source: inside &lt;store&gt;/pond, never outside it.</summary>
@@ -85,12 +91,16 @@ public sealed class MirrorSync
 
         var hostActive = actives.SingleOrDefault();
         archives.RemoveAll(a => a.Name == hostActive?.Name);
+        if (archives.Count == 0 && hostActive is null && !FoundAnything())
+        {
+            yield break;
+        }
 
-        using var sourceLock = options.WhatIf ? null : MirrorLock.Acquire(store!.ContentPath("locks", $"mirror-{Source}.lock"), Source, options.LockTimeout);
+        using var sourceLock = options.WhatIf ? null : MirrorLock.Acquire(Writable.ContentPath("locks", $"mirror-{Source}.lock"), Source, options.LockTimeout);
         if (!options.WhatIf)
         {
             Directory.CreateDirectory(pondFolder);
-            store!.Database.Write((c, t) => MirrorState.PutSource(c, t, config, now));
+            Writable.Database.Write((c, t) => MirrorState.PutSource(c, t, config, now));
             Recover();
         }
 
@@ -137,10 +147,15 @@ public sealed class MirrorSync
         {
             if (rotation is { } r)
             {
+                var rotated = false;
                 foreach (var result in Rotate(active!, r.Archive, r.Match, r.ContentLength, r.HostDigest))
                 {
+                    rotated = true;
                     yield return result;
                 }
+
+                // A failed rotation was undone and is retried by the next sync: the new active file must not be appended to the old copy meanwhile.
+                syncActive &= rotated;
             }
             else if (hostActive is not null)
             {
@@ -188,6 +203,33 @@ public sealed class MirrorSync
                 yield return result;
             }
         }
+    }
+
+    /// <summary>
+    /// Reports a source whose patterns match no host file (a missing folder, a wrong pattern) on every run; true
+    /// when the source was mirrored before, so that its recorded files are still checked (and reported gone).
+    /// </summary>
+    private bool FoundAnything()
+    {
+        var missing = new[] { config.ArchivedPattern.Folder, config.ActivePattern.Folder }.Distinct(StringComparer.Ordinal).Where(f => !Directory.Exists(f)).ToList();
+        var why = missing.Count > 0
+            ? $"the folder '{string.Join("' and '", missing)}' does not exist"
+            : $"no file matches '{config.ArchivedPattern.Text}' or '{config.ActivePattern.Text}'";
+        var known = Load().Count > 0;
+        var message = $"Log source '{Source}': {why}. "
+            + (known ? "Its recorded files are kept and checked." : "Nothing was mirrored and nothing was recorded.")
+            + $" Check the patterns{(config.ConfigPath is null ? string.Empty : $" in '{config.ConfigPath}'")}.";
+        var error = new LogToolsException("MirrorSourceEmpty", ErrorKind.ObjectNotFound, config.ConfigPath ?? (object)Source, message);
+        if (options.NothingFound is not null)
+        {
+            options.NothingFound(error);
+        }
+        else
+        {
+            options.Warning?.Invoke(message);
+        }
+
+        return known;
     }
 
     private void CheckPondOwnership()
@@ -283,7 +325,7 @@ public sealed class MirrorSync
         {
             return work();
         }
-        catch (LogToolsException ex) when (ex.ErrorId is "MirrorFileUnreadable" or "MirrorHostNameInvalid" or "MirrorSymlinkOutside" or "MirrorPondDamaged")
+        catch (LogToolsException ex) when (ex.ErrorId is "MirrorFileUnreadable" or "MirrorHostNameInvalid" or "MirrorSymlinkOutside" or "MirrorPondDamaged" or "MirrorPondNotWritten")
         {
             Fail(ex);
         }
@@ -310,21 +352,14 @@ public sealed class MirrorSync
     /// <summary>Finishes or undoes what a killed sync left: a pending rename, unrecorded appended bytes, temporary copies.</summary>
     private void Recover()
     {
-        var intent = store!.Database.Read(c => MirrorState.Intent(c, Source));
+        var intent = Writable.Database.Read(c => MirrorState.Intent(c, Source));
         if (intent is not null)
         {
             files = Load();
             string from = PondFile(intent.FromName), to = PondFile(intent.ToName);
             if (intent.Operation == "rotate")
             {
-                // Undo: the next steps re-detect the rotation from scratch.
-                if (!File.Exists(from) && File.Exists(to))
-                {
-                    Truncate(to, intent.Length);
-                    File.Move(to, from);
-                }
-
-                store.Database.Write((c, t) => MirrorState.DeleteIntent(c, t, Source));
+                UndoRotation(intent);
                 options.Verbose?.Invoke($"{Source}: undid an interrupted rotation of '{intent.FromName}' to '{intent.ToName}'.");
             }
             else
@@ -355,6 +390,44 @@ public sealed class MirrorSync
         {
             options.Verbose?.Invoke($"{Source}: removed the interrupted copy '{partial}'.");
             File.Delete(partial);
+        }
+    }
+
+    /// <summary>Undoes a rotation's rename and completion; the next steps (or the next sync) re-detect the rotation from scratch.</summary>
+    private void UndoRotation(MirrorIntent intent)
+    {
+        string from = PondFile(intent.FromName), to = PondFile(intent.ToName);
+        if (!File.Exists(from) && File.Exists(to))
+        {
+            Truncate(to, intent.Length);
+            File.Move(to, from);
+        }
+
+        Writable.Database.Write((c, t) => MirrorState.DeleteIntent(c, t, Source));
+    }
+
+    /// <summary>
+    /// Runs one write into the pond; when anything fails in it (a full disk, a host read error, a stopped pipeline),
+    /// <paramref name="undo"/> first puts the pond back to what is recorded, so no unrecorded bytes are left behind.
+    /// </summary>
+    private static T Undoable<T>(Func<T> work, Action undo)
+    {
+        try
+        {
+            return work();
+        }
+        catch
+        {
+            try
+            {
+                undo();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or LogToolsException)
+            {
+                // The first failure is the one to report; the next sync's recovery finishes this undo.
+            }
+
+            throw;
         }
     }
 
@@ -471,48 +544,11 @@ public sealed class MirrorSync
             yield break;
         }
 
+        var intent = new MirrorIntent("rotate", active.Name, archive.Name, active.Length);
         var result = Guard(archive.Path, () =>
         {
-            store!.Database.Write((c, t) => MirrorState.PutIntent(c, t, Source, new MirrorIntent("rotate", active.Name, archive.Name, active.Length)));
-            copy.Pause();
-            if (File.Exists(PondFile(active.Name)))
-            {
-                File.Move(PondFile(active.Name), PondFile(archive.Name), overwrite: true);
-            }
-            else
-            {
-                File.Create(PondFile(archive.Name)).Dispose();
-            }
-
-            copy.Pause();
-            var length = active.Length;
-            var digest = active.Blake3;
-            long bytesCopied = 0;
-            if (match == MirrorMatch.Extends && archive.Length > active.Length)
-            {
-                using var host = MirrorCopy.OpenRead(archive.Path);
-                using var pond = File.OpenHandle(PondFile(archive.Name), FileMode.Open, FileAccess.Write, FileShare.Read);
-                var hasher = Blake3Hasher.Resume(Blake3ResumeState.FromBytes(active.HashState));
-                bytesCopied = archive.Length - active.Length;
-                copy.Copy(host, active.Length, bytesCopied, pond, active.Length, hasher, done => Report(archive.Name, done, bytesCopied));
-                MirrorCopy.FlushToDisk(pond);
-                length = archive.Length;
-                digest = MirrorCopy.Digest(hasher);
-            }
-
-            var row = ArchiveRow(archive, length, digest, MirrorFileStatus.Rotated, note);
-            row.HostBlake3 = hostDigest ?? digest;
-            row.UnaccountedBytes = unaccounted;
-            var reset = Reset(active);
-            store.Database.Write((c, t) =>
-            {
-                MirrorState.PutFile(c, t, row);
-                MirrorState.PutFile(c, t, reset);
-                MirrorState.DeleteIntent(c, t, Source);
-            });
-            files[row.Name] = row;
-            files[reset.Name] = reset;
-            return Result(row, MirrorAction.Rotated, bytesCopied, note);
+            Writable.Database.Write((c, t) => MirrorState.PutIntent(c, t, Source, intent));
+            return Undoable(() => CompleteRotation(active, archive, match, hostDigest, unaccounted, note), () => UndoRotation(intent));
         });
         if (result is not null)
         {
@@ -523,6 +559,50 @@ public sealed class MirrorSync
 
             yield return result;
         }
+    }
+
+    /// <summary>The recorded rotation: the pond copy renamed to the archive's name, completed with the archive's remaining bytes, then recorded.</summary>
+    private MirrorResult CompleteRotation(MirrorFileInfo active, MirrorHostFile archive, MirrorMatch match, string? hostDigest, long unaccounted, string note)
+    {
+        copy.Pause();
+        if (File.Exists(PondFile(active.Name)))
+        {
+            File.Move(PondFile(active.Name), PondFile(archive.Name), overwrite: true);
+        }
+        else
+        {
+            File.Create(PondFile(archive.Name)).Dispose();
+        }
+
+        copy.Pause();
+        var length = active.Length;
+        var digest = active.Blake3;
+        long bytesCopied = 0;
+        if (match == MirrorMatch.Extends && archive.Length > active.Length)
+        {
+            using var host = MirrorCopy.OpenRead(archive.Path);
+            using var pond = File.OpenHandle(PondFile(archive.Name), FileMode.Open, FileAccess.Write, FileShare.Read);
+            var hasher = Blake3Hasher.Resume(Blake3ResumeState.FromBytes(active.HashState));
+            bytesCopied = archive.Length - active.Length;
+            copy.Copy(host, active.Length, bytesCopied, pond, PondFile(archive.Name), active.Length, hasher, done => Report(archive.Name, done, bytesCopied));
+            MirrorCopy.FlushToDisk(pond, PondFile(archive.Name));
+            length = archive.Length;
+            digest = MirrorCopy.Digest(hasher);
+        }
+
+        var row = ArchiveRow(archive, length, digest, MirrorFileStatus.Rotated, note);
+        row.HostBlake3 = hostDigest ?? digest;
+        row.UnaccountedBytes = unaccounted;
+        var reset = Reset(active);
+        Writable.Database.Write((c, t) =>
+        {
+            MirrorState.PutFile(c, t, row);
+            MirrorState.PutFile(c, t, reset);
+            MirrorState.DeleteIntent(c, t, Source);
+        });
+        files[row.Name] = row;
+        files[reset.Name] = reset;
+        return Result(row, MirrorAction.Rotated, bytesCopied, note);
     }
 
     /// <summary>Sets the mirrored active copy aside under a distinct name (recorded as an intent first), and starts the active copy afresh.</summary>
@@ -539,7 +619,7 @@ public sealed class MirrorSync
         options.Warning?.Invoke($"{Source}: {active.Name}: {message}");
         if (!options.WhatIf)
         {
-            store!.Database.Write((c, t) => MirrorState.PutIntent(c, t, Source, new MirrorIntent("preserve", active.Name, name, active.Length)));
+            Writable.Database.Write((c, t) => MirrorState.PutIntent(c, t, Source, new MirrorIntent("preserve", active.Name, name, active.Length)));
             copy.Pause();
             if (File.Exists(PondFile(active.Name)))
             {
@@ -564,7 +644,7 @@ public sealed class MirrorSync
         var reset = Reset(active);
         if (!options.WhatIf)
         {
-            store!.Database.Write((c, t) =>
+            Writable.Database.Write((c, t) =>
             {
                 MirrorState.PutFile(c, t, row);
                 MirrorState.PutFile(c, t, reset);
@@ -591,9 +671,9 @@ public sealed class MirrorSync
         MirroredAt = now, UpdatedAt = now, PondPath = PondFile(host.Name),
     };
 
-    private MirrorResult Result(MirrorFileInfo row, MirrorAction action, long bytesCopied, string? message) => new()
+    private MirrorResult Result(MirrorFileInfo row, MirrorAction action, long bytesCopied, string? message, MirrorFileStatus? status = null) => new()
     {
-        Source = Source, Name = row.Name, Action = action, Kind = row.Kind, Status = row.Status, BytesCopied = bytesCopied, Length = row.Length,
+        Source = Source, Name = row.Name, Action = action, Kind = row.Kind, Status = status ?? row.Status, BytesCopied = bytesCopied, Length = row.Length,
         Blake3 = options.WhatIf && action is MirrorAction.Copied or MirrorAction.Appended or MirrorAction.Rotated ? null : row.Blake3,
         UnaccountedBytes = row.UnaccountedBytes, Message = message, Planned = options.WhatIf, HostPath = row.HostPath, PondPath = PondFile(row.Name),
     };
@@ -620,28 +700,37 @@ public sealed class MirrorSync
             return Result(ArchiveRow(archive, archive.Length, string.Empty, status, message), formerActive is null ? MirrorAction.Copied : MirrorAction.Rotated, archive.Length, message);
         }
 
-        using var host = MirrorCopy.OpenRead(archive.Path);
         var partial = PondFile("." + archive.Name + PartialSuffix);
-        var hasher = Blake3Hasher.Create();
-        using (var pond = File.OpenHandle(partial, FileMode.Create, FileAccess.Write, FileShare.Read))
-        {
-            copy.Copy(host, 0, archive.Length, pond, 0, hasher, done => Report(archive.Name, done, archive.Length));
-            MirrorCopy.FlushToDisk(pond);
-        }
-
-        copy.Pause();
-        File.Move(partial, PondFile(archive.Name), overwrite: true);
-        copy.Pause();
-        var row = ArchiveRow(archive, archive.Length, MirrorCopy.Digest(hasher), status, message);
+        var renamed = false;
+        var row = ArchiveRow(archive, archive.Length, string.Empty, status, message);
         var reset = formerActive is null ? null : Reset(formerActive);
-        store!.Database.Write((c, t) =>
-        {
-            MirrorState.PutFile(c, t, row);
-            if (reset is not null)
+        Undoable(
+            () =>
             {
-                MirrorState.PutFile(c, t, reset);
-            }
-        });
+                using var host = MirrorCopy.OpenRead(archive.Path);
+                var hasher = Blake3Hasher.Create();
+                using (var pond = File.OpenHandle(partial, FileMode.Create, FileAccess.Write, FileShare.Read))
+                {
+                    copy.Copy(host, 0, archive.Length, pond, partial, 0, hasher, done => Report(archive.Name, done, archive.Length));
+                    MirrorCopy.FlushToDisk(pond, partial);
+                }
+
+                copy.Pause();
+                File.Move(partial, row.PondPath, overwrite: true);
+                renamed = true;
+                copy.Pause();
+                row.Blake3 = row.HostBlake3 = MirrorCopy.Digest(hasher);
+                Writable.Database.Write((c, t) =>
+                {
+                    MirrorState.PutFile(c, t, row);
+                    if (reset is not null)
+                    {
+                        MirrorState.PutFile(c, t, reset);
+                    }
+                });
+                return row;
+            },
+            () => File.Delete(renamed ? row.PondPath : partial));
         files[row.Name] = row;
         if (reset is not null)
         {
@@ -655,6 +744,11 @@ public sealed class MirrorSync
     /// <summary>A known archive: a stat when nothing changed; a re-hash when the stat changed or with -Verify.</summary>
     private MirrorResult CheckKnown(MirrorFileInfo known, MirrorHostFile? host, bool compressedOnHost)
     {
+        if (VerifyPond(known) is { } damaged)
+        {
+            return damaged;
+        }
+
         if (host is null)
         {
             var message = compressedOnHost
@@ -695,10 +789,32 @@ public sealed class MirrorSync
             return Result(known, MirrorAction.Unchanged, 0, null);
         }
 
-        var changed = $"Changed on the host after it was mirrored (host BLAKE3 {digest}, {host.Length} bytes; mirrored {known.HostBlake3 ?? known.Blake3}, {known.HostLength} bytes). The pond keeps the original; it is not re-ingested.";
+        var changed = $"Changed on the host after it was mirrored: recorded {known.Length} bytes (BLAKE3 {known.Blake3}), kept in the pond; the host file now has {host.Length} bytes (BLAKE3 {digest}) and is not re-ingested.";
         options.Warning?.Invoke($"{Source}: {known.Name}: {changed}");
         Update(known, MirrorFileStatus.ChangedOnHost, changed, host);
         return Result(known, MirrorAction.Changed, 0, changed);
+    }
+
+    /// <summary>
+    /// With -Verify: re-hashes the pond copy against its recorded BLAKE3. A damaged copy is reported (a warning, and a
+    /// result with action Damaged and status PondDamaged) and left as it is; the record keeps what was mirrored.
+    /// </summary>
+    private MirrorResult? VerifyPond(MirrorFileInfo known)
+    {
+        if (!options.Verify || (known.Length == 0 && known.Kind == MirrorFileKind.Active))
+        {
+            return null;
+        }
+
+        var check = MirrorCatalog.Check(known, host: false, options.Progress);
+        if (check.Status == MirrorCheckStatus.Ok)
+        {
+            return null;
+        }
+
+        var message = $"The pond copy is damaged: {check.Message} Nothing was changed; restore '{known.PondPath}' from a backup (Test-LogMirror reports it until then).";
+        options.Warning?.Invoke($"{Source}: {known.Name}: {message}");
+        return Result(known, MirrorAction.Damaged, 0, message, MirrorFileStatus.PondDamaged);
     }
 
     private void Update(MirrorFileInfo known, MirrorFileStatus status, string? message, MirrorHostFile? host)
@@ -714,7 +830,7 @@ public sealed class MirrorSync
 
         if (!options.WhatIf)
         {
-            store!.Database.Write((c, t) => MirrorState.PutFile(c, t, known));
+            Writable.Database.Write((c, t) => MirrorState.PutFile(c, t, known));
         }
     }
 
@@ -728,6 +844,12 @@ public sealed class MirrorSync
         if (active is not null && active.Name != host.Name && active.Length > 0)
         {
             throw new LogToolsException("MirrorPondDamaged", ErrorKind.InvalidData, active.PondPath, $"Internal state: the active copy '{active.Name}' was not rotated before '{host.Name}'.");
+        }
+
+        if (active is not null && VerifyPond(active) is { } damaged)
+        {
+            // Appending to a damaged copy would hide the damage behind a correct recorded digest.
+            return damaged;
         }
 
         active ??= new MirrorFileInfo { Source = Source, Name = host.Name, Kind = MirrorFileKind.Active, Blake3 = EmptyDigest, MirroredAt = now, UpdatedAt = now };
@@ -757,9 +879,18 @@ public sealed class MirrorSync
         if (active.Length == 0 && previousName == host.Name && !files.ContainsKey(host.Name))
         {
             // Recorded before the first byte is written, so that an interrupted first copy is cut back like any append.
-            store!.Database.Write((c, t) => MirrorState.PutFile(c, t, active));
+            Writable.Database.Write((c, t) => MirrorState.PutFile(c, t, active));
         }
 
+        Undoable(() => AppendActive(host, active, row, count, previousName), () => Truncate(path, active.Length));
+        files[row.Name] = row;
+        return Result(row, active.Length == 0 ? MirrorAction.Copied : MirrorAction.Appended, count, null);
+    }
+
+    /// <summary>Appends the host active file's new bytes to the pond copy, flushes them, then records the new length and hash state.</summary>
+    private MirrorFileInfo AppendActive(MirrorHostFile host, MirrorFileInfo active, MirrorFileInfo row, long count, string previousName)
+    {
+        var path = row.PondPath;
         using (var file = MirrorCopy.OpenRead(host.Path))
         using (var pond = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read))
         {
@@ -771,8 +902,8 @@ public sealed class MirrorSync
             }
 
             var hasher = active.HashState is null ? Blake3Hasher.Create() : Blake3Hasher.Resume(Blake3ResumeState.FromBytes(active.HashState));
-            copy.Copy(file, active.Length, count, pond, active.Length, hasher, done => Report(host.Name, done, count));
-            MirrorCopy.FlushToDisk(pond);
+            copy.Copy(file, active.Length, count, pond, path, active.Length, hasher, done => Report(host.Name, done, count));
+            MirrorCopy.FlushToDisk(pond, path);
             long lastStart = LastChunkStart(row.Length);
             row.Blake3 = MirrorCopy.Digest(hasher);
             row.HashState = hasher.ExportState().ToBytes();
@@ -781,7 +912,7 @@ public sealed class MirrorSync
         }
 
         copy.Pause();
-        store!.Database.Write((c, t) =>
+        Writable.Database.Write((c, t) =>
         {
             if (previousName != row.Name)
             {
@@ -790,7 +921,6 @@ public sealed class MirrorSync
 
             MirrorState.PutFile(c, t, row);
         });
-        files[row.Name] = row;
-        return Result(row, active.Length == 0 ? MirrorAction.Copied : MirrorAction.Appended, count, null);
+        return row;
     }
 }

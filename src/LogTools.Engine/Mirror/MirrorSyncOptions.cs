@@ -20,6 +20,12 @@ public sealed class MirrorSyncOptions
     /// <summary>One file failed (unreadable, refused name or link); the sync goes on with the others.</summary>
     public Action<LogToolsException>? Error { get; init; }
 
+    /// <summary>
+    /// The source's patterns found no host file (a missing folder or a pattern that matches nothing): reported on every
+    /// run; nothing is created or recorded for a source that was never mirrored. Without a handler, it is a warning.
+    /// </summary>
+    public Action<LogToolsException>? NothingFound { get; init; }
+
     /// <summary>Debugging detail: recovery steps, decisions.</summary>
     public Action<string>? Verbose { get; init; }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Management.Automation;
 using LogTools.Engine;
@@ -134,7 +133,7 @@ public sealed class GetFileBlake3Command : LogToolsCmdlet
         }
 
         var number = ++fileNumber;
-        var clock = Stopwatch.StartNew();
+        var throttle = new ProgressThrottle(ProgressInterval);
         var progressOptions = new Blake3Options
         {
             Key = options!.Key,
@@ -142,10 +141,9 @@ public sealed class GetFileBlake3Command : LogToolsCmdlet
             OutputLength = options.OutputLength,
             Progress = done =>
             {
-                // Progress is reported on this thread; throttled, since WriteProgress costs more than hashing a MiB.
-                if (clock.Elapsed >= ProgressInterval)
+                // Progress is reported on this thread.
+                if (throttle.Due())
                 {
-                    clock.Restart();
                     WriteProgress(new ProgressRecord(1, "Get-FileBlake3", $"File {number}: {file}") { CurrentOperation = Display.Bytes(done) + " hashed" });
                 }
             },

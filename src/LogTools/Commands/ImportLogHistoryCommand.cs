@@ -77,7 +77,7 @@ public sealed class ImportLogHistoryCommand : StoreCmdlet
         }
 
         var clock = Stopwatch.StartNew();
-        TimeSpan? lastProgress = null;
+        var throttle = new ProgressThrottle(ProgressInterval);
         var progress = new ProgressRecord(1, "Importing API call history", "Reading logs");
         var options = new HistoryImportOptions
         {
@@ -86,12 +86,11 @@ public sealed class ImportLogHistoryCommand : StoreCmdlet
             OnError = WriteEngineError,
             OnProgress = (done, total, path) =>
             {
-                if (clock.Elapsed - lastProgress < ProgressInterval && done < total)
+                if (!throttle.Due(final: done >= total))
                 {
                     return;
                 }
 
-                lastProgress = clock.Elapsed;
                 progress.StatusDescription = $"{Display.Bytes(done)} of {Display.Bytes(total)}";
                 progress.CurrentOperation = path;
                 progress.PercentComplete = total > 0 ? (int)Math.Min(100, done * 100 / total) : 100;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Management.Automation;
 using LogTools.Engine;
 using LogTools.Engine.Mirror;
@@ -8,7 +7,7 @@ namespace LogTools.Commands;
 
 /// <summary>
 /// Sync-LogSource: mirrors one or more log sources (archives plus one active file) into the store's pond,
-/// copying only what is new and verifying by BLAKE3. -WhatIf plans every file action and writes nothing.
+/// copying only what is new and verifying by BLAKE3. -WhatIf writes one What if: line per file that would change, and nothing else.
 /// </summary>
 [Cmdlet(VerbsData.Sync, "LogSource", SupportsShouldProcess = true, DefaultParameterSetName = ConfigSet)]
 [OutputType("LogTools.Engine.Mirror.MirrorResult")]
@@ -26,9 +25,11 @@ public sealed class SyncLogSourceCommand : StoreCmdlet
     [ValidateNotNullOrEmpty]
     public string[] Config { get; set; } = [];
 
+    /// <summary>The source name; -Name is its old spelling (in the other mirror cmdlets -Name is a pond file's name).</summary>
     [Parameter(ParameterSetName = SettingsSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name")]
     [ValidateNotNullOrEmpty]
-    public string Name { get; set; } = string.Empty;
+    public string Source { get; set; } = string.Empty;
 
     [Parameter(ParameterSetName = SettingsSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -53,22 +54,18 @@ public sealed class SyncLogSourceCommand : StoreCmdlet
 
     protected override void ProcessRecord()
     {
+        // Under -WhatIf the plan's per-file lines are the whole answer: no line for the source, no result rows.
+        var whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value)
+            ? ((SwitchParameter)value).IsPresent
+            : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
         foreach (var config in Sources())
         {
-            var target = config.ConfigPath ?? config.Name;
             try
             {
-                var action = $"Sync log source '{config.Name}' ({target}) into pond path '{config.PondPath}'.";
-                if (ShouldProcess(action, action + " Continue?", "Sync-LogSource", out var reason))
+                var action = $"Sync log source '{config.Name}' ({config.ConfigPath ?? config.Name}) into pond path '{config.PondPath}'.";
+                if (whatIf || ShouldProcess(action, action + " Continue?", "Sync-LogSource"))
                 {
-                    Sync(config, OpenStore().Path, OpenStore(), whatIf: false);
-                }
-                else if (reason == ShouldProcessReason.WhatIf)
-                {
-                    // Plan from the recorded state without creating anything: a store that does not exist yet plans from empty.
-                    var location = LocateStore(Store);
-                    var existing = File.Exists(Path.Combine(location.Path, LogStore.DatabaseFileName)) ? LogStore.Open(location.Path) : null;
-                    Sync(config, location.Path, existing, whatIf: true);
+                    Sync(config, whatIf);
                 }
             }
             catch (LogToolsException ex)
@@ -85,7 +82,7 @@ public sealed class SyncLogSourceCommand : StoreCmdlet
             MirrorSourceConfig? config = null;
             try
             {
-                config = MirrorSourceConfig.Create(Name, ArchivedPattern, ActivePattern, PondPath, SessionState.Path.CurrentFileSystemLocation.ProviderPath);
+                config = MirrorSourceConfig.Create(Source, ArchivedPattern, ActivePattern, PondPath, SessionState.Path.CurrentFileSystemLocation.ProviderPath);
             }
             catch (LogToolsException ex)
             {
@@ -119,10 +116,12 @@ public sealed class SyncLogSourceCommand : StoreCmdlet
         }
     }
 
-    private void Sync(MirrorSourceConfig config, string storePath, LogStore? store, bool whatIf)
+    private void Sync(MirrorSourceConfig config, bool whatIf)
     {
-        var clock = Stopwatch.StartNew();
-        var lastDraw = TimeSpan.MinValue;
+        // The store is opened when it exists and created only when the sync has something to write; a plan never creates it.
+        var location = LocateStore(Store);
+        var existing = !File.Exists(Path.Combine(location.Path, LogStore.DatabaseFileName)) ? null : whatIf ? LogStore.Open(location.Path) : OpenStore();
+        var throttle = new ProgressThrottle(TimeSpan.FromMilliseconds(200));
         var progress = new ProgressRecord(1, $"Sync-LogSource {config.Name}", "Copying");
         var options = new MirrorSyncOptions
         {
@@ -132,14 +131,14 @@ public sealed class SyncLogSourceCommand : StoreCmdlet
             Warning = WriteWarning,
             Verbose = WriteVerbose,
             Error = WriteEngineError,
+            NothingFound = WarnOrStop,
             Progress = p =>
             {
-                if (p.Total < ProgressThreshold || (p.Done < p.Total && clock.Elapsed - lastDraw < TimeSpan.FromMilliseconds(200)))
+                if (p.Total < ProgressThreshold || !throttle.Due(final: p.Done >= p.Total))
                 {
                     return;
                 }
 
-                lastDraw = clock.Elapsed;
                 progress.StatusDescription = $"{p.Name}: {LogTools.Display.Bytes(p.Done)} of {LogTools.Display.Bytes(p.Total)}";
                 progress.PercentComplete = (int)(p.Done * 100 / p.Total);
                 progress.RecordType = p.Done < p.Total ? ProgressRecordType.Processing : ProgressRecordType.Completed;
@@ -147,14 +146,28 @@ public sealed class SyncLogSourceCommand : StoreCmdlet
             },
         };
 
-        foreach (var result in MirrorSync.Run(storePath, store, config, options))
+        foreach (var result in MirrorSync.Run(location.Path, existing, config, options, whatIf ? null : OpenStore))
         {
-            if (whatIf)
+            if (!whatIf)
             {
-                ShouldProcess(result.PondPath, $"{result.Action} {result.Kind.ToString().ToLowerInvariant()} file ({result.BytesCopied} bytes to copy){(result.Message is null ? string.Empty : ": " + result.Message)}");
+                WriteObject(result);
             }
-
-            WriteObject(result);
+            else if (MirrorPlan.Describe(result) is { } change)
+            {
+                ShouldProcess(change, change, "Sync-LogSource");
+            }
         }
+    }
+
+    /// <summary>A source that found nothing: a warning on every run, an error that stops the command under -ErrorAction Stop.</summary>
+    private void WarnOrStop(LogToolsException ex)
+    {
+        var action = MyInvocation.BoundParameters.TryGetValue("ErrorAction", out var value) ? value : GetVariableValue("ErrorActionPreference");
+        if (LanguagePrimitives.TryConvertTo<ActionPreference>(action, out var preference) && preference == ActionPreference.Stop)
+        {
+            ThrowEngineError(ex);
+        }
+
+        WriteWarning(ex.Message);
     }
 }

@@ -6,10 +6,11 @@ namespace LogTools.Commands;
 
 /// <summary>
 /// Test-LogMirror: re-hashes every pond copy against its recorded BLAKE3 (and with -IncludeHost, the host files),
-/// returns one verdict per file, and can write a manifest that b3sum --check accepts.
+/// returns one verdict per file, and can write a manifest that b3sum --check accepts. Scripts act on Status, on
+/// -Quiet's $true (every file Ok) / $false, or on the MirrorCheckFailed errors of -ErrorOnMismatch.
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "LogMirror")]
-[OutputType("LogTools.Engine.Mirror.MirrorCheck")]
+[Cmdlet(VerbsDiagnostic.Test, "LogMirror", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType("LogTools.Engine.Mirror.MirrorCheck", "System.Boolean")]
 public sealed class TestLogMirrorCommand : MirrorSelectionCmdlet
 {
     /// <summary>Also hash the host files (an archive must be unchanged; the active file must still start with the mirrored bytes).</summary>
@@ -22,27 +23,58 @@ public sealed class TestLogMirrorCommand : MirrorSelectionCmdlet
     [ValidateNotNullOrEmpty]
     public string? ManifestPath { get; set; }
 
+    /// <summary>Write only $true (every selected file Ok) or $false.</summary>
+    [Parameter]
+    public SwitchParameter Quiet { get; set; }
+
+    /// <summary>Also write a MirrorCheckFailed error for every file that is not Ok.</summary>
+    [Parameter]
+    public SwitchParameter ErrorOnMismatch { get; set; }
+
     protected override void ProcessRecord()
     {
         var files = SelectedFiles().ToList();
         var progress = new ProgressRecord(2, "Test-LogMirror", "Hashing");
+        var throttle = new ProgressThrottle(TimeSpan.FromMilliseconds(200));
+        var allOk = true;
         for (var i = 0; i < files.Count; i++)
         {
-            progress.StatusDescription = $"{files[i].Source}/{files[i].Name}";
-            progress.PercentComplete = i * 100 / files.Count;
-            WriteProgress(progress);
-            var check = MirrorCatalog.Check(files[i], IncludeHost);
+            var number = i;
+            var check = MirrorCatalog.Check(files[i], IncludeHost, p =>
+            {
+                if (throttle.Due(final: p.Done >= p.Total))
+                {
+                    progress.StatusDescription = $"{p.Source}/{p.Name}: {Display.Bytes(p.Done)} of {Display.Bytes(p.Total)}";
+                    progress.PercentComplete = number * 100 / files.Count;
+                    WriteProgress(progress);
+                }
+            });
             if (check.Status != MirrorCheckStatus.Ok)
             {
+                allOk = false;
                 WriteWarning($"{check.Source}/{check.Name}: {check.Status}: {check.Message}");
+                if (ErrorOnMismatch)
+                {
+                    WriteError(new ErrorRecord(
+                        new InvalidDataException($"The mirrored file '{check.Source}/{check.Name}' failed its check ({check.Status}): {check.Message}"),
+                        "MirrorCheckFailed", ErrorCategory.InvalidData, check));
+                }
             }
 
-            WriteObject(check);
+            if (!Quiet)
+            {
+                WriteObject(check);
+            }
         }
 
         progress.RecordType = ProgressRecordType.Completed;
         WriteProgress(progress);
-        if (ManifestPath is not null)
+        if (Quiet)
+        {
+            WriteObject(allOk);
+        }
+
+        if (ManifestPath is not null && ShouldProcess(ResolveUserPath(ManifestPath), $"Write a b3sum manifest of {files.Count} mirrored file(s)"))
         {
             try
             {

@@ -333,6 +333,48 @@ public sealed class MirrorSyncTests
     }
 
     [Fact]
+    public void A_copy_that_fails_midway_is_undone_new_archive_append_and_rotation_alike()
+    {
+        using var f = new MirrorFixture();
+        var failing = new MirrorSyncOptions { Progress = _ => throw new OperationCanceledException("stopped"), Error = f.Errors.Add };
+        void FailingSync() => Assert.Throws<OperationCanceledException>(() => MirrorSync.Run(f.Store.Path, f.Store, f.Config, failing).ToList());
+        string[] PondFiles() => [.. Directory.GetFiles(Path.GetDirectoryName(f.Pond("x"))!).Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
+        void AssertPondIsRecorded(params string[] names)
+        {
+            Assert.Equal(names, PondFiles());
+            Assert.All(MirrorCatalog.Files(f.Store), file => Assert.Equal(MirrorCheckStatus.Ok, MirrorCatalog.Check(file, host: false).Status));
+        }
+
+        f.Append("app.json", MirrorFixture.Lines(0, 100));
+        f.Sync();
+
+        // A new archive: its temporary copy is removed.
+        File.WriteAllBytes(f.Host("app-0.json"), MirrorFixture.Lines(5000, 100));
+        FailingSync();
+        AssertPondIsRecorded("app.json");
+        File.Delete(f.Host("app-0.json"));
+
+        // An append: the active copy is cut back to its recorded length.
+        f.Append("app.json", MirrorFixture.Lines(100, 50));
+        FailingSync();
+        AssertPondIsRecorded("app.json");
+
+        // A rotation completed with more bytes: rolled back, the active copy is what it was.
+        f.Sync();
+        f.Append("app.json", MirrorFixture.Lines(150, 20));
+        File.Move(f.Host("app.json"), f.Host("app-1.json"));
+        f.Append("app.json", MirrorFixture.Lines(170, 2));
+        FailingSync();
+        AssertPondIsRecorded("app.json");
+
+        var results = f.Sync();
+        Assert.Empty(f.Errors);
+        Assert.Equal(MirrorAction.Rotated, results.Single(r => r.Name == "app-1.json").Action);
+        Assert.Equal(File.ReadAllBytes(f.Host("app-1.json")), File.ReadAllBytes(f.Pond("app-1.json")));
+        Assert.Equal(File.ReadAllBytes(f.Host("app.json")), File.ReadAllBytes(f.Pond("app.json")));
+    }
+
+    [Fact]
     public void A_pond_path_outside_the_pond_or_owned_by_another_source_is_refused()
     {
         using var f = new MirrorFixture();
@@ -342,6 +384,7 @@ public sealed class MirrorSyncTests
             Assert.Equal("MirrorPondPathEscapes", ex.ErrorId);
         }
 
+        f.Append("app.json", MirrorFixture.Lines(0, 1));
         f.Sync();
         var other = MirrorSourceConfig.Create("other", "x-*.json", "x.json", "logs/app", f.HostDir);
         Assert.Equal("MirrorPondPathInUse", Assert.Throws<LogToolsException>(() => f.Sync(config: other)).ErrorId);
