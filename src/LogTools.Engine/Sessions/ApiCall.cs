@@ -18,16 +18,20 @@ public sealed class ApiCall
 
     public string Model { get; init; } = string.Empty;
 
-    public long TokensInput { get; init; }
+    public long InputTokens { get; init; }
 
-    public long TokensOutput { get; init; }
+    public long OutputTokens { get; init; }
 
-    public long TokensCacheRead { get; init; }
+    public long CacheReadTokens { get; init; }
 
-    public long TokensCacheWrite { get; init; }
+    /// <summary>Prompt-cache writes with the 5-minute lifetime (and writes whose lifetime the source does not tell).</summary>
+    public long CacheWriteTokens { get; init; }
 
-    /// <summary>Every token of the call: input, output, cache reads and cache writes.</summary>
-    public long TokensTotal => TokensInput + TokensOutput + TokensCacheRead + TokensCacheWrite;
+    /// <summary>Prompt-cache writes with the 1-hour lifetime, priced higher (see <see cref="ApiPrice.CacheWrite1hPerMTok"/>).</summary>
+    public long CacheWrite1hTokens { get; init; }
+
+    /// <summary>Every token of the call: input, output, cache reads and both kinds of cache writes.</summary>
+    public long TotalTokens => TokenCount.Total(InputTokens, OutputTokens, CacheReadTokens, CacheWriteTokens, CacheWrite1hTokens);
 
     /// <summary>A cost given by the source; null means "price it from the price table".</summary>
     public decimal? CostUsd { get; init; }

@@ -9,7 +9,10 @@ public sealed class ApiCostRow
 {
     public required ApiCostGroup GroupBy { get; init; }
 
-    /// <summary>The period ("2025-06-01", "2025-W23", "2025-06") or the model, task, worker, session or machine; null for ungrouped totals and calls without that key.</summary>
+    /// <summary>The label of the rows of calls without a task, worker or session.</summary>
+    public const string NoKey = "(none)";
+
+    /// <summary>The period ("2025-06-01", "2025-W23", "2025-06") or the model, task, worker, session or machine (<see cref="NoKey"/> for calls without one); null for ungrouped totals.</summary>
     public string? Key { get; init; }
 
     /// <summary>Start of the period (or of the report's range), in the report's time zone.</summary>
@@ -26,9 +29,13 @@ public sealed class ApiCostRow
 
     public long CacheReadTokens { get; init; }
 
+    /// <summary>5-minute prompt-cache writes (and writes whose lifetime the source did not tell).</summary>
     public long CacheWriteTokens { get; init; }
 
-    public long TotalTokens => InputTokens + OutputTokens + CacheReadTokens + CacheWriteTokens;
+    /// <summary>1-hour prompt-cache writes, priced at <see cref="ApiPrice.CacheWrite1hPerMTok"/>.</summary>
+    public long CacheWrite1hTokens { get; init; }
+
+    public long TotalTokens => TokenCount.Total(InputTokens, OutputTokens, CacheReadTokens, CacheWriteTokens, CacheWrite1hTokens);
 
     /// <summary>USD: given costs plus priced calls; null when some calls are unpriced.</summary>
     public decimal? CostUsd => UnpricedCalls == 0 ? KnownCostUsd : null;

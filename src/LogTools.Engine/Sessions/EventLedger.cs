@@ -41,6 +41,7 @@ public sealed class EventLedger(LogStore store, TimeProvider? clock = null)
     /// <summary>Events in time order (ties in the order they were written).</summary>
     public void Find(EventQuery query, Action<LogEvent> sink)
     {
+        TimeWindow.Between(query.Since, query.Until);
         var severities = query.MinimumSeverity is { } minimum
             ? Enum.GetValues<LogEventSeverity>().Where(s => s >= minimum).Select(Lower).ToList()
             : null;

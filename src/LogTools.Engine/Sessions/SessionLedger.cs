@@ -71,6 +71,7 @@ public sealed class SessionLedger(LogStore store, TimeProvider? clock = null)
     /// <summary>Sessions oldest first, filtered by any of id, still running, and start time range; an unknown id is an error.</summary>
     public void Find(string? sessionId, bool activeOnly, DateTimeOffset? after, DateTimeOffset? before, Action<LogSession> sink)
     {
+        TimeWindow.Between(after, before);
         var filter = new SqlFilter()
             .Add("session_id = $id", "$id", sessionId)
             .When(activeOnly, "ended_at IS NULL")

@@ -77,7 +77,7 @@ public sealed class TaskLedger(LogStore store, TimeProvider? clock = null)
             .Add("max(detected_at, coalesce(started_at, ''), coalesce(completed_at, ''), coalesce(failed_at, '')) >= $since", "$since", Text(query.Since));
         if (query.CompletedToday)
         {
-            var (start, end) = TelemetryTime.LocalDay(now, time.LocalTimeZone);
+            var (start, end) = TimeWindow.Today(now, time.LocalTimeZone);
             filter.Add("completed_at >= $dayStart", "$dayStart", StoreTime.ToText(start)).Add("completed_at < $dayEnd", "$dayEnd", StoreTime.ToText(end));
         }
 
