@@ -5,7 +5,7 @@ namespace LogTools.Engine.Sessions;
 /// knows it, what it cost. Calls without a given cost are priced from the price table when reported,
 /// so a price update or a user price file applies to history too.
 /// </summary>
-public sealed class ApiCall
+public sealed class ApiCall : ApiTokens
 {
     /// <summary>The store's id, set once the call is stored; null before, and for a duplicate that was ignored.</summary>
     public long? CallId { get; internal set; }
@@ -17,21 +17,6 @@ public sealed class ApiCall
     public DateTimeOffset Timestamp { get; init; } = DateTimeOffset.UtcNow;
 
     public string Model { get; init; } = string.Empty;
-
-    public long InputTokens { get; init; }
-
-    public long OutputTokens { get; init; }
-
-    public long CacheReadTokens { get; init; }
-
-    /// <summary>Prompt-cache writes with the 5-minute lifetime (and writes whose lifetime the source does not tell).</summary>
-    public long CacheWriteTokens { get; init; }
-
-    /// <summary>Prompt-cache writes with the 1-hour lifetime, priced higher (see <see cref="ApiPrice.CacheWrite1hPerMTok"/>).</summary>
-    public long CacheWrite1hTokens { get; init; }
-
-    /// <summary>Every token of the call: input, output, cache reads and both kinds of cache writes.</summary>
-    public long TotalTokens => TokenCount.Total(InputTokens, OutputTokens, CacheReadTokens, CacheWriteTokens, CacheWrite1hTokens);
 
     /// <summary>A cost given by the source; null means "price it from the price table".</summary>
     public decimal? CostUsd { get; init; }

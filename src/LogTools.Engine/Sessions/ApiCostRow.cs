@@ -5,7 +5,7 @@ namespace LogTools.Engine.Sessions;
 /// CostUsd is null when any call of the line has no price (UnpricedCalls &gt; 0): a partial sum is never
 /// shown as the cost; KnownCostUsd is always the sum of what is known (given costs and priced calls).
 /// </summary>
-public sealed class ApiCostRow
+public sealed class ApiCostRow : ApiTokens
 {
     public required ApiCostGroup GroupBy { get; init; }
 
@@ -22,20 +22,6 @@ public sealed class ApiCostRow
     public DateTimeOffset? End { get; init; }
 
     public long Calls { get; init; }
-
-    public long InputTokens { get; init; }
-
-    public long OutputTokens { get; init; }
-
-    public long CacheReadTokens { get; init; }
-
-    /// <summary>5-minute prompt-cache writes (and writes whose lifetime the source did not tell).</summary>
-    public long CacheWriteTokens { get; init; }
-
-    /// <summary>1-hour prompt-cache writes, priced at <see cref="ApiPrice.CacheWrite1hPerMTok"/>.</summary>
-    public long CacheWrite1hTokens { get; init; }
-
-    public long TotalTokens => TokenCount.Total(InputTokens, OutputTokens, CacheReadTokens, CacheWriteTokens, CacheWrite1hTokens);
 
     /// <summary>USD: given costs plus priced calls; null when some calls are unpriced.</summary>
     public decimal? CostUsd => UnpricedCalls == 0 ? KnownCostUsd : null;
