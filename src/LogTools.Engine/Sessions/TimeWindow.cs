@@ -107,9 +107,24 @@ public static partial class TimeWindow
         return (since, until);
     }
 
-    /// <summary>A user's date: one without a kind (e.g. '2025-06-01') is a wall-clock time in <paramref name="zone"/>.</summary>
-    public static DateTimeOffset InZone(DateTime value, TimeZoneInfo zone) =>
-        value.Kind == DateTimeKind.Unspecified ? new DateTimeOffset(value, zone.GetUtcOffset(value)) : new DateTimeOffset(value);
+    /// <summary>
+    /// A user's date: one without a kind (e.g. '2025-06-01') is a wall-clock time in <paramref name="zone"/>, a local one
+    /// in this machine's zone. A wall-clock time whose instant lies beyond DateTimeOffset's range (a [datetime]::MinValue
+    /// default east of UTC) becomes DateTimeOffset.MinValue or MaxValue, which the timestamp checks refuse by name.
+    /// </summary>
+    public static DateTimeOffset InZone(DateTime value, TimeZoneInfo zone)
+    {
+        if (value.Kind == DateTimeKind.Utc)
+        {
+            return new DateTimeOffset(value);
+        }
+
+        var offset = (value.Kind == DateTimeKind.Local ? TimeZoneInfo.Local : zone).GetUtcOffset(value);
+        var utcTicks = value.Ticks - offset.Ticks;
+        return utcTicks < DateTime.MinValue.Ticks ? DateTimeOffset.MinValue
+            : utcTicks > DateTime.MaxValue.Ticks ? DateTimeOffset.MaxValue
+            : new DateTimeOffset(DateTime.SpecifyKind(value, DateTimeKind.Unspecified), offset);
+    }
 
     [GeneratedRegex(@"^(\d+(?:\.\d+)?)\s*(ms|s|min|m|h|d|w)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Short();

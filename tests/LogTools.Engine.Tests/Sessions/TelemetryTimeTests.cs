@@ -73,6 +73,16 @@ public sealed class TelemetryTimeTests : IDisposable
     }
 
     [Fact]
+    public void A_zero_date_east_of_utc_becomes_a_refused_time_not_a_raw_exception()
+    {
+        var plus10 = TimeZoneInfo.CreateCustomTimeZone("plus10", TimeSpan.FromHours(10), "plus10", "plus10");
+        Assert.Equal(DateTimeOffset.MinValue, TimeWindow.InZone(DateTime.MinValue, plus10));
+        Assert.Equal(DateTimeOffset.MaxValue, TimeWindow.InZone(DateTime.MaxValue, TimeZoneInfo.CreateCustomTimeZone("minus5", TimeSpan.FromHours(-5), "minus5", "minus5")));
+        Assert.Equal(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.FromHours(10)), TimeWindow.InZone(new DateTime(2025, 1, 1), plus10));
+        Assert.Equal("TimestampOutOfRange", Assert.Throws<LogToolsException>(() => TelemetryTime.Check(TimeWindow.InZone(DateTime.MinValue, plus10), DateTimeOffset.UtcNow, "x")).ErrorId);
+    }
+
+    [Fact]
     public void Api_calls_and_events_share_the_plausible_range()
     {
         var call = new ApiCall { Model = "gpt-4o", Timestamp = DateTimeOffset.MinValue };
