@@ -9,6 +9,7 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('LogTools.Format.ps1xml')
+    TypesToProcess       = @('LogTools.Types.ps1xml')
     CmdletsToExport      = @(
         'Get-LogStore'
         'Set-LogStore'

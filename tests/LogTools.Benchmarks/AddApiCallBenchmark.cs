@@ -35,8 +35,8 @@ public sealed class AddApiCallBenchmark : IBenchmark
             var start = DateTimeOffset.UtcNow.AddDays(-30);
             var calls = Enumerable.Range(1, rows).Select(i => new ApiCall
             {
-                Timestamp = start.AddSeconds(i * 7), Model = "claude-sonnet-4-20250514", TokensInput = i % 5000, TokensOutput = 300,
-                TokensCacheRead = 12000, TokensCacheWrite = 800, Machine = "bench",
+                Timestamp = start.AddSeconds(i * 7), Model = "claude-sonnet-4-20250514", InputTokens = i % 5000, OutputTokens = 300,
+                CacheReadTokens = 12000, CacheWriteTokens = 800, Machine = "bench",
             }).ToList();
             clock.Restart();
             var added = new ApiCallStore(store).Add(calls).Added;

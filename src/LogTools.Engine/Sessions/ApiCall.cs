@@ -5,7 +5,7 @@ namespace LogTools.Engine.Sessions;
 /// knows it, what it cost. Calls without a given cost are priced from the price table when reported,
 /// so a price update or a user price file applies to history too.
 /// </summary>
-public sealed class ApiCall
+public sealed class ApiCall : ApiTokens
 {
     /// <summary>The store's id, set once the call is stored; null before, and for a duplicate that was ignored.</summary>
     public long? CallId { get; internal set; }
@@ -17,17 +17,6 @@ public sealed class ApiCall
     public DateTimeOffset Timestamp { get; init; } = DateTimeOffset.UtcNow;
 
     public string Model { get; init; } = string.Empty;
-
-    public long TokensInput { get; init; }
-
-    public long TokensOutput { get; init; }
-
-    public long TokensCacheRead { get; init; }
-
-    public long TokensCacheWrite { get; init; }
-
-    /// <summary>Every token of the call: input, output, cache reads and cache writes.</summary>
-    public long TokensTotal => TokensInput + TokensOutput + TokensCacheRead + TokensCacheWrite;
 
     /// <summary>A cost given by the source; null means "price it from the price table".</summary>
     public decimal? CostUsd { get; init; }

@@ -10,9 +10,6 @@ namespace LogTools.Engine.Sessions;
 /// </summary>
 public sealed class ApiCallStore
 {
-    /// <summary>How far ahead of this machine's clock a call may be dated (clock skew between machines).</summary>
-    public static readonly TimeSpan FutureTolerance = TimeSpan.FromMinutes(5);
-
     private readonly LogStore store;
     private readonly PriceTable? prices;
     private readonly Dictionary<string, string> workerSessions = new(StringComparer.Ordinal);
@@ -37,16 +34,15 @@ public sealed class ApiCallStore
 
         foreach (var (name, value) in new[]
         {
-            ("InputTokens", call.TokensInput), ("OutputTokens", call.TokensOutput),
-            ("CacheReadTokens", call.TokensCacheRead), ("CacheWriteTokens", call.TokensCacheWrite),
+            ("InputTokens", call.InputTokens), ("OutputTokens", call.OutputTokens), ("CacheReadTokens", call.CacheReadTokens),
+            ("CacheWriteTokens", call.CacheWriteTokens), ("CacheWrite1hTokens", call.CacheWrite1hTokens),
         })
         {
-            if (value < 0)
-            {
-                throw new LogToolsException("ApiCallTokensNegative", ErrorKind.InvalidArgument, value,
-                    $"{name} is {value}; token counts cannot be negative. Nothing was stored for this call.");
-            }
+            TokenCount.Checked(value, name);
         }
+
+        // TotalTokens is computed in checked arithmetic: counts whose sum does not fit are refused here.
+        _ = call.TotalTokens;
 
         if (call.CostUsd < 0)
         {
@@ -60,12 +56,7 @@ public sealed class ApiCallStore
                 $"DurationMs is {call.DurationMs}; a duration cannot be negative. Nothing was stored for this call.");
         }
 
-        if (call.Timestamp > DateTimeOffset.UtcNow + FutureTolerance)
-        {
-            throw new LogToolsException("ApiCallTimestampInFuture", ErrorKind.InvalidArgument, call.Timestamp,
-                $"The call's timestamp {call.Timestamp:o} is in the future (more than {FutureTolerance.TotalMinutes:0} minutes ahead of this machine's clock). " +
-                "Check the source's clock or time zone; nothing was stored for this call.");
-        }
+        TelemetryTime.Check(call.Timestamp, DateTimeOffset.UtcNow, "call's timestamp");
 
         if (string.IsNullOrWhiteSpace(call.Machine))
         {
@@ -116,7 +107,7 @@ public sealed class ApiCallStore
     /// <summary>
     /// Validates every call (any invalid call stops the whole batch before anything is written), then
     /// stores them in ONE immediate transaction, ignoring calls whose <see cref="ApiCallKey"/> is already
-    /// stored. <paramref name="alsoInTransaction"/> runs in the same transaction, so a caller can record
+    /// stored (and only those: any other constraint failure is an error). <paramref name="alsoInTransaction"/> runs in the same transaction, so a caller can record
     /// its own progress atomically with the rows. Callers batch (a few thousand calls per call).
     /// </summary>
     public ApiCallAddResult Add(IEnumerable<ApiCall> calls, Action<DbConnection, DbTransaction>? alsoInTransaction = null)
@@ -132,14 +123,16 @@ public sealed class ApiCallStore
             var lastBefore = LastCallId(connection, transaction);
             using var insert = connection.CreateCommand();
             insert.Transaction = transaction;
+            // Only the de-duplication key makes a duplicate: OR IGNORE would also drop a row that fails a CHECK.
             insert.CommandText = """
-                INSERT OR IGNORE INTO api_calls (worker_id, session_id, timestamp, model, tokens_input, tokens_output,
+                INSERT INTO api_calls (worker_id, session_id, timestamp, model, tokens_input, tokens_output,
                     tokens_cache_read, tokens_cache_write, tokens_total, estimated_cost_usd, cost_given, duration_ms, success,
-                    machine, request_id, message_id, dedup_key, source)
+                    machine, request_id, message_id, dedup_key, source, tokens_cache_write_1h)
                 VALUES ($worker, $session, $time, $model, $in, $out, $cr, $cw, $total, $cost, $given, $duration, $success,
-                    $machine, $request, $message, $dedup, $source)
+                    $machine, $request, $message, $dedup, $source, $cw1h)
+                ON CONFLICT (dedup_key) DO NOTHING
                 """;
-            var p = new[] { "$worker", "$session", "$time", "$model", "$in", "$out", "$cr", "$cw", "$total", "$cost", "$given", "$duration", "$success", "$machine", "$request", "$message", "$dedup", "$source" }
+            var p = new[] { "$worker", "$session", "$time", "$model", "$in", "$out", "$cr", "$cw", "$total", "$cost", "$given", "$duration", "$success", "$machine", "$request", "$message", "$dedup", "$source", "$cw1h" }
                 .Select(name =>
                 {
                     var parameter = insert.CreateParameter();
@@ -157,11 +150,11 @@ public sealed class ApiCallStore
                 p[1].Value = (object?)call.SessionId ?? DBNull.Value;
                 p[2].Value = StoreTime.ToText(call.Timestamp);
                 p[3].Value = call.Model;
-                p[4].Value = call.TokensInput;
-                p[5].Value = call.TokensOutput;
-                p[6].Value = call.TokensCacheRead;
-                p[7].Value = call.TokensCacheWrite;
-                p[8].Value = call.TokensTotal;
+                p[4].Value = call.InputTokens;
+                p[5].Value = call.OutputTokens;
+                p[6].Value = call.CacheReadTokens;
+                p[7].Value = call.CacheWriteTokens;
+                p[8].Value = call.TotalTokens;
                 p[9].Value = call.CostUsd is { } cost ? (double)cost : DBNull.Value;
                 p[10].Value = call.CostUsd is null ? 0 : 1;
                 p[11].Value = (object?)call.DurationMs ?? DBNull.Value;
@@ -171,7 +164,8 @@ public sealed class ApiCallStore
                 p[15].Value = (object?)call.MessageId ?? DBNull.Value;
                 p[16].Value = (object?)ApiCallKey.For(call.MessageId, call.RequestId) ?? DBNull.Value;
                 p[17].Value = (object?)call.Source ?? DBNull.Value;
-                // 0 rows: OR IGNORE skipped a duplicate. Otherwise the row got max(call_id) + 1 (see CostMigrations.AddRowsAfter).
+                p[18].Value = call.CacheWrite1hTokens;
+                // 0 rows: ON CONFLICT skipped a duplicate. Otherwise the row got max(call_id) + 1 (see CostMigrations.AddRowsAfter).
                 stored[i] = insert.ExecuteNonQuery() == 1 ? ++next : null;
             }
 
@@ -199,7 +193,7 @@ public sealed class ApiCallStore
             added += ids[i] is null ? 0 : 1;
             if (prices is not null && call.CostUsd is null)
             {
-                call.EstimatedCostUsd = prices.Find(call.Model, call.Timestamp)?.Cost(call.TokensInput, call.TokensOutput, call.TokensCacheRead, call.TokensCacheWrite);
+                call.EstimatedCostUsd = prices.Find(call.Model, call.Timestamp)?.Cost(call.InputTokens, call.OutputTokens, call.CacheReadTokens, call.CacheWriteTokens, call.CacheWrite1hTokens);
             }
         }
 

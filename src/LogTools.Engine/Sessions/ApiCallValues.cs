@@ -13,7 +13,7 @@ public static class ApiCallValues
     {
         null => DateTimeOffset.UtcNow,
         DateTimeOffset d => d,
-        DateTime d => new DateTimeOffset(d),
+        DateTime d => TimeWindow.InZone(d, TimeZoneInfo.Local),
         string s when string.IsNullOrWhiteSpace(s) => DateTimeOffset.UtcNow,
         string s when DateTimeOffset.TryParse(s.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var d) => d,
         _ => throw Invalid("ApiCallTimestampInvalid", "Timestamp", value, "a date and time such as 2025-06-01T10:00:00Z"),

@@ -44,6 +44,20 @@ public sealed class ApiCostReport
     /// </summary>
     public IReadOnlyList<ApiCostRow> Run(DateTimeOffset? since, DateTimeOffset? until, ApiCostGroup groupBy, TimeZoneInfo zone)
     {
+        TimeWindow.Between(since, until);
+        try
+        {
+            return Sums(since, until, groupBy, zone);
+        }
+        catch (OverflowException e)
+        {
+            throw new LogToolsException("ApiCostOverflow", ErrorKind.InvalidData, store.Path,
+                $"A token total of this report does not fit in a 64-bit count: the store '{store.Path}' holds implausible token counts. Report a shorter window or group it.", e);
+        }
+    }
+
+    private List<ApiCostRow> Sums(DateTimeOffset? since, DateTimeOffset? until, ApiCostGroup groupBy, TimeZoneInfo zone)
+    {
         unpriced.Clear();
         var databases = includeArchive ? [store.Database, .. LogArchive.Databases(store)] : new List<StoreDatabase> { store.Database };
         var calendar = groupBy is ApiCostGroup.Day or ApiCostGroup.Week or ApiCostGroup.Month ? new CalendarPeriod(groupBy, zone) : null;
@@ -80,9 +94,9 @@ public sealed class ApiCostReport
                 ApiCostGroup.Day or ApiCostGroup.Week or ApiCostGroup.Month => periods[period].Label,
                 ApiCostGroup.Model => model,
                 ApiCostGroup.Machine => dimension,
-                ApiCostGroup.Task => tasks!.GetValueOrDefault(dimension),
+                ApiCostGroup.Task => tasks!.GetValueOrDefault(dimension) ?? ApiCostRow.NoKey,
                 ApiCostGroup.None => null,
-                _ => dimension.Length == 0 ? null : dimension,
+                _ => dimension.Length == 0 ? ApiCostRow.NoKey : dimension,
             };
             if (!sums.TryGetValue((period, key), out var sum))
             {
@@ -145,6 +159,7 @@ public sealed class ApiCostReport
         OutputTokens = sum.Output,
         CacheReadTokens = sum.CacheRead,
         CacheWriteTokens = sum.CacheWrite,
+        CacheWrite1hTokens = sum.CacheWrite1h,
         KnownCostUsd = sum.Known,
         UnpricedCalls = sum.Unpriced,
     };
@@ -165,7 +180,7 @@ public sealed class ApiCostReport
             return (known, toPrice);
         }
 
-        return (known + price.Cost(v[5], v[6], v[7], v[8]), 0);
+        return (known + price.Cost(v[5], v[6], v[7], v[8], v[12]), 0);
     }
 
     /// <summary>Quarter-aligned blocks (unix seconds) for the aggregates, split at price changes; the rest for the rows.</summary>
@@ -310,7 +325,7 @@ public sealed class ApiCostReport
 
                     for (var v = 0; v < values.Length; v++)
                     {
-                        sum[v] += sign * values[v];
+                        sum[v] = checked(sum[v] + (sign * values[v]));
                     }
                 }
             }
@@ -440,18 +455,23 @@ public sealed class ApiCostReport
 
     private sealed class Sum
     {
-        public long Calls, Input, Output, CacheRead, CacheWrite, Unpriced;
+        public long Calls, Input, Output, CacheRead, CacheWrite, CacheWrite1h, Unpriced;
         public decimal Known;
 
+        // Checked: a total beyond 64 bits is an error, never a wrapped negative count.
         public void Add(long[] v, (decimal Known, long Unpriced) cost)
         {
-            Calls += v[0];
-            Input += v[1];
-            Output += v[2];
-            CacheRead += v[3];
-            CacheWrite += v[4];
-            Known += cost.Known;
-            Unpriced += cost.Unpriced;
+            checked
+            {
+                Calls += v[0];
+                Input += v[1];
+                Output += v[2];
+                CacheRead += v[3];
+                CacheWrite += v[4];
+                CacheWrite1h += v[11];
+                Known += cost.Known;
+                Unpriced += cost.Unpriced;
+            }
         }
     }
 }

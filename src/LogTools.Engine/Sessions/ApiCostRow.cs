@@ -5,11 +5,14 @@ namespace LogTools.Engine.Sessions;
 /// CostUsd is null when any call of the line has no price (UnpricedCalls &gt; 0): a partial sum is never
 /// shown as the cost; KnownCostUsd is always the sum of what is known (given costs and priced calls).
 /// </summary>
-public sealed class ApiCostRow
+public sealed class ApiCostRow : ApiTokens
 {
     public required ApiCostGroup GroupBy { get; init; }
 
-    /// <summary>The period ("2025-06-01", "2025-W23", "2025-06") or the model, task, worker, session or machine; null for ungrouped totals and calls without that key.</summary>
+    /// <summary>The label of the rows of calls without a task, worker or session.</summary>
+    public const string NoKey = "(none)";
+
+    /// <summary>The period ("2025-06-01", "2025-W23", "2025-06") or the model, task, worker, session or machine (<see cref="NoKey"/> for calls without one); null for ungrouped totals.</summary>
     public string? Key { get; init; }
 
     /// <summary>Start of the period (or of the report's range), in the report's time zone.</summary>
@@ -19,16 +22,6 @@ public sealed class ApiCostRow
     public DateTimeOffset? End { get; init; }
 
     public long Calls { get; init; }
-
-    public long InputTokens { get; init; }
-
-    public long OutputTokens { get; init; }
-
-    public long CacheReadTokens { get; init; }
-
-    public long CacheWriteTokens { get; init; }
-
-    public long TotalTokens => InputTokens + OutputTokens + CacheReadTokens + CacheWriteTokens;
 
     /// <summary>USD: given costs plus priced calls; null when some calls are unpriced.</summary>
     public decimal? CostUsd => UnpricedCalls == 0 ? KnownCostUsd : null;

@@ -19,12 +19,16 @@ public sealed class ApiPrice
 
     public required decimal CacheReadPerMTok { get; init; }
 
+    /// <summary>Writes to the 5-minute prompt cache (Anthropic: 1.25 x input).</summary>
     public required decimal CacheWritePerMTok { get; init; }
+
+    /// <summary>Writes to the 1-hour prompt cache (Anthropic: 2 x input); the 5-minute price where the provider has no separate one.</summary>
+    public required decimal CacheWrite1hPerMTok { get; init; }
 
     /// <summary>"embedded" for LogTools' own table, otherwise the path of the user price file it came from.</summary>
     public required string Source { get; init; }
 
     /// <summary>The cost in USD of the given tokens at this price.</summary>
-    public decimal Cost(long input, long output, long cacheRead, long cacheWrite) =>
-        (input * InputPerMTok + output * OutputPerMTok + cacheRead * CacheReadPerMTok + cacheWrite * CacheWritePerMTok) / 1_000_000m;
+    public decimal Cost(long input, long output, long cacheRead, long cacheWrite, long cacheWrite1h) =>
+        (input * InputPerMTok + output * OutputPerMTok + cacheRead * CacheReadPerMTok + cacheWrite * CacheWritePerMTok + cacheWrite1h * CacheWrite1hPerMTok) / 1_000_000m;
 }

@@ -24,7 +24,8 @@ internal static class CostMigrations
 {
     internal const string Quarter = "(CAST(strftime('%s', {0}.timestamp) AS INTEGER) / 900)";
 
-    private static readonly (string Column, string Expression)[] Sums =
+    /// <summary>The sums as migration 5 created them; migration texts stay as they were run.</summary>
+    private static readonly (string Column, string Expression)[] SumsV5 =
     [
         ("calls", "1"),
         ("tokens_input", "{0}.tokens_input"),
@@ -37,6 +38,14 @@ internal static class CostMigrations
         ("est_cache_write", "CASE WHEN {0}.cost_given THEN 0 ELSE {0}.tokens_cache_write END"),
         ("given_calls", "CASE WHEN {0}.cost_given THEN 1 ELSE 0 END"),
         ("given_nanos", "CASE WHEN {0}.cost_given THEN CAST(round({0}.estimated_cost_usd * 1e9) AS INTEGER) ELSE 0 END"),
+    ];
+
+    /// <summary>Today's sums: migration 8 added the 1-hour cache writes (priced apart from the 5-minute ones).</summary>
+    private static readonly (string Column, string Expression)[] Sums =
+    [
+        .. SumsV5,
+        ("tokens_cache_write_1h", "{0}.tokens_cache_write_1h"),
+        ("est_cache_write_1h", "CASE WHEN {0}.cost_given THEN 0 ELSE {0}.tokens_cache_write_1h END"),
     ];
 
     /// <summary>The aggregate tables and their keys as expressions over an api_calls row alias.</summary>
@@ -57,7 +66,7 @@ internal static class CostMigrations
 
     public static IEnumerable<Migration> All { get; } =
     [
-        new(5, "Sessions", "api_calls aggregates (by trigger) and the archive move journal", Schema()),
+        new(5, "Sessions", "api_calls aggregates (by trigger) and the archive move journal", Schema(SumsV5)),
         // Inserts are aggregated per batch from now on. The worker and session indexes hold only the rows that
         // have one (imported calls have neither), and still serve every "worker_id = x" lookup.
         new(7, "Sessions", "api_calls aggregates added per batch instead of per row; partial worker and session indexes", """
@@ -67,6 +76,9 @@ internal static class CostMigrations
             CREATE INDEX api_calls_worker ON api_calls (worker_id) WHERE worker_id IS NOT NULL;
             CREATE INDEX api_calls_session ON api_calls (session_id) WHERE session_id IS NOT NULL;
             """),
+        // Claude Code logs split cache writes by lifetime; 1-hour writes cost more. Stored rows did not keep the split:
+        // they stay 5-minute writes (tokens_cache_write), as ccusage counts an unknown split.
+        new(9, "Sessions", "api_calls 1-hour cache writes, in the rows and the aggregates", CacheWrite1h()),
     ];
 
     private const string BatchTable = "temp.api_call_batch";
@@ -125,13 +137,13 @@ internal static class CostMigrations
     /// where it can, so the copied rows are not a call_id range). TEMP: it lives on the copying connection only and
     /// is dropped in the same transaction (see <see cref="DropArchiveInsertTrigger"/>).
     /// </summary>
-    internal static string ArchiveInsertTrigger => $"CREATE TEMP TRIGGER api_calls_archive_insert AFTER INSERT ON api_calls BEGIN\n{Apply("NEW", 1)}END;";
+    internal static string ArchiveInsertTrigger => $"CREATE TEMP TRIGGER api_calls_archive_insert AFTER INSERT ON api_calls BEGIN\n{Apply("NEW", 1, Sums)}END;";
 
     internal const string DropArchiveInsertTrigger = "DROP TRIGGER temp.api_calls_archive_insert;";
 
-    private static string Schema()
+    private static string Schema((string Column, string Expression)[] sumsV5)
     {
-        var sums = string.Join(",\n    ", Sums.Select(s => s.Column + " INTEGER NOT NULL"));
+        var sums = string.Join(",\n    ", sumsV5.Select(s => s.Column + " INTEGER NOT NULL"));
         var sql = new StringBuilder($"""
             CREATE TABLE api_call_series (
                 level INTEGER NOT NULL,
@@ -160,15 +172,39 @@ internal static class CostMigrations
             """);
 
         // Rows already stored (an import may have run before this migration) go into the aggregates once.
-        sql.Append(Accumulate("true"));
-        sql.Append($"CREATE TRIGGER api_calls_aggregate_insert AFTER INSERT ON api_calls BEGIN\n{Apply("NEW", 1)}END;\n");
-        sql.Append($"CREATE TRIGGER api_calls_aggregate_delete AFTER DELETE ON api_calls BEGIN\n{Apply("OLD", -1)}END;\n");
-        sql.Append($"CREATE TRIGGER api_calls_aggregate_update AFTER UPDATE ON api_calls BEGIN\n{Apply("OLD", -1)}{Apply("NEW", 1)}END;\n");
+        sql.Append(Accumulate("true", sumsV5));
+        sql.Append($"CREATE TRIGGER api_calls_aggregate_insert AFTER INSERT ON api_calls BEGIN\n{Apply("NEW", 1, sumsV5)}END;\n");
+        sql.Append(ChangeTriggers(sumsV5));
+        return sql.ToString();
+    }
+
+    private static string ChangeTriggers((string Column, string Expression)[] sums) =>
+        $"CREATE TRIGGER api_calls_aggregate_delete AFTER DELETE ON api_calls BEGIN\n{Apply("OLD", -1, sums)}END;\n" +
+        $"CREATE TRIGGER api_calls_aggregate_update AFTER UPDATE ON api_calls BEGIN\n{Apply("OLD", -1, sums)}{Apply("NEW", 1, sums)}END;\n";
+
+    /// <summary>Migration 8: the new column everywhere (0 for stored rows and aggregates), and triggers that keep it.</summary>
+    private static string CacheWrite1h()
+    {
+        var sql = new StringBuilder("""
+            ALTER TABLE api_calls ADD COLUMN tokens_cache_write_1h INTEGER NOT NULL DEFAULT 0 CHECK (tokens_cache_write_1h >= 0);
+            DROP TRIGGER api_calls_aggregate_delete;
+            DROP TRIGGER api_calls_aggregate_update;
+
+            """);
+        foreach (var table in new[] { "api_call_series", "api_call_quarters" })
+        {
+            foreach (var (column, _) in Sums[SumsV5.Length..])
+            {
+                sql.Append($"ALTER TABLE {table} ADD COLUMN {column} INTEGER NOT NULL DEFAULT 0;\n");
+            }
+        }
+
+        sql.Append(ChangeTriggers(Sums));
         return sql.ToString();
     }
 
     /// <summary>Adds the api_calls rows aliased r that match <paramref name="where"/> to every aggregate, one GROUP BY per table.</summary>
-    private static string Accumulate(string where)
+    private static string Accumulate(string where, (string Column, string Expression)[] sums)
     {
         var sql = new StringBuilder();
         foreach (var (table, key) in Aggregates)
@@ -176,27 +212,31 @@ internal static class CostMigrations
             var keys = string.Join(", ", key.Select(k => k.Column));
             var keyValues = string.Join(", ", key.Select(k => string.Format(k.Expression, "r")));
             // The WHERE also keeps SQLite from reading ON CONFLICT as a join constraint.
-            sql.Append($"INSERT INTO {table} ({keys}, {string.Join(", ", SumColumns)}) SELECT {keyValues}, {RowSums("r")} FROM api_calls r ")
+            var rowSums = string.Join(", ", sums.Select(s => $"sum({string.Format(s.Expression, "r")})"));
+            sql.Append($"INSERT INTO {table} ({keys}, {string.Join(", ", sums.Select(s => s.Column))}) SELECT {keyValues}, {rowSums} FROM api_calls r ")
                .Append($"WHERE {where} GROUP BY {string.Join(", ", key.Select((_, i) => i + 1))} ")
-               .Append($"ON CONFLICT ({keys}) DO UPDATE SET {Increments};\n");
+               .Append($"ON CONFLICT ({keys}) DO UPDATE SET {IncrementsOf(sums)};\n");
         }
 
         return sql.ToString();
     }
 
-    private static string Increments => string.Join(", ", SumColumns.Select(c => $"{c} = {c} + excluded.{c}"));
+    private static string Increments => IncrementsOf(Sums);
+
+    private static string IncrementsOf((string Column, string Expression)[] sums) =>
+        string.Join(", ", sums.Select(s => $"{s.Column} = {s.Column} + excluded.{s.Column}"));
 
     /// <summary>Adds (sign 1) or removes (sign -1) one row's contribution to every aggregate; emptied aggregate rows go away.</summary>
-    private static string Apply(string row, int sign)
+    private static string Apply(string row, int sign, (string Column, string Expression)[] sums)
     {
         var sql = new StringBuilder();
         foreach (var (table, key) in Aggregates)
         {
             var keys = string.Join(", ", key.Select(k => k.Column));
             var keyValues = string.Join(", ", key.Select(k => string.Format(k.Expression, row)));
-            var sumValues = string.Join(", ", Sums.Select(s => $"{sign} * ({string.Format(s.Expression, row)})"));
-            sql.Append($"  INSERT INTO {table} ({keys}, {string.Join(", ", SumColumns)}) VALUES ({keyValues}, {sumValues}) ")
-               .Append($"ON CONFLICT ({keys}) DO UPDATE SET {Increments};\n");
+            var sumValues = string.Join(", ", sums.Select(s => $"{sign} * ({string.Format(s.Expression, row)})"));
+            sql.Append($"  INSERT INTO {table} ({keys}, {string.Join(", ", sums.Select(s => s.Column))}) VALUES ({keyValues}, {sumValues}) ")
+               .Append($"ON CONFLICT ({keys}) DO UPDATE SET {IncrementsOf(sums)};\n");
             if (sign < 0)
             {
                 var match = string.Join(" AND ", key.Select(k => $"{k.Column} = {string.Format(k.Expression, row)}"));

@@ -45,7 +45,7 @@ public sealed class EventLedger(LogStore store, TimeProvider? clock = null)
         var severities = query.MinimumSeverity is { } minimum
             ? Enum.GetValues<LogEventSeverity>().Where(s => s >= minimum).Select(Lower).ToList()
             : null;
-        var (since, until) = TelemetryTime.Window(query.Today, query.Since, query.Until, time);
+        var (since, until) = TimeWindow.Select(query.Today, query.Since, query.Until, time);
         var filter = new SqlFilter()
             .AddIn("event_type", "$type", query.Types)
             .AddIn("severity", "$severity", severities)

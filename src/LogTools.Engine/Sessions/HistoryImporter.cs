@@ -300,7 +300,7 @@ public sealed class HistoryImporter
         }
         catch (LogToolsException e)
         {
-            return e.Message;
+            return $"({e.ErrorId}) {e.Message}";
         }
     }
 

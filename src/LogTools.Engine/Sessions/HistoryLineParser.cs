@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace LogTools.Engine.Sessions;
@@ -117,10 +118,11 @@ internal static class HistoryLineParser
             {
                 Timestamp = fields.Timestamp!.Value,
                 Model = model!,
-                TokensInput = usage.Input,
-                TokensOutput = usage.Output,
-                TokensCacheRead = usage.CacheRead,
-                TokensCacheWrite = usage.CacheWrite,
+                InputTokens = usage.Input,
+                OutputTokens = usage.Output,
+                CacheReadTokens = usage.CacheRead,
+                CacheWriteTokens = usage.CacheWrite5m,
+                CacheWrite1hTokens = usage.CacheWrite1h,
                 CostUsd = fields.ClaudeCost,
                 Machine = machine,
                 MessageId = fields.MessageId,
@@ -131,10 +133,11 @@ internal static class HistoryLineParser
             {
                 Timestamp = fields.Timestamp!.Value,
                 Model = model!,
-                TokensInput = usage.Input,
-                TokensOutput = usage.Output,
-                TokensCacheRead = usage.CacheRead,
-                TokensCacheWrite = usage.CacheWrite,
+                InputTokens = usage.Input,
+                OutputTokens = usage.Output,
+                CacheReadTokens = usage.CacheRead,
+                CacheWriteTokens = usage.CacheWrite5m,
+                CacheWrite1hTokens = usage.CacheWrite1h,
                 CostUsd = fields.WorkerCost,
                 DurationMs = fields.DurationMs,
                 Success = fields.Success ?? true,
@@ -378,6 +381,10 @@ internal static class HistoryLineParser
             {
                 ReadTokens(ref reader, "cache_read_input_tokens", ref usage, out usage.CacheRead);
             }
+            else if (reader.ValueTextEquals("cache_creation"u8))
+            {
+                ReadCacheCreation(ref reader, ref usage);
+            }
             else
             {
                 reader.Read();
@@ -385,20 +392,65 @@ internal static class HistoryLineParser
             }
         }
 
+        // cache_creation_input_tokens counts every cache write; the split moves its 1-hour part out. Without a split
+        // (or with one that does not fit in the total) the split's own 5-minute count is used, else all writes are 5-minute.
+        usage.CacheWrite5m = !usage.HasSplit ? usage.CacheWrite
+            : usage.CacheWrite >= usage.CacheWrite1h && usage.CacheWrite > 0 ? usage.CacheWrite - usage.CacheWrite1h
+            : usage.Split5m;
         return usage;
     }
 
-    // Token counts must be whole numbers >= 0, as ccusage requires; anything else makes the record malformed.
+    private static void ReadCacheCreation(ref Utf8JsonReader reader, ref Usage usage)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            usage.Invalid ??= "a usage.cache_creation that is not an object";
+            return;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("ephemeral_5m_input_tokens"u8))
+            {
+                usage.HasSplit |= ReadTokens(ref reader, "cache_creation.ephemeral_5m_input_tokens", ref usage, out usage.Split5m);
+            }
+            else if (reader.ValueTextEquals("ephemeral_1h_input_tokens"u8))
+            {
+                usage.HasSplit |= ReadTokens(ref reader, "cache_creation.ephemeral_1h_input_tokens", ref usage, out usage.CacheWrite1h);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+    }
+
+    // Token counts are read by the one rule of TokenCount (whole numbers >= 0, as ccusage requires); anything else
+    // makes the record malformed.
     private static bool ReadTokens(ref Utf8JsonReader reader, string name, ref Usage usage, out long value)
     {
         reader.Read();
-        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out value) && value >= 0)
+        if (reader.TokenType == JsonTokenType.Number && TokenCount.TryParse(reader.ValueSpan, out value))
         {
             return true;
         }
 
+        var shown = reader.TokenType switch
+        {
+            JsonTokenType.Number => Encoding.UTF8.GetString(reader.ValueSpan),
+            JsonTokenType.String => "\"" + reader.GetString() + "\"",
+            _ => reader.TokenType.ToString().ToLowerInvariant(),
+        };
         reader.Skip();
-        usage.Invalid ??= $"a usage.{name} that is not a whole number >= 0";
+        usage.Invalid ??= $"a usage.{name} of {shown}, which is not a token count ({TokenCount.ErrorId}: a whole number from 0 up, digits only)";
         value = 0;
         return false;
     }
@@ -466,6 +518,10 @@ internal static class HistoryLineParser
         public long Output;
         public long CacheRead;
         public long CacheWrite;
+        public bool HasSplit;
+        public long Split5m;
+        public long CacheWrite1h;
+        public long CacheWrite5m;
         public string? Invalid;
     }
 

@@ -218,6 +218,10 @@ public sealed partial class PriceTable
                     OutputPerMTok = Price(p.Price, "output", model, source),
                     CacheReadPerMTok = Price(p.Price, "cacheRead", model, source),
                     CacheWritePerMTok = Price(p.Price, "cacheWrite", model, source),
+                    // Providers without a separate 1-hour cache price bill every cache write alike.
+                    CacheWrite1hPerMTok = p.Price.TryGetProperty("cacheWrite1h", out _)
+                        ? Price(p.Price, "cacheWrite1h", model, source)
+                        : Price(p.Price, "cacheWrite", model, source),
                     Source = source,
                 }).ToArray();
                 if (!byModel.TryAdd(model, history))

@@ -77,7 +77,7 @@ public sealed class SessionLedger(LogStore store, TimeProvider? clock = null)
     /// </summary>
     public void Find(string? sessionId, bool activeOnly, bool today, DateTimeOffset? since, DateTimeOffset? until, Action<LogSession> sink)
     {
-        (since, until) = TelemetryTime.Window(today, since, until, time);
+        (since, until) = TimeWindow.Select(today, since, until, time);
         var filter = new SqlFilter()
             .AddId("session_id", "$id", sessionId)
             .When(activeOnly, "ended_at IS NULL")

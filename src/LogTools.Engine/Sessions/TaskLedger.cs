@@ -79,7 +79,7 @@ public sealed class TaskLedger(LogStore store, TimeProvider? clock = null)
             .Add($"{LatestStep} < $until", "$until", Text(query.Until));
         if (query.Today)
         {
-            var (start, end) = TelemetryTime.LocalDay(now, time.LocalTimeZone);
+            var (start, end) = TimeWindow.Today(now, time.LocalTimeZone);
             filter.Add("completed_at >= $dayStart", "$dayStart", StoreTime.ToText(start)).Add("completed_at < $dayEnd", "$dayEnd", StoreTime.ToText(end));
         }
 

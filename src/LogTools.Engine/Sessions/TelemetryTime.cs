@@ -2,13 +2,22 @@ using LogTools.Engine.Store;
 
 namespace LogTools.Engine.Sessions;
 
-/// <summary>Checks on the timestamps callers give: a time in the future is almost always a bug or a wrong clock.</summary>
+/// <summary>
+/// The one plausibility rule for the timestamps callers give (API calls, imported lines, events, task and worker
+/// steps): not before <see cref="Earliest"/> (a default or zero date) and not more than <see cref="FutureAllowance"/>
+/// ahead of this machine's clock (a wrong clock or time zone). Either is the error <see cref="ErrorId"/>.
+/// </summary>
 public static class TelemetryTime
 {
+    public const string ErrorId = "TimestampOutOfRange";
+
+    /// <summary>The earliest plausible time: nothing LogTools records predates it, and DateTime.MinValue or 1970 defaults fall before it.</summary>
+    public static DateTimeOffset Earliest { get; } = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     /// <summary>How far ahead of this machine's clock a given time may be (clock skew between machines).</summary>
     public static TimeSpan FutureAllowance { get; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Returns <paramref name="value"/>, or <paramref name="now"/> when it is null; refuses a time in the future.</summary>
+    /// <summary>Returns <paramref name="value"/>, or <paramref name="now"/> when it is null; refuses an implausible time.</summary>
     public static DateTimeOffset Check(DateTimeOffset? value, DateTimeOffset now, string what)
     {
         if (value is not { } given)
@@ -16,35 +25,17 @@ public static class TelemetryTime
             return now;
         }
 
-        if (given > now + FutureAllowance)
+        if (given < Earliest || given > now + FutureAllowance)
         {
+            var why = given < Earliest
+                ? $"is before {StoreTime.ToText(Earliest)}, so it is a default or zero date rather than a real time"
+                : $"is more than {FutureAllowance.TotalMinutes:0} minutes in the future (now {StoreTime.ToText(now)})";
             throw new LogToolsException(
-                "TimestampInFuture", ErrorKind.InvalidArgument, given,
-                $"The {what} {StoreTime.ToText(given)} is more than {FutureAllowance.TotalMinutes:0} minutes in the future (now {StoreTime.ToText(now)}). " +
-                "Give a past time, or check the clock of the machine that produced it. Nothing was stored.");
+                ErrorId, ErrorKind.InvalidArgument, given,
+                $"The {what} {given.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.fff'Z'} {why}. " +
+                "Give the real time, or check the clock and time zone of the machine that produced it. Nothing was stored.");
         }
 
         return given;
-    }
-
-    /// <summary>The range a query's -Today, -Since and -Until select: today's local calendar day, or since/until as given.</summary>
-    public static (DateTimeOffset? Since, DateTimeOffset? Until) Window(bool today, DateTimeOffset? since, DateTimeOffset? until, TimeProvider time)
-    {
-        if (!today)
-        {
-            return (since, until);
-        }
-
-        var (start, end) = LocalDay(time.GetUtcNow(), time.LocalTimeZone);
-        return (start, end);
-    }
-
-    /// <summary>The UTC range of the local calendar day that contains <paramref name="now"/>.</summary>
-    public static (DateTimeOffset Start, DateTimeOffset End) LocalDay(DateTimeOffset now, TimeZoneInfo zone)
-    {
-        var local = TimeZoneInfo.ConvertTime(now, zone);
-        var midnight = local.Date;
-        var next = midnight.AddDays(1);
-        return (new DateTimeOffset(midnight, zone.GetUtcOffset(midnight)), new DateTimeOffset(next, zone.GetUtcOffset(next)));
     }
 }

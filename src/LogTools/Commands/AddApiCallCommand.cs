@@ -27,21 +27,29 @@ public sealed class AddApiCallCommand : StoreCmdlet, IDisposable
     [ArgumentCompleter(typeof(ModelCompleter))]
     public string Model { get; set; } = string.Empty;
 
+    // Token counts are taken as given (text from Import-Csv, JSON numbers, script values) and converted by the
+    // engine's one rule, so that a bad value is an error naming it instead of a binding that silently leaves 0.
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("input_tokens", "tokens_input", "TokensInput", "prompt_tokens")]
-    public long InputTokens { get; set; }
+    public object? InputTokens { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("output_tokens", "tokens_output", "TokensOutput", "completion_tokens")]
-    public long OutputTokens { get; set; }
+    public object? OutputTokens { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("cache_read_tokens", "cache_read_input_tokens", "tokens_cache_read", "TokensCacheRead")]
-    public long CacheReadTokens { get; set; }
+    public object? CacheReadTokens { get; set; }
 
+    /// <summary>5-minute prompt-cache writes, and cache writes whose lifetime the source does not tell.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [Alias("cache_write_tokens", "cache_creation_input_tokens", "tokens_cache_write", "TokensCacheWrite")]
-    public long CacheWriteTokens { get; set; }
+    [Alias("cache_write_tokens", "cache_creation_input_tokens", "tokens_cache_write", "TokensCacheWrite", "ephemeral_5m_input_tokens", "CacheWrite5mTokens")]
+    public object? CacheWriteTokens { get; set; }
+
+    /// <summary>1-hour prompt-cache writes (priced at the 1-hour rate).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("cache_write_1h_tokens", "ephemeral_1h_input_tokens", "tokens_cache_write_1h")]
+    public object? CacheWrite1hTokens { get; set; }
 
     /// <summary>A cost given by the source (USD); empty means "estimate from the price table".</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -116,10 +124,11 @@ public sealed class AddApiCallCommand : StoreCmdlet, IDisposable
                 WorkerId = worker,
                 SessionId = session,
                 Model = Model.Trim(),
-                TokensInput = InputTokens,
-                TokensOutput = OutputTokens,
-                TokensCacheRead = CacheReadTokens,
-                TokensCacheWrite = CacheWriteTokens,
+                InputTokens = TokenCount.From(Unwrap(InputTokens), nameof(InputTokens)),
+                OutputTokens = TokenCount.From(Unwrap(OutputTokens), nameof(OutputTokens)),
+                CacheReadTokens = TokenCount.From(Unwrap(CacheReadTokens), nameof(CacheReadTokens)),
+                CacheWriteTokens = TokenCount.From(Unwrap(CacheWriteTokens), nameof(CacheWriteTokens)),
+                CacheWrite1hTokens = TokenCount.From(Unwrap(CacheWrite1hTokens), nameof(CacheWrite1hTokens)),
                 CostUsd = ApiCallValues.Cost(Unwrap(CostUsd)),
                 DurationMs = ApiCallValues.Duration(Unwrap(DurationMs)),
                 Success = ApiCallValues.Success(Unwrap(Success)),

@@ -22,7 +22,7 @@ public abstract class ApiCostCmdlet : StoreCmdlet
     {
         try
         {
-            var zone = ApiCostWindow.Zone(TimeZone);
+            var zone = TimeWindow.Zone(TimeZone);
             var prices = PriceTable.Effective(PriceFile is null ? null : ResolveUserPath(PriceFile));
             return (new ApiCostReport(OpenStore(), prices, includeArchive), zone);
         }

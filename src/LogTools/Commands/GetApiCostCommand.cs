@@ -43,27 +43,9 @@ public sealed class GetApiCostCommand : ApiCostCmdlet
     protected override void EndProcessing()
     {
         var (report, zone) = OpenReport(IncludeArchive);
-        var now = DateTimeOffset.UtcNow;
-        DateTimeOffset? since = null, until = null;
         try
         {
-            switch (ParameterSetName)
-            {
-                case TodaySet:
-                    var days = new CalendarPeriod(ApiCostGroup.Day, zone);
-                    since = days.StartOf(now);
-                    until = days.Next(since.Value);
-                    break;
-                case LastSet:
-                    since = now - ApiCostWindow.ParseLast(Last);
-                    until = now;
-                    break;
-                default:
-                    since = Since is { } s ? InZone(s, zone) : null;
-                    until = Until is { } u ? InZone(u, zone) : null;
-                    break;
-            }
-
+            var (since, until) = TimeWindow.Resolve(Today, ParameterSetName == LastSet ? Last : null, Since, Until, zone, DateTimeOffset.UtcNow);
             foreach (var row in report.Run(since, until, Enum.Parse<ApiCostGroup>(GroupBy, ignoreCase: true), zone))
             {
                 WriteObject(row);
@@ -76,7 +58,4 @@ public sealed class GetApiCostCommand : ApiCostCmdlet
 
         WarnUnpriced(report);
     }
-
-    private static DateTimeOffset InZone(DateTime value, TimeZoneInfo zone) =>
-        value.Kind == DateTimeKind.Unspecified ? new DateTimeOffset(value, zone.GetUtcOffset(value)) : new DateTimeOffset(value);
 }

@@ -1,6 +1,7 @@
 using System.Collections.Specialized;
 using System.Management.Automation;
 using LogTools.Engine;
+using LogTools.Engine.Sessions;
 
 namespace LogTools.Commands;
 
@@ -11,7 +12,7 @@ public abstract class TelemetryCmdlet : StoreCmdlet
     protected static string? CurrentSessionId => CurrentLogSession.Get();
 
     /// <summary>A user's date as a point in time: dates without a zone are local, as PowerShell shows them.</summary>
-    protected static DateTimeOffset? ToOffset(DateTime? value) => value is { } v ? new DateTimeOffset(v) : null;
+    protected static DateTimeOffset? ToOffset(DateTime? value) => value is { } v ? TimeWindow.InZone(v, TimeZoneInfo.Local) : null;
 
     /// <summary>For DetailsJson: PowerShell's wrapper objects as the data they carry (a custom object's properties as a map).</summary>
     protected static object? Unwrap(object value)

@@ -9,7 +9,7 @@ public sealed class SessionIdCompleter : StoreValueCompleter
     protected override IEnumerable<string> Values(LogStore store)
     {
         var ids = new List<string>();
-        new SessionLedger(store).Find(null, activeOnly: false, after: null, before: null, s => ids.Add(s.SessionId));
+        new SessionLedger(store).Find(null, activeOnly: false, today: false, since: null, until: null, s => ids.Add(s.SessionId));
         return ids;
     }
 }

@@ -16,7 +16,7 @@ public sealed class ApiCallStoreTests : IDisposable
     private static ApiCall Call(string model = "claude-sonnet-4-20250514", long input = 1000, string? message = null, string? request = null,
         DateTimeOffset? at = null, decimal? cost = null) => new()
         {
-            Model = model, TokensInput = input, TokensOutput = 200, TokensCacheRead = 3000, TokensCacheWrite = 400,
+            Model = model, InputTokens = input, OutputTokens = 200, CacheReadTokens = 3000, CacheWriteTokens = 400,
             Timestamp = at ?? new DateTimeOffset(2025, 6, 1, 10, 0, 0, TimeSpan.Zero), MessageId = message, RequestId = request, CostUsd = cost,
             Machine = "m1", DurationMs = 1500, Source = "test",
         };
@@ -71,8 +71,8 @@ public sealed class ApiCallStoreTests : IDisposable
     }
 
     [Theory]
-    [InlineData("tokens", "ApiCallTokensNegative")]
-    [InlineData("future", "ApiCallTimestampInFuture")]
+    [InlineData("tokens", "InvalidTokenCount")]
+    [InlineData("future", "TimestampOutOfRange")]
     [InlineData("model", "ApiCallModelMissing")]
     [InlineData("cost", "ApiCallCostNegative")]
     public void An_invalid_call_stops_its_whole_batch_with_a_stable_id(string what, string errorId)
@@ -169,8 +169,8 @@ public sealed class ApiCallStoreTests : IDisposable
         var random = new Random(11);
         ApiCall Next(int i) => new()
         {
-            Model = (i % 3) switch { 0 => "gpt-4.1", 1 => "claude-opus-4-1", _ => "o3" }, TokensInput = random.Next(0, 5000), TokensOutput = random.Next(0, 900),
-            TokensCacheRead = random.Next(0, 9000), TokensCacheWrite = random.Next(0, 700), Timestamp = start.AddMinutes(random.Next(0, 60 * 24 * 30)),
+            Model = (i % 3) switch { 0 => "gpt-4.1", 1 => "claude-opus-4-1", _ => "o3" }, InputTokens = random.Next(0, 5000), OutputTokens = random.Next(0, 900),
+            CacheReadTokens = random.Next(0, 9000), CacheWriteTokens = random.Next(0, 700), Timestamp = start.AddMinutes(random.Next(0, 60 * 24 * 30)),
             CostUsd = i % 4 == 0 ? random.Next(1, 1000) / 997m : null, Machine = i % 5 == 0 ? "m2" : "m1",
             WorkerId = i % 7 == 0 ? "w" + (i % 3) : null, SessionId = i % 7 == 0 ? "s1" : null,
             MessageId = i % 2 == 0 ? "msg" + random.Next(0, 300) : null, RequestId = "req",
@@ -186,7 +186,7 @@ public sealed class ApiCallStoreTests : IDisposable
         // New rows reuse the ids freed by the move; a second move copies them beside rows with higher ids.
         calls.Add(Enumerable.Range(0, 300).Select(Next).Select(c => new ApiCall
         {
-            Model = c.Model, TokensInput = c.TokensInput, Timestamp = c.Timestamp.AddDays(-20), Machine = c.Machine, MessageId = c.MessageId, RequestId = "again",
+            Model = c.Model, InputTokens = c.InputTokens, Timestamp = c.Timestamp.AddDays(-20), Machine = c.Machine, MessageId = c.MessageId, RequestId = "again",
         }).ToList());
         AssertAggregatesMatchRows(store.Database);
         new LogArchive(store).Move(new DateTimeOffset(2025, 2, 1, 0, 0, 0, TimeSpan.Zero));

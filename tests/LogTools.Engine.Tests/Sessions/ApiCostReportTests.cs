@@ -21,10 +21,11 @@ public sealed class ApiCostReportTests : IDisposable
         {
             Model = Models[random.Next(Models.Length)],
             Timestamp = from.AddMilliseconds(random.NextInt64(0, 12L * 86_400_000)),
-            TokensInput = random.Next(0, 20_000),
-            TokensOutput = random.Next(0, 4_000),
-            TokensCacheRead = random.Next(0, 50_000),
-            TokensCacheWrite = random.Next(0, 5_000),
+            InputTokens = random.Next(0, 20_000),
+            OutputTokens = random.Next(0, 4_000),
+            CacheReadTokens = random.Next(0, 50_000),
+            CacheWriteTokens = random.Next(0, 5_000),
+            CacheWrite1hTokens = i % 3 == 0 ? random.Next(0, 5_000) : 0,
             CostUsd = i % 5 == 0 ? random.Next(1, 100_000) / 9_973m : null,
             Machine = "m" + random.Next(3),
         }).ToList());
@@ -41,7 +42,7 @@ public sealed class ApiCostReportTests : IDisposable
             using var command = connection.CreateCommand();
             command.CommandText = """
                 SELECT timestamp, model, tokens_input, tokens_output, tokens_cache_read, tokens_cache_write, cost_given,
-                       CAST(round(estimated_cost_usd * 1e9) AS INTEGER)
+                       CAST(round(estimated_cost_usd * 1e9) AS INTEGER), tokens_cache_write_1h
                 FROM api_calls WHERE timestamp >= $s AND timestamp < $e
                 """;
             command.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter("$s", StoreTime.ToText(since)));
@@ -52,7 +53,7 @@ public sealed class ApiCostReportTests : IDisposable
                 var at = StoreTime.Parse(r.GetString(0));
                 var key = calendar.Label(calendar.StartOf(at));
                 var (calls, input, total, known, unpriced) = result.GetValueOrDefault(key);
-                var tokens = new[] { r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5) };
+                var tokens = new[] { r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(8) };
                 var price = PriceTable.Embedded.Find(r.GetString(1), at);
                 if (r.GetInt64(6) == 1)
                 {
@@ -64,7 +65,7 @@ public sealed class ApiCostReportTests : IDisposable
                 }
                 else
                 {
-                    known += price.Cost(tokens[0], tokens[1], tokens[2], tokens[3]);
+                    known += price.Cost(tokens[0], tokens[1], tokens[2], tokens[3], tokens[4]);
                 }
 
                 result[key] = (calls + 1, input + tokens[0], total + tokens.Sum(), known, unpriced);
@@ -178,14 +179,14 @@ public sealed class ApiCostReportTests : IDisposable
     [InlineData("2w", 14 * 24 * 60)]
     [InlineData("1.12:00:00", 36 * 60)]
     public void Last_accepts_short_durations_and_timespans(string text, int minutes) =>
-        Assert.Equal(TimeSpan.FromMinutes(minutes), ApiCostWindow.ParseLast(text));
+        Assert.Equal(TimeSpan.FromMinutes(minutes), TimeWindow.Parse(text));
 
     [Fact]
     public void Bad_windows_are_clear_errors()
     {
-        Assert.Equal("LastInvalid", Assert.Throws<LogToolsException>(() => ApiCostWindow.ParseLast("-3d")).ErrorId);
-        Assert.Equal("LastInvalid", Assert.Throws<LogToolsException>(() => ApiCostWindow.ParseLast("soon")).ErrorId);
-        var ex = Assert.Throws<LogToolsException>(() => ApiCostWindow.Zone("Mars/Olympus"));
+        Assert.Equal("InvalidTimeWindow", Assert.Throws<LogToolsException>(() => TimeWindow.Parse("-3d")).ErrorId);
+        Assert.Equal("InvalidTimeWindow", Assert.Throws<LogToolsException>(() => TimeWindow.Parse("soon")).ErrorId);
+        var ex = Assert.Throws<LogToolsException>(() => TimeWindow.Zone("Mars/Olympus"));
         Assert.Equal(("TimeZoneNotFound", (object?)"Mars/Olympus"), (ex.ErrorId, ex.Target));
     }
 

@@ -24,7 +24,7 @@ public sealed class HistoryLineParserTests
 
         Assert.Equal(HistoryLineKind.ApiCall, kind);
         Assert.Equal(("claude-opus-4", 3L, 4L, 5L, 6L, "msg_1", "req_1", 0.5m, "m", "src"),
-            (call!.Model, call.TokensInput, call.TokensOutput, call.TokensCacheRead, call.TokensCacheWrite, call.MessageId, call.RequestId, call.CostUsd, call.Machine, call.Source));
+            (call!.Model, call.InputTokens, call.OutputTokens, call.CacheReadTokens, call.CacheWriteTokens, call.MessageId, call.RequestId, call.CostUsd, call.Machine, call.Source));
         Assert.Equal(new DateTimeOffset(2025, 6, 1, 8, 0, 0, TimeSpan.Zero), call.Timestamp);
     }
 

@@ -138,12 +138,12 @@ public sealed class ApiCostCmdletTests
             """, future);
 
         Assert.Equal(
-            [("ApiCallTokensNegative", (object)-5L), ("ApiCallTimestampInvalid", "last tuesday"), ("ApiCallWorkerNotFound", "no-such-worker"),
+            [("InvalidTokenCount", (object)-5L), ("ApiCallTimestampInvalid", "last tuesday"), ("ApiCallWorkerNotFound", "no-such-worker"),
              ("ApiCallSessionNotFound", "no-such-session"), ("ApiCallCostInvalid", "cheap")],
-            result.Errors.Where(e => !e.FullyQualifiedErrorId.StartsWith("ApiCallTimestampInFuture")).Select(e => (e.FullyQualifiedErrorId.Split(',')[0], e.TargetObject)));
-        var futureError = Assert.Single(result.Errors, e => e.FullyQualifiedErrorId.StartsWith("ApiCallTimestampInFuture"));
+            result.Errors.Where(e => !e.FullyQualifiedErrorId.StartsWith("TimestampOutOfRange")).Select(e => (e.FullyQualifiedErrorId.Split(',')[0], e.TargetObject)));
+        var futureError = Assert.Single(result.Errors, e => e.FullyQualifiedErrorId.StartsWith("TimestampOutOfRange"));
         Assert.Equal(ErrorCategory.InvalidArgument, futureError.CategoryInfo.Category);
-        Assert.Equal([10L, 20L], result.Output.Select(o => (long)P(o, "TokensInput")!));
+        Assert.Equal([10L, 20L], result.Output.Select(o => (long)P(o, "InputTokens")!));
         Assert.Equal(2L, P(session.Run("Get-ApiCost").AssertNoErrors().Output.Single(), "Calls"));
     }
 
@@ -171,7 +171,7 @@ public sealed class ApiCostCmdletTests
 
         var copied = session.Run("$args[0] | Add-ApiCall -Store $args[1] -PassThru", call, session.Folder.Combine("other")).AssertNoErrors().Output.Single();
         Assert.Equal((1L, "claude-sonnet-4-5", 1000L, false, 250L, "r1"),
-            ((long)P(copied, "CallId")!, (string)P(copied, "Model")!, (long)P(copied, "TokensInput")!, (bool)P(copied, "Success")!, (long)P(copied, "DurationMs")!, (string)P(copied, "RequestId")!));
+            ((long)P(copied, "CallId")!, (string)P(copied, "Model")!, (long)P(copied, "InputTokens")!, (bool)P(copied, "Success")!, (long)P(copied, "DurationMs")!, (string)P(copied, "RequestId")!));
     }
 
     [Fact]
@@ -184,7 +184,7 @@ public sealed class ApiCostCmdletTests
         Assert.Contains("Hour", session.Run("Get-ApiCost -GroupBy Hour").SingleError().ToString());
         var zone = session.Run("Get-ApiCost -Today -TimeZone Mars/Olympus").SingleError();
         Assert.Equal(("TimeZoneNotFound,LogTools.Commands.GetApiCostCommand", (object)"Mars/Olympus"), (zone.FullyQualifiedErrorId, zone.TargetObject));
-        Assert.StartsWith("LastInvalid,", session.Run("Get-ApiCost -Last soon").SingleError().FullyQualifiedErrorId);
+        Assert.StartsWith("InvalidTimeWindow,", session.Run("Get-ApiCost -Last soon").SingleError().FullyQualifiedErrorId);
         var prices = session.Run("Get-ApiCost -PriceFile $args[0]", badPrices).SingleError();
         Assert.Equal(("PriceFileInvalid,LogTools.Commands.GetApiCostCommand", (object)badPrices), (prices.FullyQualifiedErrorId, prices.TargetObject));
         Assert.StartsWith("PriceFileInvalid,", session.Run("Add-ApiCall -Model gpt-4.1 -PriceFile $args[0]", badPrices).SingleError().FullyQualifiedErrorId);

@@ -235,11 +235,11 @@ public sealed class TelemetryCmdletTests
         session.Run("Start-LogSession | Out-Null; Set-LogTask t1 -Status Detected").AssertNoErrors();
 
         var future = session.Run("Write-LogEvent note x -Timestamp ([datetime]::Now.AddHours(1))").SingleError();
-        Assert.Equal("TimestampInFuture,LogTools.Commands.WriteLogEventCommand", future.FullyQualifiedErrorId);
+        Assert.Equal("TimestampOutOfRange,LogTools.Commands.WriteLogEventCommand", future.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.InvalidArgument, future.CategoryInfo.Category);
         Assert.IsType<DateTimeOffset>(future.TargetObject);
         var taskFuture = session.Run("Set-LogTask t1 -Status Active -Timestamp ([datetime]::Now.AddDays(2))").SingleError();
-        Assert.StartsWith("TimestampInFuture,", taskFuture.FullyQualifiedErrorId);
+        Assert.StartsWith("TimestampOutOfRange,", taskFuture.FullyQualifiedErrorId);
         Assert.Equal("Detected", session.Run("(Get-LogTask t1).Status").Objects.Single().ToString());
         session.Run("Write-LogEvent note 'small skew is fine' -Timestamp ([datetime]::Now.AddMinutes(2))").AssertNoErrors();
 
