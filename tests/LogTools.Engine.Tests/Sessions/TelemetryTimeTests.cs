@@ -106,7 +106,7 @@ public sealed class TelemetryTimeTests : IDisposable
         var store = LogStore.Open(_temp.File("store"));
         Assert.Equal("InvalidTimeWindow", Assert.Throws<LogToolsException>(() => new ApiCostReport(store, PriceTable.Embedded).Run(since, until, ApiCostGroup.None, TimeZoneInfo.Utc)).ErrorId);
         Assert.Equal("InvalidTimeWindow", Assert.Throws<LogToolsException>(() => new EventLedger(store).Find(new EventQuery { Since = since, Until = until }, _ => { })).ErrorId);
-        Assert.Equal("InvalidTimeWindow", Assert.Throws<LogToolsException>(() => new SessionLedger(store).Find(null, false, since, until, _ => { })).ErrorId);
+        Assert.Equal("InvalidTimeWindow", Assert.Throws<LogToolsException>(() => new SessionLedger(store).Find(null, false, false, since, until, _ => { })).ErrorId);
         Assert.Equal("InvalidTimeWindow", Assert.Throws<LogToolsException>(() =>
             TimeWindow.Resolve(false, null, new DateTime(2026, 12, 1), new DateTime(2026, 11, 1), TimeZoneInfo.Utc, DateTimeOffset.UtcNow)).ErrorId);
     }
