@@ -146,7 +146,7 @@ Describe '1-hour prompt-cache writes' {
         $row = Get-ApiCost
         ($row.CacheWriteTokens, $row.CacheWrite1hTokens, $row.CostUsd) | Should -Be @(1000, 2000, 0.01608)
         $rendered = Get-ApiCost | Get-Rendered -Width 120
-        $rendered | Should -Match 'CacheWrite1h'
+        $rendered | Should -Match 'Wr1h'
         $rendered | Should -Match '0\.0161'
     }
 

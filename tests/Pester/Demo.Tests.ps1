@@ -27,9 +27,9 @@ Describe 'docs/examples/demo.ps1' {
     }
 
     It 'shows the task, its conversation, the day''s cost and the mirrored log' {
-        $second.Stdout | Should -Match 'demo-\d{6}\s+Completed\s+450\s+451'
+        $second.Stdout | Should -Match 'demo-\d{6}\s+Completed\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+\S+( \S+)?\s+450 Demonstrate'
         $second.Stdout | Should -Match 'assistant\s+Done: see PR 451'
-        $second.Stdout | Should -Match 'claude-sonnet-4-5\s+2\s+15000\s+2700'
+        $second.Stdout | Should -Match 'claude-sonnet-4-5\s+\S+\s+2\s+15,000\s+2,700'
         $second.Stdout | Should -Match 'demo-2026-11-02T00-00-00\.000\.json'
     }
 

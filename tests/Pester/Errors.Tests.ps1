@@ -36,12 +36,13 @@ Describe 'Documented error ids under -ErrorAction Stop' {
         @{ Id = 'SessionAlreadyStopped'; Cmdlet = 'Stop-LogSession'; Script = { Start-LogSession -Store $store -SessionId s | Out-Null; Stop-LogSession -Store $store -SessionId s | Out-Null; Stop-LogSession -Store $store -SessionId s -ErrorAction Stop } }
         @{ Id = 'TaskNotFound'; Cmdlet = 'Get-LogTask'; Script = { Get-LogTask -Store $store -TaskId nope -ErrorAction Stop } }
         @{ Id = 'TaskTransitionInvalid'; Cmdlet = 'Set-LogTask'; Script = { $s = (Start-LogSession -Store $store).SessionId; Set-LogTask -Store $store -TaskId t -Status Active -SessionId $s; Set-LogTask -Store $store -TaskId t -Status Completed; Set-LogTask -Store $store -TaskId t -Status Detected -ErrorAction Stop } }
-        @{ Id = 'TimestampInFuture'; Cmdlet = 'Set-LogTask'; Script = { $s = (Start-LogSession -Store $store).SessionId; Set-LogTask -Store $store -TaskId t -Status Detected -SessionId $s -Timestamp (Get-Date).AddDays(1) -ErrorAction Stop } }
+        @{ Id = 'TimestampOutOfRange'; Cmdlet = 'Set-LogTask'; Script = { $s = (Start-LogSession -Store $store).SessionId; Set-LogTask -Store $store -TaskId t -Status Detected -SessionId $s -Timestamp (Get-Date).AddDays(1) -ErrorAction Stop } }
         @{ Id = 'WorkerNotFound'; Cmdlet = 'Get-LogWorker'; Script = { Get-LogWorker -Store $store -WorkerId nope -ErrorAction Stop } }
         @{ Id = 'WorkerTransitionInvalid'; Cmdlet = 'Set-LogWorker'; Script = { $s = (Start-LogSession -Store $store).SessionId; Set-LogWorker -Store $store -WorkerId w -Status Spawned -SessionId $s; Set-LogWorker -Store $store -WorkerId w -Status Completed; Set-LogWorker -Store $store -WorkerId w -Status Spawned -ErrorAction Stop } }
         @{ Id = 'DetailsNotSerializable'; Cmdlet = 'Write-LogEvent'; Script = { $s = (Start-LogSession -Store $store).SessionId; Write-LogEvent -Store $store -SessionId $s -Type note -Message m -Details @{ run = { 'code' } } -ErrorAction Stop } }
         @{ Id = 'InvalidTimeWindow'; Cmdlet = 'Get-LogEvent'; Script = { Get-LogEvent -Store $store -Last soon -ErrorAction Stop } }
-        @{ Id = 'LogFileNotFound'; Cmdlet = 'Get-LogContent'; Script = { Get-LogContent -LiteralPath "$folder/none.jsonl" -ErrorAction Stop } }
+        @{ Id = 'FileNotFound'; Cmdlet = 'Get-LogContent'; Script = { Get-LogContent -LiteralPath "$folder/none.jsonl" -ErrorAction Stop } }
+        @{ Id = 'LogFileNotFound'; Cmdlet = 'Get-LogContent'; Script = { Start-LogSession -Store $store | Out-Null; Set-LogWorker -Store $store -WorkerId w -Status Spawned -LogFile "$folder/gone.jsonl"; Get-LogContent -Store $store -WorkerId w -ErrorAction Stop } }
         @{ Id = 'WorkerHasNoLogFile'; Cmdlet = 'Get-LogContent'; Script = { $s = (Start-LogSession -Store $store).SessionId; Set-LogWorker -Store $store -WorkerId w -Status Spawned -SessionId $s; Get-LogContent -Store $store -WorkerId w -ErrorAction Stop } }
         @{ Id = 'JournalInvalidJson'; Cmdlet = 'Get-LogContent'; Script = { Set-Content "$folder/a.jsonl" '{"ok":1}', '{broken'; Get-LogContent -LiteralPath "$folder/a.jsonl" -ErrorAction Stop } }
         @{ Id = 'JournalInvalidUtf8'; Cmdlet = 'Get-LogContent'; Script = { [IO.File]::WriteAllBytes("$folder/a.jsonl", [byte[]](0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D, 0x0A)); Get-LogContent -LiteralPath "$folder/a.jsonl" -ErrorAction Stop } }
@@ -63,13 +64,13 @@ Describe 'Documented error ids under -ErrorAction Stop' {
         @{ Id = 'MirrorPondPathChanged'; Cmdlet = 'Sync-LogSource'; Script = { Set-Content "$folder/a.log" x; Sync-LogSource -Store $store -Name a -ArchivedPattern "$folder/a-*.log" -ActivePattern "$folder/a.log" -PondPath p | Out-Null; Sync-LogSource -Store $store -Name a -ArchivedPattern "$folder/a-*.log" -ActivePattern "$folder/a.log" -PondPath q -ErrorAction Stop } }
         @{ Id = 'MirrorManifestNotWritten'; Cmdlet = 'Test-LogMirror'; Script = { Test-LogMirror -Store $store -ManifestPath "$readOnly/pond.b3" -ErrorAction Stop } }
         @{ Id = 'ApiCallModelMissing'; Cmdlet = 'Add-ApiCall'; Script = { Add-ApiCall -Store $store -Model '' -InputTokens 1 -ErrorAction Stop } }
-        @{ Id = 'ApiCallTokensNegative'; Cmdlet = 'Add-ApiCall'; Script = { Add-ApiCall -Store $store -Model m -InputTokens -1 -ErrorAction Stop } }
+        @{ Id = 'InvalidTokenCount'; Cmdlet = 'Add-ApiCall'; Script = { Add-ApiCall -Store $store -Model m -InputTokens -1 -ErrorAction Stop } }
         @{ Id = 'ApiCallCostNegative'; Cmdlet = 'Add-ApiCall'; Script = { Add-ApiCall -Store $store -Model m -CostUsd -1 -ErrorAction Stop } }
         @{ Id = 'ApiCallCostInvalid'; Cmdlet = 'Add-ApiCall'; Script = { Add-ApiCall -Store $store -Model m -CostUsd 'cheap' -ErrorAction Stop } }
         @{ Id = 'ApiCallDurationNegative'; Cmdlet = 'Add-ApiCall'; Script = { Add-ApiCall -Store $store -Model m -DurationMs -5 -ErrorAction Stop } }
         @{ Id = 'ApiCallDurationInvalid'; Cmdlet = 'Add-ApiCall'; Script = { Add-ApiCall -Store $store -Model m -DurationMs 'long' -ErrorAction Stop } }
         @{ Id = 'ApiCallSuccessInvalid'; Cmdlet = 'Add-ApiCall'; Script = { Add-ApiCall -Store $store -Model m -Success 'maybe' -ErrorAction Stop } }
-        @{ Id = 'ApiCallTimestampInFuture'; Cmdlet = 'Add-ApiCall'; Script = { Add-ApiCall -Store $store -Model m -Timestamp (Get-Date).AddDays(2) -ErrorAction Stop } }
+        @{ Id = 'TimestampOutOfRange'; Cmdlet = 'Add-ApiCall'; Script = { Add-ApiCall -Store $store -Model m -Timestamp (Get-Date).AddDays(2) -ErrorAction Stop } }
         @{ Id = 'ApiCallTimestampInvalid'; Cmdlet = 'Add-ApiCall'; Script = { Add-ApiCall -Store $store -Model m -Timestamp 'yesterday-ish' -ErrorAction Stop } }
         @{ Id = 'ApiCallMachineMissing'; Cmdlet = 'Add-ApiCall'; Script = { Add-ApiCall -Store $store -Model m -Machine ' ' -ErrorAction Stop } }
         @{ Id = 'ApiCallWorkerNotFound'; Cmdlet = 'Add-ApiCall'; Script = { Add-ApiCall -Store $store -Model m -WorkerId nope -ErrorAction Stop } }
@@ -79,10 +80,12 @@ Describe 'Documented error ids under -ErrorAction Stop' {
         @{ Id = 'PriceFileInvalid'; Cmdlet = 'Get-ApiCost'; Script = { Set-Content "$folder/p.json" 'not json'; Get-ApiCost -Store $store -Today -PriceFile "$folder/p.json" -ErrorAction Stop } }
         @{ Id = 'ModelNotPriced'; Cmdlet = 'Get-ApiPrice'; Script = { Get-ApiPrice -Model no-such-model -ErrorAction Stop } }
         @{ Id = 'TimeZoneNotFound'; Cmdlet = 'Get-ApiCost'; Script = { Get-ApiCost -Store $store -Today -TimeZone 'Nowhere/Nope' -ErrorAction Stop } }
-        @{ Id = 'LastInvalid'; Cmdlet = 'Get-ApiCost'; Script = { Get-ApiCost -Store $store -Last soon -ErrorAction Stop } }
+        @{ Id = 'InvalidTimeWindow'; Cmdlet = 'Get-ApiCost'; Script = { Get-ApiCost -Store $store -Last soon -ErrorAction Stop } }
         @{ Id = 'BudgetExceeded'; Cmdlet = 'Test-ApiBudget'; Script = { Add-ApiCall -Store $store -Model m -CostUsd 10; Test-ApiBudget -Store $store -Limit 5 -ErrorOnExceeded -ErrorAction Stop } }
         @{ Id = 'BudgetLimitNegative'; Cmdlet = 'Test-ApiBudget'; Script = { Test-ApiBudget -Store $store -Limit -1 -ErrorAction Stop } }
         @{ Id = 'HistoryPathNotFound'; Cmdlet = 'Import-LogHistory'; Script = { Import-LogHistory -Store $store -Path "$folder/none" -ErrorAction Stop } }
+        @{ Id = 'MirrorSourceEmpty'; Cmdlet = 'Sync-LogSource'; Script = { Sync-LogSource -Store $store -Source empty -ArchivedPattern "$folder/none-*.log" -ActivePattern "$folder/none.log" -PondPath empty -ErrorAction Stop } }
+        @{ Id = 'MirrorCheckFailed'; Cmdlet = 'Test-LogMirror'; Script = { Set-Content "$folder/a.log" 'one'; Sync-LogSource -Store $store -Source a -ArchivedPattern "$folder/a-*.log" -ActivePattern "$folder/a.log" -PondPath a | Out-Null; Set-Content "$store/pond/a/a.log" 'two'; Test-LogMirror -Store $store -Source a -ErrorOnMismatch -ErrorAction Stop } }
     ) {
         $folder = New-TestFolder 'error'
         $store = Join-Path $folder 'store'
@@ -100,7 +103,7 @@ Describe 'Documented error ids under -ErrorAction Stop' {
         $elsewhere = @(
             'StoreBusy', 'SyncInProgress', 'MirrorActiveAmbiguous', 'MirrorFileUnreadable', 'MirrorHostNameInvalid', 'MirrorSymlinkOutside',
             'MirrorPondDamaged', 'MirrorPatternInvalid', 'FileUnreadable', 'FileReadFailed', 'OutboardPathReused', 'LogFileUnreadable',
-            'JournalTornLine', 'HistoryFileUnreadable', 'StorePathEscapes'
+            'JournalTornLine', 'HistoryFileUnreadable', 'StorePathEscapes', 'ApiCostOverflow', 'MirrorPondNotWritten'
         )
         $cases = [regex]::Matches((Get-Content -Raw $PSCommandPath), "@\{ Id = '(\w+)'").ForEach({ $_.Groups[1].Value })
         Get-DocumentedErrorId | Where-Object { $_ -notin $cases -and $_ -notin $elsewhere } | Should -BeNullOrEmpty

@@ -24,10 +24,13 @@ pond_path: "logs/casparwater"
 
     It 'says what it would copy and writes nothing, not even the store' {
         $before = Get-Tree $work
-        Push-Location $work
-        try { $plan = Sync-LogSource -Config caspar.yml -WhatIf }
-        finally { Pop-Location }
-        $plan.Name | Sort-Object | Should -Be 'casparwater-2026-11-01.json', 'casparwater.json'
+        # In a pwsh of its own, run from the config's folder, so the What if: lines can be read on stdout.
+        $run = Invoke-Pwsh -WorkingDirectory $work -Environment @{ LOGTOOLS_STORE = $store } -Script 'Import-Module $LogToolsModule; Sync-LogSource -Config caspar.yml -WhatIf'
+        $run.ExitCode | Should -Be 0 -Because $run.Stderr
+        $lines = @($run.Stdout -split "`r?`n" | Where-Object { $_.Trim() })
+        $lines.Count | Should -Be 2 -Because $run.Stdout
+        $lines[0] | Should -Match '^What if: Would copy the new archive .*casparwater-2026-11-01\.json'
+        $lines[1] | Should -Match '^What if: Would copy the new active file .*casparwater\.json'
         Test-Path $store | Should -BeFalse
         Get-Tree $work | Should -Be $before
     }
@@ -38,10 +41,10 @@ pond_path: "logs/casparwater"
             Sync-LogSource -Config caspar.yml | Out-Null
             $after = Get-Tree $store
             Add-Content -Path logs/casparwater.json -Value '{"msg":"grown"}'
-            $plan = Sync-LogSource -Config caspar.yml -WhatIf
+                $plan = Sync-LogSource -Config caspar.yml -WhatIf
         }
         finally { Pop-Location }
-        $plan | Where-Object Name -eq 'casparwater.json' | Select-Object -ExpandProperty Action | Should -Not -Be 'Unchanged'
+        $plan | Should -BeNullOrEmpty -Because '-WhatIf plans; it writes no result rows'
         Get-Tree $store | Should -Be $after
         Test-LogMirror -Source casparwater | Select-Object -ExpandProperty Status | Should -Be 'Ok', 'Ok'
     }
@@ -55,14 +58,13 @@ Describe 'Get-ApiCost -Today | Format-Table' {
 
     It 'shows the day''s calls, tokens and cost' {
         $text = Get-ApiCost -Today | Format-Table | Out-String -Width 120
-        $text | Should -Match "\s$($records.Calls)\s+$($records.InputTokens)\s+$($records.OutputTokens)\s"
-        $text | Should -Match '\s4\.50*\s'
+        $text | Should -Match ('\(all\)\s+4\.50*\s+{0}\s+{1:N0}\s+{2:N0}\s' -f $records.Calls, $records.InputTokens, $records.OutputTokens)
     }
 
     It 'by model, one line per model with its own totals' {
         $text = Get-ApiCost -Today -GroupBy Model | Format-Table | Out-String -Width 120
-        $text | Should -Match 'model-x\s+2\s+4000\s+600\s.*\s3\.750*\s'
-        $text | Should -Match 'model-y\s+1\s+500\s+100\s.*\s0\.750*\s'
+        $text | Should -Match ('model-x\s+3\.750*\s+2\s+{0:N0}\s+600\s' -f 4000)
+        $text | Should -Match 'model-y\s+0\.750*\s+1\s+500\s+100\s'
     }
 
     It 'Test-ApiBudget says within and exceeded against the same total' {

@@ -39,7 +39,7 @@ Describe 'Get-ApiCost -GroupBy Model at 80 and 120 columns' {
 
     It 'keeps CostUsd at 80 columns, right after the key' {
         Get-Column ($rows | Get-Rendered -Width 80) | Should -Be @('Key', 'CostUsd', 'Calls', 'Input', 'Output', 'CacheRd', 'CacheWr')
-        Get-Column ($rows | Get-Rendered -Width 120) | Should -Be @('Key', 'CostUsd', 'Calls', 'Input', 'Output', 'CacheRd', 'CacheWr', 'Unpriced', 'KnownUsd')
+        Get-Column ($rows | Get-Rendered -Width 120) | Should -Be @('Key', 'CostUsd', 'Calls', 'Input', 'Output', 'CacheRd', 'CacheWr', 'Wr1h', 'Unpriced', 'KnownUsd')
     }
 
     It 'shows the unpriced model as the key and says "unpriced" instead of a blank cost (<Width> columns)' -ForEach @(@{ Width = 80 }, @{ Width = 120 }) {
@@ -102,14 +102,14 @@ Describe 'Default views at 80 and 120 columns' {
         Get-Column $narrow | Should -Be @('Time', 'Model', 'Input', 'Output', 'CacheRd', 'CostUsd')
         Get-Row $narrow 'claude-sonnet' | Should -Match 'claude-sonnet-4-5-20250929\s+45,000\s+1,200\s+250k\s+~\d\.\d{4}$'
         $wide = $call | Get-Rendered -Width 120
-        Get-Column $wide | Should -Be @('Time', 'Model', 'Input', 'Output', 'CacheRd', 'CostUsd', 'CacheWr', 'WorkerId', 'Machine')
-        Get-Row $wide 'claude-sonnet' | Should -Match '30,000\s+w-gh-12345-3f9a'
+        Get-Column $wide | Should -Be @('Time', 'Model', 'Input', 'Output', 'CacheRd', 'CostUsd', 'CacheWr', 'Wr1h', 'WorkerId', 'Machine')
+        Get-Row $wide 'claude-sonnet' | Should -Match '30,000\s+0\s+w-gh-12345-3f9a'
     }
 
     It 'Get-ApiPrice: model, dates and the four prices at 80; the source at 120' {
         $prices = Get-ApiPrice
         Get-Column ($prices | Get-Rendered -Width 80) | Should -Be @('Model', 'ValidFrom', 'Input', 'Output', 'CacheRead', 'CacheWrite')
-        Get-Column ($prices | Get-Rendered -Width 120) | Should -Be @('Model', 'ValidFrom', 'Input', 'Output', 'CacheRead', 'CacheWrite', 'Source')
+        Get-Column ($prices | Get-Rendered -Width 120) | Should -Be @('Model', 'ValidFrom', 'Input', 'Output', 'CacheRead', 'CacheWrite', 'CacheWrite1h', 'Source')
     }
 
     It 'Test-ApiBudget: spent, limit and remaining fit 80, an unpriced share is marked' {
