@@ -14,6 +14,9 @@ namespace LogTools.Commands;
 [OutputType("LogTools.Engine.Mirror.MirrorResult")]
 public sealed class SyncLogSourceCommand : StoreCmdlet
 {
+    /// <summary>Writes the store: creates and migrates it when needed.</summary>
+    protected override StoreAccess Access => StoreAccess.Write;
+
     private const string ConfigSet = "Config";
     private const string SettingsSet = "Settings";
 
@@ -67,7 +70,7 @@ public sealed class SyncLogSourceCommand : StoreCmdlet
                 {
                     // Plan from the recorded state without creating anything: a store that does not exist yet plans from empty.
                     var location = LocateStore(Store);
-                    var existing = File.Exists(Path.Combine(location.Path, LogStore.DatabaseFileName)) ? LogStore.Open(location.Path) : null;
+                    var existing = File.Exists(Path.Combine(location.Path, LogStore.DatabaseFileName)) ? LogStore.Open(location.Path, StoreAccess.Read) : null;
                     Sync(config, location.Path, existing, whatIf: true);
                 }
             }
