@@ -16,10 +16,15 @@ public sealed class LogStore
     // Opening (header check, migration check) is done once per store per process; cmdlets call Open often.
     private static readonly ConcurrentDictionary<string, LogStore> Opened = new(StringComparer.Ordinal);
 
-    private LogStore(string path, StorePolicy policy, string? databasePath = null, bool readOnly = false)
+    // Database files whose header this process has read. Only once: closing any descriptor of a file drops all of
+    // the process's POSIX locks on it, SQLite's included, and then other processes may reset the WAL under this
+    // process's open connections.
+    private static readonly ConcurrentDictionary<string, bool> HeaderChecked = new(StringComparer.Ordinal);
+
+    private LogStore(string path, StorePolicy policy, string? databasePath = null, bool existing = false)
     {
         Path = path;
-        Database = new StoreDatabase(databasePath ?? System.IO.Path.Combine(path, DatabaseFileName), policy, readOnly);
+        Database = new StoreDatabase(databasePath ?? System.IO.Path.Combine(path, DatabaseFileName), policy, existing);
     }
 
     /// <summary>Full path of the store folder.</summary>
@@ -33,7 +38,7 @@ public sealed class LogStore
 
     /// <summary>
     /// Opens the store in <paramref name="path"/>. A writer creates and migrates it when needed; a reader
-    /// (<see cref="StoreAccess.Read"/>, <see cref="StoreAccess.Inspect"/>) gets read-only connections and a clear
+    /// (<see cref="StoreAccess.Read"/>, <see cref="StoreAccess.Inspect"/>) opens only an existing database and gets a clear
     /// error for a store that does not exist or, with Read, has an older schema, so a mistyped path is never
     /// taken for an empty store.
     /// </summary>
@@ -42,7 +47,7 @@ public sealed class LogStore
         var full = System.IO.Path.GetFullPath(path);
         if (access != StoreAccess.Write)
         {
-            var reader = new LogStore(full, policy ?? StorePolicy.Default, readOnly: true);
+            var reader = new LogStore(full, policy ?? StorePolicy.Default, existing: true);
             reader.PrepareReader(access);
             return reader;
         }
@@ -219,7 +224,7 @@ public sealed class LogStore
             throw NotADatabase(null);
         }
 
-        if (!File.Exists(file) || new FileInfo(file).Length == 0)
+        if (!File.Exists(file) || new FileInfo(file).Length == 0 || HeaderChecked.ContainsKey(file))
         {
             return;
         }
@@ -232,6 +237,8 @@ public sealed class LogStore
                 throw NotADatabase(null);
             }
         }
+
+        HeaderChecked[file] = true;
     }
 
     private void RefuseNewer(int version)

@@ -95,7 +95,7 @@ public static class StoreBackup
     private static long CopyDatabase(StoreDatabase source, string path, List<StoreDatabase> copies)
     {
         source.BackupTo(path);
-        copies.Add(new StoreDatabase(path, readOnly: true));
+        copies.Add(new StoreDatabase(path, existing: true));
         return new FileInfo(path).Length;
     }
 
@@ -119,7 +119,7 @@ public static class StoreBackup
                 Directory.CreateDirectory(System.IO.Path.GetDirectoryName(copy)!);
                 // Archive databases may be written by Move-LogRecord at this moment: copy them as databases too.
                 bytes += folder == LogArchive.Folder && file.EndsWith(".db", StringComparison.Ordinal)
-                    ? CopyDatabase(new StoreDatabase(file, readOnly: true), copy, copies)
+                    ? CopyDatabase(new StoreDatabase(file, existing: true), copy, copies)
                     : CopyFile(file, copy);
                 files++;
             }

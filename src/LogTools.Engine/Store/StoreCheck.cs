@@ -18,7 +18,7 @@ public static class StoreCheck
         var archiveFolder = Path.Combine(store.Path, LogArchive.Folder);
         if (Directory.Exists(archiveFolder))
         {
-            databases.AddRange(Directory.GetFiles(archiveFolder, "*.db").Order(StringComparer.Ordinal).Select(f => new StoreDatabase(f, readOnly: true)));
+            databases.AddRange(Directory.GetFiles(archiveFolder, "*.db").Order(StringComparer.Ordinal).Select(f => new StoreDatabase(f, existing: true)));
         }
 
         var problems = 0;

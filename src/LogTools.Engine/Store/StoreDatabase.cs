@@ -27,15 +27,16 @@ public sealed class StoreDatabase
 
     /// <param name="databasePath">The database file.</param>
     /// <param name="policy">Busy timeout; the default when null.</param>
-    /// <param name="readOnly">Connections cannot write (readers and -WhatIf): SQLite itself refuses any write.</param>
-    public StoreDatabase(string databasePath, StorePolicy? policy = null, bool readOnly = false)
+    /// <param name="existing">For readers and -WhatIf: SQLite opens the file only if it exists, never creating it. (Not
+    /// SQLITE_OPEN_READONLY: a read-only connection beside a read-write one in the same process misses WAL commits.)</param>
+    public StoreDatabase(string databasePath, StorePolicy? policy = null, bool existing = false)
     {
         DatabasePath = databasePath;
         Policy = policy ?? StorePolicy.Default;
         connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = databasePath,
-            Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
+            Mode = existing ? SqliteOpenMode.ReadWrite : SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
             DefaultTimeout = (int)Math.Ceiling(Policy.BusyTimeout.TotalSeconds),
         }.ToString();

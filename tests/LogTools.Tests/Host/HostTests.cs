@@ -10,7 +10,7 @@ public sealed class HostTests
     public void Output_is_rendered_with_the_module_views_and_native_sqlite_loads_from_the_module_folder()
     {
         using var temp = new TempFolder();
-        var run = HostRun.Command("Get-LogStore; (Get-LogStore).Tables | Out-Default", new Dictionary<string, string> { ["LOGTOOLS_STORE"] = temp.Path });
+        var run = HostRun.Command("Move-LogRecord -Confirm:$false | Out-Null; Get-LogStore; (Get-LogStore).Tables | Out-Default", new Dictionary<string, string> { ["LOGTOOLS_STORE"] = temp.Path });
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains($"Path          : {temp.Path}", run.Stdout);
@@ -65,7 +65,7 @@ public sealed class HostTests
     {
         using var temp = new TempFolder();
         var run = HostRun.Command(
-            "function Test-It { [CmdletBinding()] param() $PSCmdlet.WriteWarning('careful') }; Test-It; Get-LogStore -Verbose | Out-Null",
+            "function Test-It { [CmdletBinding()] param() $PSCmdlet.WriteWarning('careful') }; Test-It; Move-LogRecord -Confirm:$false | Out-Null; Get-LogStore -Verbose | Out-Null",
             new Dictionary<string, string> { ["LOGTOOLS_STORE"] = temp.Path });
 
         Assert.True(run.ExitCode == 0, run.ToString());
