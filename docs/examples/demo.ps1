@@ -6,11 +6,11 @@
 
 function Show([string] $Title) { $Host.UI.WriteLine("`n== $Title") }
 
-Show 'The store (chosen with no configuration)'
+Show 'The store (chosen with no configuration; the first command that writes creates it)'
+$session = Start-LogSession -Config @{ demo = $true; workers = 1 }
 Get-LogStore | Out-Default
 
 Show 'A coordinator session: a task detected, a worker spawned, events written'
-$session = Start-LogSession -Config @{ demo = $true; workers = 1 }
 $task = "demo-$([DateTime]::UtcNow.ToString('HHmmss'))"
 Set-LogTask -TaskId $task -Status Detected -IssueNumber 450 -Title 'Demonstrate LogTools'
 Write-LogEvent -Type trigger -Message "issue 450 detected" -ContextType task -ContextId $task

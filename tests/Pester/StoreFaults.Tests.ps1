@@ -372,23 +372,16 @@ Describe 'SIGKILL at random points' {
         Import-LogHistory -Path $history -Store $reference -Summary | Out-Null
         $expected = Get-CallTotals $reference
 
-        # Runs $Command in another pwsh process and kills it (SIGKILL) $DelayMs after the module is loaded.
+        # Runs $Command in another pwsh process and kills it (SIGKILL) $DelayMs after the module is loaded;
+        # $true when the command finished before the kill.
         function Stop-Midway([string] $Command, [int] $DelayMs) {
-            $job = Start-Job -ScriptBlock {
-                param($module, $command)
-                Import-Module $module
-                $PID
-                & ([scriptblock]::Create($command)) | Out-Null
-                'finished'
-            } -ArgumentList $ModuleManifest, $Command
-            $deadline = (Get-Date).AddSeconds(60)
-            $childPid = $null
-            while (-not $childPid -and (Get-Date) -lt $deadline) { $childPid = $job | Receive-Job | Select-Object -First 1; Start-Sleep -Milliseconds 20 }
+            $process = Start-Pwsh -Script "Import-Module `$LogToolsModule; 'loaded'; $Command | Out-Null; 'finished'"
+            if ($process.StandardOutput.ReadLine() -ne 'loaded') { throw "the pwsh process did not load the module: $($process.StandardError.ReadToEnd())" }
             Start-Sleep -Milliseconds $DelayMs
-            & kill -9 $childPid 2>$null
-            $finished = @($job | Wait-Job -Timeout 30 | Receive-Job -ErrorAction SilentlyContinue) -contains 'finished'
-            $job | Remove-Job -Force
-            $finished
+            $process.Kill()   # SIGKILL on Linux
+            $rest = $process.StandardOutput.ReadToEnd()
+            $process.WaitForExit()
+            $rest -match 'finished'
         }
     }
 

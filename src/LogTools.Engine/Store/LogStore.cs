@@ -153,12 +153,14 @@ public sealed class LogStore
 
     private void PrepareReader(StoreAccess access)
     {
+        RefuseFile();
         if (!File.Exists(Database.DatabasePath))
         {
             throw new LogToolsException(
                 "StoreNotFound", ErrorKind.ObjectNotFound, Path,
                 $"There is no LogTools store in '{Path}' ({DatabaseFileName} is missing). Commands that only read never create one: " +
-                "check the path (-Store, Set-LogStore, $env:LOGTOOLS_STORE); a command that writes creates the store.");
+                "check the path (-Store, Set-LogStore, $env:LOGTOOLS_STORE). A command that writes creates the store, " +
+                $"or create it now with Set-LogStore -Path '{Path}'.");
         }
 
         CheckDatabaseFile();
@@ -193,7 +195,7 @@ public sealed class LogStore
         return tables.Count;
     });
 
-    private void CheckFolder()
+    private void RefuseFile()
     {
         if (File.Exists(Path))
         {
@@ -201,7 +203,11 @@ public sealed class LogStore
                 "StorePathIsFile", ErrorKind.InvalidArgument, Path,
                 $"The store path '{Path}' is a file, not a folder. Choose a folder (it is created if missing); LogTools did not touch the file.");
         }
+    }
 
+    private void CheckFolder()
+    {
+        RefuseFile();
         try
         {
             Directory.CreateDirectory(Path);

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using LogTools.Engine;
 using LogTools.Engine.Store;
 
 namespace LogTools.Commands;
@@ -29,23 +28,6 @@ public sealed class BackupLogStoreCommand : StoreCmdlet
             return;
         }
 
-        var progress = new ProgressRecord(1, "Backup-LogStore", $"Copying '{store.Path}' to '{destination}'");
-        try
-        {
-            WriteObject(StoreBackup.Create(store, destination, path =>
-            {
-                progress.CurrentOperation = path;
-                WriteProgress(progress);
-            }));
-        }
-        catch (LogToolsException ex)
-        {
-            ThrowEngineError(ex);
-        }
-        finally
-        {
-            progress.RecordType = ProgressRecordType.Completed;
-            WriteProgress(progress);
-        }
+        WithProgress("Backup-LogStore", $"Copying '{store.Path}' to '{destination}'", report => WriteObject(StoreBackup.Create(store, destination, report)));
     }
 }

@@ -41,6 +41,32 @@ public abstract class StoreCmdlet : LogToolsCmdlet
         return store!;
     }
 
+    /// <summary>
+    /// Runs engine work that reports the item it is on: each report becomes the progress bar's current operation,
+    /// the bar is closed however the work ends, and an engine failure stops the command.
+    /// </summary>
+    protected void WithProgress(string activity, string status, Action<Action<string>> work)
+    {
+        var progress = new ProgressRecord(1, activity, status);
+        try
+        {
+            work(item =>
+            {
+                progress.CurrentOperation = item;
+                WriteProgress(progress);
+            });
+        }
+        catch (LogToolsException ex)
+        {
+            ThrowEngineError(ex);
+        }
+        finally
+        {
+            progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(progress);
+        }
+    }
+
     private bool WhatIfRequested() => MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value)
         ? LanguagePrimitives.IsTrue(value)
         : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));

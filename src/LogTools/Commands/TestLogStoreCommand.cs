@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using LogTools.Engine;
 using LogTools.Engine.Store;
 
 namespace LogTools.Commands;
@@ -20,15 +19,10 @@ public sealed class TestLogStoreCommand : StoreCmdlet
     protected override void EndProcessing()
     {
         var store = OpenStore();
-        var progress = new ProgressRecord(1, "Test-LogStore", $"Checking '{store.Path}'");
         var problems = 0;
-        try
+        WithProgress("Test-LogStore", $"Checking '{store.Path}'", report =>
         {
-            foreach (var problem in StoreCheck.Run(store, path =>
-            {
-                progress.CurrentOperation = path;
-                WriteProgress(progress);
-            }))
+            foreach (var problem in StoreCheck.Run(store, report))
             {
                 problems++;
                 if (!Quiet)
@@ -36,16 +30,7 @@ public sealed class TestLogStoreCommand : StoreCmdlet
                     WriteObject(problem);
                 }
             }
-        }
-        catch (LogToolsException ex)
-        {
-            ThrowEngineError(ex);
-        }
-        finally
-        {
-            progress.RecordType = ProgressRecordType.Completed;
-            WriteProgress(progress);
-        }
+        });
 
         WriteVerbose(problems == 0 ? $"'{store.Path}' passed its checks." : $"'{store.Path}': {problems} problem(s).");
         if (Quiet)
