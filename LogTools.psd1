@@ -13,6 +13,8 @@
     CmdletsToExport      = @(
         'Get-LogStore'
         'Set-LogStore'
+        'Test-LogStore'
+        'Backup-LogStore'
         'Get-FileBlake3'
         'Start-LogSession'
         'Stop-LogSession'

@@ -18,12 +18,13 @@ $demo = Join-Path $repo 'out/demo'
 Remove-Item -Path $demo -Recurse -Force -ErrorAction Ignore
 $store = Join-Path $demo 'store'
 Set-LogStore -Path $store
+# The first command that writes creates the store; reading commands never do.
+$session = Start-LogSession -Config @{ demo = $true; workers = 1 }
 
 Show "The demo store: $store (deleted and created anew on each run; your default store is untouched)"
 Get-LogStore | Format-List Path, Source, SchemaVersion, SqliteVersion | Out-Host
 
 Show 'A coordinator session: a task detected, a worker spawned, events written, API calls recorded'
-$session = Start-LogSession -Config @{ demo = $true; workers = 1 }
 $task = 'demo-{0:HHmmss}' -f (Get-Date)
 Set-LogTask -TaskId $task -Status Detected -IssueNumber 450 -Title 'Demonstrate LogTools'
 Write-LogEvent -Type trigger -Message 'issue 450 detected' -ContextType task -ContextId $task

@@ -20,14 +20,13 @@ function New-TestStore {
     $store
 }
 
-# Runs a script in a separate `pwsh -NoProfile` process, as a scheduled task would, with the module
-# importable by name-free path in $LogToolsModule and NO_COLOR set. Returns ExitCode, Stdout, Stderr.
-function Invoke-Pwsh {
+# Starts a script in a separate `pwsh -NoProfile` process, as a scheduled task would, with the module
+# importable by name-free path in $LogToolsModule and NO_COLOR set; returns the running Process (output redirected).
+function Start-Pwsh {
     param(
         [Parameter(Mandatory)] [string] $Script,
         [hashtable] $Environment = @{},
         [string] $WorkingDirectory = (Get-Location).Path,
-        [int] $TimeoutSeconds = 120,
         [switch] $File
     )
     $info = [Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
@@ -51,6 +50,19 @@ function Invoke-Pwsh {
     foreach ($key in $Environment.Keys) { $info.Environment[$key] = [string]$Environment[$key] }
     $process = [Diagnostics.Process]::Start($info)
     $process.StandardInput.Close()
+    $process
+}
+
+# Runs a script with Start-Pwsh and waits for it. Returns ExitCode, Stdout, Stderr.
+function Invoke-Pwsh {
+    param(
+        [Parameter(Mandatory)] [string] $Script,
+        [hashtable] $Environment = @{},
+        [string] $WorkingDirectory = (Get-Location).Path,
+        [int] $TimeoutSeconds = 120,
+        [switch] $File
+    )
+    $process = Start-Pwsh -Script $Script -Environment $Environment -WorkingDirectory $WorkingDirectory -File:$File
     $stdout = $process.StandardOutput.ReadToEndAsync()
     $stderr = $process.StandardError.ReadToEndAsync()
     if (-not $process.WaitForExit($TimeoutSeconds * 1000)) {

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Reflection;
-using Microsoft.Data.Sqlite;
 
 namespace LogTools.Engine.Store;
 
@@ -17,10 +16,15 @@ public sealed class LogStore
     // Opening (header check, migration check) is done once per store per process; cmdlets call Open often.
     private static readonly ConcurrentDictionary<string, LogStore> Opened = new(StringComparer.Ordinal);
 
-    private LogStore(string path, StorePolicy policy, string? databasePath = null)
+    // Database files whose header this process has read. Only once: closing any descriptor of a file drops all of
+    // the process's POSIX locks on it, SQLite's included, and then other processes may reset the WAL under this
+    // process's open connections.
+    private static readonly ConcurrentDictionary<string, bool> HeaderChecked = new(StringComparer.Ordinal);
+
+    private LogStore(string path, StorePolicy policy, string? databasePath = null, bool existing = false)
     {
         Path = path;
-        Database = new StoreDatabase(databasePath ?? System.IO.Path.Combine(path, DatabaseFileName), policy);
+        Database = new StoreDatabase(databasePath ?? System.IO.Path.Combine(path, DatabaseFileName), policy, existing);
     }
 
     /// <summary>Full path of the store folder.</summary>
@@ -32,10 +36,22 @@ public sealed class LogStore
     public static string EngineVersion { get; } =
         typeof(LogStore).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
-    /// <summary>Opens (creating and migrating when needed) the store in <paramref name="path"/>.</summary>
-    public static LogStore Open(string path, StorePolicy? policy = null)
+    /// <summary>
+    /// Opens the store in <paramref name="path"/>. A writer creates and migrates it when needed; a reader
+    /// (<see cref="StoreAccess.Read"/>, <see cref="StoreAccess.Inspect"/>) opens only an existing database and gets a clear
+    /// error for a store that does not exist or, with Read, has an older schema, so a mistyped path is never
+    /// taken for an empty store.
+    /// </summary>
+    public static LogStore Open(string path, StoreAccess access = StoreAccess.Write, StorePolicy? policy = null)
     {
         var full = System.IO.Path.GetFullPath(path);
+        if (access != StoreAccess.Write)
+        {
+            var reader = new LogStore(full, policy ?? StorePolicy.Default, existing: true);
+            reader.PrepareReader(access);
+            return reader;
+        }
+
         if (Opened.TryGetValue(full, out var known) && File.Exists(known.Database.DatabasePath))
         {
             return known;
@@ -57,7 +73,7 @@ public sealed class LogStore
         var file = new LogStore(System.IO.Path.GetDirectoryName(databasePath)!, StorePolicy.Default, databasePath);
         file.CheckFolder();
         file.CheckDatabaseFile();
-        file.RefuseNewer(file.Database.Read(c => Convert.ToInt32(Sql.Scalar(c, null, "PRAGMA user_version"))));
+        file.RefuseNewer(file.SchemaVersion());
         file.Migrate();
         return file.Database;
     }
@@ -128,26 +144,58 @@ public sealed class LogStore
     {
         CheckFolder();
         CheckDatabaseFile();
-        try
+        RefuseNewer(SchemaVersion());
+        Database.RefuseIfMarkedCorrupt();
+        TouchEveryTable();
+        EnableWal();
+        Migrate();
+    }
+
+    private void PrepareReader(StoreAccess access)
+    {
+        RefuseFile();
+        if (!File.Exists(Database.DatabasePath))
         {
-            var version = Database.Read(c => Convert.ToInt32(Sql.Scalar(c, null, "PRAGMA user_version")));
-            RefuseNewer(version);
-            EnableWal();
-            Migrate();
+            throw new LogToolsException(
+                "StoreNotFound", ErrorKind.ObjectNotFound, Path,
+                $"There is no LogTools store in '{Path}' ({DatabaseFileName} is missing). Commands that only read never create one: " +
+                "check the path (-Store, Set-LogStore, $env:LOGTOOLS_STORE). A command that writes creates the store, " +
+                $"or create it now with Set-LogStore -Path '{Path}'.");
         }
-        catch (SqliteException ex) when (ex.SqliteErrorCode is 26 or 11)
+
+        CheckDatabaseFile();
+        var version = SchemaVersion();
+        RefuseNewer(version);
+        if (access == StoreAccess.Read && version < StoreSchema.Latest)
         {
-            // SQLITE_NOTADB / SQLITE_CORRUPT: a file with the right header but unreadable content.
-            throw NotADatabase(ex);
-        }
-        catch (SqliteException ex) when (ex.SqliteErrorCode is 8 or 14)
-        {
-            // SQLITE_READONLY / SQLITE_CANTOPEN: the folder or the database file cannot be written.
-            throw NotWritable(ex);
+            throw new LogToolsException(
+                "StoreSchemaOutdated", ErrorKind.InvalidOperation, Path,
+                $"The store '{Path}' has schema version {version}; this LogTools {EngineVersion} reads version {StoreSchema.Latest}. " +
+                "Commands that only read never upgrade a store, and the store was not changed. To upgrade it, back it up with " +
+                $"Backup-LogStore, then run Set-LogStore -Path '{Path}' (or any command that writes to it).");
         }
     }
 
-    private void CheckFolder()
+    private int SchemaVersion() => Database.Read(c => Convert.ToInt32(Sql.Scalar(c, null, "PRAGMA user_version")));
+
+    /// <summary>
+    /// Reads the first row of every table, so damage to any table's root page (which reading page 1 alone
+    /// misses) is found when a writer opens the store, before it writes. The cost follows the number of
+    /// tables, not the size of the store; damage deeper in a b-tree is found when it is reached.
+    /// </summary>
+    private void TouchEveryTable() => Database.Read(connection =>
+    {
+        var tables = new List<string>();
+        Sql.ForEach(connection, null, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'", [], r => tables.Add(r.GetString(0)));
+        foreach (var table in tables)
+        {
+            Sql.Scalar(connection, null, $"SELECT * FROM \"{table.Replace("\"", "\"\"", StringComparison.Ordinal)}\" LIMIT 1");
+        }
+
+        return tables.Count;
+    });
+
+    private void RefuseFile()
     {
         if (File.Exists(Path))
         {
@@ -155,7 +203,11 @@ public sealed class LogStore
                 "StorePathIsFile", ErrorKind.InvalidArgument, Path,
                 $"The store path '{Path}' is a file, not a folder. Choose a folder (it is created if missing); LogTools did not touch the file.");
         }
+    }
 
+    private void CheckFolder()
+    {
+        RefuseFile();
         try
         {
             Directory.CreateDirectory(Path);
@@ -178,7 +230,7 @@ public sealed class LogStore
             throw NotADatabase(null);
         }
 
-        if (!File.Exists(file) || new FileInfo(file).Length == 0)
+        if (!File.Exists(file) || new FileInfo(file).Length == 0 || HeaderChecked.ContainsKey(file))
         {
             return;
         }
@@ -191,6 +243,8 @@ public sealed class LogStore
                 throw NotADatabase(null);
             }
         }
+
+        HeaderChecked[file] = true;
     }
 
     private void RefuseNewer(int version)

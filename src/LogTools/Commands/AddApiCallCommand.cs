@@ -2,6 +2,7 @@ using System.Management.Automation;
 using LogTools.Completion;
 using LogTools.Engine;
 using LogTools.Engine.Sessions;
+using LogTools.Engine.Store;
 
 namespace LogTools.Commands;
 
@@ -14,6 +15,9 @@ namespace LogTools.Commands;
 [OutputType("LogTools.Engine.Sessions.ApiCall")]
 public sealed class AddApiCallCommand : StoreCmdlet, IDisposable
 {
+    /// <summary>Writes the store: creates and migrates it when needed.</summary>
+    protected override StoreAccess Access => StoreAccess.Write;
+
     private const int BatchSize = 5000;
     private readonly List<ApiCall> batch = [];
     private readonly SortedSet<string> unpricedModels = new(StringComparer.Ordinal);

@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using LogTools.Engine;
+using LogTools.Engine.Store;
 
 namespace LogTools.Commands;
 
@@ -7,9 +9,19 @@ namespace LogTools.Commands;
 [OutputType("LogTools.Engine.Store.StoreInfo")]
 public sealed class GetLogStoreCommand : StoreCmdlet
 {
+    /// <summary>Describes a store as it is, an older schema included; never creates or migrates it.</summary>
+    protected override StoreAccess Access => StoreAccess.Inspect;
+
     protected override void EndProcessing()
     {
         var location = LocateStore(Store);
-        WriteObject(OpenStore().Describe(location.Source, location.Detail));
+        try
+        {
+            WriteObject(OpenStore().Describe(location.Source, location.Detail));
+        }
+        catch (LogToolsException ex)
+        {
+            ThrowEngineError(ex);
+        }
     }
 }

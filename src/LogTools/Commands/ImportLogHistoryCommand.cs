@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Management.Automation;
 using LogTools.Engine;
 using LogTools.Engine.Sessions;
+using LogTools.Engine.Store;
 
 namespace LogTools.Commands;
 
@@ -13,6 +14,9 @@ namespace LogTools.Commands;
 [OutputType("LogTools.Engine.Sessions.HistoryFileImport", "LogTools.Engine.Sessions.HistoryImportSummary")]
 public sealed class ImportLogHistoryCommand : StoreCmdlet
 {
+    /// <summary>Writes the store: creates and migrates it when needed.</summary>
+    protected override StoreAccess Access => StoreAccess.Write;
+
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(200);

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using LogTools.Engine;
 using LogTools.Engine.Sessions;
+using LogTools.Engine.Store;
 
 namespace LogTools.Commands;
 
@@ -14,6 +15,9 @@ namespace LogTools.Commands;
 [OutputType("LogTools.Engine.Sessions.LogArchiveCount")]
 public sealed class MoveLogRecordCommand : StoreCmdlet
 {
+    /// <summary>Writes the store: creates and migrates it when needed.</summary>
+    protected override StoreAccess Access => StoreAccess.Write;
+
     /// <summary>Records older than this many days (before now minus the days) move.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateRange(0, 36500)]

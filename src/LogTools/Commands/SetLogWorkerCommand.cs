@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using LogTools.Completion;
 using LogTools.Engine.Sessions;
+using LogTools.Engine.Store;
 
 namespace LogTools.Commands;
 
@@ -12,6 +13,9 @@ namespace LogTools.Commands;
 [OutputType("LogTools.Engine.Sessions.LogWorker")]
 public sealed class SetLogWorkerCommand : TelemetryStepCmdlet
 {
+    /// <summary>Writes the store: creates and migrates it when needed.</summary>
+    protected override StoreAccess Access => StoreAccess.Write;
+
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(WorkerIdCompleter))]

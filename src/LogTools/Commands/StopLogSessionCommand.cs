@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using LogTools.Completion;
 using LogTools.Engine.Sessions;
+using LogTools.Engine.Store;
 
 namespace LogTools.Commands;
 
@@ -9,6 +10,9 @@ namespace LogTools.Commands;
 [OutputType("LogTools.Engine.Sessions.LogSession")]
 public sealed class StopLogSessionCommand : TelemetryCmdlet
 {
+    /// <summary>Writes the store: creates and migrates it when needed.</summary>
+    protected override StoreAccess Access => StoreAccess.Write;
+
     /// <summary>The session to stop; the current session when absent.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]

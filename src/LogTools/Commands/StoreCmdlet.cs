@@ -14,16 +14,23 @@ public abstract class StoreCmdlet : LogToolsCmdlet
     [ValidateNotNullOrEmpty]
     public string? Store { get; set; }
 
+    /// <summary>
+    /// What this command does to the store: readers never create or migrate one. A writer under -WhatIf
+    /// opens the store as a reader, since -WhatIf changes nothing, not even by creating the store.
+    /// </summary>
+    protected virtual StoreAccess Access => StoreAccess.Read;
+
     /// <summary>The open store; a store that cannot be used stops the command with a clear error.</summary>
     protected LogStore OpenStore()
     {
         if (store is null)
         {
             var location = LocateStore(Store);
-            WriteVerbose($"Store: {location.Path} ({location.Detail})");
+            var access = Access == StoreAccess.Write && WhatIfRequested() ? StoreAccess.Read : Access;
+            WriteVerbose($"Store: {location.Path} ({location.Detail}), opened for {access}");
             try
             {
-                store = LogStore.Open(location.Path);
+                store = LogStore.Open(location.Path, access);
             }
             catch (LogToolsException ex)
             {
@@ -33,4 +40,35 @@ public abstract class StoreCmdlet : LogToolsCmdlet
 
         return store!;
     }
+
+    /// <summary>
+    /// Runs engine work that reports the item it is on: each report becomes the progress bar's current operation,
+    /// the bar is closed however the work ends, and an engine failure stops the command.
+    /// </summary>
+    protected void WithProgress(string activity, string status, Action<Action<string>> work)
+    {
+        var progress = new ProgressRecord(1, activity, status);
+        try
+        {
+            work(item =>
+            {
+                progress.CurrentOperation = item;
+                WriteProgress(progress);
+            });
+        }
+        catch (LogToolsException ex)
+        {
+            ThrowEngineError(ex);
+        }
+        finally
+        {
+            progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(progress);
+        }
+    }
+
+    /// <summary>Whether this command runs under -WhatIf, given or inherited from $WhatIfPreference.</summary>
+    protected bool WhatIfRequested() => MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value)
+        ? LanguagePrimitives.IsTrue(value)
+        : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
 }

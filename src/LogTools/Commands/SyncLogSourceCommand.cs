@@ -13,6 +13,9 @@ namespace LogTools.Commands;
 [OutputType("LogTools.Engine.Mirror.MirrorResult")]
 public sealed class SyncLogSourceCommand : StoreCmdlet
 {
+    /// <summary>Writes the store: creates and migrates it when needed.</summary>
+    protected override StoreAccess Access => StoreAccess.Write;
+
     private const string ConfigSet = "Config";
     private const string SettingsSet = "Settings";
 
@@ -55,9 +58,7 @@ public sealed class SyncLogSourceCommand : StoreCmdlet
     protected override void ProcessRecord()
     {
         // Under -WhatIf the plan's per-file lines are the whole answer: no line for the source, no result rows.
-        var whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value)
-            ? ((SwitchParameter)value).IsPresent
-            : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+        var whatIf = WhatIfRequested();
         foreach (var config in Sources())
         {
             try
@@ -120,7 +121,7 @@ public sealed class SyncLogSourceCommand : StoreCmdlet
     {
         // The store is opened when it exists and created only when the sync has something to write; a plan never creates it.
         var location = LocateStore(Store);
-        var existing = !File.Exists(Path.Combine(location.Path, LogStore.DatabaseFileName)) ? null : whatIf ? LogStore.Open(location.Path) : OpenStore();
+        var existing = !File.Exists(Path.Combine(location.Path, LogStore.DatabaseFileName)) ? null : whatIf ? LogStore.Open(location.Path, StoreAccess.Read) : OpenStore();
         var throttle = new ProgressThrottle(TimeSpan.FromMilliseconds(200));
         var progress = new ProgressRecord(1, $"Sync-LogSource {config.Name}", "Copying");
         var options = new MirrorSyncOptions

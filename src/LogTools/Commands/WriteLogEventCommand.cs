@@ -2,6 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using LogTools.Completion;
 using LogTools.Engine.Sessions;
+using LogTools.Engine.Store;
 
 namespace LogTools.Commands;
 
@@ -10,6 +11,9 @@ namespace LogTools.Commands;
 [OutputType("LogTools.Engine.Sessions.LogEvent")]
 public sealed class WriteLogEventCommand : TelemetryCmdlet
 {
+    /// <summary>Writes the store: creates and migrates it when needed.</summary>
+    protected override StoreAccess Access => StoreAccess.Write;
+
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string Type { get; set; } = string.Empty;

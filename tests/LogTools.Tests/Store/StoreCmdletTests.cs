@@ -6,7 +6,7 @@ namespace LogTools.Tests.Store;
 public sealed class StoreCmdletTests
 {
     [Fact]
-    public void GetLogStore_creates_and_describes_a_new_store()
+    public void GetLogStore_describes_the_new_store_Set_LogStore_created()
     {
         using var session = new ModuleSession();
         var info = session.Run("Get-LogStore").AssertNoErrors().Output.Single();
@@ -27,7 +27,7 @@ public sealed class StoreCmdletTests
     public void Store_parameter_overrides_the_session_choice_and_resolves_relative_to_the_location()
     {
         using var session = new ModuleSession();
-        var result = session.Run("$ExecutionContext.SessionState.Path.SetLocation($args[0]) | Out-Null; Get-LogStore -Store ./other", session.Folder.Path).AssertNoErrors();
+        var result = session.Run("$ExecutionContext.SessionState.Path.SetLocation($args[0]) | Out-Null; Move-LogRecord -Store ./other -Confirm:$false | Out-Null; Get-LogStore -Store ./other", session.Folder.Path).AssertNoErrors();
 
         var info = result.Output.Single();
         Assert.Equal(session.Folder.Combine("other"), info.Properties["Path"].Value);
@@ -135,9 +135,9 @@ public sealed class StoreCmdletTests
         // /proc refuses new folders even to root, which chmod cannot give us in a root test run.
         var folder = OperatingSystem.IsWindows() ? @"\\?\NUL\logtools" : "/proc/logtools-store-test";
 
-        var error = session.Run("Get-LogStore -Store $args[0]", folder).SingleError();
+        var error = session.Run("Move-LogRecord -Store $args[0] -Confirm:$false", folder).SingleError();
 
-        Assert.Equal("StoreNotWritable,LogTools.Commands.GetLogStoreCommand", error.FullyQualifiedErrorId);
+        Assert.Equal("StoreNotWritable,LogTools.Commands.MoveLogRecordCommand", error.FullyQualifiedErrorId);
         Assert.Equal(System.Management.Automation.ErrorCategory.PermissionDenied, error.CategoryInfo.Category);
     }
 }

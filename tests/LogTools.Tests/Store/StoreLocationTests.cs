@@ -6,6 +6,9 @@ namespace LogTools.Tests.Store;
 [Collection(ProcessEnvironment.Name)]
 public sealed class StoreLocationTests
 {
+    // Get-LogStore only reads: a command that writes creates the store where the rules point first.
+    private const string CreateThenDescribe = "Move-LogRecord -Confirm:$false | Out-Null; Get-LogStore";
+
     [Fact]
     public void Environment_then_candidates_then_default_choose_the_store_when_nothing_is_set()
     {
@@ -18,18 +21,18 @@ public sealed class StoreLocationTests
         });
         using var session = new ModuleSession(chooseStore: false);
 
-        var byDefault = session.Run("Get-LogStore").AssertNoErrors().Output.Single();
+        var byDefault = session.Run(CreateThenDescribe).AssertNoErrors().Output.Single();
         Assert.Equal("Default", byDefault.Properties["Source"].Value.ToString());
         Assert.Equal(temp.Combine("data", "LogTools"), byDefault.Properties["Path"].Value);
 
         Directory.CreateDirectory(temp.Combine("external"));
         session.Run("Set-LogStore -Candidate $args[0], $args[1]", "/no/such/disk/LogTools", temp.Combine("external", "LogTools")).AssertNoErrors();
         Assert.True(File.Exists(temp.Combine("config", "LogTools", "settings.json")));
-        var byCandidate = session.Run("Get-LogStore").AssertNoErrors().Output.Single();
+        var byCandidate = session.Run(CreateThenDescribe).AssertNoErrors().Output.Single();
         Assert.Equal("Candidate", byCandidate.Properties["Source"].Value.ToString());
         Assert.Equal(temp.Combine("external", "LogTools"), byCandidate.Properties["Path"].Value);
 
-        var byEnvironment = session.Run("$env:LOGTOOLS_STORE = $args[0]; Get-LogStore", temp.Combine("from-env")).AssertNoErrors().Output.Single();
+        var byEnvironment = session.Run("$env:LOGTOOLS_STORE = $args[0]; " + CreateThenDescribe, temp.Combine("from-env")).AssertNoErrors().Output.Single();
         Assert.Equal("Environment", byEnvironment.Properties["Source"].Value.ToString());
         Assert.Equal(temp.Combine("from-env"), byEnvironment.Properties["Path"].Value);
 

@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using LogTools.Engine.Hashing;
+using LogTools.Engine.Sessions;
+
+namespace LogTools.Engine.Store;
+
+/// <summary>
+/// Backup-LogStore: a consistent copy of a store while it is in use. The index is copied first with SQLite's
+/// online backup (one snapshot), then the content folders; content files are append-only or written whole, so
+/// the later copy holds at least everything the snapshot points to. Everything goes into a hidden temporary
+/// folder beside the destination, is verified (integrity check of every copied database, BLAKE3 of every copied
+/// file against the bytes read), and only then renamed to the destination: a folder with the destination's name
+/// is always a whole, verified backup.
+/// </summary>
+public static class StoreBackup
+{
+    /// <summary>The store's content folders, copied when present.</summary>
+    public static IReadOnlyList<string> ContentFolders { get; } = ["conversations", "pond", LogArchive.Folder, "runs"];
+
+    public static StoreBackupResult Create(LogStore store, string destination, Action<string>? progress = null)
+    {
+        var target = CheckDestination(store, destination);
+        var temporary = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(target)!, $".{System.IO.Path.GetFileName(target)}.partial-{Guid.NewGuid():N}");
+        var clock = Stopwatch.StartNew();
+        var copies = new List<StoreDatabase>();
+        try
+        {
+            Directory.CreateDirectory(temporary);
+            progress?.Invoke(store.Database.DatabasePath);
+            var database = CopyDatabase(store.Database, System.IO.Path.Combine(temporary, LogStore.DatabaseFileName), copies);
+            var (files, bytes) = CopyContent(store, temporary, copies, progress);
+            foreach (var copy in copies)
+            {
+                var findings = StoreCheck.IntegrityFindings(copy);
+                copy.ReleaseConnections();
+                if (findings.Count > 0)
+                {
+                    throw new LogToolsException(
+                        "BackupVerificationFailed", ErrorKind.InvalidData, copy.DatabasePath,
+                        $"The copy of '{copy.DatabasePath}' failed SQLite's integrity check ({findings[0]}); no backup was kept. " +
+                        "Run Test-LogStore on the store, then Backup-LogStore again.");
+                }
+            }
+
+            Directory.Move(temporary, target);
+            return new StoreBackupResult
+            {
+                Path = target, StorePath = store.Path, DatabaseBytes = database, ContentFiles = files, ContentBytes = bytes, Duration = clock.Elapsed,
+            };
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Discard(temporary, copies);
+            throw new LogToolsException(
+                "BackupWriteFailed", ErrorKind.WriteError, target,
+                $"The backup of '{store.Path}' to '{target}' failed ({ex.Message}); the partial copy was removed and the store was not changed. " +
+                "Free space at the destination or choose another one, and run Backup-LogStore again.", ex);
+        }
+        catch
+        {
+            Discard(temporary, copies);
+            throw;
+        }
+    }
+
+    private static string CheckDestination(LogStore store, string destination)
+    {
+        var target = System.IO.Path.GetFullPath(destination).TrimEnd(System.IO.Path.DirectorySeparatorChar);
+        if (Directory.Exists(target) || File.Exists(target))
+        {
+            throw new LogToolsException(
+                "BackupDestinationExists", ErrorKind.InvalidArgument, target,
+                $"'{target}' already exists. Backup-LogStore writes a new folder and never merges into or replaces one; give a new path.");
+        }
+
+        var root = store.Path.TrimEnd(System.IO.Path.DirectorySeparatorChar) + System.IO.Path.DirectorySeparatorChar;
+        if (target.StartsWith(root, StringComparison.Ordinal))
+        {
+            throw new LogToolsException(
+                "BackupInsideStore", ErrorKind.InvalidArgument, target,
+                $"'{target}' is inside the store '{store.Path}'; a backup there would copy itself and die with the store. Choose a folder outside it.");
+        }
+
+        var parent = System.IO.Path.GetDirectoryName(target);
+        if (parent is null || !Directory.Exists(parent))
+        {
+            throw new LogToolsException(
+                "BackupParentNotFound", ErrorKind.ObjectNotFound, target,
+                $"The folder '{parent}' that should hold the backup does not exist. Create it (for example on the backup disk) or give another path.");
+        }
+
+        return target;
+    }
+
+    private static long CopyDatabase(StoreDatabase source, string path, List<StoreDatabase> copies)
+    {
+        source.BackupTo(path);
+        copies.Add(new StoreDatabase(path, existing: true));
+        return new FileInfo(path).Length;
+    }
+
+    private static (int Files, long Bytes) CopyContent(LogStore store, string temporary, List<StoreDatabase> copies, Action<string>? progress)
+    {
+        var files = 0;
+        long bytes = 0;
+        foreach (var folder in ContentFolders)
+        {
+            var source = System.IO.Path.Combine(store.Path, folder);
+            if (!Directory.Exists(source))
+            {
+                continue;
+            }
+
+            var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 };
+            foreach (var file in Directory.EnumerateFiles(source, "*", options).Where(IsContent).Order(StringComparer.Ordinal))
+            {
+                progress?.Invoke(file);
+                var copy = System.IO.Path.Combine(temporary, System.IO.Path.GetRelativePath(store.Path, file));
+                Directory.CreateDirectory(System.IO.Path.GetDirectoryName(copy)!);
+                // Archive databases may be written by Move-LogRecord at this moment: copy them as databases too.
+                bytes += folder == LogArchive.Folder && file.EndsWith(".db", StringComparison.Ordinal)
+                    ? CopyDatabase(new StoreDatabase(file, existing: true), copy, copies)
+                    : CopyFile(file, copy);
+                files++;
+            }
+        }
+
+        return (files, bytes);
+    }
+
+    /// <summary>SQLite's side files and LogTools' own temporary files are not content.</summary>
+    private static bool IsContent(string path) =>
+        !(path.EndsWith("-wal", StringComparison.Ordinal) || path.EndsWith("-shm", StringComparison.Ordinal) || path.EndsWith("-journal", StringComparison.Ordinal)
+          || path.EndsWith(".tmp", StringComparison.Ordinal) || path.EndsWith(StoreDatabase.CorruptMarkerSuffix, StringComparison.Ordinal));
+
+    /// <summary>Copies the bytes there are now (an active log may grow meanwhile), hashing them, then checks the copy on disk against that hash.</summary>
+    private static long CopyFile(string source, string copy)
+    {
+        var hasher = Blake3Hasher.Create();
+        var buffer = new byte[1 << 20];
+        using (var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+        using (var output = new FileStream(copy, FileMode.CreateNew, FileAccess.Write))
+        {
+            int read;
+            while ((read = input.Read(buffer)) > 0)
+            {
+                hasher.Update(buffer.AsSpan(0, read));
+                output.Write(buffer, 0, read);
+            }
+
+            output.Flush(flushToDisk: true);
+        }
+
+        var expected = new byte[32];
+        hasher.Finalize(expected);
+        var written = FileBlake3.Compute(copy, new Blake3Options { MaxDegreeOfParallelism = 1 });
+        if (written.Hash != Convert.ToHexString(expected).ToLowerInvariant())
+        {
+            throw new LogToolsException(
+                "BackupVerificationFailed", ErrorKind.InvalidData, copy,
+                $"The copy of '{source}' does not hash to the bytes read from it; no backup was kept. Check the destination disk and run Backup-LogStore again.");
+        }
+
+        return written.Length;
+    }
+
+    private static void Discard(string temporary, List<StoreDatabase> copies)
+    {
+        copies.ForEach(c => c.ReleaseConnections());
+        try
+        {
+            if (Directory.Exists(temporary))
+            {
+                Directory.Delete(temporary, recursive: true);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The partial folder keeps its hidden temporary name, so it is never taken for a backup.
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using System.Management.Automation;
+using LogTools.Engine.Store;
+
+namespace LogTools.Commands;
+
+/// <summary>
+/// Test-LogStore: SQLite's integrity check of the store's databases and a check of the content files they point
+/// to; writes each problem found, or with -Quiet only $true/$false. A store that passes is cleared of a
+/// corruption mark, so writes are accepted again.
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Test, "LogStore")]
+[OutputType("LogTools.Engine.Store.StoreProblem", "System.Boolean")]
+public sealed class TestLogStoreCommand : StoreCmdlet
+{
+    /// <summary>Write only $true (no problem) or $false.</summary>
+    [Parameter]
+    public SwitchParameter Quiet { get; set; }
+
+    protected override void EndProcessing()
+    {
+        var store = OpenStore();
+        var problems = 0;
+        WithProgress("Test-LogStore", $"Checking '{store.Path}'", report =>
+        {
+            foreach (var problem in StoreCheck.Run(store, report))
+            {
+                problems++;
+                if (!Quiet)
+                {
+                    WriteObject(problem);
+                }
+            }
+        });
+
+        WriteVerbose(problems == 0 ? $"'{store.Path}' passed its checks." : $"'{store.Path}': {problems} problem(s).");
+        if (Quiet)
+        {
+            WriteObject(problems == 0);
+        }
+    }
+}
