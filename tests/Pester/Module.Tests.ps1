@@ -12,7 +12,7 @@ Describe 'The assembled module in real pwsh' {
 
     It 'loads the same way in a separate pwsh -File process, as a scheduled task does' {
         $folder = New-TestFolder
-        $run = Invoke-Pwsh -File -Script 'Import-Module $LogToolsModule; (Get-LogStore).Path' -Environment @{ LOGTOOLS_STORE = $folder }
+        $run = Invoke-Pwsh -File -Script 'Import-Module $LogToolsModule; Move-LogRecord -Confirm:$false | Out-Null; (Get-LogStore).Path' -Environment @{ LOGTOOLS_STORE = $folder }
         $run.ExitCode | Should -Be 0 -Because $run.Stderr
         $run.Stdout.Trim() | Should -Be $folder
     }

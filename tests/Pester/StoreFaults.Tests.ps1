@@ -417,3 +417,33 @@ Describe 'SIGKILL at random points' {
         Test-LogStore -Store $store -Quiet | Should -BeTrue
     }
 }
+
+Describe 'A history file replaced while Import-LogHistory reads it' {
+    It 'stores whole versions only, and the next run completes the new one' {
+        $folder = New-TestFolder 'replaced'
+        $path = Join-Path $folder 'worker.jsonl'
+        New-HistoryFile $path 20000 -Tag a
+        $replacement = Join-Path $folder 'replacement.tmp'
+        New-HistoryFile $replacement 20000 -Days 2 -Tag b
+        $store = Join-Path (New-TestFolder 'replaced-store') 'store'
+        Start-LogSession -Store $store -SessionId s0 | Out-Null
+
+        $process = Start-Pwsh -Script "Import-Module `$LogToolsModule; 'loaded'; Import-LogHistory -Path '$path' -Store '$store' -Summary | Out-Null; 'finished'"
+        $process.StandardOutput.ReadLine() | Should -Be 'loaded'
+        Start-Sleep -Milliseconds 300
+        Move-Item $replacement $path -Force   # an atomic rename over the file being read
+        $stderr = $process.StandardError.ReadToEndAsync()
+        $process.StandardOutput.ReadToEnd() | Should -Match 'finished'
+        $process.WaitForExit()
+        $stderr.Result | Should -BeNullOrEmpty
+
+        Import-LogHistory -Path $path -Store $store | Out-Null
+        $db = Join-Path $store 'logtools.db'
+        $versionA = [long](& sqlite3 $db "select count(*) from api_calls where message_id like 'msg_a%'")
+        $versionA | Should -BeIn @(0, 20000) -Because 'a version is stored whole or not at all'
+        & sqlite3 $db "select count(*) from api_calls where message_id like 'msg_b%'" | Should -Be '20000'
+        # Tokens of version b: the sum over i of 1000 + i, as New-HistoryFile wrote them.
+        & sqlite3 $db "select sum(tokens_input) from api_calls where message_id like 'msg_b%'" | Should -Be ([string](20000 * 1000 + 19999 * 20000 / 2))
+        & sqlite3 $db 'pragma integrity_check' | Should -Be 'ok'
+    }
+}
