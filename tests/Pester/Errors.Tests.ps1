@@ -26,18 +26,21 @@ Describe 'Documented error ids under -ErrorAction Stop' {
         @{ Id = 'StorePathIsFile'; Cmdlet = 'Get-LogStore'; Script = { Set-Content "$folder/f" x; Get-LogStore -Store "$folder/f" -ErrorAction Stop } }
         @{ Id = 'StoreDatabaseInvalid'; Cmdlet = 'Get-LogStore'; Script = { New-Item -ItemType Directory $store | Out-Null; Set-Content "$store/logtools.db" 'not a database'; Get-LogStore -Store $store -ErrorAction Stop } }
         @{ Id = 'StoreSchemaTooNew'; Cmdlet = 'Get-LogStore'; Script = { New-Item -ItemType Directory $store | Out-Null; & sqlite3 "$store/logtools.db" 'CREATE TABLE t(a); PRAGMA user_version = 9999;'; Get-LogStore -Store $store -ErrorAction Stop } }
-        @{ Id = 'StoreNotWritable'; Cmdlet = 'Get-LogStore'; Script = { Get-LogStore -Store "$readOnly/store" -ErrorAction Stop } }
+        @{ Id = 'StoreNotWritable'; Cmdlet = 'Start-LogSession'; Script = { Start-LogSession -Store "$readOnly/store" -ErrorAction Stop } }
+        @{ Id = 'StoreNotFound'; Cmdlet = 'Get-LogStore'; Script = { Get-LogStore -Store $store -ErrorAction Stop } }
+        @{ Id = 'BackupInsideStore'; Cmdlet = 'Backup-LogStore'; Script = { Start-LogSession -Store $store | Out-Null; Backup-LogStore -Store $store -Destination "$store/backup" -ErrorAction Stop } }
+        @{ Id = 'BackupParentNotFound'; Cmdlet = 'Backup-LogStore'; Script = { Start-LogSession -Store $store | Out-Null; Backup-LogStore -Store $store -Destination "$folder/no/such/backup" -ErrorAction Stop } }
         @{ Id = 'SessionExists'; Cmdlet = 'Start-LogSession'; Script = { Start-LogSession -Store $store -SessionId twice | Out-Null; Start-LogSession -Store $store -SessionId twice -ErrorAction Stop } }
         @{ Id = 'ConfigNotSerializable'; Cmdlet = 'Start-LogSession'; Script = { Start-LogSession -Store $store -Config @{ run = { 'code' } } -ErrorAction Stop } }
         @{ Id = 'NoCurrentSession'; Cmdlet = 'Stop-LogSession'; Script = { Start-LogSession -Store $store | Out-Null; Stop-LogSession -Store $store | Out-Null; Stop-LogSession -Store $store -ErrorAction Stop } }
         @{ Id = 'NoCurrentSession'; Cmdlet = 'Write-LogEvent'; Script = { Start-LogSession -Store $store | Out-Null; Stop-LogSession -Store $store | Out-Null; Write-LogEvent -Store $store -Type note -Message m -ErrorAction Stop } }
-        @{ Id = 'SessionNotFound'; Cmdlet = 'Get-LogSession'; Script = { Get-LogSession -Store $store -SessionId nope -ErrorAction Stop } }
+        @{ Id = 'SessionNotFound'; Cmdlet = 'Get-LogSession'; Script = { Start-LogSession -Store $store | Out-Null; Get-LogSession -Store $store -SessionId nope -ErrorAction Stop } }
         @{ Id = 'SessionNotFound'; Cmdlet = 'Set-LogTask'; Script = { Set-LogTask -Store $store -TaskId t -Status Detected -SessionId nope -ErrorAction Stop } }
         @{ Id = 'SessionAlreadyStopped'; Cmdlet = 'Stop-LogSession'; Script = { Start-LogSession -Store $store -SessionId s | Out-Null; Stop-LogSession -Store $store -SessionId s | Out-Null; Stop-LogSession -Store $store -SessionId s -ErrorAction Stop } }
-        @{ Id = 'TaskNotFound'; Cmdlet = 'Get-LogTask'; Script = { Get-LogTask -Store $store -TaskId nope -ErrorAction Stop } }
+        @{ Id = 'TaskNotFound'; Cmdlet = 'Get-LogTask'; Script = { Start-LogSession -Store $store | Out-Null; Get-LogTask -Store $store -TaskId nope -ErrorAction Stop } }
         @{ Id = 'TaskTransitionInvalid'; Cmdlet = 'Set-LogTask'; Script = { $s = (Start-LogSession -Store $store).SessionId; Set-LogTask -Store $store -TaskId t -Status Active -SessionId $s; Set-LogTask -Store $store -TaskId t -Status Completed; Set-LogTask -Store $store -TaskId t -Status Detected -ErrorAction Stop } }
         @{ Id = 'TimestampOutOfRange'; Cmdlet = 'Set-LogTask'; Script = { $s = (Start-LogSession -Store $store).SessionId; Set-LogTask -Store $store -TaskId t -Status Detected -SessionId $s -Timestamp (Get-Date).AddDays(1) -ErrorAction Stop } }
-        @{ Id = 'WorkerNotFound'; Cmdlet = 'Get-LogWorker'; Script = { Get-LogWorker -Store $store -WorkerId nope -ErrorAction Stop } }
+        @{ Id = 'WorkerNotFound'; Cmdlet = 'Get-LogWorker'; Script = { Start-LogSession -Store $store | Out-Null; Get-LogWorker -Store $store -WorkerId nope -ErrorAction Stop } }
         @{ Id = 'WorkerTransitionInvalid'; Cmdlet = 'Set-LogWorker'; Script = { $s = (Start-LogSession -Store $store).SessionId; Set-LogWorker -Store $store -WorkerId w -Status Spawned -SessionId $s; Set-LogWorker -Store $store -WorkerId w -Status Completed; Set-LogWorker -Store $store -WorkerId w -Status Spawned -ErrorAction Stop } }
         @{ Id = 'DetailsNotSerializable'; Cmdlet = 'Write-LogEvent'; Script = { $s = (Start-LogSession -Store $store).SessionId; Write-LogEvent -Store $store -SessionId $s -Type note -Message m -Details @{ run = { 'code' } } -ErrorAction Stop } }
         @{ Id = 'InvalidTimeWindow'; Cmdlet = 'Get-LogEvent'; Script = { Get-LogEvent -Store $store -Last soon -ErrorAction Stop } }
@@ -62,7 +65,7 @@ Describe 'Documented error ids under -ErrorAction Stop' {
         @{ Id = 'MirrorPondPathEscapes'; Cmdlet = 'Sync-LogSource'; Script = { Sync-LogSource -Store $store -Name a -ArchivedPattern "$folder/a-*.log" -ActivePattern "$folder/a.log" -PondPath '../../outside' -ErrorAction Stop } }
         @{ Id = 'MirrorPondPathInUse'; Cmdlet = 'Sync-LogSource'; Script = { Set-Content "$folder/a.log" x; Sync-LogSource -Store $store -Name a -ArchivedPattern "$folder/a-*.log" -ActivePattern "$folder/a.log" -PondPath p | Out-Null; Sync-LogSource -Store $store -Name b -ArchivedPattern "$folder/b-*.log" -ActivePattern "$folder/b.log" -PondPath p -ErrorAction Stop } }
         @{ Id = 'MirrorPondPathChanged'; Cmdlet = 'Sync-LogSource'; Script = { Set-Content "$folder/a.log" x; Sync-LogSource -Store $store -Name a -ArchivedPattern "$folder/a-*.log" -ActivePattern "$folder/a.log" -PondPath p | Out-Null; Sync-LogSource -Store $store -Name a -ArchivedPattern "$folder/a-*.log" -ActivePattern "$folder/a.log" -PondPath q -ErrorAction Stop } }
-        @{ Id = 'MirrorManifestNotWritten'; Cmdlet = 'Test-LogMirror'; Script = { Test-LogMirror -Store $store -ManifestPath "$readOnly/pond.b3" -ErrorAction Stop } }
+        @{ Id = 'MirrorManifestNotWritten'; Cmdlet = 'Test-LogMirror'; Script = { Start-LogSession -Store $store | Out-Null; Test-LogMirror -Store $store -ManifestPath "$readOnly/pond.b3" -ErrorAction Stop } }
         @{ Id = 'ApiCallModelMissing'; Cmdlet = 'Add-ApiCall'; Script = { Add-ApiCall -Store $store -Model '' -InputTokens 1 -ErrorAction Stop } }
         @{ Id = 'InvalidTokenCount'; Cmdlet = 'Add-ApiCall'; Script = { Add-ApiCall -Store $store -Model m -InputTokens -1 -ErrorAction Stop } }
         @{ Id = 'ApiCallCostNegative'; Cmdlet = 'Add-ApiCall'; Script = { Add-ApiCall -Store $store -Model m -CostUsd -1 -ErrorAction Stop } }
@@ -103,7 +106,9 @@ Describe 'Documented error ids under -ErrorAction Stop' {
         $elsewhere = @(
             'StoreBusy', 'SyncInProgress', 'MirrorActiveAmbiguous', 'MirrorFileUnreadable', 'MirrorHostNameInvalid', 'MirrorSymlinkOutside',
             'MirrorPondDamaged', 'MirrorPatternInvalid', 'FileUnreadable', 'FileReadFailed', 'OutboardPathReused', 'LogFileUnreadable',
-            'JournalTornLine', 'HistoryFileUnreadable', 'StorePathEscapes', 'ApiCostOverflow', 'MirrorPondNotWritten'
+            'JournalTornLine', 'HistoryFileUnreadable', 'StorePathEscapes', 'ApiCostOverflow', 'MirrorPondNotWritten',
+            # Store faults (StoreFaults.Tests.ps1): a damaged database, a full disk, an old schema, a backup's copy that does not verify.
+            'StoreCorrupt', 'StoreDiskFull', 'StoreSchemaOutdated', 'BackupVerificationFailed', 'BackupWriteFailed', 'BackupDestinationExists'
         )
         $cases = [regex]::Matches((Get-Content -Raw $PSCommandPath), "@\{ Id = '(\w+)'").ForEach({ $_.Groups[1].Value })
         Get-DocumentedErrorId | Where-Object { $_ -notin $cases -and $_ -notin $elsewhere } | Should -BeNullOrEmpty

@@ -9,7 +9,7 @@ Describe 'pwsh -File with redirected output' {
         Set-Content -Path $file -Value 'x'
         # NO_COLOR: pwsh colours redirected output too unless told not to (about_LogTools says so).
         $run = Invoke-Pwsh -File -Environment @{ LOGTOOLS_STORE = $store; NO_COLOR = '1' } -Script @"
-Import-Module `$LogToolsModule
+Import-Module `$LogToolsModule; Start-LogSession | Out-Null
 Get-LogStore
 (Get-LogStore).Tables | Out-Default
 Get-LogStore -Store '$file'

@@ -3,13 +3,18 @@ namespace LogTools.Engine.Sessions;
 /// <summary>Compares the spend of the current day or month (local calendar of a zone) with a limit.</summary>
 public static class ApiBudget
 {
-    public static ApiBudgetStatus Check(ApiCostReport report, decimal limit, ApiCostGroup period, TimeZoneInfo zone, DateTimeOffset now)
+    /// <summary>Refuses a negative limit; callers check it before they open a store, so a bad argument is reported as such.</summary>
+    public static void CheckLimit(decimal limit)
     {
         if (limit < 0)
         {
             throw new LogToolsException("BudgetLimitNegative", ErrorKind.InvalidArgument, limit, $"The budget limit {limit} is negative. Give a limit in USD of 0 or more.");
         }
+    }
 
+    public static ApiBudgetStatus Check(ApiCostReport report, decimal limit, ApiCostGroup period, TimeZoneInfo zone, DateTimeOffset now)
+    {
+        CheckLimit(limit);
         var calendar = new CalendarPeriod(period, zone);
         var start = calendar.StartOf(now);
         var end = calendar.Next(start);

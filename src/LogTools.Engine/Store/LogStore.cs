@@ -143,6 +143,13 @@ public sealed class LogStore
     private void Prepare()
     {
         CheckFolder();
+        if (!File.Exists(Database.DatabasePath))
+        {
+            // A store folder removed behind this process's back: its pooled connections still hold the deleted
+            // file open, and writing through them would put every new row into a file nobody can see.
+            StoreDatabase.ReleaseAllConnections();
+        }
+
         CheckDatabaseFile();
         RefuseNewer(SchemaVersion());
         Database.RefuseIfMarkedCorrupt();

@@ -158,6 +158,9 @@ public sealed class StoreDatabase
         SqliteConnection.ClearPool(connection);
     }
 
+    /// <summary>Closes every idle pooled connection of the process, whichever database file it holds open.</summary>
+    public static void ReleaseAllConnections() => SqliteConnection.ClearAllPools();
+
     /// <summary>Stops a write to a database marked corrupt (by this or another process) until Test-LogStore clears it.</summary>
     public void RefuseIfMarkedCorrupt()
     {

@@ -17,14 +17,30 @@ public abstract class ApiCostCmdlet : StoreCmdlet
     [ValidateNotNullOrEmpty]
     public string? PriceFile { get; set; }
 
-    /// <summary>The report over this command's store, with the effective price table; stops the command on a bad zone or price file.</summary>
-    protected (ApiCostReport Report, TimeZoneInfo Zone) OpenReport(bool includeArchive)
+    /// <summary>The zone of -TimeZone; stops the command on an unknown zone.</summary>
+    protected TimeZoneInfo OpenZone()
     {
         try
         {
-            var zone = TimeWindow.Zone(TimeZone);
+            return TimeWindow.Zone(TimeZone);
+        }
+        catch (LogToolsException ex)
+        {
+            ThrowEngineError(ex);
+            throw; // not reached: ThrowEngineError always throws
+        }
+    }
+
+    /// <summary>
+    /// The report over this command's store, with the effective price table; stops the command on a bad price file or
+    /// store. Callers check their own arguments first, so a bad argument is not reported as a missing store.
+    /// </summary>
+    protected ApiCostReport OpenReport(bool includeArchive)
+    {
+        try
+        {
             var prices = PriceTable.Effective(PriceFile is null ? null : ResolveUserPath(PriceFile));
-            return (new ApiCostReport(OpenStore(), prices, includeArchive), zone);
+            return new ApiCostReport(OpenStore(), prices, includeArchive);
         }
         catch (LogToolsException ex)
         {

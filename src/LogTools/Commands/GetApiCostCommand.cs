@@ -42,10 +42,12 @@ public sealed class GetApiCostCommand : ApiCostCmdlet
 
     protected override void EndProcessing()
     {
-        var (report, zone) = OpenReport(IncludeArchive);
+        var zone = OpenZone();
+        ApiCostReport? report = null;
         try
         {
             var (since, until) = TimeWindow.Resolve(Today, ParameterSetName == LastSet ? Last : null, Since, Until, zone, DateTimeOffset.UtcNow);
+            report = OpenReport(IncludeArchive);
             foreach (var row in report.Run(since, until, Enum.Parse<ApiCostGroup>(GroupBy, ignoreCase: true), zone))
             {
                 WriteObject(row);
@@ -56,6 +58,6 @@ public sealed class GetApiCostCommand : ApiCostCmdlet
             ThrowEngineError(ex);
         }
 
-        WarnUnpriced(report);
+        WarnUnpriced(report!);
     }
 }

@@ -30,10 +30,13 @@ public sealed class TestApiBudgetCommand : ApiCostCmdlet
 
     protected override void ProcessRecord()
     {
-        var (report, zone) = OpenReport(includeArchive: false);
+        var zone = OpenZone();
         ApiBudgetStatus status;
+        ApiCostReport report;
         try
         {
+            ApiBudget.CheckLimit(Limit);
+            report = OpenReport(includeArchive: false);
             status = ApiBudget.Check(report, Limit, Enum.Parse<ApiCostGroup>(Period, ignoreCase: true), zone, DateTimeOffset.UtcNow);
         }
         catch (LogToolsException ex)
