@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using LogTools.Completion;
+using LogTools.Engine;
 using LogTools.Engine.Sessions;
 
 namespace LogTools.Commands;

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace LogTools.Engine.Sessions;
+namespace LogTools.Engine;
 
 /// <summary>
 /// Session, task and worker ids given with PowerShell's wildcards (*, ?, [a-z], ` to escape) as SQLite GLOB

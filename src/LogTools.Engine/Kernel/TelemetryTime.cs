@@ -1,6 +1,6 @@
 using LogTools.Engine.Store;
 
-namespace LogTools.Engine.Sessions;
+namespace LogTools.Engine;
 
 /// <summary>
 /// The one plausibility rule for the timestamps callers give (API calls, imported lines, events, task and worker

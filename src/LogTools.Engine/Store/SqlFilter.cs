@@ -1,4 +1,4 @@
-namespace LogTools.Engine.Sessions;
+namespace LogTools.Engine.Store;
 
 /// <summary>Collects the WHERE conditions of a query and their parameters, so optional filters stay declarative.</summary>
 internal sealed class SqlFilter

@@ -1,4 +1,4 @@
-namespace LogTools.Engine.Sessions;
+namespace LogTools.Engine;
 
 /// <summary>
 /// The allowed steps of a task's or a worker's life. A step to the same status is no step (fields may still

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using LogTools.Engine.Sessions;
 
-namespace LogTools.Engine.Sessions;
+namespace LogTools.Engine;
 
 /// <summary>
 /// The one time-window grammar of every cmdlet that takes a window: -Last as admins type it (90s, 15m, 24h, 7d,
