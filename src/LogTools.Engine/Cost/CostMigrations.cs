@@ -24,7 +24,7 @@ internal static class CostMigrations
 {
     internal const string Quarter = "(CAST(strftime('%s', {0}.timestamp) AS INTEGER) / 900)";
 
-    /// <summary>The sums as migration 5 created them; migration texts stay as they were run.</summary>
+    /// <summary>The sums as Cost migration 2 created them; migration texts stay as they were run.</summary>
     private static readonly (string Column, string Expression)[] SumsV5 =
     [
         ("calls", "1"),
@@ -40,7 +40,7 @@ internal static class CostMigrations
         ("given_nanos", "CASE WHEN {0}.cost_given THEN CAST(round({0}.estimated_cost_usd * 1e9) AS INTEGER) ELSE 0 END"),
     ];
 
-    /// <summary>Today's sums: migration 8 added the 1-hour cache writes (priced apart from the 5-minute ones).</summary>
+    /// <summary>Today's sums: Cost migration 4 added the 1-hour cache writes (priced apart from the 5-minute ones).</summary>
     private static readonly (string Column, string Expression)[] Sums =
     [
         .. SumsV5,
@@ -64,12 +64,37 @@ internal static class CostMigrations
     /// <summary>The sums over api_calls rows aliased <paramref name="alias"/>, in <see cref="SumColumns"/> order.</summary>
     internal static string RowSums(string alias) => string.Join(", ", Sums.Select(s => $"sum({string.Format(s.Expression, alias)})"));
 
-    public static IEnumerable<Migration> All { get; } =
-    [
-        new(5, "Sessions", "api_calls aggregates (by trigger) and the archive move journal", Schema(SumsV5)),
+    public static StoreArea Area { get; } = new("Cost", [
+        new(1, "api_calls", """
+            CREATE TABLE api_calls (
+                call_id            INTEGER PRIMARY KEY,
+                worker_id          TEXT,
+                session_id         TEXT,
+                timestamp          TEXT NOT NULL,
+                model              TEXT NOT NULL,
+                tokens_input       INTEGER NOT NULL CHECK (tokens_input >= 0),
+                tokens_output      INTEGER NOT NULL CHECK (tokens_output >= 0),
+                tokens_cache_read  INTEGER NOT NULL DEFAULT 0 CHECK (tokens_cache_read >= 0),
+                tokens_cache_write INTEGER NOT NULL DEFAULT 0 CHECK (tokens_cache_write >= 0),
+                tokens_total       INTEGER NOT NULL CHECK (tokens_total >= 0),
+                estimated_cost_usd REAL,
+                cost_given         INTEGER NOT NULL DEFAULT 0,
+                duration_ms        INTEGER,
+                success            INTEGER NOT NULL DEFAULT 1,
+                machine            TEXT NOT NULL,
+                request_id         TEXT,
+                message_id         TEXT,
+                dedup_key          TEXT UNIQUE,
+                source             TEXT
+            );
+            CREATE INDEX api_calls_time ON api_calls (timestamp);
+            CREATE INDEX api_calls_worker ON api_calls (worker_id);
+            CREATE INDEX api_calls_session ON api_calls (session_id);
+            """),
+        new(2, "api_calls aggregates (by trigger) and the archive move journal", Schema(SumsV5)),
         // Inserts are aggregated per batch from now on. The worker and session indexes hold only the rows that
         // have one (imported calls have neither), and still serve every "worker_id = x" lookup.
-        new(7, "Sessions", "api_calls aggregates added per batch instead of per row; partial worker and session indexes", """
+        new(3, "api_calls aggregates added per batch instead of per row; partial worker and session indexes", """
             DROP TRIGGER api_calls_aggregate_insert;
             DROP INDEX api_calls_worker;
             DROP INDEX api_calls_session;
@@ -78,8 +103,8 @@ internal static class CostMigrations
             """),
         // Claude Code logs split cache writes by lifetime; 1-hour writes cost more. Stored rows did not keep the split:
         // they stay 5-minute writes (tokens_cache_write), as ccusage counts an unknown split.
-        new(9, "Sessions", "api_calls 1-hour cache writes, in the rows and the aggregates", CacheWrite1h()),
-    ];
+        new(4, "api_calls 1-hour cache writes, in the rows and the aggregates", CacheWrite1h()),
+    ], ["api_calls", "api_call_series", "api_call_quarters", "archive_pending"]);
 
     private const string BatchTable = "temp.api_call_batch";
 
@@ -182,7 +207,7 @@ internal static class CostMigrations
         $"CREATE TRIGGER api_calls_aggregate_delete AFTER DELETE ON api_calls BEGIN\n{Apply("OLD", -1, sums)}END;\n" +
         $"CREATE TRIGGER api_calls_aggregate_update AFTER UPDATE ON api_calls BEGIN\n{Apply("OLD", -1, sums)}{Apply("NEW", 1, sums)}END;\n";
 
-    /// <summary>Migration 8: the new column everywhere (0 for stored rows and aggregates), and triggers that keep it.</summary>
+    /// <summary>Cost migration 4: the new column everywhere (0 for stored rows and aggregates), and triggers that keep it.</summary>
     private static string CacheWrite1h()
     {
         var sql = new StringBuilder("""

@@ -8,11 +8,10 @@ namespace LogTools.Engine.Sessions;
 /// </summary>
 internal static class HistoryImportMigrations
 {
-    public static IEnumerable<Migration> All { get; } =
-    [
+    public static StoreArea Area { get; } = new("History", [
         // size is NULL while a file's import is part-way (a batch committed, more to come), so an interrupted
         // import never looks "unchanged" and resumes from end_offset next time.
-        new(6, "Sessions", "history_import_files (per-file state of Import-LogHistory)", """
+        new(1, "history_import_files (per-file state of Import-LogHistory)", """
             CREATE TABLE history_import_files (
                 path        TEXT NOT NULL,
                 machine     TEXT NOT NULL,
@@ -24,5 +23,5 @@ internal static class HistoryImportMigrations
                 PRIMARY KEY (path, machine)
             );
             """),
-    ];
+    ], ["history_import_files"]);
 }

@@ -9,9 +9,8 @@ namespace LogTools.Engine.Mirror;
 /// </summary>
 internal static class MirrorMigrations
 {
-    public static IEnumerable<Migration> All { get; } =
-    [
-        new(4, "Mirror", "mirror_sources, mirror_files and mirror_intents", """
+    public static StoreArea Area { get; } = new("Mirror", [
+        new(1, "mirror_sources, mirror_files and mirror_intents", """
             CREATE TABLE mirror_sources (
                 source           TEXT PRIMARY KEY,
                 pond_path        TEXT NOT NULL UNIQUE,
@@ -52,5 +51,5 @@ internal static class MirrorMigrations
                 created_at TEXT NOT NULL
             );
             """),
-    ];
+    ], ["mirror_sources", "mirror_files", "mirror_intents"]);
 }

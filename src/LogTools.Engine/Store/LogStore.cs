@@ -73,7 +73,7 @@ public sealed class LogStore
         var file = new LogStore(System.IO.Path.GetDirectoryName(databasePath)!, StorePolicy.Default, databasePath);
         file.CheckFolder();
         file.CheckDatabaseFile();
-        file.RefuseNewer(file.SchemaVersion());
+        file.RefuseNewer(file.Versions());
         file.Migrate();
         return file.Database;
     }
@@ -110,13 +110,14 @@ public sealed class LogStore
             }
         }
 
-        var counts = tables.Select(t => new StoreTableInfo(t, Convert.ToInt64(Sql.Scalar(connection, null, $"SELECT count(*) FROM \"{t}\"")))).ToArray();
+        var counts = tables.Select(t => new StoreTableInfo(t, StoreSchema.Owner(t), Convert.ToInt64(Sql.Scalar(connection, null, $"SELECT count(*) FROM \"{t}\"")))).ToArray();
         var created = Sql.Scalar(connection, null, "SELECT value FROM store_meta WHERE key = 'created_at'") as string;
         var files = new DirectoryInfo(Path).EnumerateFileSystemInfos()
             .OrderBy(f => f.Name, StringComparer.Ordinal)
             .Select(f => new StoreFileInfo(f.Name, f is DirectoryInfo d ? SizeOf(d) : ((FileInfo)f).Length, f is DirectoryInfo))
             .ToArray();
         long SizeNamed(string name) => files.FirstOrDefault(f => f.Name == name)?.Length ?? 0;
+        var versions = Versions(connection, null);
 
         return new StoreInfo
         {
@@ -124,8 +125,12 @@ public sealed class LogStore
             Source = source,
             SourceDetail = sourceDetail,
             DatabasePath = Database.DatabasePath,
-            SchemaVersion = Convert.ToInt32(Sql.Scalar(connection, null, "PRAGMA user_version")),
+            SchemaVersion = versions.Total,
             LatestSchemaVersion = StoreSchema.Latest,
+            Schema = [
+                .. StoreSchema.Areas.Select(a => new StoreAreaVersion(a.Name, versions.Areas.GetValueOrDefault(a.Name), a.Latest)),
+                .. versions.Areas.Where(a => StoreSchema.Areas.All(k => k.Name != a.Key)).Select(a => new StoreAreaVersion(a.Key, a.Value, 0)),
+            ],
             SqliteVersion = (string)Sql.Scalar(connection, null, "SELECT sqlite_version()")!,
             EngineVersion = EngineVersion,
             CreatedAt = StoreTime.ParseOrNull(created),
@@ -151,7 +156,7 @@ public sealed class LogStore
         }
 
         CheckDatabaseFile();
-        RefuseNewer(SchemaVersion());
+        RefuseNewer(Versions());
         Database.RefuseIfMarkedCorrupt();
         TouchEveryTable();
         EnableWal();
@@ -171,19 +176,25 @@ public sealed class LogStore
         }
 
         CheckDatabaseFile();
-        var version = SchemaVersion();
-        RefuseNewer(version);
-        if (access == StoreAccess.Read && version < StoreSchema.Latest)
+        var versions = Versions();
+        RefuseNewer(versions);
+        var behind = StoreSchema.Areas.Where(a => versions.Areas.GetValueOrDefault(a.Name) < a.Latest).Select(a => $"{a.Name} {versions.Areas.GetValueOrDefault(a.Name)} of {a.Latest}").ToList();
+        if (access == StoreAccess.Read && (behind.Count > 0 || versions.Total < StoreSchema.Latest))
         {
+            var which = behind.Count > 0 ? $" (areas behind: {string.Join(", ", behind)})" : "";
             throw new LogToolsException(
                 "StoreSchemaOutdated", ErrorKind.InvalidOperation, Path,
-                $"The store '{Path}' has schema version {version}; this LogTools {EngineVersion} reads version {StoreSchema.Latest}. " +
+                $"The store '{Path}' has schema version {versions.Total}{which}; this LogTools {EngineVersion} reads version {StoreSchema.Latest}. " +
                 "Commands that only read never upgrade a store, and the store was not changed. To upgrade it, back it up with " +
                 $"Backup-LogStore, then run Set-LogStore -Path '{Path}' (or any command that writes to it).");
         }
     }
 
-    private int SchemaVersion() => Database.Read(c => Convert.ToInt32(Sql.Scalar(c, null, "PRAGMA user_version")));
+    /// <summary>The number of migrations the store records as applied (PRAGMA user_version), and each area's version.</summary>
+    private (int Total, Dictionary<string, int> Areas) Versions() => Database.Read(c => Versions(c, null));
+
+    private static (int Total, Dictionary<string, int> Areas) Versions(DbConnection connection, DbTransaction? transaction) =>
+        (Convert.ToInt32(Sql.Scalar(connection, transaction, "PRAGMA user_version")), StoreSchema.Applied(connection, transaction));
 
     /// <summary>
     /// Reads the first row of every table, so damage to any table's root page (which reading page 1 alone
@@ -254,13 +265,19 @@ public sealed class LogStore
         HeaderChecked[file] = true;
     }
 
-    private void RefuseNewer(int version)
+    /// <summary>Refuses a store with more migrations than this build knows, or an area newer than this build's or unknown to it.</summary>
+    private void RefuseNewer((int Total, Dictionary<string, int> Areas) versions)
     {
-        if (version > StoreSchema.Latest)
+        var newer = versions.Areas
+            .Where(a => StoreSchema.Areas.FirstOrDefault(k => k.Name == a.Key) is not { } known || a.Value > known.Latest)
+            .Select(a => StoreSchema.Areas.Any(k => k.Name == a.Key) ? $"{a.Key} {a.Value}" : $"{a.Key} {a.Value} (an area this LogTools does not have)")
+            .ToList();
+        if (newer.Count > 0 || versions.Total > StoreSchema.Latest)
         {
+            var which = newer.Count > 0 ? $" (newer areas: {string.Join(", ", newer)})" : "";
             throw new LogToolsException(
                 "StoreSchemaTooNew", ErrorKind.InvalidOperation, Path,
-                $"The store '{Path}' has schema version {version}, written by a newer LogTools; this LogTools {EngineVersion} knows versions up to {StoreSchema.Latest}. " +
+                $"The store '{Path}' has schema version {versions.Total}{which}, written by a newer LogTools; this LogTools {EngineVersion} knows versions up to {StoreSchema.Latest}. " +
                 "Update LogTools to use this store. The store was not changed.");
         }
     }
@@ -279,19 +296,28 @@ public sealed class LogStore
     private void Migrate() => Database.Write((connection, transaction) =>
     {
         // Read again inside the write lock: another process may have migrated since we looked.
-        var current = Convert.ToInt32(Sql.Scalar(connection, transaction, "PRAGMA user_version"));
+        var current = Versions(connection, transaction);
         RefuseNewer(current);
-        foreach (var migration in StoreSchema.All.Where(m => m.Version > current))
+        // Area by area in registration order; the Store area's own first, which turns a store written before per-area
+        // versions into one keyed by area (the insert names its columns, so it fits either layout).
+        foreach (var area in StoreSchema.Areas)
         {
-            Sql.Execute(connection, transaction, migration.Sql);
-            Sql.Execute(
-                connection, transaction,
-                "INSERT INTO schema_migrations (version, area, description, applied_at, applied_by) VALUES ($v, $a, $d, $t, $b)",
-                ("$v", migration.Version), ("$a", migration.Area), ("$d", migration.Description), ("$t", StoreTime.ToText(DateTimeOffset.UtcNow)), ("$b", "LogTools " + EngineVersion));
-            Sql.Execute(connection, transaction, $"PRAGMA user_version = {migration.Version}");
+            foreach (var migration in area.Migrations.Where(m => m.Version > current.Areas.GetValueOrDefault(area.Name)))
+            {
+                Sql.Execute(connection, transaction, migration.Sql);
+                Sql.Execute(
+                    connection, transaction,
+                    "INSERT INTO schema_migrations (area, version, description, applied_at, applied_by) VALUES ($a, $v, $d, $t, $b)",
+                    ("$a", area.Name), ("$v", migration.Version), ("$d", migration.Description), ("$t", StoreTime.ToText(DateTimeOffset.UtcNow)), ("$b", "LogTools " + EngineVersion));
+            }
         }
 
-        if (current == 0)
+        if (current.Total != StoreSchema.Latest)
+        {
+            Sql.Execute(connection, transaction, $"PRAGMA user_version = {StoreSchema.Latest}");
+        }
+
+        if (current.Areas.Count == 0)
         {
             Sql.Execute(
                 connection, transaction, "INSERT INTO store_meta (key, value) VALUES ('created_at', $t), ('created_by', $b)",

@@ -12,10 +12,14 @@ public sealed class StoreInfo
 
     public required string DatabasePath { get; init; }
 
+    /// <summary>The number of migrations applied to the store, over all areas.</summary>
     public required int SchemaVersion { get; init; }
 
     /// <summary>The newest schema version this LogTools knows; equal to SchemaVersion after opening.</summary>
     public required int LatestSchemaVersion { get; init; }
+
+    /// <summary>Each area's version in the store (registered areas in migration order, then any this LogTools does not know).</summary>
+    public required StoreAreaVersion[] Schema { get; init; }
 
     /// <summary>The version of the SQLite library actually loaded.</summary>
     public required string SqliteVersion { get; init; }

@@ -3,9 +3,18 @@ namespace LogTools.Engine.Store;
 /// <summary>The Store area's own tables: facts about the store and the migrations applied to it.</summary>
 internal static class StoreMigrations
 {
-    public static IEnumerable<Migration> All { get; } =
+    /// <summary>
+    /// LogTools 0.1.0 numbered all migrations in one sequence; these are the area and per-area version each became.
+    /// Fixed history: the areas' lists keep these migrations, in this order within each area.
+    /// </summary>
+    internal static readonly (int Global, string Area, int Version)[] GlobalVersions =
     [
-        new(1, "Store", "store metadata and migration history", """
+        (1, "Store", 1), (2, "Telemetry", 1), (3, "Cost", 1), (4, "Mirror", 1), (5, "Cost", 2),
+        (6, "History", 1), (7, "Cost", 3), (8, "Telemetry", 2), (9, "Cost", 4),
+    ];
+
+    public static StoreArea Area { get; } = new("Store", [
+        new(1, "store metadata and migration history", """
             CREATE TABLE store_meta (
                 key   TEXT PRIMARY KEY,
                 value TEXT NOT NULL
@@ -18,5 +27,22 @@ internal static class StoreMigrations
                 applied_by  TEXT NOT NULL
             );
             """),
-    ];
+        new(2, "migration history keyed by area and per-area version", $"""
+            CREATE TABLE schema_migrations_by_area (
+                area        TEXT NOT NULL,
+                version     INTEGER NOT NULL,
+                description TEXT NOT NULL,
+                applied_at  TEXT NOT NULL,
+                applied_by  TEXT NOT NULL,
+                PRIMARY KEY (area, version)
+            );
+            INSERT INTO schema_migrations_by_area (area, version, description, applied_at, applied_by)
+            SELECT CASE version {string.Join(' ', GlobalVersions.Select(g => $"WHEN {g.Global} THEN '{g.Area}'"))} END,
+                   CASE version {string.Join(' ', GlobalVersions.Select(g => $"WHEN {g.Global} THEN {g.Version}"))} END,
+                   description, applied_at, applied_by
+            FROM schema_migrations;
+            DROP TABLE schema_migrations;
+            ALTER TABLE schema_migrations_by_area RENAME TO schema_migrations;
+            """),
+    ], ["store_meta", "schema_migrations"]);
 }

@@ -1,29 +1,76 @@
+using System.Data.Common;
+
 namespace LogTools.Engine.Store;
 
 /// <summary>
-/// Every migration of every area in version order. Each area keeps its own list next to its code;
-/// this is the one place that puts them in sequence.
+/// The registered areas and their migrations. Each area registers itself (EngineAreas lists them); the Store
+/// area comes first and knows no other. A store records each area's migrations under the area's own versions,
+/// and PRAGMA user_version holds the number of migrations applied, so builds from before per-area versions
+/// (which read it as one global version) still refuse a store that is newer than they are.
 /// </summary>
 public static class StoreSchema
 {
-    public static IReadOnlyList<Migration> All { get; } = Sequence(
-        StoreMigrations.All, Sessions.SessionMigrations.All, Mirror.MirrorMigrations.All, Sessions.CostMigrations.All, Sessions.HistoryImportMigrations.All);
+    private static readonly List<StoreArea> Registered = [StoreMigrations.Area];
 
-    /// <summary>The schema version this build of LogTools creates and understands.</summary>
-    public static int Latest => All[^1].Version;
+    /// <summary>The areas in migration order.</summary>
+    public static IReadOnlyList<StoreArea> Areas => Registered;
 
-    private static IReadOnlyList<Migration> Sequence(params IEnumerable<Migration>[] areas)
+    /// <summary>The number of migrations this build knows: the schema version a store has after opening with it.</summary>
+    public static int Latest => Registered.Sum(a => a.Migrations.Count);
+
+    /// <summary>Adds an area after those registered; areas register once, when the engine loads.</summary>
+    public static void Register(StoreArea area)
     {
-        var all = areas.SelectMany(a => a).OrderBy(m => m.Version).ToList();
-        for (var i = 0; i < all.Count; i++)
+        // A gap, a duplicate or a table owned twice would make the store's record mean two things; fail the tests, not a user's store.
+        if (Registered.Any(a => a.Name == area.Name))
         {
-            // A gap or a duplicate would make user_version mean two things; fail the build's tests, not a user's store.
-            if (all[i].Version != i + 1)
+            throw new InvalidOperationException($"The store area '{area.Name}' is registered twice.");
+        }
+
+        for (var i = 0; i < area.Migrations.Count; i++)
+        {
+            if (area.Migrations[i].Version != i + 1)
             {
-                throw new InvalidOperationException($"Migration versions must run 1..n without gaps; found {all[i].Version} at position {i + 1}.");
+                throw new InvalidOperationException($"The migrations of area '{area.Name}' must run 1..n without gaps; found {area.Migrations[i].Version} at position {i + 1}.");
             }
         }
 
-        return all;
+        var owned = area.Tables.Intersect(Registered.SelectMany(a => a.Tables)).ToList();
+        if (owned.Count > 0)
+        {
+            throw new InvalidOperationException($"The tables {string.Join(", ", owned)} of area '{area.Name}' belong to another area.");
+        }
+
+        Registered.Add(area);
+    }
+
+    /// <summary>The area that owns <paramref name="table"/>; null for a table no registered area created.</summary>
+    public static string? Owner(string table) => Registered.FirstOrDefault(a => a.Tables.Contains(table))?.Name;
+
+    /// <summary>
+    /// Each area's version in the database, from schema_migrations: keyed by area, or (a store written before
+    /// per-area versions) by the old global version, mapped as <see cref="StoreMigrations.GlobalVersions"/> says.
+    /// An old global version no mapping knows becomes an area of its own name, so it reads as unknown.
+    /// </summary>
+    internal static Dictionary<string, int> Applied(DbConnection connection, DbTransaction? transaction)
+    {
+        var applied = new Dictionary<string, int>(StringComparer.Ordinal);
+        var keyColumns = Convert.ToInt32(Sql.Scalar(connection, transaction, "SELECT count(*) FROM pragma_table_info('schema_migrations') WHERE pk > 0"));
+        void Note(string area, int version) => applied[area] = Math.Max(version, applied.GetValueOrDefault(area));
+        if (keyColumns == 1)
+        {
+            Sql.ForEach(connection, transaction, "SELECT version FROM schema_migrations", [], r =>
+            {
+                var global = r.GetInt32(0);
+                var known = StoreMigrations.GlobalVersions.Where(g => g.Global == global).Select(g => (g.Area, g.Version)).FirstOrDefault();
+                Note(known.Area ?? $"global version {global}", known.Area is null ? global : known.Version);
+            });
+        }
+        else if (keyColumns > 1)
+        {
+            Sql.ForEach(connection, transaction, "SELECT area, max(version) FROM schema_migrations GROUP BY area", [], r => Note(r.GetString(0), r.GetInt32(1)));
+        }
+
+        return applied;
     }
 }

@@ -3,14 +3,13 @@ using LogTools.Engine.Store;
 namespace LogTools.Engine.Sessions;
 
 /// <summary>
-/// The Sessions area's tables: agent orchestration telemetry. Column names follow the coordinator's
+/// The Telemetry area's tables: agent orchestration telemetry. Column names follow the coordinator's
 /// own design; conversations stay in JSONL files and only their path (workers.log_file) is stored.
 /// </summary>
 internal static class SessionMigrations
 {
-    public static IEnumerable<Migration> All { get; } =
-    [
-        new(2, "Sessions", "sessions, tasks, workers and events", """
+    public static StoreArea Area { get; } = new("Telemetry", [
+        new(1, "sessions, tasks, workers and events", """
             CREATE TABLE sessions (
                 session_id  TEXT PRIMARY KEY,
                 started_at  TEXT NOT NULL,
@@ -69,35 +68,9 @@ internal static class SessionMigrations
             CREATE INDEX events_session_time ON events (session_id, timestamp);
             CREATE INDEX events_context_time ON events (context_id, timestamp);
             """),
-        new(3, "Sessions", "api_calls", """
-            CREATE TABLE api_calls (
-                call_id            INTEGER PRIMARY KEY,
-                worker_id          TEXT,
-                session_id         TEXT,
-                timestamp          TEXT NOT NULL,
-                model              TEXT NOT NULL,
-                tokens_input       INTEGER NOT NULL CHECK (tokens_input >= 0),
-                tokens_output      INTEGER NOT NULL CHECK (tokens_output >= 0),
-                tokens_cache_read  INTEGER NOT NULL DEFAULT 0 CHECK (tokens_cache_read >= 0),
-                tokens_cache_write INTEGER NOT NULL DEFAULT 0 CHECK (tokens_cache_write >= 0),
-                tokens_total       INTEGER NOT NULL CHECK (tokens_total >= 0),
-                estimated_cost_usd REAL,
-                cost_given         INTEGER NOT NULL DEFAULT 0,
-                duration_ms        INTEGER,
-                success            INTEGER NOT NULL DEFAULT 1,
-                machine            TEXT NOT NULL,
-                request_id         TEXT,
-                message_id         TEXT,
-                dedup_key          TEXT UNIQUE,
-                source             TEXT
-            );
-            CREATE INDEX api_calls_time ON api_calls (timestamp);
-            CREATE INDEX api_calls_worker ON api_calls (worker_id);
-            CREATE INDEX api_calls_session ON api_calls (session_id);
-            """),
-        new(8, "Sessions", "sessions.pid and sessions.process_started_at (abandoned sessions)", """
+        new(2, "sessions.pid and sessions.process_started_at (abandoned sessions)", """
             ALTER TABLE sessions ADD COLUMN pid INTEGER;
             ALTER TABLE sessions ADD COLUMN process_started_at TEXT;
             """),
-    ];
+    ], ["sessions", "tasks", "workers", "events"]);
 }

@@ -79,10 +79,14 @@ public sealed class CacheWrite1hTests : IDisposable
         {
             connection.Open();
             using var transaction = connection.BeginTransaction();
-            foreach (var migration in StoreSchema.All.Where(m => m.Version <= 7))
+            foreach (var (global, area, version) in StoreMigrations.GlobalVersions.Where(g => g.Global <= 7))
             {
+                var migration = StoreSchema.Areas.Single(a => a.Name == area).Migrations[version - 1];
                 Sql.Execute(connection, transaction, migration.Sql);
-                if (migration.Version == 3)
+                Sql.Execute(
+                    connection, transaction, "INSERT INTO schema_migrations (version, area, description, applied_at, applied_by) VALUES ($v, $a, $d, '2025-10-01T00:00:00.000Z', 'LogTools 0.1.0')",
+                    ("$v", global), ("$a", area), ("$d", migration.Description));
+                if (global == 3)
                 {
                     Sql.Execute(connection, transaction, """
                         INSERT INTO api_calls (timestamp, model, tokens_input, tokens_output, tokens_cache_read, tokens_cache_write, tokens_total, cost_given, success, machine)
