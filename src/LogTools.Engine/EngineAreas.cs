@@ -20,5 +20,6 @@ internal static class EngineAreas
         StoreSchema.Register(MirrorMigrations.Area);
         StoreSchema.Register(CostMigrations.Area);
         StoreSchema.Register(HistoryImportMigrations.Area);
+        StoreSchema.Register(LogArchive.Area);
     }
 }

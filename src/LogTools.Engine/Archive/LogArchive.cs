@@ -21,6 +21,9 @@ public sealed class LogArchive
 {
     public const string Folder = "archive";
 
+    /// <summary>The Archive area has no tables of its own in the index: its monthly databases are content the store backs up and checks.</summary>
+    internal static StoreArea Area { get; } = new("Archive", [], []) { ContentFolders = [Folder], DatabaseFolders = [Folder] };
+
     /// <summary>Tables in copy order (parents first); deletes run in reverse. Month and primary key of each row to move.</summary>
     private static readonly (string Table, string Key, string Rows)[] Tables =
     [

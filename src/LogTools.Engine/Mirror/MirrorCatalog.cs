@@ -10,6 +10,25 @@ public static class MirrorCatalog
     public static IReadOnlyList<MirrorFileInfo> Files(LogStore store) =>
         store.Database.Read(c => MirrorState.Files(c, null, pond => MirrorSync.PondFolder(store.Path, store, pond)));
 
+    /// <summary>Test-LogStore's check of the Mirror area: every pond copy that is missing or no longer has its recorded digest.</summary>
+    internal static IEnumerable<StoreProblem> PondProblems(LogStore store, Action<string>? progress)
+    {
+        foreach (var file in Files(store))
+        {
+            progress?.Invoke(file.PondPath);
+            var check = Check(file, host: false);
+            if (check.Status is MirrorCheckStatus.PondMissing or MirrorCheckStatus.PondMismatch)
+            {
+                yield return new StoreProblem
+                {
+                    Kind = check.Status == MirrorCheckStatus.PondMissing ? StoreProblemKind.PondMissing : StoreProblemKind.PondMismatch,
+                    Path = check.PondPath,
+                    Message = check.Message ?? check.Status.ToString(),
+                };
+            }
+        }
+    }
+
     /// <summary>Re-hashes the pond copy of <paramref name="file"/> (and, with <paramref name="host"/>, the host file) against the recorded digest.</summary>
     public static MirrorCheck Check(MirrorFileInfo file, bool host, Action<MirrorProgress>? progress = null)
     {

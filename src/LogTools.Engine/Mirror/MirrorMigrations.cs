@@ -51,5 +51,9 @@ internal static class MirrorMigrations
                 created_at TEXT NOT NULL
             );
             """),
-    ], ["mirror_sources", "mirror_files", "mirror_intents"]);
+    ], ["mirror_sources", "mirror_files", "mirror_intents"])
+    {
+        ContentFolders = ["pond"],
+        CheckContent = MirrorCatalog.PondProblems,
+    };
 }

@@ -11,20 +11,14 @@ namespace LogTools.Engine.Store;
 public sealed class LogStore
 {
     public const string DatabaseFileName = "logtools.db";
-    private static readonly byte[] SqliteHeader = "SQLite format 3\0"u8.ToArray();
 
     // Opening (header check, migration check) is done once per store per process; cmdlets call Open often.
     private static readonly ConcurrentDictionary<string, LogStore> Opened = new(StringComparer.Ordinal);
 
-    // Database files whose header this process has read. Only once: closing any descriptor of a file drops all of
-    // the process's POSIX locks on it, SQLite's included, and then other processes may reset the WAL under this
-    // process's open connections.
-    private static readonly ConcurrentDictionary<string, bool> HeaderChecked = new(StringComparer.Ordinal);
-
     private LogStore(string path, StorePolicy policy, string? databasePath = null, bool existing = false)
     {
         Path = path;
-        Database = new StoreDatabase(databasePath ?? System.IO.Path.Combine(path, DatabaseFileName), policy, existing);
+        Database = StoreDatabase.Open(databasePath ?? System.IO.Path.Combine(path, DatabaseFileName), policy, existing);
     }
 
     /// <summary>Full path of the store folder.</summary>
@@ -99,18 +93,7 @@ public sealed class LogStore
     /// <summary>Everything Get-LogStore shows: where, how chosen, schema, SQLite version, sizes and row counts.</summary>
     public StoreInfo Describe(StoreSource source, string sourceDetail) => Database.Read(connection =>
     {
-        var tables = new List<string>();
-        using (var list = connection.CreateCommand())
-        {
-            list.CommandText = "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
-            using var reader = list.ExecuteReader();
-            while (reader.Read())
-            {
-                tables.Add(reader.GetString(0));
-            }
-        }
-
-        var counts = tables.Select(t => new StoreTableInfo(t, StoreSchema.Owner(t), Convert.ToInt64(Sql.Scalar(connection, null, $"SELECT count(*) FROM \"{t}\"")))).ToArray();
+        var counts = Database.Tables(connection).Select(t => new StoreTableInfo(t, StoreSchema.Owner(t), Convert.ToInt64(Sql.Scalar(connection, null, $"SELECT count(*) FROM \"{t}\"")))).ToArray();
         var created = Sql.Scalar(connection, null, "SELECT value FROM store_meta WHERE key = 'created_at'") as string;
         var files = new DirectoryInfo(Path).EnumerateFileSystemInfos()
             .OrderBy(f => f.Name, StringComparer.Ordinal)
@@ -128,10 +111,10 @@ public sealed class LogStore
             SchemaVersion = versions.Total,
             LatestSchemaVersion = StoreSchema.Latest,
             Schema = [
-                .. StoreSchema.Areas.Select(a => new StoreAreaVersion(a.Name, versions.Areas.GetValueOrDefault(a.Name), a.Latest)),
+                .. StoreSchema.Areas.Where(a => a.Latest > 0).Select(a => new StoreAreaVersion(a.Name, versions.Areas.GetValueOrDefault(a.Name), a.Latest)),
                 .. versions.Areas.Where(a => StoreSchema.Areas.All(k => k.Name != a.Key)).Select(a => new StoreAreaVersion(a.Key, a.Value, 0)),
             ],
-            SqliteVersion = (string)Sql.Scalar(connection, null, "SELECT sqlite_version()")!,
+            SqliteVersion = Database.BackendVersion(connection),
             EngineVersion = EngineVersion,
             CreatedAt = StoreTime.ParseOrNull(created),
             DatabaseBytes = SizeNamed(DatabaseFileName),
@@ -152,14 +135,14 @@ public sealed class LogStore
         {
             // A store folder removed behind this process's back: its pooled connections still hold the deleted
             // file open, and writing through them would put every new row into a file nobody can see.
-            StoreDatabase.ReleaseAllConnections();
+            Database.ReleaseAllConnections();
         }
 
         CheckDatabaseFile();
         RefuseNewer(Versions());
         Database.RefuseIfMarkedCorrupt();
         TouchEveryTable();
-        EnableWal();
+        Database.PrepareForWriters();
         Migrate();
     }
 
@@ -203,8 +186,7 @@ public sealed class LogStore
     /// </summary>
     private void TouchEveryTable() => Database.Read(connection =>
     {
-        var tables = new List<string>();
-        Sql.ForEach(connection, null, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'", [], r => tables.Add(r.GetString(0)));
+        var tables = Database.Tables(connection);
         foreach (var table in tables)
         {
             Sql.Scalar(connection, null, $"SELECT * FROM \"{table.Replace("\"", "\"\"", StringComparison.Ordinal)}\" LIMIT 1");
@@ -242,27 +224,10 @@ public sealed class LogStore
 
     private void CheckDatabaseFile()
     {
-        var file = Database.DatabasePath;
-        if (Directory.Exists(file))
+        if (Directory.Exists(Database.DatabasePath) || Database.HasDatabaseFormat() == false)
         {
             throw NotADatabase(null);
         }
-
-        if (!File.Exists(file) || new FileInfo(file).Length == 0 || HeaderChecked.ContainsKey(file))
-        {
-            return;
-        }
-
-        Span<byte> header = stackalloc byte[16];
-        using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
-        {
-            if (stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length || !header.SequenceEqual(SqliteHeader))
-            {
-                throw NotADatabase(null);
-            }
-        }
-
-        HeaderChecked[file] = true;
     }
 
     /// <summary>Refuses a store with more migrations than this build knows, or an area newer than this build's or unknown to it.</summary>
@@ -281,17 +246,6 @@ public sealed class LogStore
                 "Update LogTools to use this store. The store was not changed.");
         }
     }
-
-    private void EnableWal() => Database.Read(c =>
-    {
-        // journal_mode is persistent in the file; setting it needs no transaction and is a no-op when already WAL.
-        if (!string.Equals(Sql.Scalar(c, null, "PRAGMA journal_mode") as string, "wal", StringComparison.OrdinalIgnoreCase))
-        {
-            Sql.Scalar(c, null, "PRAGMA journal_mode = WAL");
-        }
-
-        return true;
-    });
 
     private void Migrate() => Database.Write((connection, transaction) =>
     {
@@ -327,7 +281,7 @@ public sealed class LogStore
 
     private LogToolsException NotADatabase(Exception? inner) => new(
         "StoreDatabaseInvalid", ErrorKind.InvalidData, Database.DatabasePath,
-        $"'{Database.DatabasePath}' is not an SQLite database LogTools can open. LogTools did not touch it; " +
+        $"'{Database.DatabasePath}' is not an {Database.Backend} database LogTools can open. LogTools did not touch it; " +
         "move it away or choose another store folder with -Store or Set-LogStore.", inner);
 
     private LogToolsException NotWritable(Exception inner) => new(

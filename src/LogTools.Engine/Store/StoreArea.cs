@@ -9,6 +9,15 @@ namespace LogTools.Engine.Store;
 /// <param name="Tables">The tables the area owns (what its migrations create), for Get-LogStore.</param>
 public sealed record StoreArea(string Name, IReadOnlyList<Migration> Migrations, IReadOnlyList<string> Tables)
 {
+    /// <summary>Folders of the store (relative names) holding the area's content files, which Backup-LogStore copies.</summary>
+    public IReadOnlyList<string> ContentFolders { get; init; } = [];
+
+    /// <summary>Of <see cref="ContentFolders"/>, those whose *.db files are databases: copied with SQLite's backup and checked by Test-LogStore.</summary>
+    public IReadOnlyList<string> DatabaseFolders { get; init; } = [];
+
+    /// <summary>Test-LogStore's check of the area's content files against the index (progress gets each file checked); none when null.</summary>
+    public Func<LogStore, Action<string>?, IEnumerable<StoreProblem>>? CheckContent { get; init; }
+
     /// <summary>The area's newest version in this build.</summary>
     public int Latest => Migrations.Count == 0 ? 0 : Migrations[^1].Version;
 }

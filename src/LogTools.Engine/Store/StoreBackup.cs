@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using LogTools.Engine.Hashing;
-using LogTools.Engine.Sessions;
 
 namespace LogTools.Engine.Store;
 
@@ -14,8 +13,8 @@ namespace LogTools.Engine.Store;
 /// </summary>
 public static class StoreBackup
 {
-    /// <summary>The store's content folders, copied when present.</summary>
-    public static IReadOnlyList<string> ContentFolders { get; } = ["conversations", "pond", LogArchive.Folder, "runs"];
+    /// <summary>The store's content folders, as the registered areas name them; copied when present.</summary>
+    public static IReadOnlyList<string> ContentFolders => [.. StoreSchema.Areas.SelectMany(a => a.ContentFolders)];
 
     public static StoreBackupResult Create(LogStore store, string destination, Action<string>? progress = null)
     {
@@ -31,7 +30,7 @@ public static class StoreBackup
             var (files, bytes) = CopyContent(store, temporary, copies, progress);
             foreach (var copy in copies)
             {
-                var findings = StoreCheck.IntegrityFindings(copy);
+                var findings = copy.IntegrityFindings();
                 copy.ReleaseConnections();
                 if (findings.Count > 0)
                 {
@@ -95,7 +94,7 @@ public static class StoreBackup
     private static long CopyDatabase(StoreDatabase source, string path, List<StoreDatabase> copies)
     {
         source.BackupTo(path);
-        copies.Add(new StoreDatabase(path, existing: true));
+        copies.Add(StoreDatabase.Open(path, existing: true));
         return new FileInfo(path).Length;
     }
 
@@ -105,6 +104,7 @@ public static class StoreBackup
         long bytes = 0;
         foreach (var folder in ContentFolders)
         {
+            var databases = StoreSchema.Areas.Any(a => a.DatabaseFolders.Contains(folder));
             var source = System.IO.Path.Combine(store.Path, folder);
             if (!Directory.Exists(source))
             {
@@ -117,9 +117,9 @@ public static class StoreBackup
                 progress?.Invoke(file);
                 var copy = System.IO.Path.Combine(temporary, System.IO.Path.GetRelativePath(store.Path, file));
                 Directory.CreateDirectory(System.IO.Path.GetDirectoryName(copy)!);
-                // Archive databases may be written by Move-LogRecord at this moment: copy them as databases too.
-                bytes += folder == LogArchive.Folder && file.EndsWith(".db", StringComparison.Ordinal)
-                    ? CopyDatabase(new StoreDatabase(file, existing: true), copy, copies)
+                // Databases beside the index (the archive's) may be written at this moment: copy them as databases too.
+                bytes += databases && file.EndsWith(".db", StringComparison.Ordinal)
+                    ? CopyDatabase(StoreDatabase.Open(file, existing: true), copy, copies)
                     : CopyFile(file, copy);
                 files++;
             }

@@ -18,9 +18,6 @@ public sealed class StoreInfo
     /// <summary>The newest schema version this LogTools knows; equal to SchemaVersion after opening.</summary>
     public required int LatestSchemaVersion { get; init; }
 
-    /// <summary>Each area's version in the store (registered areas in migration order, then any this LogTools does not know).</summary>
-    public required StoreAreaVersion[] Schema { get; init; }
-
     /// <summary>The version of the SQLite library actually loaded.</summary>
     public required string SqliteVersion { get; init; }
 
@@ -38,4 +35,7 @@ public sealed class StoreInfo
     public required StoreTableInfo[] Tables { get; init; }
 
     public required StoreFileInfo[] Files { get; init; }
+
+    /// <summary>Each area's version in the store (registered areas in migration order, then any this LogTools does not know).</summary>
+    public required StoreAreaVersion[] Schema { get; init; }
 }

@@ -72,5 +72,9 @@ internal static class SessionMigrations
             ALTER TABLE sessions ADD COLUMN pid INTEGER;
             ALTER TABLE sessions ADD COLUMN process_started_at TEXT;
             """),
-    ], ["sessions", "tasks", "workers", "events"]);
+    ], ["sessions", "tasks", "workers", "events"])
+    {
+        ContentFolders = ["conversations"],
+        CheckContent = (store, _) => new WorkerLedger(store).MissingConversations(),
+    };
 }

@@ -72,6 +72,10 @@ public sealed class WorkerLedger(LogStore store, TimeProvider? clock = null)
         });
     }
 
+    /// <summary>The session of worker <paramref name="workerId"/>, or null when there is no such worker: what other areas may know of a worker.</summary>
+    public string? SessionOf(string workerId) =>
+        store.Database.Read(c => Scalar(c, null, "SELECT session_id FROM workers WHERE worker_id = $id", ("$id", workerId)) as string);
+
     /// <summary>The worker <paramref name="workerId"/>; an unknown id is an ObjectNotFound error.</summary>
     public LogWorker Get(string workerId)
     {
@@ -136,5 +140,22 @@ public sealed class WorkerLedger(LogStore store, TimeProvider? clock = null)
             TokensTotal = r.GetInt64(10),
             Duration = (completed ?? now) - spawned,
         };
+    }
+
+    /// <summary>Test-LogStore's check of the Telemetry area: the conversation files (workers.log_file) that are missing.</summary>
+    internal IEnumerable<StoreProblem> MissingConversations()
+    {
+        var conversations = new List<(string Worker, string File)>();
+        Find(new WorkerQuery(), w =>
+        {
+            if (w.LogFile is not null)
+            {
+                conversations.Add((w.WorkerId, Path.GetFullPath(w.LogFile, store.Path)));
+            }
+        });
+        return conversations.Where(c => !File.Exists(c.File)).Select(c => new StoreProblem
+        {
+            Kind = StoreProblemKind.ConversationMissing, Path = c.File, Message = $"The conversation file of worker '{c.Worker}' is missing.",
+        });
     }
 }

@@ -43,7 +43,7 @@ public sealed class StoreUpgradeTests : IDisposable
 
         var info = store.Describe(StoreSource.Parameter, "test");
         Assert.Equal(StoreSchema.Latest, info.SchemaVersion);
-        Assert.Equal(StoreSchema.Areas.Select(a => $"{a.Name}={a.Latest}"), info.Schema.Select(s => s.ToString()));
+        Assert.Equal(StoreSchema.Areas.Where(a => a.Latest > 0).Select(a => $"{a.Name}={a.Latest}"), info.Schema.Select(s => s.ToString()));
         Assert.Equal("Cost", info.Tables.Single(t => t.Name == "api_calls").Area);
 
         // The upgraded store has the tables and indexes a new store gets.

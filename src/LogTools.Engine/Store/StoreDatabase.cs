@@ -1,0 +1,213 @@
+using System.Data.Common;
+using System.Diagnostics;
+
+namespace LogTools.Engine.Store;
+
+/// <summary>
+/// The database engine behind a store, and the one place that owns connections, transactions, busy timeouts and
+/// retries. Every area reads and writes through <see cref="Read{T}"/> and <see cref="Write{T}"/>, so several
+/// processes (scheduled tasks) can write the same store at once without "database is locked" reaching the user.
+/// Backend-neutral: signatures use System.Data.Common types, and a backend says only what its errors mean
+/// (<see cref="Classify"/>); the failures users see are the same for every backend. <see cref="SqliteStoreDatabase"/>
+/// is the one backend today.
+/// </summary>
+public abstract class StoreDatabase
+{
+    /// <summary>Suffix of the marker file beside a database that was reported damaged; Test-LogStore removes it.</summary>
+    public const string CorruptMarkerSuffix = ".corrupt";
+
+    private protected StoreDatabase(string databasePath, StorePolicy? policy)
+    {
+        DatabasePath = databasePath;
+        Policy = policy ?? StorePolicy.Default;
+    }
+
+    public string DatabasePath { get; }
+
+    public StorePolicy Policy { get; }
+
+    /// <summary>The database engine's name, as users know it (SQLite).</summary>
+    public abstract string Backend { get; }
+
+    /// <summary>The marker that stops writes after the database was reported damaged, kept across processes.</summary>
+    public string CorruptMarkerPath => DatabasePath + CorruptMarkerSuffix;
+
+    /// <param name="databasePath">The database file.</param>
+    /// <param name="policy">Busy timeout; the default when null.</param>
+    /// <param name="existing">For readers and -WhatIf: open the database only if it exists, never creating it.</param>
+    public static StoreDatabase Open(string databasePath, StorePolicy? policy = null, bool existing = false) => new SqliteStoreDatabase(databasePath, policy, existing);
+
+    /// <summary>Opens a (pooled) connection with the store's settings applied.</summary>
+    public abstract DbConnection OpenConnection();
+
+    /// <summary>The version of the database engine actually in use.</summary>
+    public abstract string BackendVersion(DbConnection connection);
+
+    /// <summary>The store's tables (the engine's own excepted), by name.</summary>
+    public abstract IReadOnlyList<string> Tables(DbConnection connection);
+
+    /// <summary>
+    /// Whether the file looks like this backend's database without opening it (null: nothing to check yet, the file
+    /// is missing or empty). Reading it is how damage that would make the engine refuse or misread it is found.
+    /// </summary>
+    public abstract bool? HasDatabaseFormat();
+
+    /// <summary>Settings a writer makes persistent in the database (SQLite: the WAL journal).</summary>
+    public abstract void PrepareForWriters();
+
+    /// <summary>What the engine's own integrity check reports; empty when the database is sound.</summary>
+    public abstract IReadOnlyList<string> IntegrityFindings();
+
+    /// <summary>
+    /// <see cref="Write{T}"/> with another database file attached as <paramref name="schema"/>, for copying between
+    /// the two (the archive). Only one of the two files should be written: the two are not one atomic unit.
+    /// </summary>
+    public abstract T WriteAttached<T>(string schema, string path, Func<DbConnection, DbTransaction, T> work);
+
+    /// <summary>
+    /// Copies the database to a new file, consistent even while other processes write. Failures writing the copy
+    /// are the copy's (BackupWriteFailed), not this database's.
+    /// </summary>
+    public abstract void BackupTo(string destinationPath);
+
+    /// <summary>Closes this database's idle pooled connections, so its files can be moved or removed.</summary>
+    public abstract void ReleaseConnections();
+
+    /// <summary>Closes every idle pooled connection of the process to this backend, whichever database it holds open.</summary>
+    public abstract void ReleaseAllConnections();
+
+    /// <summary>Runs read-only work; opening may wait for a lock, so it retries too.</summary>
+    public T Read<T>(Func<DbConnection, T> work) => WithRetry(() =>
+    {
+        using var connection = OpenConnection();
+        return work(connection);
+    });
+
+    /// <summary>
+    /// Runs work in one write-locking transaction and commits it. On a busy or locked database the whole unit is
+    /// rolled back and retried with backoff until the policy's timeout, so <paramref name="work"/> must do nothing
+    /// outside the transaction that it cannot repeat.
+    /// </summary>
+    public T Write<T>(Func<DbConnection, DbTransaction, T> work) => WithRetry(() =>
+    {
+        RefuseIfMarkedCorrupt();
+        using var connection = OpenConnection();
+        using var transaction = BeginWrite(connection);
+        var result = work(connection, transaction);
+        transaction.Commit();
+        return result;
+    });
+
+    /// <inheritdoc cref="Write{T}"/>
+    public void Write(Action<DbConnection, DbTransaction> work) => Write((c, t) =>
+    {
+        work(c, t);
+        return true;
+    });
+
+    /// <summary>Stops a write to a database marked corrupt (by this or another process) until Test-LogStore clears it.</summary>
+    public void RefuseIfMarkedCorrupt()
+    {
+        if (File.Exists(CorruptMarkerPath))
+        {
+            string reason;
+            try
+            {
+                reason = File.ReadAllText(CorruptMarkerPath).Trim();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                reason = ex.Message;
+            }
+
+            throw Corrupt(reason, null);
+        }
+    }
+
+    /// <summary>Removes the corruption marker once a check found the database sound.</summary>
+    public void ClearCorruptMark() => File.Delete(CorruptMarkerPath);
+
+    /// <summary>Writes the marker (what was found, and when) and returns its text; best effort on a read-only disk.</summary>
+    public string MarkCorrupt(string finding)
+    {
+        var reason = $"{finding}; found {StoreTime.ToText(DateTimeOffset.UtcNow)}";
+        try
+        {
+            // Written whole under a temporary name, so another process never reads half a marker.
+            var temporary = $"{CorruptMarkerPath}.{System.Environment.ProcessId}.tmp";
+            File.WriteAllText(temporary, reason + System.Environment.NewLine);
+            File.Move(temporary, CorruptMarkerPath, overwrite: true);
+        }
+        catch (Exception io) when (io is IOException or UnauthorizedAccessException)
+        {
+            reason += $" (the marker '{CorruptMarkerPath}' could not be written: {io.Message})";
+        }
+
+        return reason;
+    }
+
+    /// <summary>A transaction that takes the write lock at once, so a busy database shows before any work is done.</summary>
+    private protected abstract DbTransaction BeginWrite(DbConnection connection);
+
+    /// <summary>What the backend's error means; null for none of the known failures (a defect, which goes up as it is).</summary>
+    private protected abstract StoreFailure? Classify(DbException ex);
+
+    /// <summary>Runs <paramref name="attempt"/>, retrying while the database is busy, and turns the backend's errors into failures users can act on.</summary>
+    private protected T WithRetry<T>(Func<T> attempt)
+    {
+        var clock = Stopwatch.StartNew();
+        var delay = TimeSpan.FromMilliseconds(5);
+        while (true)
+        {
+            try
+            {
+                return attempt();
+            }
+            catch (DbException ex) when (Classify(ex) == StoreFailure.Busy)
+            {
+                if (clock.Elapsed >= Policy.BusyTimeout)
+                {
+                    throw new LogToolsException(
+                        "StoreBusy", ErrorKind.ResourceBusy, DatabasePath,
+                        $"The store database '{DatabasePath}' stayed locked by another process for {Policy.BusyTimeout.TotalSeconds:0} s. " +
+                        "Nothing was written; run the command again when the other writer has finished.", ex);
+                }
+
+                // Jitter keeps several waiting processes from retrying in lockstep.
+                Thread.Sleep(delay + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 10)));
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 250));
+            }
+            catch (DbException ex) when (Classify(ex) is { } failure)
+            {
+                throw Failure(failure, ex);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The failure users see, the same for every backend: damage marks the database so no process writes to it again
+    /// until it is checked; a full disk, a read-only file and I/O errors get their own ids.
+    /// </summary>
+    private LogToolsException Failure(StoreFailure failure, DbException ex) => failure switch
+    {
+        StoreFailure.Corrupt => Corrupt(MarkCorrupt(ex.Message.TrimEnd('.')), ex),
+        StoreFailure.DiskFull => new LogToolsException(
+            "StoreDiskFull", ErrorKind.WriteError, DatabasePath,
+            $"The disk holding '{DatabasePath}' is full ({ex.Message}). The unit of work being written was rolled back; " +
+            "free some space and run the command again.", ex),
+        StoreFailure.NotWritable => new LogToolsException(
+            "StoreNotWritable", ErrorKind.PermissionDenied, DatabasePath,
+            $"The store database '{DatabasePath}' cannot be written or opened ({ex.Message}). Nothing was written; " +
+            "check that the folder is mounted writable and that you may write it, or choose another store with -Store.", ex),
+        _ => new LogToolsException(
+            "StoreIOError", ErrorKind.WriteError, DatabasePath,
+            $"Reading or writing '{DatabasePath}' failed at the operating-system level ({ex.Message}). The unit of work was rolled back; " +
+            "check the disk (space, errors in the system log) and run the command again.", ex),
+    };
+
+    private protected LogToolsException Corrupt(string reason, Exception? inner) => new(
+        "StoreCorrupt", ErrorKind.InvalidData, DatabasePath,
+        $"The store database '{DatabasePath}' is damaged ({reason}). LogTools refuses to write to it until it is checked. " +
+        "Run Test-LogStore to see what is wrong (it lifts the refusal when the check passes); " +
+        "otherwise restore the store from a backup made with Backup-LogStore.", inner);
+}

@@ -1,0 +1,17 @@
+namespace LogTools.Engine.Store;
+
+/// <summary>What a backend's error means for the store, whichever database engine reported it.</summary>
+internal enum StoreFailure
+{
+    /// <summary>Another connection holds a lock: the unit of work is retried.</summary>
+    Busy,
+
+    /// <summary>The database file is damaged: writes stop until Test-LogStore finds it sound.</summary>
+    Corrupt,
+
+    DiskFull,
+
+    NotWritable,
+
+    IOError,
+}
