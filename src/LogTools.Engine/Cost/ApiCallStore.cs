@@ -75,7 +75,7 @@ public sealed class ApiCallStore
         {
             if (!workerSessions.TryGetValue(workerId, out var ofWorker))
             {
-                ofWorker = store.Database.Read(c => Scalar(c, "SELECT session_id FROM workers WHERE worker_id = $id", workerId) as string)
+                ofWorker = new WorkerLedger(store).SessionOf(workerId)
                     ?? throw new LogToolsException("ApiCallWorkerNotFound", ErrorKind.ObjectNotFound, workerId,
                         $"No worker '{workerId}' exists in the store '{store.Path}'. Start the worker first, or leave -WorkerId out; nothing was stored for this call.");
                 workerSessions[workerId] = ofWorker;
@@ -92,7 +92,7 @@ public sealed class ApiCallStore
 
         if (sessionId is not null && !sessions.Contains(sessionId))
         {
-            if (store.Database.Read(c => Scalar(c, "SELECT 1 FROM sessions WHERE session_id = $id", sessionId)) is null)
+            if (!new SessionLedger(store).Exists(sessionId))
             {
                 throw new LogToolsException("ApiCallSessionNotFound", ErrorKind.ObjectNotFound, sessionId,
                     $"No session '{sessionId}' exists in the store '{store.Path}'. Start the session first, or leave -SessionId out; nothing was stored for this call.");
@@ -120,7 +120,6 @@ public sealed class ApiCallStore
 
         var ids = store.Database.Write((connection, transaction) =>
         {
-            var lastBefore = LastCallId(connection, transaction);
             using var insert = connection.CreateCommand();
             insert.Transaction = transaction;
             // Only the de-duplication key makes a duplicate: OR IGNORE would also drop a row that fails a CHECK.
@@ -131,6 +130,7 @@ public sealed class ApiCallStore
                 VALUES ($worker, $session, $time, $model, $in, $out, $cr, $cw, $total, $cost, $given, $duration, $success,
                     $machine, $request, $message, $dedup, $source, $cw1h)
                 ON CONFLICT (dedup_key) DO NOTHING
+                RETURNING call_id
                 """;
             var p = new[] { "$worker", "$session", "$time", "$model", "$in", "$out", "$cr", "$cw", "$total", "$cost", "$given", "$duration", "$success", "$machine", "$request", "$message", "$dedup", "$source", "$cw1h" }
                 .Select(name =>
@@ -142,7 +142,6 @@ public sealed class ApiCallStore
                 }).ToArray();
             insert.Prepare();
             var stored = new long?[batch.Count];
-            var next = lastBefore;
             for (var i = 0; i < batch.Count; i++)
             {
                 var call = batch[i];
@@ -165,19 +164,22 @@ public sealed class ApiCallStore
                 p[16].Value = (object?)ApiCallKey.For(call.MessageId, call.RequestId) ?? DBNull.Value;
                 p[17].Value = (object?)call.Source ?? DBNull.Value;
                 p[18].Value = call.CacheWrite1hTokens;
-                // 0 rows: ON CONFLICT skipped a duplicate. Otherwise the row got max(call_id) + 1 (see CostMigrations.AddRowsAfter).
-                stored[i] = insert.ExecuteNonQuery() == 1 ? ++next : null;
+                // No row: ON CONFLICT skipped a duplicate.
+                stored[i] = insert.ExecuteScalar() as long?;
             }
 
-            if (next != lastBefore)
+            var added = stored.OfType<long>().ToList();
+            if (added.Count > 0)
             {
-                // The ids handed back rest on SQLite's max + 1 rule; a store past the largest rowid would break it.
-                if (LastCallId(connection, transaction) != next)
+                // The aggregates add the batch as the range of ids from its first (CostMigrations.AddRowsAfter): the new rows must be
+                // the newest, as SQLite's max + 1 rule makes them; a store past the largest rowid would break it.
+                var first = added.Min();
+                if (Convert.ToInt64(Sql.Scalar(connection, transaction, "SELECT count(*) FROM api_calls WHERE call_id >= $first", ("$first", first))) != added.Count)
                 {
-                    throw new InvalidOperationException($"api_calls ids did not follow on from {lastBefore}; nothing was stored.");
+                    throw new InvalidOperationException($"api_calls ids from {first} are not all this batch's; nothing was stored.");
                 }
 
-                CostMigrations.AddRowsAfter(connection, transaction, lastBefore);
+                CostMigrations.AddRowsAfter(connection, transaction, first - 1);
             }
 
             alsoInTransaction?.Invoke(connection, transaction);
@@ -198,25 +200,5 @@ public sealed class ApiCallStore
         }
 
         return new ApiCallAddResult(added, batch.Count - added);
-    }
-
-    private static long LastCallId(DbConnection connection, DbTransaction transaction)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT coalesce(max(call_id), 0) FROM api_calls";
-        return (long)command.ExecuteScalar()!;
-    }
-
-    private static object? Scalar(DbConnection connection, string sql, string id)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = "$id";
-        parameter.Value = id;
-        command.Parameters.Add(parameter);
-        var value = command.ExecuteScalar();
-        return value is DBNull ? null : value;
     }
 }

@@ -20,41 +20,23 @@ internal sealed record HistoryFileState(string Path, string Machine, long? Size,
     /// <summary>Every state recorded for <paramref name="machine"/>, by path: one query however many files.</summary>
     public static Dictionary<string, HistoryFileState> Load(StoreDatabase database, string machine) => database.Read(connection =>
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT path, size, mtime, end_offset, fingerprint FROM history_import_files WHERE machine = $machine";
-        AddParameter(command, "$machine", machine);
-        using var reader = command.ExecuteReader();
         var states = new Dictionary<string, HistoryFileState>(StringComparer.Ordinal);
-        while (reader.Read())
-        {
-            var path = reader.GetString(0);
-            states[path] = new HistoryFileState(
-                path, machine, reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetString(2), reader.GetInt64(3), reader.GetString(4));
-        }
-
+        Sql.ForEach(
+            connection, null, "SELECT path, size, mtime, end_offset, fingerprint FROM history_import_files WHERE machine = $machine", [("$machine", machine)],
+            r => states[r.GetString(0)] = new HistoryFileState(r.GetString(0), machine, Sql.Integer(r, 1), r.GetString(2), r.GetInt64(3), r.GetString(4)));
         return states;
     });
 
     /// <summary>Records this state inside the caller's transaction (the one that inserts the rows it covers).</summary>
-    public void Save(DbConnection connection, DbTransaction transaction)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
+    public void Save(DbConnection connection, DbTransaction transaction) => Sql.Execute(
+        connection, transaction, """
             INSERT INTO history_import_files (path, machine, size, mtime, end_offset, fingerprint, imported_at)
             VALUES ($path, $machine, $size, $mtime, $end, $fingerprint, $now)
             ON CONFLICT (path, machine) DO UPDATE SET size = excluded.size, mtime = excluded.mtime,
                 end_offset = excluded.end_offset, fingerprint = excluded.fingerprint, imported_at = excluded.imported_at
-            """;
-        AddParameter(command, "$path", Path);
-        AddParameter(command, "$machine", Machine);
-        AddParameter(command, "$size", Size);
-        AddParameter(command, "$mtime", Mtime);
-        AddParameter(command, "$end", EndOffset);
-        AddParameter(command, "$fingerprint", Fingerprint);
-        AddParameter(command, "$now", StoreTime.ToText(DateTimeOffset.UtcNow));
-        command.ExecuteNonQuery();
-    }
+            """,
+        ("$path", Path), ("$machine", Machine), ("$size", Size), ("$mtime", Mtime), ("$end", EndOffset), ("$fingerprint", Fingerprint),
+        ("$now", StoreTime.ToText(DateTimeOffset.UtcNow)));
 
     /// <summary>
     /// A hash of the first and last few KiB of the file's first <paramref name="length"/> bytes (and of the length):
@@ -88,13 +70,5 @@ internal sealed record HistoryFileState(string Path, string Machine, long? Size,
         }
 
         return total;
-    }
-
-    private static void AddParameter(DbCommand command, string name, object? value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value ?? DBNull.Value;
-        command.Parameters.Add(parameter);
     }
 }

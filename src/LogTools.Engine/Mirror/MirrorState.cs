@@ -1,5 +1,6 @@
 using System.Data.Common;
 using LogTools.Engine.Store;
+using static LogTools.Engine.Store.Sql;
 
 namespace LogTools.Engine.Mirror;
 
@@ -20,10 +21,8 @@ internal static class MirrorState
     /// <summary>Every recorded file of the sources whose name matches (all when null), by source and name.</summary>
     public static List<MirrorFileInfo> Files(DbConnection connection, string? source, Func<string, string> pondFolder)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {FileColumns}, (SELECT pond_path FROM mirror_sources s WHERE s.source = f.source) FROM mirror_files f" +
-            (source is null ? string.Empty : " WHERE source = $s") + " ORDER BY source, kind = 'active', name";
-        Add(command, "$s", source);
+        using var command = Command(connection, null, $"SELECT {FileColumns}, (SELECT pond_path FROM mirror_sources s WHERE s.source = f.source) FROM mirror_files f" +
+            (source is null ? string.Empty : " WHERE source = $s") + " ORDER BY source, kind = 'active', name", [("$s", source)]);
         using var reader = command.ExecuteReader();
         var files = new List<MirrorFileInfo>();
         while (reader.Read())
@@ -60,9 +59,7 @@ internal static class MirrorState
     /// <summary>The pending rename of a source, if a crash left one.</summary>
     public static MirrorIntent? Intent(DbConnection connection, string source)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT operation, from_name, to_name, length FROM mirror_intents WHERE source = $s";
-        Add(command, "$s", source);
+        using var command = Command(connection, null, "SELECT operation, from_name, to_name, length FROM mirror_intents WHERE source = $s", [("$s", source)]);
         using var reader = command.ExecuteReader();
         return reader.Read() ? new MirrorIntent(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3)) : null;
     }
@@ -111,39 +108,4 @@ internal static class MirrorState
 
     private static MirrorFileStatus ParseStatus(string text) =>
         Enum.GetValues<MirrorFileStatus>().First(s => StatusText(s) == text);
-
-    private static object? Scalar(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            Add(command, name, value);
-        }
-
-        var result = command.ExecuteScalar();
-        return result is DBNull ? null : result;
-    }
-
-    private static void Execute(DbConnection connection, DbTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            Add(command, name, value);
-        }
-
-        command.ExecuteNonQuery();
-    }
-
-    private static void Add(DbCommand command, string name, object? value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value ?? DBNull.Value;
-        command.Parameters.Add(parameter);
-    }
 }

@@ -20,6 +20,10 @@ public sealed class SessionLedger(LogStore store, TimeProvider? clock = null)
         "There is no current LogTools session and no -SessionId was given. Run Start-LogSession first, or pass -SessionId " +
         "(from Get-LogSession) to write into an existing session. Nothing was changed.");
 
+    /// <summary>Whether session <paramref name="sessionId"/> exists: what other areas may know of a session.</summary>
+    public bool Exists(string sessionId) =>
+        store.Database.Read(c => Sql.Scalar(c, null, "SELECT 1 FROM sessions WHERE session_id = $id", ("$id", sessionId))) is not null;
+
     /// <summary>Records a new session started now by this process, in <paramref name="workingDirectory"/>.</summary>
     /// <param name="sessionId">The id to use, or null for a new one.</param>
     /// <param name="workingDirectory">Where the coordinator runs; its git commit is recorded when it is in a repository.</param>
