@@ -80,11 +80,10 @@ public abstract class LogToolsCmdlet : PSCmdlet
         ErrorKind.ObjectNotFound => ErrorCategory.ObjectNotFound,
         ErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
         ErrorKind.ResourceBusy => ErrorCategory.ResourceBusy,
-        ErrorKind.ResourceUnavailable => ErrorCategory.ResourceUnavailable,
         ErrorKind.InvalidOperation => ErrorCategory.InvalidOperation,
         ErrorKind.ReadError => ErrorCategory.ReadError,
         ErrorKind.WriteError => ErrorCategory.WriteError,
-        ErrorKind.NotImplemented => ErrorCategory.NotImplemented,
+        ErrorKind.LimitExceeded => ErrorCategory.LimitsExceeded,
         _ => ErrorCategory.NotSpecified,
     };
 }

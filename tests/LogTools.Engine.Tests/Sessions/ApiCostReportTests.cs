@@ -99,7 +99,7 @@ public sealed class ApiCostReportTests : IDisposable
 
             var report = new ApiCostReport(store, PriceTable.Embedded);
             var rows = report.Run(since, until, group, zone);
-            var expected = Direct(store, new CalendarPeriod(group, zone), since, until);
+            var expected = Direct(store, new CalendarPeriod(ApiCostReport.CalendarUnitOf(group)!.Value, zone), since, until);
 
             Assert.Equal(expected.Keys.Order(), rows.Select(r => r.Key!));
             foreach (var row in rows)
@@ -193,7 +193,7 @@ public sealed class ApiCostReportTests : IDisposable
     [Fact]
     public void Iso_weeks_start_on_monday_and_carry_the_iso_year()
     {
-        var weeks = new CalendarPeriod(ApiCostGroup.Week, TimeZoneInfo.Utc);
+        var weeks = new CalendarPeriod(CalendarUnit.Week, TimeZoneInfo.Utc);
         var sunday = new DateTimeOffset(2024, 12, 29, 12, 0, 0, TimeSpan.Zero);
         Assert.Equal(new DateTimeOffset(2024, 12, 23, 0, 0, 0, TimeSpan.Zero), weeks.StartOf(sunday));
         Assert.Equal("2025-W01", weeks.Label(weeks.Next(weeks.StartOf(sunday))));
