@@ -1,4 +1,5 @@
 using System.Text;
+using LogTools.Engine.Hashing;
 using LogTools.Engine.Store;
 
 namespace LogTools.Engine.Mirror;
@@ -102,6 +103,6 @@ public static class MirrorCatalog
             UseMemoryMapping = false,
             Progress = progress is null ? null : done => progress(new MirrorProgress(info.Source, info.Name, done, length)),
         });
-        return MirrorCopy.Digest(hasher);
+        return Blake3File.Digest(hasher);
     }
 }

@@ -143,6 +143,55 @@ public sealed class HistoryImporterTests : IDisposable
     }
 
     [Fact]
+    public void A_fingerprint_recorded_before_blake3_still_tells_grown_from_replaced_and_is_then_rewritten()
+    {
+        // What earlier versions recorded: SHA-256 over the first and last 4 KiB of the imported bytes and their length.
+        static string Legacy(string path)
+        {
+            var bytes = File.ReadAllBytes(path);
+            var head = bytes.AsSpan(0, Math.Min(4096, bytes.Length));
+            var tail = bytes.AsSpan(head.Length)[Math.Max(0, bytes.Length - head.Length - 4096)..];
+            return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData([.. head, .. tail, .. BitConverter.GetBytes((long)bytes.Length)]));
+        }
+
+        void Record(string fingerprint) => _store.Database.Write((c, t) =>
+        {
+            using var command = c.CreateCommand();
+            command.Transaction = t;
+            command.CommandText = "UPDATE history_import_files SET fingerprint = $f";
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "$f";
+            parameter.Value = fingerprint;
+            command.Parameters.Add(parameter);
+            command.ExecuteNonQuery();
+        });
+
+        string Recorded() => _store.Database.Read(c =>
+        {
+            using var command = c.CreateCommand();
+            command.CommandText = "SELECT fingerprint FROM history_import_files";
+            return (string)command.ExecuteScalar()!;
+        });
+
+        var padding = User(new string('p', 9000));
+        var path = Write("legacy.jsonl", Assistant("m1", "r1", "claude-opus-4", 1, 2), padding);
+        var size = new FileInfo(path).Length;
+        Import([path]);
+        Record(Legacy(path));
+
+        File.AppendAllText(path, Assistant("m2", "r2", "claude-opus-4", 3, 4) + "\n");
+        var grown = Assert.Single(Import([path]));
+        Assert.Equal((false, size, 1L), (grown.Restarted, grown.StartOffset, grown.Imported));
+        Assert.Matches("^[0-9a-f]{128}$", Recorded());
+
+        Record(Legacy(path));
+        Write("legacy.jsonl", Assistant("m3", "r3", "claude-opus-4", 5, 6), padding, Assistant("m4", "r4", "claude-opus-4", 7, 8), User("more"));
+        var replaced = Assert.Single(Import([path]));
+        Assert.Equal((true, 0L, 2L), (replaced.Restarted, replaced.StartOffset, replaced.Imported));
+        Assert.Equal(["m1:r1", "m2:r2", "m3:r3", "m4:r4"], Rows().Select(r => r.Key));
+    }
+
+    [Fact]
     public void A_torn_last_line_is_left_for_the_next_import_and_read_once_complete()
     {
         var line = Assistant("m2", "r2", "claude-opus-4", 3, 4);
