@@ -1,7 +1,7 @@
 using System.Globalization;
 using LogTools.Engine.Sessions;
 using LogTools.Engine.Store;
-using LogTools.Engine.Tests.Journal;
+using LogTools.Tests.Support;
 
 namespace LogTools.Engine.Tests.Sessions;
 
@@ -115,7 +115,7 @@ public sealed class ApiCostReportTests : IDisposable
     [Fact]
     public void Day_grouping_equals_a_plain_group_by_date_over_the_rows()
     {
-        var store = Seeded(temp.File("store"), new DateTimeOffset(2025, 5, 1, 0, 0, 0, TimeSpan.Zero));
+        var store = Seeded(temp.Combine("store"), new DateTimeOffset(2025, 5, 1, 0, 0, 0, TimeSpan.Zero));
         var direct = new List<string>();
         store.Database.Read(connection =>
         {
@@ -141,7 +141,7 @@ public sealed class ApiCostReportTests : IDisposable
     [Fact]
     public void Dimension_groupings_add_up_to_the_total_and_models_are_keys()
     {
-        var store = Seeded(temp.File("store"), new DateTimeOffset(2025, 5, 1, 0, 0, 0, TimeSpan.Zero));
+        var store = Seeded(temp.Combine("store"), new DateTimeOffset(2025, 5, 1, 0, 0, 0, TimeSpan.Zero));
         var report = new ApiCostReport(store, PriceTable.Embedded);
         var since = new DateTimeOffset(2025, 5, 2, 3, 1, 0, TimeSpan.Zero);
         var until = new DateTimeOffset(2025, 5, 9, 0, 0, 0, TimeSpan.Zero);
@@ -165,7 +165,7 @@ public sealed class ApiCostReportTests : IDisposable
     [Fact]
     public void An_empty_store_reports_one_zero_total_and_no_groups()
     {
-        var store = LogStore.Open(temp.File("store"));
+        var store = LogStore.Open(temp.Combine("store"));
         var report = new ApiCostReport(store, PriceTable.Embedded);
         var total = Assert.Single(report.Run(null, null, ApiCostGroup.None, TimeZoneInfo.Utc));
         Assert.Equal((0L, 0m, 0m), (total.Calls, total.KnownCostUsd, total.CostUsd!.Value));

@@ -1,7 +1,7 @@
 using System.Text;
 using LogTools.Engine.Sessions;
 using LogTools.Engine.Store;
-using LogTools.Engine.Tests.Journal;
+using LogTools.Tests.Support;
 
 namespace LogTools.Engine.Tests.Sessions;
 
@@ -13,7 +13,7 @@ public sealed class HistoryImporterTests : IDisposable
 
     public HistoryImporterTests()
     {
-        _store = LogStore.Open(_temp.File("store"));
+        _store = LogStore.Open(_temp.Combine("store"));
         _importer = new HistoryImporter(_store);
     }
 
@@ -31,7 +31,7 @@ public sealed class HistoryImporterTests : IDisposable
 
     private string Write(string name, params string[] lines)
     {
-        var path = _temp.File(name);
+        var path = _temp.Combine(name);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, string.Concat(lines.Select(l => l + "\n")));
         return path;
@@ -319,7 +319,7 @@ public sealed class HistoryImporterTests : IDisposable
     [Fact]
     public void A_gzip_log_is_imported_and_skipped_when_unchanged()
     {
-        var path = _temp.File("old.jsonl.gz");
+        var path = _temp.Combine("old.jsonl.gz");
         using (var gz = new System.IO.Compression.GZipStream(File.Create(path), System.IO.Compression.CompressionLevel.Fastest))
         {
             gz.Write(Encoding.UTF8.GetBytes(Assistant("m1", "r1", "claude-opus-4", 1, 2) + "\n"));
@@ -332,12 +332,12 @@ public sealed class HistoryImporterTests : IDisposable
     [Fact]
     public void Default_folders_follow_CLAUDE_CONFIG_DIR_and_a_missing_one_is_an_error()
     {
-        var config = _temp.File("cfg");
+        var config = _temp.Combine("cfg");
         Directory.CreateDirectory(Path.Combine(config, "projects"));
 
-        Assert.Equal([Path.Combine(config, "projects")], HistoryImporter.DefaultFolders(config + ", " + _temp.File("none"), "/nowhere"));
-        var error = Assert.Throws<LogToolsException>(() => HistoryImporter.DefaultFolders(null, _temp.File("home")));
+        Assert.Equal([Path.Combine(config, "projects")], HistoryImporter.DefaultFolders(config + ", " + _temp.Combine("none"), "/nowhere"));
+        var error = Assert.Throws<LogToolsException>(() => HistoryImporter.DefaultFolders(null, _temp.Combine("home")));
         Assert.Equal("HistoryPathNotFound", error.ErrorId);
-        Assert.Contains(Path.Combine(_temp.File("home"), ".claude", "projects"), error.Message);
+        Assert.Contains(Path.Combine(_temp.Combine("home"), ".claude", "projects"), error.Message);
     }
 }
