@@ -71,25 +71,9 @@ public sealed class FileBlake3
                 "OutboardFolderNotFound", ErrorKind.ObjectNotFound, outboardPath, $"The folder of the outboard path '{outboardPath}' does not exist; create it or choose another path.");
         }
 
-        var temp = outboardPath + ".tmp-" + Environment.ProcessId;
-        try
-        {
-            byte[] root;
-            long length;
-            using (var content = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16))
-            using (var outboard = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                length = content.Length;
-                root = Blake3Outboard.Encode(content, outboard, length);
-                outboard.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, outboardPath, overwrite: true);
-            return new FileBlake3(Convert.ToHexString(root).ToLowerInvariant(), path, length, outboardPath);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+        using var content = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
+        var length = content.Length;
+        var root = AtomicFile.Write(outboardPath, outboard => Blake3Outboard.Encode(content, outboard, length));
+        return new FileBlake3(Convert.ToHexString(root).ToLowerInvariant(), path, length, outboardPath);
     }
 }

@@ -15,7 +15,6 @@ namespace LogTools.Engine.Mirror;
 /// </summary>
 public sealed class MirrorSync
 {
-    private const string PartialSuffix = ".logtools-partial";
     private static readonly string EmptyDigest = Convert.ToHexString(Blake3Hasher.Hash([])).ToLowerInvariant();
 
     private readonly Func<LogStore>? create;
@@ -287,7 +286,7 @@ public sealed class MirrorSync
 
     private static MirrorHostFile? Stat(FileSystemInfo entry, MirrorPattern pattern, bool gz)
     {
-        if (entry.Name.IndexOfAny(['/', '\\']) >= 0 || entry.Name.EndsWith(PartialSuffix, StringComparison.Ordinal))
+        if (entry.Name.IndexOfAny(['/', '\\']) >= 0 || entry.Name.EndsWith(AtomicFile.PartialSuffix, StringComparison.Ordinal))
         {
             throw new LogToolsException(
                 "MirrorHostNameInvalid", ErrorKind.InvalidData, entry.FullName,
@@ -383,7 +382,7 @@ public sealed class MirrorSync
             }
         }
 
-        foreach (var partial in Directory.EnumerateFiles(pondFolder, "." + "*" + PartialSuffix))
+        foreach (var partial in Directory.EnumerateFiles(pondFolder, "." + "*" + AtomicFile.PartialSuffix))
         {
             options.Verbose?.Invoke($"{Source}: removed the interrupted copy '{partial}'.");
             File.Delete(partial);
@@ -693,26 +692,23 @@ public sealed class MirrorSync
             return Result(ArchiveRow(archive, archive.Length, string.Empty, status, message), formerActive is null ? MirrorAction.Copied : MirrorAction.Rotated, archive.Length, message);
         }
 
-        var partial = PondFile("." + archive.Name + PartialSuffix);
-        var renamed = false;
         var row = ArchiveRow(archive, archive.Length, string.Empty, status, message);
         var reset = formerActive is null ? null : Reset(formerActive);
-        Undoable(
-            () =>
+        AtomicFile.Write(
+            row.PondPath,
+            pond =>
             {
                 using var host = MirrorCopy.OpenRead(archive.Path);
                 var hasher = Blake3Hasher.Create();
-                using (var pond = File.OpenHandle(partial, FileMode.Create, FileAccess.Write, FileShare.Read))
-                {
-                    copy.Copy(host, 0, archive.Length, pond, partial, 0, hasher, done => Report(archive.Name, done, archive.Length));
-                    MirrorCopy.FlushToDisk(pond, partial);
-                }
-
+                copy.Copy(host, 0, archive.Length, pond.SafeFileHandle, pond.Name, 0, hasher, done => Report(archive.Name, done, archive.Length));
+                MirrorCopy.FlushToDisk(pond.SafeFileHandle, pond.Name);
                 copy.Pause();
-                File.Move(partial, row.PondPath, overwrite: true);
-                renamed = true;
+                return Blake3File.Digest(hasher);
+            },
+            digest =>
+            {
                 copy.Pause();
-                row.Blake3 = row.HostBlake3 = Blake3File.Digest(hasher);
+                row.Blake3 = row.HostBlake3 = digest;
                 Writable.Database.Write((c, t) =>
                 {
                     MirrorState.PutFile(c, t, row);
@@ -721,9 +717,7 @@ public sealed class MirrorSync
                         MirrorState.PutFile(c, t, reset);
                     }
                 });
-                return row;
-            },
-            () => File.Delete(renamed ? row.PondPath : partial));
+            });
         files[row.Name] = row;
         if (reset is not null)
         {
