@@ -36,7 +36,7 @@ public abstract class LogToolsCmdlet : PSCmdlet
     /// microseconds a file, which dominated hashing thousands of small files.
     /// </summary>
     /// <exception cref="LogToolsException">The path belongs to another provider (registry, variables, ...).</exception>
-    protected IReadOnlyList<string> ExpandFileSystemPath(string path)
+    private IReadOnlyList<string> ExpandFileSystemPath(string path)
     {
         var parent = System.IO.Path.GetDirectoryName(path);
         var leaf = System.IO.Path.GetFileName(path);
@@ -61,6 +61,35 @@ public abstract class LogToolsCmdlet : PSCmdlet
         }
         catch (ItemNotFoundException)
         {
+            return [];
+        }
+    }
+
+    /// <summary>
+    /// One -Path (wildcards, <see cref="ExpandFileSystemPath"/>) or -LiteralPath value as full file-system paths. A
+    /// -Path that matches nothing, or is not a file-system path, is reported (<paramref name="notFound"/> gives the
+    /// cmdlet's own error) and gives no path, so the other inputs go on.
+    /// </summary>
+    protected IReadOnlyList<string> ExpandPath(string path, bool literal, Func<string, LogToolsException> notFound)
+    {
+        if (literal)
+        {
+            return [ResolveUserPath(path)];
+        }
+
+        try
+        {
+            var files = ExpandFileSystemPath(path);
+            if (files.Count == 0)
+            {
+                WriteEngineError(notFound(path));
+            }
+
+            return files;
+        }
+        catch (LogToolsException ex)
+        {
+            WriteEngineError(ex);
             return [];
         }
     }
