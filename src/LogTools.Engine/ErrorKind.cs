@@ -11,9 +11,8 @@ public enum ErrorKind
     ObjectNotFound,
     PermissionDenied,
     ResourceBusy,
-    ResourceUnavailable,
     InvalidOperation,
     ReadError,
     WriteError,
-    NotImplemented,
+    LimitExceeded,
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using LogTools.Engine;
 using LogTools.Engine.Sessions;
 using LogTools.Engine.Store;
 
@@ -32,7 +33,7 @@ public sealed class ApiCostBenchmark : IBenchmark
         var engineDay = Timing.Ms(25, () => report.Run(null, null, ApiCostGroup.Day, TimeZoneInfo.Local));
         var engineToday = Timing.Ms(25, () =>
         {
-            var days = new CalendarPeriod(ApiCostGroup.Day, TimeZoneInfo.Local);
+            var days = new CalendarPeriod(CalendarUnit.Day, TimeZoneInfo.Local);
             var start = days.StartOf(DateTimeOffset.UtcNow);
             report.Run(start, days.Next(start), ApiCostGroup.None, TimeZoneInfo.Local);
         });

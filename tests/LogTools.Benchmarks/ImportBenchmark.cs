@@ -31,7 +31,7 @@ public sealed class ImportBenchmark : IBenchmark
         var first = new List<double>();
         for (var i = 0; i < samples; i++)
         {
-            var info = Pwsh.StartInfo(Repo.Root, ["-Command", script]);
+            var info = Pwsh.StartInfo(["-Command", script]);
             using var process = Process.Start(info)!;
             process.StandardInput.Close();
             var parts = process.StandardOutput.ReadToEnd().Trim().Split(' ');

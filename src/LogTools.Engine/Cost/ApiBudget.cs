@@ -12,7 +12,7 @@ public static class ApiBudget
         }
     }
 
-    public static ApiBudgetStatus Check(ApiCostReport report, decimal limit, ApiCostGroup period, TimeZoneInfo zone, DateTimeOffset now)
+    public static ApiBudgetStatus Check(ApiCostReport report, decimal limit, CalendarUnit period, TimeZoneInfo zone, DateTimeOffset now)
     {
         CheckLimit(limit);
         var calendar = new CalendarPeriod(period, zone);
@@ -30,4 +30,9 @@ public static class ApiBudget
             UnpricedCalls = total.UnpricedCalls,
         };
     }
+
+    /// <summary>The error a caller reports when <paramref name="status"/> is over its limit (Test-ApiBudget -ErrorOnExceeded).</summary>
+    public static LogToolsException Exceeded(ApiBudgetStatus status) => new(
+        "BudgetExceeded", ErrorKind.LimitExceeded, status,
+        $"API spend {status.Spent:0.00##} USD in {status.Period} exceeds the budget of {status.Limit:0.00##} USD.");
 }

@@ -60,7 +60,7 @@ public sealed class ApiCostReport
     {
         unpriced.Clear();
         var databases = includeArchive ? [store.Database, .. LogArchive.Databases(store)] : new List<StoreDatabase> { store.Database };
-        var calendar = groupBy is ApiCostGroup.Day or ApiCostGroup.Week or ApiCostGroup.Month ? new CalendarPeriod(groupBy, zone) : null;
+        var calendar = CalendarUnitOf(groupBy) is { } unit ? new CalendarPeriod(unit, zone) : null;
         var data = since is null || until is null ? DataRange(databases) : null;
         var start = since ?? data?.Start;
         var end = until ?? data?.End;
@@ -355,6 +355,15 @@ public sealed class ApiCostReport
             WHERE r.timestamp >= $s AND r.timestamp < $e GROUP BY 1, 2
             """, [("$s", StoreTime.ToText(range.Start)), ("$e", StoreTime.ToText(range.End))], r => add(r.GetString(0), r.GetString(1), Values(r)));
     }
+
+    /// <summary>The calendar unit a grouping counts in, or null for no grouping or a dimension.</summary>
+    public static CalendarUnit? CalendarUnitOf(ApiCostGroup groupBy) => groupBy switch
+    {
+        ApiCostGroup.Day => CalendarUnit.Day,
+        ApiCostGroup.Week => CalendarUnit.Week,
+        ApiCostGroup.Month => CalendarUnit.Month,
+        _ => null,
+    };
 
     private static string Dimension(ApiCostGroup groupBy) => groupBy switch
     {

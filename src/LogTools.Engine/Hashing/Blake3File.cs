@@ -16,6 +16,8 @@ public static unsafe class Blake3File
 
     private const int ReadBufferLen = 1 << 20;
 
+    private static readonly Blake3Options Unmapped = new() { UseMemoryMapping = false };
+
     /// <summary>Hashes the file at <paramref name="path"/> (opened with read/write/delete sharing, as logs are written while read).</summary>
     public static Blake3FileHash Hash(string path, Blake3Options? options = null)
     {
@@ -69,6 +71,23 @@ public static unsafe class Blake3File
         }
 
         return Finish(hasher, options);
+    }
+
+    /// <summary>BLAKE3 of bytes [offset, offset + count) of a file, read (not mapped: the file may shrink meanwhile), as lower-case hex.</summary>
+    public static string HashRange(SafeFileHandle file, long offset, long count)
+    {
+        var hasher = Blake3Hasher.Create();
+        hasher.MaxDegreeOfParallelism = Environment.ProcessorCount;
+        Update(hasher, file, offset, count, Unmapped);
+        return Digest(hasher);
+    }
+
+    /// <summary>The hasher's 32-byte digest as lower-case hex, as b3sum prints it.</summary>
+    public static string Digest(Blake3Hasher hasher)
+    {
+        Span<byte> digest = stackalloc byte[Blake3Core.OutLen];
+        hasher.Finalize(digest);
+        return Convert.ToHexString(digest).ToLowerInvariant();
     }
 
     /// <summary>Feeds bytes [offset, offset + length) of <paramref name="file"/> to <paramref name="hasher"/>.</summary>

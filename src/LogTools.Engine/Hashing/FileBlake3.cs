@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace LogTools.Engine.Hashing;
 
 /// <summary>
@@ -25,6 +27,36 @@ public sealed class FileBlake3
 
     /// <summary>The bao outboard written for the file, if one was asked for.</summary>
     public string? OutboardPath { get; }
+
+    /// <summary>
+    /// The hashing mode a caller asks for, checked: a 32-byte key (bytes, or 64 hex digits) or a key-derivation
+    /// context, not both; an outboard only for the plain 32-byte hash, since a bao outboard is the plain BLAKE3 tree.
+    /// </summary>
+    /// <exception cref="LogToolsException">KeyNotThirtyTwoBytes, KeyAndContext or OutboardNeedsPlainHash.</exception>
+    public static Blake3Options Options(object? key, string? deriveKeyContext, int length, string? outboardPath)
+    {
+        byte[]? keyBytes = null;
+        if (key is not null && (keyBytes = KeyBytes(key)) is null)
+        {
+            throw new LogToolsException(
+                "KeyNotThirtyTwoBytes", ErrorKind.InvalidArgument, key,
+                "-Key must be 32 bytes: a byte array of length 32 or a string of 64 hex digits. No file was hashed.");
+        }
+
+        if (keyBytes is not null && deriveKeyContext is not null)
+        {
+            throw new LogToolsException("KeyAndContext", ErrorKind.InvalidArgument, deriveKeyContext, "Use -Key or -DeriveKeyContext, not both.");
+        }
+
+        if (outboardPath is not null && (keyBytes is not null || deriveKeyContext is not null || length != 32))
+        {
+            throw new LogToolsException(
+                "OutboardNeedsPlainHash", ErrorKind.InvalidArgument, outboardPath,
+                "A bao outboard is made of the plain BLAKE3 tree: -OutboardPath cannot be combined with -Key, -DeriveKeyContext or -Length.");
+        }
+
+        return new Blake3Options { Key = keyBytes, DeriveKeyContext = deriveKeyContext, OutputLength = length };
+    }
 
     /// <summary>
     /// Hashes a file, and writes its bao outboard to <paramref name="outboardPath"/> when given (through a
@@ -63,6 +95,15 @@ public sealed class FileBlake3
         }
     }
 
+    private static byte[]? KeyBytes(object key) => key switch
+    {
+        byte[] bytes when bytes.Length == 32 => bytes,
+        object[] items when items.Length == 32 && items.All(i => i is byte or int) =>
+            items.Select(i => Convert.ToByte(i, CultureInfo.InvariantCulture)).ToArray(),
+        string hex when hex.Length == 64 && hex.All(Uri.IsHexDigit) => Convert.FromHexString(hex),
+        _ => null,
+    };
+
     private static FileBlake3 WithOutboard(string path, string outboardPath)
     {
         if (System.IO.Path.GetDirectoryName(outboardPath) is { } folder && !Directory.Exists(folder))
@@ -71,25 +112,9 @@ public sealed class FileBlake3
                 "OutboardFolderNotFound", ErrorKind.ObjectNotFound, outboardPath, $"The folder of the outboard path '{outboardPath}' does not exist; create it or choose another path.");
         }
 
-        var temp = outboardPath + ".tmp-" + Environment.ProcessId;
-        try
-        {
-            byte[] root;
-            long length;
-            using (var content = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16))
-            using (var outboard = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                length = content.Length;
-                root = Blake3Outboard.Encode(content, outboard, length);
-                outboard.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, outboardPath, overwrite: true);
-            return new FileBlake3(Convert.ToHexString(root).ToLowerInvariant(), path, length, outboardPath);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+        using var content = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
+        var length = content.Length;
+        var root = AtomicFile.Write(outboardPath, outboard => Blake3Outboard.Encode(content, outboard, length));
+        return new FileBlake3(Convert.ToHexString(root).ToLowerInvariant(), path, length, outboardPath);
     }
 }

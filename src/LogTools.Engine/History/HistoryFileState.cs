@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
+using LogTools.Engine.Hashing;
 using LogTools.Engine.Journal;
 using LogTools.Engine.Store;
 
@@ -15,7 +16,9 @@ internal sealed record HistoryFileState(string Path, string Machine, long? Size,
     /// <summary>The fingerprint of a gzip file: its offsets count decompressed bytes, so a changed one is re-read from 0.</summary>
     public const string Compressed = "gzip";
 
-    private const int EdgeBytes = 4096;
+    private const int LegacyEdgeBytes = 4096;
+
+    private const int LegacyLength = 64;
 
     /// <summary>Every state recorded for <paramref name="machine"/>, by path: one query however many files.</summary>
     public static Dictionary<string, HistoryFileState> Load(StoreDatabase database, string machine) => database.Read(connection =>
@@ -38,15 +41,24 @@ internal sealed record HistoryFileState(string Path, string Machine, long? Size,
         ("$path", Path), ("$machine", Machine), ("$size", Size), ("$mtime", Mtime), ("$end", EndOffset), ("$fingerprint", Fingerprint),
         ("$now", StoreTime.ToText(DateTimeOffset.UtcNow)));
 
+    /// <summary>The fingerprint recorded for the first <paramref name="length"/> bytes: see <see cref="AppendFingerprint"/>.</summary>
+    public static string FingerprintOf(SafeFileHandle file, long length) => AppendFingerprint.Of(file, length).ToString();
+
     /// <summary>
-    /// A hash of the first and last few KiB of the file's first <paramref name="length"/> bytes (and of the length):
-    /// if it differs from the saved one, the file was replaced or rewritten, not appended to.
+    /// Whether the file still starts with the <see cref="EndOffset"/> bytes imported last time (it was appended to,
+    /// not replaced). Fingerprints recorded before BLAKE3 (64 hex digits of SHA-256 over the first and last 4 KiB and
+    /// the length) are still compared their way, so an upgrade does not make the next import re-read every file;
+    /// that import records the BLAKE3 form.
     /// </summary>
-    public static string FingerprintOf(SafeFileHandle file, long length)
+    public bool Continues(SafeFileHandle file) => Fingerprint.Length == LegacyLength
+        ? LegacyFingerprintOf(file, EndOffset) == Fingerprint
+        : AppendFingerprint.Parse(Fingerprint) == AppendFingerprint.Of(file, EndOffset);
+
+    private static string LegacyFingerprintOf(SafeFileHandle file, long length)
     {
-        Span<byte> edges = stackalloc byte[2 * EdgeBytes + sizeof(long)];
-        var head = (int)Math.Min(EdgeBytes, length);
-        var tail = (int)Math.Min(EdgeBytes, length - head);
+        Span<byte> edges = stackalloc byte[2 * LegacyEdgeBytes + sizeof(long)];
+        var head = (int)Math.Min(LegacyEdgeBytes, length);
+        var tail = (int)Math.Min(LegacyEdgeBytes, length - head);
         var read = ReadAt(file, edges[..head], 0) + ReadAt(file, edges.Slice(head, tail), length - tail);
         BitConverter.TryWriteBytes(edges.Slice(read, sizeof(long)), length);
         return Convert.ToHexString(SHA256.HashData(edges[..(read + sizeof(long))]));

@@ -159,7 +159,7 @@ public sealed class HistoryImporter
             using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             var appended = state.Fingerprint != HistoryFileState.Compressed
                 && size >= state.EndOffset
-                && HistoryFileState.FingerprintOf(handle, state.EndOffset) == state.Fingerprint;
+                && state.Continues(handle);
             return appended
                 ? new Plan(path, size, mtime, state.EndOffset, Unchanged: false, Restarted: false)
                 : new Plan(path, size, mtime, 0, Unchanged: false, Restarted: true);

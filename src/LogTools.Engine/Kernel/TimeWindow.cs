@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using LogTools.Engine.Sessions;
 
 namespace LogTools.Engine;
 
@@ -69,7 +68,7 @@ public static partial class TimeWindow
     /// <summary>The local calendar day of <paramref name="zone"/> that contains <paramref name="now"/>, as UTC instants.</summary>
     public static (DateTimeOffset Start, DateTimeOffset End) Today(DateTimeOffset now, TimeZoneInfo zone)
     {
-        var days = new CalendarPeriod(ApiCostGroup.Day, zone);
+        var days = new CalendarPeriod(CalendarUnit.Day, zone);
         var start = days.StartOf(now);
         return (start, days.Next(start));
     }

@@ -1,4 +1,5 @@
 using System.Text;
+using LogTools.Engine.Hashing;
 using LogTools.Engine.Store;
 
 namespace LogTools.Engine.Mirror;
@@ -87,7 +88,7 @@ public static class MirrorCatalog
 
     /// <summary>
     /// Writes a manifest of the recorded digests in b3sum's format (<c>b3sum --check</c> accepts it), with absolute
-    /// pond paths; names with a backslash or a newline are escaped as b3sum does. Written to a temporary file, then renamed.
+    /// pond paths; names with a backslash or a newline are escaped as b3sum does. Written through <see cref="AtomicFile"/>.
     /// </summary>
     public static void WriteManifest(string path, IEnumerable<MirrorFileInfo> files)
     {
@@ -100,11 +101,13 @@ public static class MirrorCatalog
             text.Append(escape ? "\\" : string.Empty).Append(file.Blake3).Append("  ").Append(name).Append('\n');
         }
 
-        var partial = path + ".partial";
         try
         {
-            File.WriteAllText(partial, text.ToString(), new UTF8Encoding(false));
-            File.Move(partial, path, overwrite: true);
+            AtomicFile.Write(path, stream =>
+            {
+                stream.Write(new UTF8Encoding(false).GetBytes(text.ToString()));
+                return path;
+            });
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -121,6 +124,6 @@ public static class MirrorCatalog
             UseMemoryMapping = false,
             Progress = progress is null ? null : done => progress(new MirrorProgress(info.Source, info.Name, done, length)),
         });
-        return MirrorCopy.Digest(hasher);
+        return Blake3File.Digest(hasher);
     }
 }

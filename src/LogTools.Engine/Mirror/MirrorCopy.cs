@@ -25,7 +25,6 @@ internal sealed partial class MirrorCopy
     /// <summary>sync_file_range: start writing the dirty pages of the range, wait for nothing.</summary>
     private const uint SyncFileRangeWrite = 2;
 
-    private static readonly Blake3Options Unmapped = new() { UseMemoryMapping = false };
 
     private static bool writebackAvailable = true;
 
@@ -105,22 +104,6 @@ internal sealed partial class MirrorCopy
             ArrayPool<byte>.Shared.Return(buffers[0]);
             ArrayPool<byte>.Shared.Return(buffers[1]);
         }
-    }
-
-    /// <summary>BLAKE3 of bytes [offset, offset + count) of a file, read (not mapped).</summary>
-    public static string HashRange(SafeFileHandle file, long offset, long count)
-    {
-        var hasher = Blake3Hasher.Create();
-        hasher.MaxDegreeOfParallelism = Environment.ProcessorCount;
-        Blake3File.Update(hasher, file, offset, count, Unmapped);
-        return Digest(hasher);
-    }
-
-    public static string Digest(Blake3Hasher hasher)
-    {
-        Span<byte> digest = stackalloc byte[32];
-        hasher.Finalize(digest);
-        return Convert.ToHexString(digest).ToLowerInvariant();
     }
 
     /// <summary>Opens a host file for reading, sharing everything (the service keeps writing, rotating and deleting).</summary>

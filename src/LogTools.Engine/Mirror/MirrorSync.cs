@@ -15,10 +15,6 @@ namespace LogTools.Engine.Mirror;
 /// </summary>
 public sealed class MirrorSync
 {
-    /// <summary>The prefix check reads the first and the last 1 KiB chunk of the mirrored bytes.</summary>
-    internal const int ChunkLen = 1024;
-
-    private const string PartialSuffix = ".logtools-partial";
     private static readonly string EmptyDigest = Convert.ToHexString(Blake3Hasher.Hash([])).ToLowerInvariant();
 
     private readonly Func<LogStore>? create;
@@ -290,7 +286,7 @@ public sealed class MirrorSync
 
     private static MirrorHostFile? Stat(FileSystemInfo entry, MirrorPattern pattern, bool gz)
     {
-        if (entry.Name.IndexOfAny(['/', '\\']) >= 0 || entry.Name.EndsWith(PartialSuffix, StringComparison.Ordinal))
+        if (entry.Name.IndexOfAny(['/', '\\']) >= 0 || entry.Name.EndsWith(AtomicFile.PartialSuffix, StringComparison.Ordinal))
         {
             throw new LogToolsException(
                 "MirrorHostNameInvalid", ErrorKind.InvalidData, entry.FullName,
@@ -386,7 +382,7 @@ public sealed class MirrorSync
             }
         }
 
-        foreach (var partial in Directory.EnumerateFiles(pondFolder, "." + "*" + PartialSuffix))
+        foreach (var partial in Directory.EnumerateFiles(pondFolder, "." + "*" + AtomicFile.PartialSuffix))
         {
             options.Verbose?.Invoke($"{Source}: removed the interrupted copy '{partial}'.");
             File.Delete(partial);
@@ -450,13 +446,9 @@ public sealed class MirrorSync
         }
 
         using var file = MirrorCopy.OpenRead(host.Path);
-        long first = Math.Min(ChunkLen, active.Length), lastStart = LastChunkStart(active.Length);
-        return MirrorCopy.HashRange(file, 0, first) == active.FirstChunk
-            && MirrorCopy.HashRange(file, lastStart, active.Length - lastStart) == active.LastChunk
-            && (!options.Verify || MirrorCopy.HashRange(file, 0, active.Length) == active.Blake3);
+        return AppendFingerprint.Of(file, active.Length) == new AppendFingerprint(active.FirstChunk ?? "", active.LastChunk ?? "")
+            && (!options.Verify || Blake3File.HashRange(file, 0, active.Length) == active.Blake3);
     }
-
-    private static long LastChunkStart(long length) => length == 0 ? 0 : (length - 1) / ChunkLen * ChunkLen;
 
     /// <summary>Does a new archive hold the mirrored active bytes (by content: BLAKE3 of the prefix, decompressed for .gz)?</summary>
     private (MirrorMatch Match, long ContentLength, string? HostDigest) MatchActive(MirrorHostFile archive, MirrorFileInfo active)
@@ -466,7 +458,7 @@ public sealed class MirrorSync
         using var content = archive.Gz ? (Stream)new GZipStream(raw, CompressionMode.Decompress) : raw;
         var hasher = Blake3Hasher.Create();
         var buffer = new byte[1 << 20];
-        long first = Math.Min(ChunkLen, active.Length), total = 0;
+        long first = Math.Min(AppendFingerprint.ChunkLen, active.Length), total = 0;
         while (total < active.Length)
         {
             // Read no further than the length seen at the start (uncompressed), and stop at the first chunk for the cheap check.
@@ -480,7 +472,7 @@ public sealed class MirrorSync
             int read = content.ReadAtLeast(buffer.AsSpan(0, want), want, throwOnEndOfStream: false);
             hasher.Update(buffer.AsSpan(0, read));
             total += read;
-            if (total == first && first < active.Length && MirrorCopy.Digest(hasher) != active.FirstChunk)
+            if (total == first && first < active.Length && Blake3File.Digest(hasher) != active.FirstChunk)
             {
                 return (MirrorMatch.None, 0, null);
             }
@@ -493,7 +485,7 @@ public sealed class MirrorSync
 
         if (total == active.Length)
         {
-            return MirrorCopy.Digest(hasher) == active.Blake3 ? (MirrorMatch.Extends, archive.Gz ? -1 : archive.Length, null) : (MirrorMatch.None, 0, null);
+            return Blake3File.Digest(hasher) == active.Blake3 ? (MirrorMatch.Extends, archive.Gz ? -1 : archive.Length, null) : (MirrorMatch.None, 0, null);
         }
 
         // Shorter than the mirrored copy: a copytruncate copy taken before bytes the pond already holds? An empty file proves nothing.
@@ -502,9 +494,9 @@ public sealed class MirrorSync
             return (MirrorMatch.None, 0, null);
         }
 
-        var digest = MirrorCopy.Digest(hasher);
+        var digest = Blake3File.Digest(hasher);
         using var pond = MirrorCopy.OpenRead(PondFile(active.Name));
-        return MirrorCopy.HashRange(pond, 0, total) == digest ? (MirrorMatch.PondLonger, total, archive.Gz ? null : digest) : (MirrorMatch.None, 0, null);
+        return Blake3File.HashRange(pond, 0, total) == digest ? (MirrorMatch.PondLonger, total, archive.Gz ? null : digest) : (MirrorMatch.None, 0, null);
     }
 
     private IEnumerable<MirrorResult> Rotate(MirrorFileInfo active, MirrorHostFile archive, MirrorMatch match, long contentLength, string? hostDigest)
@@ -587,7 +579,7 @@ public sealed class MirrorSync
             copy.Copy(host, active.Length, bytesCopied, pond, PondFile(archive.Name), active.Length, hasher, done => Report(archive.Name, done, bytesCopied));
             MirrorCopy.FlushToDisk(pond, PondFile(archive.Name));
             length = archive.Length;
-            digest = MirrorCopy.Digest(hasher);
+            digest = Blake3File.Digest(hasher);
         }
 
         var row = ArchiveRow(archive, length, digest, MirrorFileStatus.Rotated, note);
@@ -700,26 +692,23 @@ public sealed class MirrorSync
             return Result(ArchiveRow(archive, archive.Length, string.Empty, status, message), formerActive is null ? MirrorAction.Copied : MirrorAction.Rotated, archive.Length, message);
         }
 
-        var partial = PondFile("." + archive.Name + PartialSuffix);
-        var renamed = false;
         var row = ArchiveRow(archive, archive.Length, string.Empty, status, message);
         var reset = formerActive is null ? null : Reset(formerActive);
-        Undoable(
-            () =>
+        AtomicFile.Write(
+            row.PondPath,
+            pond =>
             {
                 using var host = MirrorCopy.OpenRead(archive.Path);
                 var hasher = Blake3Hasher.Create();
-                using (var pond = File.OpenHandle(partial, FileMode.Create, FileAccess.Write, FileShare.Read))
-                {
-                    copy.Copy(host, 0, archive.Length, pond, partial, 0, hasher, done => Report(archive.Name, done, archive.Length));
-                    MirrorCopy.FlushToDisk(pond, partial);
-                }
-
+                copy.Copy(host, 0, archive.Length, pond.SafeFileHandle, pond.Name, 0, hasher, done => Report(archive.Name, done, archive.Length));
+                MirrorCopy.FlushToDisk(pond.SafeFileHandle, pond.Name);
                 copy.Pause();
-                File.Move(partial, row.PondPath, overwrite: true);
-                renamed = true;
+                return Blake3File.Digest(hasher);
+            },
+            digest =>
+            {
                 copy.Pause();
-                row.Blake3 = row.HostBlake3 = MirrorCopy.Digest(hasher);
+                row.Blake3 = row.HostBlake3 = digest;
                 Writable.Database.Write((c, t) =>
                 {
                     MirrorState.PutFile(c, t, row);
@@ -728,9 +717,7 @@ public sealed class MirrorSync
                         MirrorState.PutFile(c, t, reset);
                     }
                 });
-                return row;
-            },
-            () => File.Delete(renamed ? row.PondPath : partial));
+            });
         files[row.Name] = row;
         if (reset is not null)
         {
@@ -775,7 +762,7 @@ public sealed class MirrorSync
         string digest;
         using (var file = MirrorCopy.OpenRead(host.Path))
         {
-            digest = MirrorCopy.HashRange(file, 0, host.Length);
+            digest = Blake3File.HashRange(file, 0, host.Length);
         }
 
         if (digest == (known.HostBlake3 ?? known.Blake3))
@@ -904,11 +891,9 @@ public sealed class MirrorSync
             var hasher = active.HashState is null ? Blake3Hasher.Create() : Blake3Hasher.Resume(Blake3ResumeState.FromBytes(active.HashState));
             copy.Copy(file, active.Length, count, pond, path, active.Length, hasher, done => Report(host.Name, done, count));
             MirrorCopy.FlushToDisk(pond, path);
-            long lastStart = LastChunkStart(row.Length);
-            row.Blake3 = MirrorCopy.Digest(hasher);
+            row.Blake3 = Blake3File.Digest(hasher);
             row.HashState = hasher.ExportState().ToBytes();
-            row.FirstChunk = MirrorCopy.HashRange(pond, 0, Math.Min(ChunkLen, row.Length));
-            row.LastChunk = MirrorCopy.HashRange(pond, lastStart, row.Length - lastStart);
+            (row.FirstChunk, row.LastChunk) = AppendFingerprint.Of(pond, row.Length);
         }
 
         copy.Pause();

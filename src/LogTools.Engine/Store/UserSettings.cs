@@ -55,13 +55,15 @@ public sealed class UserSettings
         }
     }
 
-    /// <summary>Writes the settings through a temporary file and a rename, so readers never see half a file.</summary>
+    /// <summary>Writes the settings through <see cref="AtomicFile"/>, so readers never see half a file.</summary>
     public void Save(string path)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        var temp = path + ".tmp-" + System.Environment.ProcessId;
-        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(this, Json));
-        File.Move(temp, path, overwrite: true);
+        AtomicFile.Write(path, stream =>
+        {
+            JsonSerializer.Serialize(stream, this, Json);
+            return path;
+        });
     }
 
     internal static string HomeFolder() => System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile);

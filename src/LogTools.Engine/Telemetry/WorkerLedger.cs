@@ -83,6 +83,12 @@ public sealed class WorkerLedger(LogStore store, TimeProvider? clock = null)
         return store.Database.Read(connection => TryLoad(connection, null, workerId, now)) ?? throw NotFound(workerId, null);
     }
 
+    /// <summary>The conversation log recorded for a worker; a worker without one is an error saying how to record it.</summary>
+    public string LogFileOf(string workerId) => Get(workerId).LogFile
+        ?? throw new LogToolsException(
+            "WorkerHasNoLogFile", ErrorKind.ObjectNotFound, workerId,
+            $"The worker '{workerId}' has no log file recorded. Record it with Set-LogWorker -WorkerId {workerId} -LogFile <path>.");
+
     /// <summary>The worker timeline: workers in the order they were spawned; a -WorkerId (not a pattern) that does not exist is an error.</summary>
     public void Find(WorkerQuery query, Action<LogWorker> sink)
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Management.Automation;
 using LogTools.Engine;
 using LogTools.Engine.Hashing;
@@ -50,32 +49,20 @@ public sealed class GetFileBlake3Command : LogToolsCmdlet
 
     protected override void BeginProcessing()
     {
-        byte[]? key = null;
-        if (Key is not null && (key = KeyBytes(Key)) is null)
+        try
         {
-            ThrowEngineError(new LogToolsException(
-                "KeyNotThirtyTwoBytes", ErrorKind.InvalidArgument, Key,
-                "-Key must be 32 bytes: a byte array of length 32 or a string of 64 hex digits. No file was hashed."));
+            options = FileBlake3.Options(Unwrap(Key), DeriveKeyContext, Length, OutboardPath);
         }
-
-        if (key is not null && DeriveKeyContext is not null)
+        catch (LogToolsException ex)
         {
-            ThrowEngineError(new LogToolsException("KeyAndContext", ErrorKind.InvalidArgument, DeriveKeyContext, "Use -Key or -DeriveKeyContext, not both."));
+            ThrowEngineError(ex);
         }
-
-        if (OutboardPath is not null && (key is not null || DeriveKeyContext is not null || Length != 32))
-        {
-            ThrowEngineError(new LogToolsException(
-                "OutboardNeedsPlainHash", ErrorKind.InvalidArgument, OutboardPath,
-                "A bao outboard is made of the plain BLAKE3 tree: -OutboardPath cannot be combined with -Key, -DeriveKeyContext or -Length."));
-        }
-
-        options = new Blake3Options { Key = key, DeriveKeyContext = DeriveKeyContext, OutputLength = Length };
     }
 
     protected override void ProcessRecord()
     {
-        foreach (var file in ParameterSetName == PathSet ? Path.SelectMany(Resolve) : LiteralPath.Select(ResolveUserPath))
+        var literal = ParameterSetName != PathSet;
+        foreach (var file in (literal ? LiteralPath : Path).SelectMany(p => ExpandPath(p, literal, FileNotFound)))
         {
             Hash(file);
         }
@@ -83,37 +70,14 @@ public sealed class GetFileBlake3Command : LogToolsCmdlet
 
     protected override void EndProcessing() => WriteProgress(new ProgressRecord(1, "Get-FileBlake3", "Done") { RecordType = ProgressRecordType.Completed });
 
-    private static byte[]? KeyBytes(object key)
+    // The engine reads plain values: PowerShell wraps a key given as a variable or as array items.
+    private static object? Unwrap(object? value) => (value is PSObject wrapped ? wrapped.BaseObject : value) switch
     {
-        var value = key is PSObject wrapped ? wrapped.BaseObject : key;
-        return value switch
-        {
-            byte[] bytes when bytes.Length == 32 => bytes,
-            object[] items when items.Length == 32 && items.All(i => (i is PSObject p ? p.BaseObject : i) is byte or int) =>
-                items.Select(i => Convert.ToByte(i is PSObject p ? p.BaseObject : i, CultureInfo.InvariantCulture)).ToArray(),
-            string hex when hex.Length == 64 && hex.All(Uri.IsHexDigit) => Convert.FromHexString(hex),
-            _ => null,
-        };
-    }
+        object[] items => items.Select(Unwrap).ToArray(),
+        var plain => plain,
+    };
 
-    private IEnumerable<string> Resolve(string path)
-    {
-        try
-        {
-            var files = ExpandFileSystemPath(path);
-            if (files.Count == 0)
-            {
-                WriteEngineError(new LogToolsException("FileNotFound", ErrorKind.ObjectNotFound, path, $"No file matches '{path}'."));
-            }
-
-            return files;
-        }
-        catch (LogToolsException ex)
-        {
-            WriteEngineError(ex);
-            return [];
-        }
-    }
+    private static LogToolsException FileNotFound(string path) => new("FileNotFound", ErrorKind.ObjectNotFound, path, $"No file matches '{path}'.");
 
     private void Hash(string file)
     {

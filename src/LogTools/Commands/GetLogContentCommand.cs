@@ -90,34 +90,14 @@ public sealed class GetLogContentCommand : TelemetryCmdlet
         {
             case WorkerSet:
                 string? logFile = null;
-                ForInput(() => logFile = new WorkerLedger(OpenStore()).Get(WorkerId).LogFile
-                    ?? throw new LogToolsException(
-                        "WorkerHasNoLogFile", ErrorKind.ObjectNotFound, WorkerId,
-                        $"The worker '{WorkerId}' has no log file recorded. Record it with Set-LogWorker -WorkerId {WorkerId} -LogFile <path>."));
+                ForInput(() => logFile = new WorkerLedger(OpenStore()).LogFileOf(WorkerId));
                 return logFile is null ? [] : [logFile];
             case LiteralPathSet:
-                return LiteralPath.Select(ResolveUserPath);
+                return LiteralPath.SelectMany(p => ExpandPath(p, literal: true, NotFound));
             default:
-                return Path.SelectMany(Resolve);
+                return Path.SelectMany(p => ExpandPath(p, literal: false, NotFound));
         }
     }
 
-    private IEnumerable<string> Resolve(string path)
-    {
-        try
-        {
-            var files = ExpandFileSystemPath(path);
-            if (files.Count == 0)
-            {
-                WriteEngineError(JournalContent.NotFound(path, null));
-            }
-
-            return files;
-        }
-        catch (LogToolsException ex)
-        {
-            WriteEngineError(ex);
-            return [];
-        }
-    }
+    private static LogToolsException NotFound(string path) => JournalContent.NotFound(path, null);
 }

@@ -139,22 +139,9 @@ public sealed class ImportLogHistoryCommand : StoreCmdlet
 
     private void AddWildcard(string path)
     {
-        try
+        foreach (var item in ExpandPath(path, literal: false, HistoryImporter.PathNotFound))
         {
-            var resolved = ExpandFileSystemPath(path);
-            foreach (var item in resolved)
-            {
-                AddResolved(item, path);
-            }
-
-            if (resolved.Count == 0)
-            {
-                WriteEngineError(HistoryImporter.PathNotFound(path));
-            }
-        }
-        catch (LogToolsException ex)
-        {
-            WriteEngineError(ex);
+            AddResolved(item, path);
         }
     }
 

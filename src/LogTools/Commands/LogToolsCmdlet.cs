@@ -36,7 +36,7 @@ public abstract class LogToolsCmdlet : PSCmdlet
     /// microseconds a file, which dominated hashing thousands of small files.
     /// </summary>
     /// <exception cref="LogToolsException">The path belongs to another provider (registry, variables, ...).</exception>
-    protected IReadOnlyList<string> ExpandFileSystemPath(string path)
+    private IReadOnlyList<string> ExpandFileSystemPath(string path)
     {
         var parent = System.IO.Path.GetDirectoryName(path);
         var leaf = System.IO.Path.GetFileName(path);
@@ -65,6 +65,35 @@ public abstract class LogToolsCmdlet : PSCmdlet
         }
     }
 
+    /// <summary>
+    /// One -Path (wildcards, <see cref="ExpandFileSystemPath"/>) or -LiteralPath value as full file-system paths. A
+    /// -Path that matches nothing, or is not a file-system path, is reported (<paramref name="notFound"/> gives the
+    /// cmdlet's own error) and gives no path, so the other inputs go on.
+    /// </summary>
+    protected IReadOnlyList<string> ExpandPath(string path, bool literal, Func<string, LogToolsException> notFound)
+    {
+        if (literal)
+        {
+            return [ResolveUserPath(path)];
+        }
+
+        try
+        {
+            var files = ExpandFileSystemPath(path);
+            if (files.Count == 0)
+            {
+                WriteEngineError(notFound(path));
+            }
+
+            return files;
+        }
+        catch (LogToolsException ex)
+        {
+            WriteEngineError(ex);
+            return [];
+        }
+    }
+
     /// <summary>Reports one failed input and lets the pipeline go on.</summary>
     protected void WriteEngineError(LogToolsException ex) => WriteError(ToErrorRecord(ex));
 
@@ -80,11 +109,10 @@ public abstract class LogToolsCmdlet : PSCmdlet
         ErrorKind.ObjectNotFound => ErrorCategory.ObjectNotFound,
         ErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
         ErrorKind.ResourceBusy => ErrorCategory.ResourceBusy,
-        ErrorKind.ResourceUnavailable => ErrorCategory.ResourceUnavailable,
         ErrorKind.InvalidOperation => ErrorCategory.InvalidOperation,
         ErrorKind.ReadError => ErrorCategory.ReadError,
         ErrorKind.WriteError => ErrorCategory.WriteError,
-        ErrorKind.NotImplemented => ErrorCategory.NotImplemented,
+        ErrorKind.LimitExceeded => ErrorCategory.LimitsExceeded,
         _ => ErrorCategory.NotSpecified,
     };
 }

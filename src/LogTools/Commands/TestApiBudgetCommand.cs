@@ -37,7 +37,7 @@ public sealed class TestApiBudgetCommand : ApiCostCmdlet
         {
             ApiBudget.CheckLimit(Limit);
             report = OpenReport(includeArchive: false);
-            status = ApiBudget.Check(report, Limit, Enum.Parse<ApiCostGroup>(Period, ignoreCase: true), zone, DateTimeOffset.UtcNow);
+            status = ApiBudget.Check(report, Limit, Enum.Parse<CalendarUnit>(Period, ignoreCase: true), zone, DateTimeOffset.UtcNow);
         }
         catch (LogToolsException ex)
         {
@@ -49,9 +49,7 @@ public sealed class TestApiBudgetCommand : ApiCostCmdlet
         WriteObject(Quiet ? !status.Exceeded : status);
         if (status.Exceeded && ErrorOnExceeded)
         {
-            WriteError(new ErrorRecord(
-                new InvalidOperationException($"API spend {status.Spent:0.00##} USD in {status.Period} exceeds the budget of {status.Limit:0.00##} USD."),
-                "BudgetExceeded", ErrorCategory.LimitsExceeded, status));
+            WriteEngineError(ApiBudget.Exceeded(status));
         }
     }
 }

@@ -1,4 +1,5 @@
 using LogTools.Engine.Hashing;
+using LogTools.Tests.Support;
 
 namespace LogTools.Engine.Tests.Hashing;
 
@@ -26,7 +27,7 @@ public sealed class Blake3FileTests : IDisposable
             (1 << 20) - 1, 1 << 20, (1 << 20) + 1, (3 << 20) + 1025,
         ];
         string[] paths = sizes.Select(Write).ToArray();
-        string[] expected = TestData.B3sum(paths);
+        string[] expected = paths.Select(path => B3sum.Digest(path)).ToArray();
         var mapped = new Blake3Options { UseMemoryMapping = true };
         var singleRead = new Blake3Options { MaxDegreeOfParallelism = 1 };
         var threadedRead = new Blake3Options { MaxDegreeOfParallelism = 3 };
@@ -44,7 +45,7 @@ public sealed class Blake3FileTests : IDisposable
     public void HundredMebibytesMatchB3sumOnEveryWayOfReading()
     {
         string path = Write(100 << 20, 100);
-        string expected = TestData.B3sum(path)[0];
+        string expected = B3sum.Digest(path);
         var progress = new List<long>();
         var hash = Blake3File.Hash(path, new Blake3Options { Progress = progress.Add });
         Assert.Equal(expected, hash.ToString());
@@ -86,5 +87,5 @@ public sealed class Blake3FileTests : IDisposable
         Assert.Throws<EndOfStreamException>(() => Blake3File.Hash(stream, 50_001));
     }
 
-    private static string Run(string arguments, string? input) => TestData.RunB3sum(arguments.Split(' '), input).Trim();
+    private static string Run(string arguments, string? input) => B3sum.Run(arguments.Split(' '), input is null ? null : System.Text.Encoding.UTF8.GetBytes(input)).Trim();
 }

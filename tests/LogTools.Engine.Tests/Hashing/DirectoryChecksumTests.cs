@@ -1,5 +1,5 @@
 using LogTools.Engine.Hashing;
-using LogTools.Engine.Tests.Journal;
+using LogTools.Tests.Support;
 
 namespace LogTools.Engine.Tests.Hashing;
 
@@ -46,7 +46,7 @@ public sealed class DirectoryChecksumTests : IDisposable
     public void A_symbolic_link_counts_by_its_target_text_and_is_not_followed()
     {
         var root = Tree("d", ("port.yml", "name: x\n"));
-        var outside = temp.File("outside.txt");
+        var outside = temp.Combine("outside.txt");
         File.WriteAllText(outside, "one");
         File.CreateSymbolicLink(Path.Combine(root, "link"), outside);
         var before = DirectoryChecksum.Compute(root);
@@ -60,13 +60,13 @@ public sealed class DirectoryChecksumTests : IDisposable
     [Fact]
     public void A_missing_folder_is_a_clear_error()
     {
-        var ex = Assert.Throws<LogToolsException>(() => DirectoryChecksum.Compute(temp.File("nope")));
+        var ex = Assert.Throws<LogToolsException>(() => DirectoryChecksum.Compute(temp.Combine("nope")));
         Assert.Equal("FolderNotFound", ex.ErrorId);
     }
 
     private string Tree(string name, params (string Path, string Text)[] files)
     {
-        var root = temp.File(name);
+        var root = temp.Combine(name);
         foreach (var (path, text) in files)
         {
             var full = Path.Combine(root, path);

@@ -45,38 +45,6 @@ internal static class TestData
         return output;
     }
 
-    /// <summary>Runs b3sum (the independent oracle) on files and returns its hex digests, one per file.</summary>
-    public static string[] B3sum(params string[] files) =>
-        RunB3sum(["--no-names", .. files], null).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-
-    /// <summary>Runs b3sum with <paramref name="arguments"/>, feeding <paramref name="input"/> on stdin; fails clearly when it is not installed.</summary>
-    public static string RunB3sum(IEnumerable<string> arguments, string? input)
-    {
-        ProcessStartInfo start = new("b3sum") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new InvalidOperationException("b3sum is not installed (or not on PATH); it is the independent oracle for these tests: install it (e.g. `apt-get install b3sum` or `cargo install b3sum`).", e);
-        }
-
-        process.StandardInput.Write(input ?? "");
-        process.StandardInput.Close();
-        string output = process.StandardOutput.ReadToEnd();
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, "b3sum failed: " + error);
-        return output;
-    }
-
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)

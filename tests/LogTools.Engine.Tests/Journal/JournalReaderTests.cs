@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using LogTools.Engine.Journal;
+using LogTools.Tests.Support;
 
 namespace LogTools.Engine.Tests.Journal;
 
@@ -13,7 +14,7 @@ public sealed class JournalReaderTests : IDisposable
     [Fact]
     public void TornLastLine_IsReportedAndNotConsumed_EarlierLinesAreReturned()
     {
-        var path = _temp.File("events.ndjson");
+        var path = _temp.Combine("events.ndjson");
         File.WriteAllText(path, "{\"a\":1}\n{\"b\":2}\n{\"c\":");
 
         using var reader = JournalReader.Open(path);
@@ -26,7 +27,7 @@ public sealed class JournalReaderTests : IDisposable
     [Fact]
     public void IncrementalRead_FromEndOffset_ReadsTheTornLineOnceItIsComplete()
     {
-        var path = _temp.File("events.ndjson");
+        var path = _temp.Combine("events.ndjson");
         File.WriteAllText(path, "{\"a\":1}\n{\"b\":");
         long resume;
         using (var first = JournalReader.Open(path))
@@ -46,7 +47,7 @@ public sealed class JournalReaderTests : IDisposable
     [Fact]
     public void InvalidLinesInTheMiddle_AreReported_AndReadingContinues()
     {
-        var path = _temp.File("events.ndjson");
+        var path = _temp.Combine("events.ndjson");
         byte[] content = [.. "{\"a\":1}\r\n\n  \r\n\"bad "u8, 0xFF, .. "\"\nnot json\n{\"z\":26}\n"u8];
         File.WriteAllBytes(path, content);
 
@@ -68,7 +69,7 @@ public sealed class JournalReaderTests : IDisposable
     [Fact]
     public void ValidateJsonOff_AcceptsAnyUtf8Line()
     {
-        var path = _temp.File("events.ndjson");
+        var path = _temp.Combine("events.ndjson");
         File.WriteAllText(path, "not json\n");
 
         var entry = Assert.Single(JournalReader.Read(path, new JournalReadOptions { ValidateJson = false }));
@@ -80,7 +81,7 @@ public sealed class JournalReaderTests : IDisposable
     public void LineLongerThanMaxLineBytes_IsSkippedWithoutBufferingIt_AndTheNextLinesAreRead()
     {
         const int hugeLength = 10 * 1024 * 1024;
-        var path = _temp.File("events.ndjson");
+        var path = _temp.Combine("events.ndjson");
         WriteWithHugeLine(path, hugeLength);
         var options = new JournalReadOptions { MaxLineBytes = 256 * 1024 };
 
@@ -103,7 +104,7 @@ public sealed class JournalReaderTests : IDisposable
     public void LineShorterThanMaxLineBytes_IsReadWhole()
     {
         const int hugeLength = 10 * 1024 * 1024;
-        var path = _temp.File("events.ndjson");
+        var path = _temp.Combine("events.ndjson");
         WriteWithHugeLine(path, hugeLength);
 
         var entries = JournalReader.Read(path, new JournalReadOptions { MaxLineBytes = 16 * 1024 * 1024 })
@@ -120,7 +121,7 @@ public sealed class JournalReaderTests : IDisposable
     {
         const int lineCount = 2_000_000;
         var line = "{\"ts\":\"2024-05-01T12:00:00.000Z\",\"level\":\"info\",\"message\":\"a log line of about 100 bytes\"}\n"u8.ToArray();
-        var path = _temp.File("big.ndjson");
+        var path = _temp.Combine("big.ndjson");
         using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
         {
             for (var i = 0; i < lineCount; i++)
@@ -147,13 +148,13 @@ public sealed class JournalReaderTests : IDisposable
     [Fact]
     public void Gzip_IsReadTransparently_ByContentNotName_IncludingMultipleMembers()
     {
-        var plainPath = _temp.File("events.ndjson");
+        var plainPath = _temp.Combine("events.ndjson");
         var lines = Enumerable.Range(1, 1000).Select(i => $"{{\"i\":{i}}}\n").ToArray();
         File.WriteAllText(plainPath, string.Concat(lines));
         var expected = JournalReader.Read(plainPath).Select(e => (e.Offset, e.GetString())).ToList();
-        var single = _temp.File("events.ndjson.gz");
+        var single = _temp.Combine("events.ndjson.gz");
         File.WriteAllBytes(single, Gzip(string.Concat(lines)));
-        var multi = _temp.File("rotated.log");
+        var multi = _temp.Combine("rotated.log");
         File.WriteAllBytes(multi, [.. Gzip(string.Concat(lines[..400])), .. Gzip(string.Concat(lines[400..]))]);
 
         foreach (var path in new[] { single, multi })
@@ -170,7 +171,7 @@ public sealed class JournalReaderTests : IDisposable
     [InlineData(true)]
     public void StartOffset_SkipsToThatLine_InPlainAndGzipJournals(bool gzip)
     {
-        var path = _temp.File("events.ndjson");
+        var path = _temp.Combine("events.ndjson");
         const string content = "{\"a\":1}\n{\"b\":2}\n{\"c\":3}\n";
         File.WriteAllBytes(path, gzip ? Gzip(content) : Encoding.UTF8.GetBytes(content));
 

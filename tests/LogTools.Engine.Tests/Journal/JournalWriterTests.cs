@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using LogTools.Engine.Journal;
+using LogTools.Tests.Support;
 
 namespace LogTools.Engine.Tests.Journal;
 
@@ -13,7 +14,7 @@ public sealed class JournalWriterTests : IDisposable
     [Fact]
     public void RoundTrip_ReaderReturnsEachRecordAtTheOffsetAppendReturned()
     {
-        var path = _temp.File(Path.Combine("runs", "r1", "events.ndjson"));
+        var path = _temp.Combine(Path.Combine("runs", "r1", "events.ndjson"));
         var offsets = new List<long>();
         using (var element = JsonDocument.Parse("""{"kind":"element","n":[1,2]}"""))
         using (var writer = JournalWriter.Open(path))
@@ -50,7 +51,7 @@ public sealed class JournalWriterTests : IDisposable
     {
         // Latin-1 maps each char to one byte, so the data can hold raw invalid UTF-8.
         var record = Encoding.Latin1.GetBytes(latin1Record);
-        var path = _temp.File("events.ndjson");
+        var path = _temp.Combine("events.ndjson");
         using var writer = JournalWriter.Open(path);
         writer.Append("""{"first":1}"""u8);
         var before = File.ReadAllBytes(path);
@@ -65,7 +66,7 @@ public sealed class JournalWriterTests : IDisposable
     [Fact]
     public void Open_TornTail_MovesTheFragmentToTheSidecarAndAppendsCleanly()
     {
-        var path = _temp.File("events.ndjson");
+        var path = _temp.Combine("events.ndjson");
         var complete = "{\"a\":1}\n{\"b\":2}\n"u8.ToArray();
         byte[] fragment = [.. "{\"c\":\"cut "u8, 0xC3]; // ends inside a UTF-8 sequence: must survive byte for byte
         File.WriteAllBytes(path, [.. complete, .. fragment]);
@@ -97,7 +98,7 @@ public sealed class JournalWriterTests : IDisposable
     [Fact]
     public void Open_FileWithoutAnyNewline_MovesAllOfItAside()
     {
-        var path = _temp.File("events.ndjson");
+        var path = _temp.Combine("events.ndjson");
         File.WriteAllBytes(path, "{\"partial\":"u8.ToArray());
 
         using (var writer = JournalWriter.Open(path))
@@ -113,7 +114,7 @@ public sealed class JournalWriterTests : IDisposable
     [Fact]
     public void Open_WhileAnotherWriterHasTheJournal_IsRefusedWithAClearError_AndReadersStillRead()
     {
-        var path = _temp.File("events.ndjson");
+        var path = _temp.Combine("events.ndjson");
         using (var first = JournalWriter.Open(path))
         {
             first.Append("""{"n":1}"""u8);
@@ -133,7 +134,7 @@ public sealed class JournalWriterTests : IDisposable
     [Fact]
     public void FlushPolicy_EveryRecord_MakesEachRecordVisibleToReadersAtOnce()
     {
-        var path = _temp.File("events.ndjson");
+        var path = _temp.Combine("events.ndjson");
         using var writer = JournalWriter.Open(path);
         for (var i = 1; i <= 3; i++)
         {
@@ -145,7 +146,7 @@ public sealed class JournalWriterTests : IDisposable
     [Fact]
     public void FlushPolicy_EveryThreeRecords_MakesRecordsVisibleInBatches_AndDisposeWritesTheRest()
     {
-        var path = _temp.File("events.ndjson");
+        var path = _temp.Combine("events.ndjson");
         var options = new JournalWriterOptions { FlushPolicy = JournalFlushPolicy.EveryRecords(3) };
         var seen = new List<int>();
         using (var writer = JournalWriter.Open(path, options))
@@ -164,7 +165,7 @@ public sealed class JournalWriterTests : IDisposable
     [Fact]
     public void FlushPolicy_Interval_FlushesOnTheFirstAppendAfterTheInterval()
     {
-        var path = _temp.File("events.ndjson");
+        var path = _temp.Combine("events.ndjson");
         var options = new JournalWriterOptions { FlushPolicy = JournalFlushPolicy.Every(TimeSpan.FromMilliseconds(100)) };
         using var writer = JournalWriter.Open(path, options);
 
@@ -180,7 +181,7 @@ public sealed class JournalWriterTests : IDisposable
     [Fact]
     public void Open_GzipFile_IsRefusedAndLeftUnchanged()
     {
-        var path = _temp.File("events.ndjson.gz");
+        var path = _temp.Combine("events.ndjson.gz");
         byte[] gzip = [0x1f, 0x8b, 0x08, 0x00, 0x0a, 0x00];
         File.WriteAllBytes(path, gzip);
 

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using LogTools.Engine.Sessions;
 using LogTools.Engine.Store;
-using LogTools.Engine.Tests.Journal;
+using LogTools.Tests.Support;
 
 namespace LogTools.Engine.Tests.Sessions;
 
@@ -11,7 +11,7 @@ public sealed class ApiCallStoreTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
-    private LogStore Store() => LogStore.Open(temp.File("store"));
+    private LogStore Store() => LogStore.Open(temp.Combine("store"));
 
     private static ApiCall Call(string model = "claude-sonnet-4-20250514", long input = 1000, string? message = null, string? request = null,
         DateTimeOffset? at = null, decimal? cost = null) => new()

@@ -1,7 +1,7 @@
 using System.Globalization;
 using LogTools.Engine.Sessions;
 using LogTools.Engine.Store;
-using LogTools.Engine.Tests.Journal;
+using LogTools.Tests.Support;
 
 namespace LogTools.Engine.Tests.Sessions;
 
@@ -99,7 +99,7 @@ public sealed class ApiCostReportTests : IDisposable
 
             var report = new ApiCostReport(store, PriceTable.Embedded);
             var rows = report.Run(since, until, group, zone);
-            var expected = Direct(store, new CalendarPeriod(group, zone), since, until);
+            var expected = Direct(store, new CalendarPeriod(ApiCostReport.CalendarUnitOf(group)!.Value, zone), since, until);
 
             Assert.Equal(expected.Keys.Order(), rows.Select(r => r.Key!));
             foreach (var row in rows)
@@ -115,7 +115,7 @@ public sealed class ApiCostReportTests : IDisposable
     [Fact]
     public void Day_grouping_equals_a_plain_group_by_date_over_the_rows()
     {
-        var store = Seeded(temp.File("store"), new DateTimeOffset(2025, 5, 1, 0, 0, 0, TimeSpan.Zero));
+        var store = Seeded(temp.Combine("store"), new DateTimeOffset(2025, 5, 1, 0, 0, 0, TimeSpan.Zero));
         var direct = new List<string>();
         store.Database.Read(connection =>
         {
@@ -141,7 +141,7 @@ public sealed class ApiCostReportTests : IDisposable
     [Fact]
     public void Dimension_groupings_add_up_to_the_total_and_models_are_keys()
     {
-        var store = Seeded(temp.File("store"), new DateTimeOffset(2025, 5, 1, 0, 0, 0, TimeSpan.Zero));
+        var store = Seeded(temp.Combine("store"), new DateTimeOffset(2025, 5, 1, 0, 0, 0, TimeSpan.Zero));
         var report = new ApiCostReport(store, PriceTable.Embedded);
         var since = new DateTimeOffset(2025, 5, 2, 3, 1, 0, TimeSpan.Zero);
         var until = new DateTimeOffset(2025, 5, 9, 0, 0, 0, TimeSpan.Zero);
@@ -165,7 +165,7 @@ public sealed class ApiCostReportTests : IDisposable
     [Fact]
     public void An_empty_store_reports_one_zero_total_and_no_groups()
     {
-        var store = LogStore.Open(temp.File("store"));
+        var store = LogStore.Open(temp.Combine("store"));
         var report = new ApiCostReport(store, PriceTable.Embedded);
         var total = Assert.Single(report.Run(null, null, ApiCostGroup.None, TimeZoneInfo.Utc));
         Assert.Equal((0L, 0m, 0m), (total.Calls, total.KnownCostUsd, total.CostUsd!.Value));
@@ -193,7 +193,7 @@ public sealed class ApiCostReportTests : IDisposable
     [Fact]
     public void Iso_weeks_start_on_monday_and_carry_the_iso_year()
     {
-        var weeks = new CalendarPeriod(ApiCostGroup.Week, TimeZoneInfo.Utc);
+        var weeks = new CalendarPeriod(CalendarUnit.Week, TimeZoneInfo.Utc);
         var sunday = new DateTimeOffset(2024, 12, 29, 12, 0, 0, TimeSpan.Zero);
         Assert.Equal(new DateTimeOffset(2024, 12, 23, 0, 0, 0, TimeSpan.Zero), weeks.StartOf(sunday));
         Assert.Equal("2025-W01", weeks.Label(weeks.Next(weeks.StartOf(sunday))));

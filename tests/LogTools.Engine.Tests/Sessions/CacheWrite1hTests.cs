@@ -1,7 +1,7 @@
 using System.Text;
 using LogTools.Engine.Sessions;
 using LogTools.Engine.Store;
-using LogTools.Engine.Tests.Journal;
+using LogTools.Tests.Support;
 using Microsoft.Data.Sqlite;
 
 namespace LogTools.Engine.Tests.Sessions;
@@ -28,7 +28,7 @@ public sealed class CacheWrite1hTests : IDisposable
     [Fact]
     public void A_call_prices_each_kind_of_cache_write_at_its_rate()
     {
-        var store = LogStore.Open(temp.File("store"));
+        var store = LogStore.Open(temp.Combine("store"));
         var call = new ApiCall { Model = "claude-sonnet-4-5", InputTokens = 10, OutputTokens = 20, CacheWriteTokens = 1000, CacheWrite1hTokens = 2000, Timestamp = At };
         new ApiCallStore(store, PriceTable.Embedded).Add([call]);
 
@@ -73,7 +73,7 @@ public sealed class CacheWrite1hTests : IDisposable
     public void Migrating_a_store_with_calls_keeps_them_as_5_minute_writes_and_keeps_the_aggregates_exact()
     {
         // A store as the last release left it (schema 7), with calls stored before the aggregates existed.
-        var folder = temp.File("old");
+        var folder = temp.Combine("old");
         Directory.CreateDirectory(folder);
         using (var connection = new SqliteConnection($"Data Source={Path.Combine(folder, "logtools.db")};Pooling=False"))
         {

@@ -1,5 +1,5 @@
 using LogTools.Engine.Sessions;
-using LogTools.Engine.Tests.Journal;
+using LogTools.Tests.Support;
 
 namespace LogTools.Engine.Tests.Sessions;
 
@@ -40,7 +40,7 @@ public sealed class GitCommitTests : IDisposable
         var admin = Directory.CreateDirectory(Path.Combine(repo, ".git", "worktrees", "wt")).FullName;
         File.WriteAllText(Path.Combine(admin, "HEAD"), "ref: refs/heads/feature\n");
         File.WriteAllText(Path.Combine(admin, "commondir"), "../..\n");
-        var worktree = Directory.CreateDirectory(_temp.File("wt")).FullName;
+        var worktree = Directory.CreateDirectory(_temp.Combine("wt")).FullName;
         File.WriteAllText(Path.Combine(worktree, ".git"), "gitdir: ../repo/.git/worktrees/wt\n");
 
         Assert.Equal(Feature, GitCommit.Find(worktree));
@@ -49,13 +49,13 @@ public sealed class GitCommitTests : IDisposable
     [Fact]
     public void Outside_a_repository_or_on_an_unborn_branch_there_is_no_commit()
     {
-        Assert.Null(GitCommit.Find(Directory.CreateDirectory(_temp.File("plain")).FullName));
+        Assert.Null(GitCommit.Find(Directory.CreateDirectory(_temp.Combine("plain")).FullName));
         Assert.Null(GitCommit.Find(Repo()));
     }
 
     private string Repo()
     {
-        var repo = _temp.File("repo");
+        var repo = _temp.Combine("repo");
         Directory.CreateDirectory(Path.Combine(repo, ".git", "refs", "heads"));
         File.WriteAllText(Path.Combine(repo, ".git", "HEAD"), "ref: refs/heads/main\n");
         return repo;

@@ -1,7 +1,7 @@
 using System.Text;
 using LogTools.Engine.Sessions;
 using LogTools.Engine.Store;
-using LogTools.Engine.Tests.Journal;
+using LogTools.Tests.Support;
 
 namespace LogTools.Engine.Tests.Sessions;
 
@@ -13,7 +13,7 @@ public sealed class HistoryImporterTests : IDisposable
 
     public HistoryImporterTests()
     {
-        _store = LogStore.Open(_temp.File("store"));
+        _store = LogStore.Open(_temp.Combine("store"));
         _importer = new HistoryImporter(_store);
     }
 
@@ -31,7 +31,7 @@ public sealed class HistoryImporterTests : IDisposable
 
     private string Write(string name, params string[] lines)
     {
-        var path = _temp.File(name);
+        var path = _temp.Combine(name);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, string.Concat(lines.Select(l => l + "\n")));
         return path;
@@ -140,6 +140,55 @@ public sealed class HistoryImporterTests : IDisposable
         Assert.Equal(Encoding.UTF8.GetByteCount(appended), second.BytesRead);
         Assert.Equal((2L, 1L, 1L, 0L), (second.Lines, second.Calls, second.Imported, second.Duplicates));
         Assert.Equal(2, Rows().Count);
+    }
+
+    [Fact]
+    public void A_fingerprint_recorded_before_blake3_still_tells_grown_from_replaced_and_is_then_rewritten()
+    {
+        // What earlier versions recorded: SHA-256 over the first and last 4 KiB of the imported bytes and their length.
+        static string Legacy(string path)
+        {
+            var bytes = File.ReadAllBytes(path);
+            var head = bytes.AsSpan(0, Math.Min(4096, bytes.Length));
+            var tail = bytes.AsSpan(head.Length)[Math.Max(0, bytes.Length - head.Length - 4096)..];
+            return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData([.. head, .. tail, .. BitConverter.GetBytes((long)bytes.Length)]));
+        }
+
+        void Record(string fingerprint) => _store.Database.Write((c, t) =>
+        {
+            using var command = c.CreateCommand();
+            command.Transaction = t;
+            command.CommandText = "UPDATE history_import_files SET fingerprint = $f";
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "$f";
+            parameter.Value = fingerprint;
+            command.Parameters.Add(parameter);
+            command.ExecuteNonQuery();
+        });
+
+        string Recorded() => _store.Database.Read(c =>
+        {
+            using var command = c.CreateCommand();
+            command.CommandText = "SELECT fingerprint FROM history_import_files";
+            return (string)command.ExecuteScalar()!;
+        });
+
+        var padding = User(new string('p', 9000));
+        var path = Write("legacy.jsonl", Assistant("m1", "r1", "claude-opus-4", 1, 2), padding);
+        var size = new FileInfo(path).Length;
+        Import([path]);
+        Record(Legacy(path));
+
+        File.AppendAllText(path, Assistant("m2", "r2", "claude-opus-4", 3, 4) + "\n");
+        var grown = Assert.Single(Import([path]));
+        Assert.Equal((false, size, 1L), (grown.Restarted, grown.StartOffset, grown.Imported));
+        Assert.Matches("^[0-9a-f]{128}$", Recorded());
+
+        Record(Legacy(path));
+        Write("legacy.jsonl", Assistant("m3", "r3", "claude-opus-4", 5, 6), padding, Assistant("m4", "r4", "claude-opus-4", 7, 8), User("more"));
+        var replaced = Assert.Single(Import([path]));
+        Assert.Equal((true, 0L, 2L), (replaced.Restarted, replaced.StartOffset, replaced.Imported));
+        Assert.Equal(["m1:r1", "m2:r2", "m3:r3", "m4:r4"], Rows().Select(r => r.Key));
     }
 
     [Fact]
@@ -270,7 +319,7 @@ public sealed class HistoryImporterTests : IDisposable
     [Fact]
     public void A_gzip_log_is_imported_and_skipped_when_unchanged()
     {
-        var path = _temp.File("old.jsonl.gz");
+        var path = _temp.Combine("old.jsonl.gz");
         using (var gz = new System.IO.Compression.GZipStream(File.Create(path), System.IO.Compression.CompressionLevel.Fastest))
         {
             gz.Write(Encoding.UTF8.GetBytes(Assistant("m1", "r1", "claude-opus-4", 1, 2) + "\n"));
@@ -283,12 +332,12 @@ public sealed class HistoryImporterTests : IDisposable
     [Fact]
     public void Default_folders_follow_CLAUDE_CONFIG_DIR_and_a_missing_one_is_an_error()
     {
-        var config = _temp.File("cfg");
+        var config = _temp.Combine("cfg");
         Directory.CreateDirectory(Path.Combine(config, "projects"));
 
-        Assert.Equal([Path.Combine(config, "projects")], HistoryImporter.DefaultFolders(config + ", " + _temp.File("none"), "/nowhere"));
-        var error = Assert.Throws<LogToolsException>(() => HistoryImporter.DefaultFolders(null, _temp.File("home")));
+        Assert.Equal([Path.Combine(config, "projects")], HistoryImporter.DefaultFolders(config + ", " + _temp.Combine("none"), "/nowhere"));
+        var error = Assert.Throws<LogToolsException>(() => HistoryImporter.DefaultFolders(null, _temp.Combine("home")));
         Assert.Equal("HistoryPathNotFound", error.ErrorId);
-        Assert.Contains(Path.Combine(_temp.File("home"), ".claude", "projects"), error.Message);
+        Assert.Contains(Path.Combine(_temp.Combine("home"), ".claude", "projects"), error.Message);
     }
 }

@@ -1,6 +1,6 @@
 using LogTools.Engine.Sessions;
 using LogTools.Engine.Store;
-using LogTools.Engine.Tests.Journal;
+using LogTools.Tests.Support;
 
 namespace LogTools.Engine.Tests.Sessions;
 
@@ -23,7 +23,7 @@ public sealed class LogArchiveTests : IDisposable
     private LogStore Seeded()
     {
         // 12 days of calls from Jan 24 (months 2025-01 and 2025-02), a finished old session, an unfinished one, events.
-        var store = ApiCostReportTests.Seeded(temp.File("store"), From, count: 2000);
+        var store = ApiCostReportTests.Seeded(temp.Combine("store"), From, count: 2000);
         Sql(store, """
             INSERT INTO sessions (session_id, started_at, ended_at, exit_reason, host, user_name) VALUES
               ('old', '2025-01-25T10:00:00.000Z', '2025-01-26T10:00:00.000Z', 'normal', 'h', 'u'),

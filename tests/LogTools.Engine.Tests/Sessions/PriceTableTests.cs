@@ -1,5 +1,5 @@
 using LogTools.Engine.Sessions;
-using LogTools.Engine.Tests.Journal;
+using LogTools.Tests.Support;
 
 namespace LogTools.Engine.Tests.Sessions;
 
@@ -44,7 +44,7 @@ public sealed class PriceTableTests : IDisposable
     [Fact]
     public void A_user_file_replaces_the_entries_of_its_models_only()
     {
-        var path = temp.File("prices.json");
+        var path = temp.Combine("prices.json");
         File.WriteAllText(path, """
             { "models": [ { "model": "claude-sonnet-4", "prices": [ { "validFrom": "2025-01-01", "input": 1, "output": 2, "cacheRead": 0.1, "cacheWrite": 1.5 } ] },
             { "model": "local-llm", "aliases": ["local-*"], "prices": [ { "validFrom": "2025-01-01", "input": 0, "output": 0, "cacheRead": 0, "cacheWrite": 0 } ] } ] }
@@ -66,7 +66,7 @@ public sealed class PriceTableTests : IDisposable
     [InlineData("""{ "models": [ { "model": "x", "prices": [ { "validFrom": "2025-01-01", "input": 1, "output": 1, "cacheRead": 0 } ] } ] }""")]
     public void A_malformed_price_file_is_refused_naming_the_file(string text)
     {
-        var path = temp.File("bad.json");
+        var path = temp.Combine("bad.json");
         File.WriteAllText(path, text);
 
         var ex = Assert.Throws<LogToolsException>(() => PriceTable.Load(path));

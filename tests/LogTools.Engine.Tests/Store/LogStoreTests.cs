@@ -1,6 +1,6 @@
 using LogTools.Engine.Sessions;
 using LogTools.Engine.Store;
-using LogTools.Engine.Tests.Journal;
+using LogTools.Tests.Support;
 
 namespace LogTools.Engine.Tests.Store;
 
@@ -13,7 +13,7 @@ public sealed class LogStoreTests : IDisposable
     [Fact]
     public void A_store_folder_removed_behind_the_process_is_created_anew_and_written_where_it_can_be_seen()
     {
-        var folder = temp.File("store");
+        var folder = temp.Combine("store");
         new SessionLedger(LogStore.Open(folder)).Start("before", folder, null);
         Directory.Delete(folder, recursive: true);
 

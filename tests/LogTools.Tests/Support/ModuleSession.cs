@@ -6,7 +6,8 @@ namespace LogTools.Tests.Support;
 
 /// <summary>
 /// A fresh runspace that imports the assembled out/LogTools by path, as a user's pwsh would, with a
-/// store of its own (chosen with Set-LogStore, so nothing leaks between tests running in parallel).
+/// store of its own (chosen with Set-LogStore, so nothing leaks between tests running in parallel), in the tests'
+/// own config home and working folder (<see cref="IsolatedHome"/>).
 /// </summary>
 public sealed class ModuleSession : IDisposable
 {
@@ -15,6 +16,7 @@ public sealed class ModuleSession : IDisposable
 
     public ModuleSession(bool chooseStore = true)
     {
+        IsolatedHome.Apply();
         runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
         runspace.Open();
         Run($"Import-Module '{Repo.ModuleManifest}' -ErrorAction Stop").AssertNoErrors();

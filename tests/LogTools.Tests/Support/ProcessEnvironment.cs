@@ -8,6 +8,8 @@ public sealed class ProcessEnvironment : IDisposable
 
     public ProcessEnvironment(Dictionary<string, string?> values)
     {
+        // Isolate first, so that restoring puts back the tests' homes, never the user's.
+        IsolatedHome.Apply();
         foreach (var (key, value) in values)
         {
             saved[key] = Environment.GetEnvironmentVariable(key);

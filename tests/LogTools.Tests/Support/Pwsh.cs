@@ -6,22 +6,23 @@ namespace LogTools.Tests.Support;
 /// <summary>
 /// The pinned PowerShell (the dotnet tool in .config/dotnet-tools.json) started directly as
 /// <c>dotnet pwsh.dll</c> from the NuGet package folder, so the process a test starts (and may kill) is pwsh
-/// itself. Also compiled into the benchmarks.
+/// itself, in the tests' own config home and working folder (<see cref="IsolatedHome"/>). Also compiled into the benchmarks.
 /// </summary>
 public static class Pwsh
 {
     private static readonly Lazy<string> PwshDll = new(Locate);
 
     /// <summary>A start for <c>pwsh -NoProfile -NonInteractive</c> followed by <paramref name="arguments"/>, all streams redirected.</summary>
-    public static ProcessStartInfo StartInfo(string repoRoot, IEnumerable<string> arguments)
+    public static ProcessStartInfo StartInfo(IEnumerable<string> arguments)
     {
+        IsolatedHome.Apply();
         var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
-            WorkingDirectory = repoRoot,
+            WorkingDirectory = IsolatedHome.WorkFolder,
         };
         info.ArgumentList.Add(PwshDll.Value);
         info.ArgumentList.Add("-NoProfile");
@@ -39,7 +40,7 @@ public static class Pwsh
     /// by path, as a scheduled task's command line does.
     /// </summary>
     public static ProcessStartInfo CommandStartInfo(string repoRoot, string script) =>
-        StartInfo(repoRoot, ["-Command", $"Import-Module '{Path.Combine(repoRoot, "out", "LogTools", "LogTools.psd1")}' -ErrorAction Stop\n{script}"]);
+        StartInfo(["-Command", $"Import-Module '{Path.Combine(repoRoot, "out", "LogTools", "LogTools.psd1")}' -ErrorAction Stop\n{script}"]);
 
     private static string Locate()
     {

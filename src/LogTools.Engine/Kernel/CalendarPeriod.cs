@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace LogTools.Engine.Sessions;
+namespace LogTools.Engine;
 
 /// <summary>
 /// Local calendar days, ISO weeks (Monday to Sunday) and months in one time zone, as UTC instants.
@@ -9,18 +9,13 @@ namespace LogTools.Engine.Sessions;
 /// </summary>
 public sealed class CalendarPeriod
 {
-    public CalendarPeriod(ApiCostGroup unit, TimeZoneInfo zone)
+    public CalendarPeriod(CalendarUnit unit, TimeZoneInfo zone)
     {
-        if (unit is not (ApiCostGroup.Day or ApiCostGroup.Week or ApiCostGroup.Month))
-        {
-            throw new ArgumentOutOfRangeException(nameof(unit), unit, "Only Day, Week and Month are calendar periods.");
-        }
-
         Unit = unit;
         Zone = zone;
     }
 
-    public ApiCostGroup Unit { get; }
+    public CalendarUnit Unit { get; }
 
     public TimeZoneInfo Zone { get; }
 
@@ -30,8 +25,8 @@ public sealed class CalendarPeriod
         var local = TimeZoneInfo.ConvertTime(instant, Zone).DateTime.Date;
         return ToInstant(Unit switch
         {
-            ApiCostGroup.Day => local,
-            ApiCostGroup.Week => local.AddDays(-(((int)local.DayOfWeek + 6) % 7)),
+            CalendarUnit.Day => local,
+            CalendarUnit.Week => local.AddDays(-(((int)local.DayOfWeek + 6) % 7)),
             _ => new DateTime(local.Year, local.Month, 1),
         });
     }
@@ -43,8 +38,8 @@ public sealed class CalendarPeriod
         // A start moved by a DST gap is still on its calendar date, so stepping from the date is exact.
         return ToInstant(Unit switch
         {
-            ApiCostGroup.Day => local.AddDays(1),
-            ApiCostGroup.Week => local.AddDays(7),
+            CalendarUnit.Day => local.AddDays(1),
+            CalendarUnit.Week => local.AddDays(7),
             _ => local.AddMonths(1),
         });
     }
@@ -55,8 +50,8 @@ public sealed class CalendarPeriod
         var local = TimeZoneInfo.ConvertTime(start, Zone).DateTime;
         return Unit switch
         {
-            ApiCostGroup.Day => local.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            ApiCostGroup.Week => string.Create(CultureInfo.InvariantCulture, $"{ISOWeek.GetYear(local)}-W{ISOWeek.GetWeekOfYear(local):00}"),
+            CalendarUnit.Day => local.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            CalendarUnit.Week => string.Create(CultureInfo.InvariantCulture, $"{ISOWeek.GetYear(local)}-W{ISOWeek.GetWeekOfYear(local):00}"),
             _ => local.ToString("yyyy-MM", CultureInfo.InvariantCulture),
         };
     }
