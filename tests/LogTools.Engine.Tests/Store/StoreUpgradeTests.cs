@@ -1,6 +1,6 @@
 using LogTools.Engine.Store;
 using LogTools.Engine.Tests.Hashing;
-using LogTools.Engine.Tests.Journal;
+using LogTools.Tests.Support;
 using Microsoft.Data.Sqlite;
 
 namespace LogTools.Engine.Tests.Store;
@@ -47,7 +47,7 @@ public sealed class StoreUpgradeTests : IDisposable
         Assert.Equal("Cost", info.Tables.Single(t => t.Name == "api_calls").Area);
 
         // The upgraded store has the tables and indexes a new store gets.
-        var fresh = Path.Combine(temp.File("fresh"), LogStore.DatabaseFileName);
+        var fresh = Path.Combine(temp.Combine("fresh"), LogStore.DatabaseFileName);
         LogStore.Open(Path.GetDirectoryName(fresh)!);
         const string Objects = "SELECT type || ' ' || name FROM sqlite_schema ORDER BY 1";
         Assert.Equal(Query(fresh, Objects), Query(database, Objects));
@@ -76,12 +76,12 @@ public sealed class StoreUpgradeTests : IDisposable
     [InlineData("Forecast", 1, "Forecast 1 (an area this LogTools does not have)")]
     public void A_store_with_an_area_newer_than_this_build_or_unknown_to_it_is_refused_by_writers_and_readers(string area, int version, string named)
     {
-        var folder = temp.File("store");
+        var folder = temp.Combine("store");
         LogStore.Open(folder);
         var database = Path.Combine(folder, LogStore.DatabaseFileName);
         Execute(database, $"INSERT INTO schema_migrations (area, version, description, applied_at, applied_by) VALUES ('{area}', {version}, 'future', 'now', 'LogTools 9')");
         LogStore.Open(folder).Database.ReleaseConnections();
-        var moved = temp.File("moved");
+        var moved = temp.Combine("moved");
         Directory.Move(folder, moved);
 
         foreach (var access in new[] { StoreAccess.Write, StoreAccess.Read, StoreAccess.Inspect })
@@ -103,7 +103,7 @@ public sealed class StoreUpgradeTests : IDisposable
 
     private string Release()
     {
-        var folder = temp.File("release");
+        var folder = temp.Combine("release");
         foreach (var file in Directory.GetFiles(Path.Combine(TestData.Root, "store", "release-0.1.0"), "*", SearchOption.AllDirectories))
         {
             var copy = Path.Combine(folder, Path.GetRelativePath(Path.Combine(TestData.Root, "store", "release-0.1.0"), file));
