@@ -35,6 +35,11 @@
         'Test-ApiBudget'
         'Move-LogRecord'
         'Import-LogHistory'
+        'Start-LogRun'
+        'Write-RunEvent'
+        'Complete-LogRun'
+        'Get-LogRun'
+        'Get-RunEvent'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

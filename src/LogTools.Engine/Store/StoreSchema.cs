@@ -7,7 +7,8 @@ namespace LogTools.Engine.Store;
 public static class StoreSchema
 {
     public static IReadOnlyList<Migration> All { get; } = Sequence(
-        StoreMigrations.All, Sessions.SessionMigrations.All, Mirror.MirrorMigrations.All, Sessions.CostMigrations.All, Sessions.HistoryImportMigrations.All);
+        StoreMigrations.All, Sessions.SessionMigrations.All, Mirror.MirrorMigrations.All, Sessions.CostMigrations.All, Sessions.HistoryImportMigrations.All,
+        Runs.RunsMigrations.All);
 
     /// <summary>The schema version this build of LogTools creates and understands.</summary>
     public static int Latest => All[^1].Version;
