@@ -140,6 +140,11 @@ public static class RunEventReader
                     break; // still being written: read again once complete
                 }
 
+                if (entry.Status == JournalEntryStatus.Torn && reader.IsCompressed)
+                {
+                    break; // a compressed log is complete: a torn end means the file was cut short, reported below
+                }
+
                 var envelope = entry.Status == JournalEntryStatus.Ok ? RunEnvelope.Read(entry.Utf8.Span) : null;
                 if (envelope is not { } e)
                 {
@@ -162,13 +167,23 @@ public static class RunEventReader
         }
         catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException)
         {
-            problem(new LogToolsException(
-                "RunLogTruncated", ErrorKind.InvalidData, path,
-                $"The compressed log of run '{run.RunId}' ('{path}') is damaged or truncated after line {lines}: {ex.Message} " +
-                "The events before that point were read; restore the file from a backup to read the rest.", ex));
-            return (reader.EndOffset, lines, true);
+            problem(Truncated(run, path, done, ex));
+            return (reader.EndOffset, done, true);
+        }
+
+        // Only completed runs are compressed, so a compressed log that stops before run.completed was cut short
+        // (GZipStream ends quietly at a truncated member).
+        if (reader.IsCompressed && !completed)
+        {
+            problem(Truncated(run, path, done, null));
+            return (reader.EndOffset, done, true);
         }
 
         return (reader.EndOffset, done, completed);
     }
+
+    private static LogToolsException Truncated(LogRun run, string path, long lines, Exception? inner) => new(
+        "RunLogTruncated", ErrorKind.InvalidData, path,
+        $"The compressed log of run '{run.RunId}' ('{path}') is damaged or truncated after line {lines}{(inner is null ? "" : ": " + inner.Message)}. " +
+        "The events before that point were read; restore the file from a backup to read the rest.", inner);
 }

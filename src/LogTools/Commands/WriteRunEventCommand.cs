@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Globalization;
 using System.Management.Automation;
 using LogTools.Engine;
 using LogTools.Engine.Runs;
@@ -113,6 +114,7 @@ public sealed class WriteRunEventCommand : TelemetryCmdlet, IDisposable
         {
             null => (Message, null, Payload),
             string text => (text, null, Payload),
+            _ when input.GetType().IsPrimitive || input is decimal => (Convert.ToString(input, CultureInfo.InvariantCulture), null, Payload),
             ErrorRecord error => (error.ToString(), "stderr", Payload),
             _ => (Message, null, InputObject),
         };
