@@ -40,6 +40,9 @@
         'Complete-LogRun'
         'Get-LogRun'
         'Get-RunEvent'
+        'Test-LogRun'
+        'Compress-LogRun'
+        'Remove-LogRun'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -267,3 +267,67 @@ Describe 'Logging never takes the run down' {
         (Complete-LogRun).EventsLost | Should -Be 2
     }
 }
+
+Describe 'Without a current run' {
+    It 'stops Write-RunEvent and Complete-LogRun with NoCurrentRun in a fresh session' {
+        $store = Join-Path (New-TestFolder 'norun') 'store'
+        $out = Invoke-Pwsh -Script @'
+Import-Module $LogToolsModule
+foreach ($c in { Write-RunEvent -Type x -Message m -ErrorAction Stop }, { Complete-LogRun -ErrorAction Stop }) {
+    try { & $c } catch { $_.FullyQualifiedErrorId }
+}
+'@ -Environment @{ LOGTOOLS_STORE = $store }
+        $out.Stdout.Trim() -split '\r?\n' | Should -Be @('NoCurrentRun,LogTools.Commands.WriteRunEventCommand', 'NoCurrentRun,LogTools.Commands.CompleteLogRunCommand')
+    }
+}
+
+Describe 'Test-LogRun, Compress-LogRun and Remove-LogRun' {
+    BeforeAll {
+        $store = New-TestStore
+        $runs = 1..3 | ForEach-Object { $r = Start-LogRun; 1..1500 | Write-RunEvent -Type console.line; Complete-LogRun -Status ('Succeeded', 'Failed', 'Succeeded')[$_ - 1] | Out-Null; $r }
+        Start-Sleep -Milliseconds 50
+    }
+
+    It 'reports an intact log as Ok and an edited one as Tampered' {
+        $lines = Get-Content -LiteralPath $runs[2].EventsPath
+        $lines[10] = $lines[10] -replace '"message":"10"', '"message":"1O"'
+        Set-Content -LiteralPath $runs[2].EventsPath -Value $lines
+        $checks = Test-LogRun
+        ($checks | Where-Object RunId -eq $runs[0].RunId).Status | Should -Be 'Ok'
+        ($checks | Where-Object RunId -eq $runs[2].RunId).Status | Should -Be 'Tampered'
+        Test-LogRun $runs[2].RunId | Get-Rendered -Width 80 | Should -Match "$($runs[2].RunId)\s+Tampered\s+1502/1502"
+    }
+
+    It 'changes nothing under -WhatIf' {
+        Compress-LogRun -OlderThan 1ms -WhatIf
+        Remove-LogRun -OlderThan 1ms -WhatIf
+        $runs | ForEach-Object { Test-Path -LiteralPath $_.EventsPath | Should -BeTrue }
+        @(Get-LogRun).Count | Should -Be 3
+    }
+
+    It 'compresses completed logs to a verified .gz that Get-RunEvent and b3sum-checked Test-LogRun read the same' {
+        $plain = Get-Content -LiteralPath $runs[0].EventsPath
+        $compressed = Compress-LogRun -OlderThan 1ms -ErrorAction SilentlyContinue -ErrorVariable refused
+        $refused.FullyQualifiedErrorId | Should -Be 'RunCompressMismatch,LogTools.Commands.CompressLogRunCommand'
+        $compressed.RunId | Should -Contain $runs[0].RunId
+        Test-Path -LiteralPath $runs[0].EventsPath | Should -BeFalse
+        Get-RunEvent $runs[0].RunId -Raw | Should -Be $plain
+        (Get-RunEvent $runs[0].RunId -FromSequence 1499).Sequence | Should -Be (1499..1502)
+        (Test-LogRun $runs[0].RunId).Status | Should -Be 'Ok'
+        (Get-LogRun $runs[0].RunId).EventsPath | Should -BeLike '*events.ndjson.gz'
+    }
+
+    It 'removes failed runs after exporting the log and the metadata, and leaves the others' {
+        $export = New-TestFolder 'export'
+        $log = (Get-LogRun $runs[1].RunId).EventsPath
+        $log | Should -BeLike '*.gz' -Because 'the previous test compressed it'
+        $digest = Get-B3sum $log
+        $removed = Remove-LogRun -OlderThan 1ms -Status Failed -ExportPath $export -PassThru -Confirm:$false
+        $removed.RunId | Should -Be $runs[1].RunId
+        Get-B3sum (Join-Path $export "$($runs[1].RunId)/events.ndjson.gz") | Should -Be $digest
+        (Get-Content -Raw (Join-Path $export "$($runs[1].RunId)/run.json") | ConvertFrom-Json).Status | Should -Be 'Failed'
+        Test-Path (Split-Path $runs[1].EventsPath) | Should -BeFalse
+        (Get-LogRun).RunId | Should -Not -Contain $runs[1].RunId
+        @(Get-LogRun).Count | Should -Be 2
+    }
+}
