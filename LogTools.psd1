@@ -35,6 +35,14 @@
         'Test-ApiBudget'
         'Move-LogRecord'
         'Import-LogHistory'
+        'Start-LogRun'
+        'Write-RunEvent'
+        'Complete-LogRun'
+        'Get-LogRun'
+        'Get-RunEvent'
+        'Test-LogRun'
+        'Compress-LogRun'
+        'Remove-LogRun'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

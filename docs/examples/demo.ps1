@@ -68,6 +68,15 @@ Set-Content -Path $active -Value '{"msg":"after rotation"}'
 Sync-LogSource @source | Format-Table | Out-Host
 Test-LogMirror -Source demo | Format-Table | Out-Host
 
+Show 'A run: start, events from a native command, complete, list, replay'
+$run = Start-LogRun -Kind ci -Workspace demo
+& pwsh -NoProfile -Command 'foreach ($i in 1..3) { "compiling part $i" }; [Console]::Error.WriteLine("warning: part 2 is slow")' 2>&1 |
+    Write-RunEvent -Type console.line
+Write-RunEvent -Type validation.issue -Severity Warning -Message 'row 4: date in the future' -Payload @{ row = 4 }
+Complete-LogRun -ExitCode 0 -Summary @{ row_count = 3 } | Out-Null
+Get-LogRun -First 3 | Format-Table | Out-Host
+Get-RunEvent $run.RunId | Format-Table | Out-Host
+
 Show 'The store now'
 (Get-LogStore).Tables | Where-Object Rows -gt 0 | Sort-Object Name | Select-Object Name, Rows | Format-Table | Out-Host
 Write-Host "Demo store: $store"

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using LogTools.Engine.Mirror;
+using LogTools.Engine.Runs;
 using LogTools.Engine.Sessions;
 using LogTools.Engine.Store;
 
@@ -21,5 +22,6 @@ internal static class EngineAreas
         StoreSchema.Register(CostMigrations.Area);
         StoreSchema.Register(HistoryImportMigrations.Area);
         StoreSchema.Register(LogArchive.Area);
+        StoreSchema.Register(RunsMigrations.Area);
     }
 }

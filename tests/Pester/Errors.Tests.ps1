@@ -89,6 +89,16 @@ Describe 'Documented error ids under -ErrorAction Stop' {
         @{ Id = 'HistoryPathNotFound'; Cmdlet = 'Import-LogHistory'; Script = { Import-LogHistory -Store $store -Path "$folder/none" -ErrorAction Stop } }
         @{ Id = 'MirrorSourceEmpty'; Cmdlet = 'Sync-LogSource'; Script = { Sync-LogSource -Store $store -Source empty -ArchivedPattern "$folder/none-*.log" -ActivePattern "$folder/none.log" -PondPath empty -ErrorAction Stop } }
         @{ Id = 'MirrorCheckFailed'; Cmdlet = 'Test-LogMirror'; Script = { Set-Content "$folder/a.log" 'one'; Sync-LogSource -Store $store -Source a -ArchivedPattern "$folder/a-*.log" -ActivePattern "$folder/a.log" -PondPath a | Out-Null; Set-Content "$store/pond/a/a.log" 'two'; Test-LogMirror -Store $store -Source a -ErrorOnMismatch -ErrorAction Stop } }
+        @{ Id = 'RunNotFound'; Cmdlet = 'Get-LogRun'; Script = { Start-LogRun -Store $store | Out-Null; Get-LogRun -Store $store -RunId nope -ErrorAction Stop } }
+        @{ Id = 'FromSequenceInvalid'; Cmdlet = 'Get-RunEvent'; Script = { $r = Start-LogRun -Store $store; Get-RunEvent -Store $store $r.RunId -FromSequence 0 -ErrorAction Stop } }
+        @{ Id = 'RunCompleted'; Cmdlet = 'Write-RunEvent'; Script = { $r = Start-LogRun -Store $store; Complete-LogRun -Store $store -RunId $r.RunId | Out-Null; Write-RunEvent -Store $store -RunId $r.RunId -Type x -Message m -ErrorAction Stop } }
+        @{ Id = 'RunAlreadyCompleted'; Cmdlet = 'Complete-LogRun'; Script = { $r = Start-LogRun -Store $store; Complete-LogRun -Store $store -RunId $r.RunId | Out-Null; Complete-LogRun -Store $store -RunId $r.RunId -ErrorAction Stop } }
+        @{ Id = 'RunLogMissing'; Cmdlet = 'Get-RunEvent'; Script = { $r = Start-LogRun -Store $store; Remove-Item -Recurse (Split-Path $r.EventsPath); Get-RunEvent -Store $store $r.RunId -ErrorAction Stop } }
+        @{ Id = 'RunEventLineInvalid'; Cmdlet = 'Get-RunEvent'; Script = { $r = Start-LogRun -Store $store; Add-Content $r.EventsPath 'not json'; Get-RunEvent -Store $store $r.RunId -ErrorAction Stop } }
+        @{ Id = 'RunLogLastLineInvalid'; Cmdlet = 'Write-RunEvent'; Script = { $r = Start-LogRun -Store $store; Add-Content $r.EventsPath '{"edited":true}'; Write-RunEvent -Store $store -RunId $r.RunId -Type x -Message m -ErrorAction Stop } }
+        @{ Id = 'PayloadNotSerializable'; Cmdlet = 'Write-RunEvent'; Script = { $r = Start-LogRun -Store $store; Write-RunEvent -Store $store -RunId $r.RunId -Type x -Payload @{ code = { 1 } } -ErrorAction Stop } }
+        @{ Id = 'SummaryNotSerializable'; Cmdlet = 'Complete-LogRun'; Script = { $r = Start-LogRun -Store $store; Complete-LogRun -Store $store -RunId $r.RunId -Summary @{ code = { 1 } } -ErrorAction Stop } }
+        @{ Id = 'RunCompressMismatch'; Cmdlet = 'Compress-LogRun'; Script = { $r = Start-LogRun -Store $store; Complete-LogRun -Store $store -RunId $r.RunId | Out-Null; Add-Content $r.EventsPath '{}'; Start-Sleep -Milliseconds 20; Compress-LogRun -Store $store -OlderThan 1ms -ErrorAction Stop } }
     ) {
         $folder = New-TestFolder 'error'
         $store = Join-Path $folder 'store'
@@ -108,7 +118,9 @@ Describe 'Documented error ids under -ErrorAction Stop' {
             'MirrorPondDamaged', 'MirrorPatternInvalid', 'FileUnreadable', 'FileReadFailed', 'OutboardPathReused', 'LogFileUnreadable',
             'JournalTornLine', 'HistoryFileUnreadable', 'StorePathEscapes', 'ApiCostOverflow', 'MirrorPondNotWritten',
             # Store faults (StoreFaults.Tests.ps1): a damaged database, a full disk, an old schema, a backup's copy that does not verify.
-            'StoreCorrupt', 'StoreDiskFull', 'StoreSchemaOutdated', 'BackupVerificationFailed', 'BackupWriteFailed', 'BackupDestinationExists'
+            'StoreCorrupt', 'StoreDiskFull', 'StoreSchemaOutdated', 'BackupVerificationFailed', 'BackupWriteFailed', 'BackupDestinationExists',
+            # Runs (Runs.Tests.ps1): no current run needs a fresh session; a truncated .gz; a log held by another process's writer.
+            'NoCurrentRun', 'RunLogTruncated', 'RunLogBusy'
         )
         $cases = [regex]::Matches((Get-Content -Raw $PSCommandPath), "@\{ Id = '(\w+)'").ForEach({ $_.Groups[1].Value })
         Get-DocumentedErrorId | Where-Object { $_ -notin $cases -and $_ -notin $elsewhere } | Should -BeNullOrEmpty

@@ -1,0 +1,49 @@
+using System.Diagnostics;
+
+namespace LogTools.Engine.Runs;
+
+/// <summary>
+/// Collects events for one run and appends them in batches: when <see cref="MaxEvents"/> are pending, on the first
+/// event <see cref="MaxDelay"/> after the oldest pending one, and on <see cref="Flush"/>. A writer killed outright
+/// loses at most the pending batch; lines already written are never touched.
+/// </summary>
+public sealed class RunEventBatch(RunLedger ledger, string runId)
+{
+    private readonly List<NewRunEvent> pending = [];
+    private long firstPending;
+
+    public int MaxEvents { get; init; } = 1000;
+
+    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    public string RunId => runId;
+
+    public int Pending => pending.Count;
+
+    public void Add(NewRunEvent e)
+    {
+        if (pending.Count == 0)
+        {
+            firstPending = Stopwatch.GetTimestamp();
+        }
+
+        pending.Add(e);
+        if (pending.Count >= MaxEvents || Stopwatch.GetElapsedTime(firstPending) >= MaxDelay)
+        {
+            Flush();
+        }
+    }
+
+    /// <summary>Appends the pending events; returns how many were written (0 when logging failed and they were counted as lost).</summary>
+    public int Flush()
+    {
+        try
+        {
+            return ledger.Append(runId, pending);
+        }
+        finally
+        {
+            pending.Clear();
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using System.Management.Automation;
+using LogTools.Engine.Runs;
+using LogTools.Engine.Store;
+
+namespace LogTools.Commands;
+
+/// <summary>Start-LogRun: records a new run (a CI job, a data run, a build) and makes it the current run of this PowerShell session.</summary>
+[Cmdlet(VerbsLifecycle.Start, "LogRun", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType("LogTools.Engine.Runs.LogRun")]
+public sealed class StartLogRunCommand : TelemetryCmdlet
+{
+    protected override StoreAccess Access => StoreAccess.Write;
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("WorkspaceId")]
+    [ValidateNotNullOrEmpty]
+    public string? Workspace { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("ConfigurationId")]
+    [ValidateNotNullOrEmpty]
+    public string? Configuration { get; set; }
+
+    /// <summary>What kind of run: user (the default), sync, portbuild, import, or your own word.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Kind { get; set; } = "user";
+
+    [Parameter]
+    [ValidateSet("Queued", "Running")]
+    public string Status { get; set; } = "Running";
+
+    protected override void ProcessRecord() => ForInput(() =>
+    {
+        if (ShouldProcess($"a new {Kind} run", "Start a run"))
+        {
+            var run = new RunLedger(OpenStore()).Start(Workspace, Configuration, Kind, ParseEnum<RunStatus>(Status));
+            CurrentLogRun.Set(run.RunId);
+            WriteObject(run);
+        }
+    });
+}
