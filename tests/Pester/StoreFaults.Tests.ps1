@@ -141,6 +141,21 @@ Describe 'A damaged store database' {
         $problem.Kind | Should -Be 'ConversationMissing'
         $problem.Path | Should -Be $conversation
     }
+
+    It 'finds a completed run whose event log was altered or removed' {
+        $runs = Join-Path $root 'runs'
+        $run = Start-LogRun -Store $runs -Kind user
+        'one', 'two' | Write-RunEvent -Store $runs -RunId $run.RunId -Type console.line
+        Complete-LogRun -Store $runs -RunId $run.RunId -Status succeeded | Out-Null
+        Test-LogStore -Store $runs -Quiet | Should -BeTrue
+        $log = (Get-LogRun -Store $runs -RunId $run.RunId).EventsPath
+        (Get-Content $log -Raw).Replace('one', 'eno') | Set-Content $log -NoNewline
+        $problem = Test-LogStore -Store $runs
+        $problem.Kind | Should -Be 'RunLogMismatch'
+        $problem.Path | Should -Be $log
+        Remove-Item $log
+        (Test-LogStore -Store $runs).Kind | Should -Be 'RunLogMissing'
+    }
 }
 
 Describe 'Commands that only read, and -WhatIf' {

@@ -27,6 +27,26 @@ public sealed class RunMaintenance(LogStore store, TimeProvider? clock = null)
         }
     });
 
+    /// <summary>Test-LogStore's check of the run logs: each completed run whose log is missing, altered or truncated.</summary>
+    internal static IEnumerable<StoreProblem> StoreProblems(LogStore store, Action<string>? progress)
+    {
+        var problems = new List<StoreProblem>();
+        new RunMaintenance(store).Verify(new RunQuery(), check =>
+        {
+            progress?.Invoke(check.EventsPath);
+            if (check.Status != RunCheckStatus.Ok)
+            {
+                problems.Add(new StoreProblem
+                {
+                    Kind = check.Status == RunCheckStatus.Missing ? StoreProblemKind.RunLogMissing : StoreProblemKind.RunLogMismatch,
+                    Path = check.EventsPath,
+                    Message = $"Run {check.RunId}: {check.Status}. {check.Problem}".TrimEnd(),
+                });
+            }
+        });
+        return problems;
+    }
+
     /// <summary>
     /// Compresses the logs of runs completed more than <paramref name="olderThan"/> ago to events.ndjson.gz: written
     /// under a temporary name, verified against the recorded BLAKE3, renamed, the pointer updated, and only then the

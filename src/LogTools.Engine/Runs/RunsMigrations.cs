@@ -47,5 +47,6 @@ internal static class RunsMigrations
     ], ["runs"])
     {
         ContentFolders = [RunLayout.Folder],
+        CheckContent = RunMaintenance.StoreProblems,
     };
 }

@@ -14,4 +14,10 @@ public enum StoreProblemKind
 
     /// <summary>A worker's conversation file (workers.log_file) is missing.</summary>
     ConversationMissing,
+
+    /// <summary>A completed run's event log is missing.</summary>
+    RunLogMissing,
+
+    /// <summary>A completed run's event log does not hash to its recorded BLAKE3, or its sequence has gaps (Test-LogRun says which).</summary>
+    RunLogMismatch,
 }
