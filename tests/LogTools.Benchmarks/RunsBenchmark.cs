@@ -112,7 +112,7 @@ public sealed class RunsBenchmark : IBenchmark
             var script = $"Import-Module '{Path.Combine(Timing.RepoRoot(), "out", "LogTools", "LogTools.psd1")}'; " +
                 $"foreach ($i in 1..300) {{ Write-RunEvent -Type tick -Payload @{{ t = [DateTime]::UtcNow.Ticks }} -RunId {follow.RunId} -Store '{store.Path}'; Start-Sleep -Milliseconds 10 }}; " +
                 $"Complete-LogRun -RunId {follow.RunId} -Store '{store.Path}' | Out-Null";
-            using (var process = Process.Start(new ProcessStartInfo("pwsh", ["-NoProfile", "-Command", script]) { UseShellExecute = false }))
+            using (var process = Process.Start(new ProcessStartInfo("dotnet", ["pwsh", "-NoProfile", "-Command", script]) { UseShellExecute = false, WorkingDirectory = Timing.RepoRoot() }))
             {
                 RunEventReader.Read(follow, new RunEventQuery { Follow = true, TypeMatch = t => t == "tick" }, line =>
                 {

@@ -128,7 +128,7 @@ Describe 'Crash safety and several writers' {
         $events = Get-Content -LiteralPath $run.EventsPath | Where-Object { $_ } | ForEach-Object { $_ | ConvertFrom-Json }
         $events.Count | Should -BeGreaterThan 1000
         $events.sequence | Should -Be (1..$events.Count)
-        (Get-LogRun $run.RunId).Status | Should -Be 'Running'
+        (Get-LogRun $run.RunId).Status | Should -Be 'Abandoned' -Because 'the last process that wrote to it is gone'
         $done = Complete-LogRun -RunId $run.RunId -Status Failed
         $done.EventsCount | Should -Be ($events.Count + 1)
         $done.EventsBlake3 | Should -Be (Get-B3sum $run.EventsPath)

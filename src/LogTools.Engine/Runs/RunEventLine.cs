@@ -37,8 +37,8 @@ public sealed class RunEventLine
             Sequence = Sequence,
             Time = DateTimeOffset.TryParse(Envelope.Time, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t) ? t : default,
             Type = Type,
-            Message = Envelope.Message,
-            Severity = Envelope.Severity,
+            Message = payload?["message"] as string,
+            Severity = RunEnvelope.ParseSeverity(payload?["severity"] as string),
             Payload = payload,
             LineNumber = LineNumber,
         };

@@ -145,7 +145,7 @@ public static class RunEventReader
                     break; // a compressed log is complete: a torn end means the file was cut short, reported below
                 }
 
-                var envelope = entry.Status == JournalEntryStatus.Ok ? RunEnvelope.Read(entry.Utf8.Span) : null;
+                var envelope = entry.Status == JournalEntryStatus.Ok ? RunEnvelope.Read(entry.Utf8.Span, withPayload: false) : null;
                 if (envelope is not { } e)
                 {
                     problem(new LogToolsException(

@@ -23,6 +23,8 @@ public sealed class RunEventWriter : IDisposable
     private readonly ArrayBufferWriter<byte> line = new(512);
     private readonly Utf8JsonWriter json;
     private readonly FileStream index;
+    private DateTimeOffset lastTime;
+    private JsonEncodedText? lastTimeText;
 
     private RunEventWriter(JournalWriter journal, string runId, long lastSequence)
     {
@@ -91,7 +93,14 @@ public sealed class RunEventWriter : IDisposable
         json.Reset(line);
         json.WriteStartObject();
         json.WriteNumber("sequence"u8, sequence);
-        json.WriteString("time"u8, StoreTime.ToText(e.Time));
+        if (e.Time != lastTime || lastTimeText is null)
+        {
+            // Events of one batch mostly share their millisecond: format it once.
+            lastTime = e.Time;
+            lastTimeText = JsonEncodedText.Encode(StoreTime.ToText(e.Time));
+        }
+
+        json.WriteString("time"u8, lastTimeText.Value);
         json.WriteString("type"u8, e.Type);
         json.WriteString("run_id"u8, runId);
         json.WritePropertyName("payload"u8);

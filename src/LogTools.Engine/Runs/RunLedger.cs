@@ -112,6 +112,8 @@ public sealed class RunLedger(LogStore store, TimeProvider? clock = null)
             return 0;
         }
 
+        // The last process that wrote is the one whose death makes the run abandoned (a queued run is written by another).
+        var process = SessionProcess.Current();
         store.Database.Write((connection, transaction) =>
         {
             var stored = Text(connection, transaction, "SELECT max_severity FROM runs WHERE run_id = $id", runId);
@@ -120,9 +122,11 @@ public sealed class RunLedger(LogStore store, TimeProvider? clock = null)
                 connection, transaction,
                 "UPDATE runs SET events_count = $count, events_bytes = $bytes, gap_pending = 0, max_severity = $max, " +
                 "last_console_snippet = COALESCE($snippet, last_console_snippet), " +
-                "started_at = COALESCE(started_at, $now), status = CASE status WHEN 'queued' THEN 'running' ELSE status END WHERE run_id = $id",
+                "started_at = COALESCE(started_at, $now), status = CASE status WHEN 'queued' THEN 'running' ELSE status END, " +
+                "host = $host, pid = $pid, process_started_at = $pstart WHERE run_id = $id",
                 P("$id", runId), P("$count", count), P("$bytes", bytes), P("$max", worst?.ToString().ToLowerInvariant()),
-                P("$snippet", Snippet(snippet)), P("$now", StoreTime.ToText(time.GetUtcNow())));
+                P("$snippet", Snippet(snippet)), P("$now", StoreTime.ToText(time.GetUtcNow())),
+                P("$host", Environment.MachineName), P("$pid", process.Id), P("$pstart", process.StartedAt is { } p ? StoreTime.ToText(p) : null));
         });
         return events.Count;
     }
@@ -218,9 +222,7 @@ public sealed class RunLedger(LogStore store, TimeProvider? clock = null)
             statuses!.AddRange(["running", "building"]);
         }
 
-        var severities = query.MinSeverity is { } min
-            ? Enum.GetValues<LogEventSeverity>().Where(s => s >= min).Select(s => Lower(s)).ToList()
-            : null;
+        var severities = SeverityLevels.AtLeast(query.MinSeverity);
         var filter = new SqlFilter()
             .AddId("run_id", "$id", query.RunId)
             .AddIn("status", "$s", statuses)

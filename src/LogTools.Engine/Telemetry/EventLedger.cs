@@ -42,9 +42,7 @@ public sealed class EventLedger(LogStore store, TimeProvider? clock = null)
     /// <summary>Events in time order (ties in the order they were written).</summary>
     public void Find(EventQuery query, Action<LogEvent> sink)
     {
-        var severities = query.MinimumSeverity is { } minimum
-            ? Enum.GetValues<LogEventSeverity>().Where(s => s >= minimum).Select(Lower).ToList()
-            : null;
+        var severities = SeverityLevels.AtLeast(query.MinimumSeverity);
         var (since, until) = TimeWindow.Select(query.Today, query.Since, query.Until, time);
         var filter = new SqlFilter()
             .AddIn("event_type", "$type", query.Types)

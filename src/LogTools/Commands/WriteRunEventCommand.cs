@@ -13,10 +13,12 @@ namespace LogTools.Commands;
 /// or one from -Message/-Payload, in batches.
 /// </summary>
 [Cmdlet(VerbsCommunications.Write, "RunEvent", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType("LogTools.Engine.Runs.LogRun")]
 
 public sealed class WriteRunEventCommand : TelemetryCmdlet, IDisposable
 {
     private RunEventBatch? batch;
+    private RunLedger? ledger;
 
     protected override StoreAccess Access => StoreAccess.Write;
 
@@ -43,6 +45,10 @@ public sealed class WriteRunEventCommand : TelemetryCmdlet, IDisposable
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string? RunId { get; set; }
+
+    /// <summary>Write the run, with its event count, once the events are written.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
 
     public void Dispose()
     {
@@ -93,6 +99,10 @@ public sealed class WriteRunEventCommand : TelemetryCmdlet, IDisposable
         try
         {
             batch?.Flush();
+            if (PassThru && batch is not null)
+            {
+                WriteObject(ledger!.Get(batch.RunId));
+            }
         }
         catch (LogToolsException ex)
         {
@@ -102,7 +112,7 @@ public sealed class WriteRunEventCommand : TelemetryCmdlet, IDisposable
 
     private RunEventBatch Open(string runId)
     {
-        var ledger = new RunLedger(OpenStore());
+        ledger = new RunLedger(OpenStore());
         ledger.RequireOpen(runId); // refuse a completed or unknown run before reading any input
         return new RunEventBatch(ledger, runId);
     }

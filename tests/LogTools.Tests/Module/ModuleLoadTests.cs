@@ -11,6 +11,7 @@ public sealed class ModuleLoadTests
         "Write-LogEvent", "Get-LogEvent", "Get-LogContent",
         "Sync-LogSource", "Test-LogMirror", "Get-LogMirror",
         "Add-ApiCall", "Get-ApiCost", "Get-ApiPrice", "Test-ApiBudget", "Move-LogRecord", "Import-LogHistory",
+        "Start-LogRun", "Write-RunEvent", "Complete-LogRun", "Get-LogRun", "Get-RunEvent", "Test-LogRun", "Compress-LogRun", "Remove-LogRun",
     ];
 
     [Fact]
