@@ -131,3 +131,47 @@ function Add-TestRecords {
 
 # Text written by pwsh without its colour escape sequences (pwsh colours errors and warnings even when redirected).
 function Remove-Ansi([string] $Text) { $Text -replace '\x1b\[[0-9;]*m', '' }
+
+# A file of -Size bytes written quickly: sparse, with random 64 KiB blocks at the start, at 17 MiB (past the
+# first copy block) and at the end, so a wrong offset or a lost block changes the digest.
+function New-BigFile([string] $Path, [long] $Size, [int] $Seed = 1) {
+    $random = [Random]::new($Seed)
+    $block = [byte[]]::new(64KB)
+    $stream = [IO.File]::Open($Path, [IO.FileMode]::OpenOrCreate)
+    try {
+        $stream.SetLength($Size)
+        foreach ($at in 0, (17MB), ($Size - 64KB)) {
+            if ($at -ge 0 -and $at + 64KB -le $Size) {
+                $random.NextBytes($block)
+                $stream.Position = $at
+                $stream.Write($block, 0, $block.Length)
+            }
+        }
+    }
+    finally { $stream.Dispose() }
+}
+
+# A worker log of $Count calls (unique message and request ids), $Days days back and older.
+function New-HistoryFile([string] $Path, [int] $Count, [int] $Days = 1, [string] $Tag = 'a') {
+    $text = [Text.StringBuilder]::new()
+    $start = [DateTimeOffset]::UtcNow.AddDays(-$Days)
+    for ($i = 0; $i -lt $Count; $i++) {
+        $at = $start.AddMinutes(-$i).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'")
+        [void]$text.Append('{"type":"api_call","timestamp":"').Append($at).Append('","model":"claude-sonnet-4","usage":{"input_tokens":').Append(1000 + $i).
+            Append(',"output_tokens":').Append($i % 97).Append(',"cache_read_input_tokens":0,"cache_creation_input_tokens":0},"message_id":"msg_').Append($Tag).Append($i).
+            Append('","request_id":"req_').Append($Tag).Append($i).Append('","worker_id":"w-1","session_id":"s-1","duration_ms":10,"success":true}').Append("`n")
+    }
+    [IO.File]::WriteAllText($Path, $text.ToString())
+}
+
+# Rows and token sums of api_calls over the store and its archives, read by the sqlite3 tool.
+function Get-CallTotals([string] $Store) {
+    $files = @(Join-Path $Store 'logtools.db') + @(Get-ChildItem (Join-Path $Store 'archive') -Filter *.db -ErrorAction SilentlyContinue | ForEach-Object FullName)
+    $rows = 0L; $in = 0L; $out = 0L
+    foreach ($file in $files) {
+        $line = & sqlite3 $file 'SELECT count(*), coalesce(sum(tokens_input), 0), coalesce(sum(tokens_output), 0) FROM api_calls'
+        $parts = $line -split '\|'
+        $rows += $parts[0]; $in += $parts[1]; $out += $parts[2]
+    }
+    "rows=$rows input=$in output=$out"
+}

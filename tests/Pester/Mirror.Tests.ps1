@@ -1,25 +1,6 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
 
-    # A file of -Size bytes written quickly: sparse, with random 64 KiB blocks at the start, at 17 MiB (past the
-    # first copy block) and at the end, so a wrong offset or a lost block changes the digest.
-    function New-BigFile([string] $Path, [long] $Size, [int] $Seed = 1) {
-        $random = [Random]::new($Seed)
-        $block = [byte[]]::new(64KB)
-        $stream = [IO.File]::Open($Path, [IO.FileMode]::OpenOrCreate)
-        try {
-            $stream.SetLength($Size)
-            foreach ($at in 0, (17MB), ($Size - 64KB)) {
-                if ($at -ge 0 -and $at + 64KB -le $Size) {
-                    $random.NextBytes($block)
-                    $stream.Position = $at
-                    $stream.Write($block, 0, $block.Length)
-                }
-            }
-        }
-        finally { $stream.Dispose() }
-    }
-
     # Random bytes appended to a host file.
     function Add-HostBytes([string] $Path, [int] $Count, [int] $Seed = 2) {
         $bytes = [byte[]]::new($Count)

@@ -11,31 +11,6 @@ Start-LogSession -Store '$Path' -SessionId s1 | Out-Null
         $run.ExitCode | Should -Be 0 -Because $run.Stderr
     }
 
-    # A worker log of $Count calls (unique message and request ids), $Days days back and older.
-    function New-HistoryFile([string] $Path, [int] $Count, [int] $Days = 1, [string] $Tag = 'a') {
-        $text = [Text.StringBuilder]::new()
-        $start = [DateTimeOffset]::UtcNow.AddDays(-$Days)
-        for ($i = 0; $i -lt $Count; $i++) {
-            $at = $start.AddMinutes(-$i).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'")
-            [void]$text.Append('{"type":"api_call","timestamp":"').Append($at).Append('","model":"claude-sonnet-4","usage":{"input_tokens":').Append(1000 + $i).
-                Append(',"output_tokens":').Append($i % 97).Append(',"cache_read_input_tokens":0,"cache_creation_input_tokens":0},"message_id":"msg_').Append($Tag).Append($i).
-                Append('","request_id":"req_').Append($Tag).Append($i).Append('","worker_id":"w-1","session_id":"s-1","duration_ms":10,"success":true}').Append("`n")
-        }
-        [IO.File]::WriteAllText($Path, $text.ToString())
-    }
-
-    # Rows and token sums of api_calls over the store and its archives, read by the sqlite3 tool.
-    function Get-CallTotals([string] $Store) {
-        $files = @(Join-Path $Store 'logtools.db') + @(Get-ChildItem (Join-Path $Store 'archive') -Filter *.db -ErrorAction SilentlyContinue | ForEach-Object FullName)
-        $rows = 0L; $in = 0L; $out = 0L
-        foreach ($file in $files) {
-            $line = & sqlite3 $file 'SELECT count(*), coalesce(sum(tokens_input), 0), coalesce(sum(tokens_output), 0) FROM api_calls'
-            $parts = $line -split '\|'
-            $rows += $parts[0]; $in += $parts[1]; $out += $parts[2]
-        }
-        "rows=$rows input=$in output=$out"
-    }
-
     # BLAKE3 of every file under a folder, by relative path: "nothing altered" in bytes.
     function Get-FolderDigest([string] $Path) {
         Get-ChildItem -LiteralPath $Path -Recurse -File -Force | Sort-Object FullName | ForEach-Object {

@@ -66,12 +66,15 @@ public sealed class LogArchive
     /// <summary>
     /// Finishes any interrupted batch, then moves everything older than <paramref name="cutoff"/>.
     /// Returns what was moved, per month and table; <paramref name="progress"/> gets each month as it starts.
+    /// <paramref name="cancellation"/> stops it between months (OperationCanceledException): the journal keeps the
+    /// rest pending, and the next Move finishes it.
     /// </summary>
-    public IReadOnlyList<LogArchiveCount> Move(DateTimeOffset cutoff, Action<string, int, int>? progress = null)
+    public IReadOnlyList<LogArchiveCount> Move(DateTimeOffset cutoff, Action<string, int, int>? progress = null, CancellationToken cancellation = default)
     {
         var moved = new List<LogArchiveCount>();
         foreach (var (batch, month) in PendingBatches())
         {
+            cancellation.ThrowIfCancellationRequested();
             moved.AddRange(Finish(batch, month));
         }
 
@@ -89,6 +92,7 @@ public sealed class LogArchive
         var months = PendingBatches().Where(b => b.Batch == id).Select(b => b.Month).ToList();
         for (var i = 0; i < months.Count; i++)
         {
+            cancellation.ThrowIfCancellationRequested();
             progress?.Invoke(months[i], i, months.Count);
             moved.AddRange(Finish(id, months[i]));
         }

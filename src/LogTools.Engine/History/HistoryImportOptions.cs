@@ -15,6 +15,12 @@ public sealed class HistoryImportOptions
     /// <summary>Called for a file that cannot be read; the import goes on with the next file.</summary>
     public Action<LogToolsException>? OnError { get; init; }
 
+    /// <summary>
+    /// Stops the import between lines (OperationCanceledException): batches already handed off are written whole,
+    /// the one being filled is dropped, and each file's recorded offset covers only what was written.
+    /// </summary>
+    public CancellationToken CancellationToken { get; init; }
+
     /// <summary>Called as bytes are read: (bytes read so far, bytes to read in all, current file).</summary>
     public Action<long, long, string>? OnProgress { get; init; }
 }

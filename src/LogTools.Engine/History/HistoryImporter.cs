@@ -78,9 +78,10 @@ public sealed class HistoryImporter
         long done = 0;
         // Reading and parsing go on here while the previous batch is written on another thread; the callbacks
         // (progress, errors, ShouldWrite) all run on this one.
-        using var writer = new Writer(this);
+        using var writer = new Writer(this, options.CancellationToken);
         foreach (var plan in plans)
         {
+            options.CancellationToken.ThrowIfCancellationRequested();
             var batch = writer.Current;
             if (plan.Unchanged)
             {
@@ -186,6 +187,8 @@ public sealed class HistoryImporter
         var batch = writer.Current;
         foreach (var entry in reader.ReadEntries())
         {
+            // A stop drops the batch being filled; the writer finishes the one it holds (Writer.Dispose).
+            options.CancellationToken.ThrowIfCancellationRequested();
             if (entry.Status == JournalEntryStatus.Torn)
             {
                 result.TornTail = true;
@@ -342,13 +345,14 @@ public sealed class HistoryImporter
         private Exception? failure;
         private int inFlight;
 
-        public Writer(HistoryImporter importer)
+        /// <param name="cancellation">After a stop, the batch being written is finished and queued ones are dropped whole.</param>
+        public Writer(HistoryImporter importer, CancellationToken cancellation)
         {
             task = Task.Factory.StartNew(() =>
             {
                 foreach (var batch in queue.GetConsumingEnumerable())
                 {
-                    if (Volatile.Read(ref failure) is null)
+                    if (Volatile.Read(ref failure) is null && !cancellation.IsCancellationRequested)
                     {
                         try
                         {

@@ -29,11 +29,17 @@ internal sealed partial class MirrorCopy
     private static bool writebackAvailable = true;
 
     private readonly int delayMs;
+    private readonly CancellationToken cancellation;
 
-    private MirrorCopy(int delayMs) => this.delayMs = delayMs;
+    private MirrorCopy(int delayMs, CancellationToken cancellation)
+    {
+        this.delayMs = delayMs;
+        this.cancellation = cancellation;
+    }
 
-    public static MirrorCopy FromEnvironment() =>
-        new(int.TryParse(Environment.GetEnvironmentVariable(DelayVariable), out var ms) && ms > 0 ? ms : 0);
+    /// <param name="cancellation">Checked before every block: the caller undoes the interrupted copy like a failed one.</param>
+    public static MirrorCopy FromEnvironment(CancellationToken cancellation) =>
+        new(int.TryParse(Environment.GetEnvironmentVariable(DelayVariable), out var ms) && ms > 0 ? ms : 0, cancellation);
 
     /// <summary>The test delay between the steps of an operation (none in production).</summary>
     public void Pause()
@@ -77,6 +83,7 @@ internal sealed partial class MirrorCopy
             int current = Read(buffers[0], 0);
             for (int i = 0; done < count; i ^= 1)
             {
+                cancellation.ThrowIfCancellationRequested();
                 byte[] block = buffers[i], other = buffers[i ^ 1];
                 int length = current;
                 long at = pondOffset + done, next = done + length;

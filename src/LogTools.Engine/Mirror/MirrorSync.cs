@@ -21,7 +21,7 @@ public sealed class MirrorSync
     private readonly MirrorSourceConfig config;
     private readonly MirrorSyncOptions options;
     private readonly string pondFolder;
-    private readonly MirrorCopy copy = MirrorCopy.FromEnvironment();
+    private readonly MirrorCopy copy;
     private readonly DateTimeOffset now = DateTimeOffset.UtcNow;
     private Dictionary<string, MirrorFileInfo> files = new(StringComparer.Ordinal);
     private LogStore? store;
@@ -32,6 +32,7 @@ public sealed class MirrorSync
         this.create = create;
         this.config = config;
         this.options = options;
+        copy = MirrorCopy.FromEnvironment(options.CancellationToken);
         pondFolder = PondFolder(storePath, store, config.PondPath);
     }
 
@@ -317,6 +318,8 @@ public sealed class MirrorSync
     /// <summary>Runs one file's work; an I/O failure or a refused file is reported and the sync goes on.</summary>
     private T? Guard<T>(string path, Func<T> work)
     {
+        // Between files: a stop leaves every file either done and recorded or untouched.
+        options.CancellationToken.ThrowIfCancellationRequested();
         try
         {
             return work();

@@ -12,6 +12,12 @@ public sealed class MirrorSyncOptions
     /// <summary>How long to wait for another sync of the same source before failing with SyncInProgress.</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Stops the sync between files and between copied blocks (OperationCanceledException); an interrupted copy is
+    /// undone like a failed one, so the pond holds only recorded bytes.
+    /// </summary>
+    public CancellationToken CancellationToken { get; init; }
+
     public Action<MirrorProgress>? Progress { get; init; }
 
     /// <summary>Something the user must notice (a changed archive, a truncation, unaccounted bytes).</summary>

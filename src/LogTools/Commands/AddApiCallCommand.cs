@@ -13,7 +13,7 @@ namespace LogTools.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Add, "ApiCall", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType("LogTools.Engine.Sessions.ApiCall")]
-public sealed class AddApiCallCommand : StoreCmdlet, IDisposable
+public sealed class AddApiCallCommand : StoreCmdlet
 {
     /// <summary>Writes the store: creates and migrates it when needed.</summary>
     protected override StoreAccess Access => StoreAccess.Write;
@@ -177,7 +177,15 @@ public sealed class AddApiCallCommand : StoreCmdlet, IDisposable
     }
 
     /// <summary>A stopped pipeline (Ctrl+C, a downstream error) skips EndProcessing: the accepted calls are still stored.</summary>
-    public void Dispose() => Flush(write: false);
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Flush(write: false);
+        }
+
+        base.Dispose(disposing);
+    }
 
     private void Flush(bool write)
     {

@@ -103,6 +103,7 @@ public sealed class GetFileBlake3Command : LogToolsCmdlet
             Key = options!.Key,
             DeriveKeyContext = options.DeriveKeyContext,
             OutputLength = options.OutputLength,
+            CancellationToken = CancellationToken,
             Progress = done =>
             {
                 // Progress is reported on this thread.
@@ -114,7 +115,7 @@ public sealed class GetFileBlake3Command : LogToolsCmdlet
         };
         try
         {
-            WriteObject(FileBlake3.Compute(file, progressOptions, outboard));
+            Stoppable(() => WriteObject(FileBlake3.Compute(file, progressOptions, outboard)));
         }
         catch (LogToolsException ex)
         {

@@ -86,6 +86,7 @@ public sealed class ImportLogHistoryCommand : StoreCmdlet
         var options = new HistoryImportOptions
         {
             Machine = Machine,
+            CancellationToken = CancellationToken,
             ShouldWrite = path => ShouldProcess(path, "Import API calls"),
             OnError = WriteEngineError,
             OnProgress = (done, total, path) =>
@@ -105,20 +106,23 @@ public sealed class ImportLogHistoryCommand : StoreCmdlet
         var summary = new HistoryImportSummary();
         try
         {
-            foreach (var result in new HistoryImporter(OpenStore()).Import(files, options))
+            Stoppable(() =>
             {
-                if (result.Malformed > 0)
+                foreach (var result in new HistoryImporter(OpenStore()).Import(files, options))
                 {
-                    WriteWarning($"{result.Malformed} malformed line(s) in '{result.Path}' were skipped; the first: {result.FirstProblem}");
-                }
+                    if (result.Malformed > 0)
+                    {
+                        WriteWarning($"{result.Malformed} malformed line(s) in '{result.Path}' were skipped; the first: {result.FirstProblem}");
+                    }
 
-                WriteVerbose($"{result.Path}: {(result.Unchanged ? "unchanged" : $"{result.Imported} imported, {result.Duplicates} already stored, {result.BytesRead} bytes read")}");
-                summary.Add(result);
-                if (!Summary)
-                {
-                    WriteObject(result);
+                    WriteVerbose($"{result.Path}: {(result.Unchanged ? "unchanged" : $"{result.Imported} imported, {result.Duplicates} already stored, {result.BytesRead} bytes read")}");
+                    summary.Add(result);
+                    if (!Summary)
+                    {
+                        WriteObject(result);
+                    }
                 }
-            }
+            });
         }
         catch (LogToolsException ex)
         {

@@ -8,8 +8,48 @@ namespace LogTools.Commands;
 /// What every LogTools cmdlet shares: user paths resolved against PowerShell's current location,
 /// and engine failures turned into ErrorRecords with a stable id, the right category and the target.
 /// </summary>
-public abstract class LogToolsCmdlet : PSCmdlet
+public abstract class LogToolsCmdlet : PSCmdlet, IDisposable
 {
+    private readonly CancellationTokenSource stopping = new();
+
+    /// <summary>Cancelled when the user stops the command (Ctrl+C, Stop()); the engine checks it between blocks, files and batches.</summary>
+    protected CancellationToken CancellationToken => stopping.Token;
+
+    /// <summary>Called by PowerShell on another thread while the cmdlet runs.</summary>
+    protected override void StopProcessing() => stopping.Cancel();
+
+    /// <summary>
+    /// Runs engine work that observes <see cref="CancellationToken"/>: when the command was stopped, the engine's
+    /// cancellation becomes PowerShell's own stop (no error record), as a stopped write would.
+    /// </summary>
+    protected void Stoppable(Action work)
+    {
+        try
+        {
+            work();
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
+    /// <summary>PowerShell disposes a cmdlet once its pipeline ends, stopped or not.</summary>
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Cmdlets with their own end-of-pipeline work override this and call the base.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            stopping.Dispose();
+        }
+    }
+
     /// <summary>Resolves a user path (relative, ~, PSDrive) against PowerShell's location, not the process's.</summary>
     protected string ResolveUserPath(string path) => GetUnresolvedProviderPathFromPSPath(path);
 

@@ -41,10 +41,15 @@ public sealed class MoveLogRecordCommand : StoreCmdlet
                 return;
             }
 
-            var moved = archive.Move(cutoff, (month, done, total) =>
-                WriteProgress(new ProgressRecord(1, "Move-LogRecord", $"Archiving {month}") { PercentComplete = total == 0 ? 0 : done * 100 / total }));
-            WriteProgress(new ProgressRecord(1, "Move-LogRecord", "Done") { RecordType = ProgressRecordType.Completed });
-            WriteObject(moved, enumerateCollection: true);
+            Stoppable(() =>
+            {
+                var moved = archive.Move(
+                    cutoff,
+                    (month, done, total) => WriteProgress(new ProgressRecord(1, "Move-LogRecord", $"Archiving {month}") { PercentComplete = total == 0 ? 0 : done * 100 / total }),
+                    CancellationToken);
+                WriteProgress(new ProgressRecord(1, "Move-LogRecord", "Done") { RecordType = ProgressRecordType.Completed });
+                WriteObject(moved, enumerateCollection: true);
+            });
         }
         catch (LogToolsException ex)
         {

@@ -128,6 +128,7 @@ public sealed class SyncLogSourceCommand : StoreCmdlet
         {
             WhatIf = whatIf,
             Verify = Verify,
+            CancellationToken = CancellationToken,
             LockTimeout = TimeSpan.FromSeconds(LockTimeout),
             Warning = WriteWarning,
             Verbose = WriteVerbose,
@@ -147,17 +148,20 @@ public sealed class SyncLogSourceCommand : StoreCmdlet
             },
         };
 
-        foreach (var result in MirrorSync.Run(location.Path, existing, config, options, whatIf ? null : OpenStore))
+        Stoppable(() =>
         {
-            if (!whatIf)
+            foreach (var result in MirrorSync.Run(location.Path, existing, config, options, whatIf ? null : OpenStore))
             {
-                WriteObject(result);
+                if (!whatIf)
+                {
+                    WriteObject(result);
+                }
+                else if (MirrorPlan.Describe(result) is { } change)
+                {
+                    ShouldProcess(change, change, "Sync-LogSource");
+                }
             }
-            else if (MirrorPlan.Describe(result) is { } change)
-            {
-                ShouldProcess(change, change, "Sync-LogSource");
-            }
-        }
+        });
     }
 
     /// <summary>A source that found nothing: a warning on every run, an error that stops the command under -ErrorAction Stop.</summary>
