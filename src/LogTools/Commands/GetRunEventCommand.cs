@@ -7,9 +7,8 @@ namespace LogTools.Commands;
 /// <summary>Get-RunEvent: streams a run's events (or raw NDJSON lines), from a sequence, by type, the last N, and live with -Follow.</summary>
 [Cmdlet(VerbsCommon.Get, "RunEvent")]
 [OutputType("LogTools.Engine.Runs.RunEvent", "System.String")]
-public sealed class GetRunEventCommand : TelemetryCmdlet, IDisposable
+public sealed class GetRunEventCommand : TelemetryCmdlet
 {
-    private readonly CancellationTokenSource stopping = new();
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -37,10 +36,6 @@ public sealed class GetRunEventCommand : TelemetryCmdlet, IDisposable
     [Parameter]
     public SwitchParameter Follow { get; set; }
 
-    public void Dispose() => stopping.Dispose();
-
-    protected override void StopProcessing() => stopping.Cancel();
-
     protected override void ProcessRecord() => ForInput(() =>
     {
         var run = new RunLedger(OpenStore()).Get(RunId);
@@ -52,6 +47,6 @@ public sealed class GetRunEventCommand : TelemetryCmdlet, IDisposable
             Tail = Tail,
             Follow = Follow,
         };
-        RunEventReader.Read(run, query, line => WriteObject(Raw ? line.Text : line.ToEvent()), WriteEngineError, stopping.Token);
+        RunEventReader.Read(run, query, line => WriteObject(Raw ? line.Text : line.ToEvent()), WriteEngineError, CancellationToken);
     });
 }

@@ -15,7 +15,7 @@ namespace LogTools.Commands;
 [Cmdlet(VerbsCommunications.Write, "RunEvent", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType("LogTools.Engine.Runs.LogRun")]
 
-public sealed class WriteRunEventCommand : TelemetryCmdlet, IDisposable
+public sealed class WriteRunEventCommand : TelemetryCmdlet
 {
     private RunEventBatch? batch;
     private RunLedger? ledger;
@@ -50,10 +50,10 @@ public sealed class WriteRunEventCommand : TelemetryCmdlet, IDisposable
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
         // Stopped by Ctrl+C: EndProcessing never runs, yet what was collected still belongs in the log.
-        if (batch is { Pending: > 0 })
+        if (disposing && batch is { Pending: > 0 })
         {
             try
             {
@@ -64,6 +64,8 @@ public sealed class WriteRunEventCommand : TelemetryCmdlet, IDisposable
                 // nowhere left to report it; the run shows what was written
             }
         }
+
+        base.Dispose(disposing);
     }
 
     protected override void ProcessRecord()
