@@ -5,7 +5,7 @@
     Author               = 'LogTools contributors'
     CompanyName          = 'LogTools'
     Copyright            = '(c) LogTools contributors. MIT License.'
-    Description          = 'One local-first store for the records of your automation: coordinator sessions, tasks, workers and events; API calls with their cost, prices and budgets (also imported from usage history files); rotating log files mirrored with BLAKE3 digests; BLAKE3 file hashes equal to b3sum''s. SQLite is the index, append-only JSONL is the content.'
+    Description          = 'One local-first store for the records of your automation: coordinator sessions, tasks, workers and events; API calls with their cost, prices and budgets (also imported from usage history files); rotating log files mirrored with BLAKE3 digests; runs with one append-only NDJSON event log each, replayed and followed live; BLAKE3 file hashes equal to b3sum''s. SQLite is the index, append-only JSONL is the content.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('LogTools.Format.ps1xml')
