@@ -74,6 +74,9 @@ Describe 'Sync-LogSource, Get-FileBlake3 and Import-LogHistory on files of 100 M
         Get-B3sum (Join-Path $pond 'app-2.log') | Should -Be (Get-B3sum (Join-Path $src.Host 'app-2.log'))
         Test-LogMirror -Quiet -WarningVariable warnings | Should -BeTrue
         $warnings | Should -BeNullOrEmpty
+        # At 80 columns the five leading columns fill the line; the message is left out whole, never a wrapped header.
+        $header = (Test-LogMirror | Get-Rendered -Width 80) -split "`r?`n" | Where-Object { $_ -match '^Source' }
+        $header | Should -Match 'Length$'
     }
 
     It 're-hashes every pond copy with -Verify and reports them unchanged' {

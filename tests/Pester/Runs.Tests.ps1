@@ -73,6 +73,8 @@ Describe 'A run from start to completion' {
         $narrow = Get-LogRun $run.RunId | Get-Rendered -Width 80
         $narrow | Should -Match "$($run.RunId)\s+ci\s+Failed"
         ($narrow -split "`n" | Measure-Object -Property Length -Maximum).Maximum | Should -BeLessOrEqual 80
+        # The leading columns fill 80 exactly: the last line's column is left out whole, never squeezed into a wrapped header.
+        ($narrow -split "`r?`n" | Where-Object { $_ -match '^RunId' }) | Should -Match 'Worst$'
         $events = Get-RunEvent $run.RunId | Get-Rendered -Width 80
         $events | Should -Match '6 \d\d:\d\d:\d\d\.\d{3} validation.issue Error\s+row 4: bad date'
     }
