@@ -21,18 +21,14 @@ public sealed class LogArchive
 {
     public const string Folder = "archive";
 
-    /// <summary>The Archive area has no tables of its own in the index: its monthly databases are content the store backs up and checks.</summary>
-    internal static StoreArea Area { get; } = new("Archive", [], []) { ContentFolders = [Folder], DatabaseFolders = [Folder] };
+    /// <summary>
+    /// The Archive area owns the move journal (archive_pending) in the index; its monthly databases are content the
+    /// store backs up and checks. What moves is each area's to say (<see cref="StoreArea.Archived"/>).
+    /// </summary>
+    internal static StoreArea Area { get; } = new("Archive", [], ["archive_pending"]) { ContentFolders = [Folder], DatabaseFolders = [Folder] };
 
-    /// <summary>Tables in copy order (parents first); deletes run in reverse. Month and primary key of each row to move.</summary>
-    private static readonly (string Table, string Key, string Rows)[] Tables =
-    [
-        ("sessions", "session_id", "SELECT substr(started_at, 1, 7) AS month, session_id AS pk FROM sessions WHERE ended_at IS NOT NULL AND ended_at < $cutoff"),
-        ("tasks", "task_id", "SELECT substr(s.started_at, 1, 7) AS month, t.task_id AS pk FROM tasks t JOIN sessions s ON s.session_id = t.session_id WHERE s.ended_at IS NOT NULL AND s.ended_at < $cutoff"),
-        ("workers", "worker_id", "SELECT substr(s.started_at, 1, 7) AS month, w.worker_id AS pk FROM workers w JOIN sessions s ON s.session_id = w.session_id WHERE s.ended_at IS NOT NULL AND s.ended_at < $cutoff"),
-        ("events", "event_id", "SELECT substr(timestamp, 1, 7) AS month, event_id AS pk FROM events WHERE timestamp < $cutoff"),
-        ("api_calls", "call_id", "SELECT substr(timestamp, 1, 7) AS month, call_id AS pk FROM api_calls WHERE timestamp < $cutoff"),
-    ];
+    /// <summary>The registered areas' archived tables in copy order (parents first); deletes run in reverse.</summary>
+    private static StoreArchiveTable[] Tables => [.. StoreSchema.Areas.SelectMany(a => a.Archived)];
 
     private readonly LogStore store;
 
@@ -118,28 +114,35 @@ public sealed class LogArchive
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var archive = LogStore.OpenSchemaFile(path);
         var marker = "archive-batch:" + batch;
-        var copied = archive.Read(c => Convert.ToInt64(Sql.Scalar(c, null, "SELECT count(*) FROM store_meta WHERE key = $key", ("$key", marker)))) > 0;
+        var copied = archive.Read(c => StoreMeta.Get(c, null, marker)) is not null;
         if (!copied)
         {
             archive.WriteAttached("live", store.Database.DatabasePath, (connection, transaction) =>
             {
-                Sql.Execute(connection, transaction, CostMigrations.ArchiveInsertTrigger);
-                foreach (var (table, key, _) in Tables)
+                foreach (var archived in Tables)
                 {
+                    var (table, key, _) = archived;
+                    if (archived.BeforeCopy is { } before)
+                    {
+                        Sql.Execute(connection, transaction, before);
+                    }
+
                     var columns = Columns(connection, transaction, table);
                     var others = string.Join(", ", columns.Where(c => c != key).Select(c => "s." + c));
-                    // Text keys name the same entity everywhere; integer ids are kept unless the archive already uses them.
-                    var id = key is "event_id" or "call_id" ? $"CASE WHEN EXISTS (SELECT 1 FROM main.{table} x WHERE x.{key} = s.{key}) THEN NULL ELSE s.{key} END" : "s." + key;
+                    var id = archived.RenumberOnClash ? $"CASE WHEN EXISTS (SELECT 1 FROM main.{table} x WHERE x.{key} = s.{key}) THEN NULL ELSE s.{key} END" : "s." + key;
                     Sql.Execute(connection, transaction, $"""
                         INSERT OR IGNORE INTO main.{table} ({key}, {string.Join(", ", columns.Where(c => c != key))})
                         SELECT {id}, {others} FROM live.{table} s
                         JOIN live.archive_pending p ON p.batch_id = $batch AND p.archive = $month AND p.tbl = '{table}' AND p.pk = s.{key}
                         ORDER BY s.{key}
                         """, ("$batch", batch), ("$month", month));
+                    if (archived.AfterCopy is { } after)
+                    {
+                        Sql.Execute(connection, transaction, after);
+                    }
                 }
 
-                Sql.Execute(connection, transaction, CostMigrations.DropArchiveInsertTrigger);
-                Sql.Execute(connection, transaction, "INSERT INTO main.store_meta (key, value) VALUES ($key, $at)", ("$key", marker), ("$at", StoreTime.ToText(DateTimeOffset.UtcNow)));
+                StoreMeta.Set(connection, transaction, marker, StoreTime.ToText(DateTimeOffset.UtcNow));
                 return true;
             });
             AfterStep?.Invoke("copy");

@@ -91,6 +91,7 @@ internal static class CostMigrations
             CREATE INDEX api_calls_worker ON api_calls (worker_id);
             CREATE INDEX api_calls_session ON api_calls (session_id);
             """),
+        // It also created archive_pending, which the Archive area owns (areas had no versions of their own then).
         new(2, "api_calls aggregates (by trigger) and the archive move journal", Schema(SumsV5)),
         // Inserts are aggregated per batch from now on. The worker and session indexes hold only the rows that
         // have one (imported calls have neither), and still serve every "worker_id = x" lookup.
@@ -104,7 +105,16 @@ internal static class CostMigrations
         // Claude Code logs split cache writes by lifetime; 1-hour writes cost more. Stored rows did not keep the split:
         // they stay 5-minute writes (tokens_cache_write), as ccusage counts an unknown split.
         new(4, "api_calls 1-hour cache writes, in the rows and the aggregates", CacheWrite1h()),
-    ], ["api_calls", "api_call_series", "api_call_quarters", "archive_pending"]);
+    ], ["api_calls", "api_call_series", "api_call_quarters"])
+    {
+        // The archive's copy keeps call ids where it can, so its rows are not a call_id range: a per-row trigger keeps its aggregates.
+        Archived = [
+            new("api_calls", "call_id", "SELECT substr(timestamp, 1, 7) AS month, call_id AS pk FROM api_calls WHERE timestamp < $cutoff")
+            {
+                RenumberOnClash = true, BeforeCopy = ArchiveInsertTrigger, AfterCopy = DropArchiveInsertTrigger,
+            },
+        ],
+    };
 
     private const string BatchTable = "temp.api_call_batch";
 

@@ -94,7 +94,7 @@ public sealed class LogStore
     public StoreInfo Describe(StoreSource source, string sourceDetail) => Database.Read(connection =>
     {
         var counts = Database.Tables(connection).Select(t => new StoreTableInfo(t, StoreSchema.Owner(t), Convert.ToInt64(Sql.Scalar(connection, null, $"SELECT count(*) FROM \"{t}\"")))).ToArray();
-        var created = Sql.Scalar(connection, null, "SELECT value FROM store_meta WHERE key = 'created_at'") as string;
+        var created = StoreMeta.Get(connection, null, "created_at");
         var files = new DirectoryInfo(Path).EnumerateFileSystemInfos()
             .OrderBy(f => f.Name, StringComparer.Ordinal)
             .Select(f => new StoreFileInfo(f.Name, f is DirectoryInfo d ? SizeOf(d) : ((FileInfo)f).Length, f is DirectoryInfo))
@@ -273,9 +273,8 @@ public sealed class LogStore
 
         if (current.Areas.Count == 0)
         {
-            Sql.Execute(
-                connection, transaction, "INSERT INTO store_meta (key, value) VALUES ('created_at', $t), ('created_by', $b)",
-                ("$t", StoreTime.ToText(DateTimeOffset.UtcNow)), ("$b", "LogTools " + EngineVersion));
+            StoreMeta.Set(connection, transaction, "created_at", StoreTime.ToText(DateTimeOffset.UtcNow));
+            StoreMeta.Set(connection, transaction, "created_by", "LogTools " + EngineVersion);
         }
     });
 

@@ -18,6 +18,9 @@ public sealed record StoreArea(string Name, IReadOnlyList<Migration> Migrations,
     /// <summary>Test-LogStore's check of the area's content files against the index (progress gets each file checked); none when null.</summary>
     public Func<LogStore, Action<string>?, IEnumerable<StoreProblem>>? CheckContent { get; init; }
 
+    /// <summary>The area's tables that Move-LogRecord moves into the monthly archive databases, in copy order (parents first).</summary>
+    public IReadOnlyList<StoreArchiveTable> Archived { get; init; } = [];
+
     /// <summary>The area's newest version in this build.</summary>
     public int Latest => Migrations.Count == 0 ? 0 : Migrations[^1].Version;
 }

@@ -41,6 +41,12 @@ public static class StoreSchema
             throw new InvalidOperationException($"The tables {string.Join(", ", owned)} of area '{area.Name}' belong to another area.");
         }
 
+        var foreign = area.Archived.Select(a => a.Table).Except(area.Tables).ToList();
+        if (foreign.Count > 0)
+        {
+            throw new InvalidOperationException($"Area '{area.Name}' archives the tables {string.Join(", ", foreign)}, which it does not own.");
+        }
+
         Registered.Add(area);
     }
 

@@ -76,5 +76,12 @@ internal static class SessionMigrations
     {
         ContentFolders = ["conversations"],
         CheckContent = (store, _) => new WorkerLedger(store).MissingConversations(),
+        // Finished sessions move whole, with their tasks and workers, into the month they started; events by their own time.
+        Archived = [
+            new("sessions", "session_id", "SELECT substr(started_at, 1, 7) AS month, session_id AS pk FROM sessions WHERE ended_at IS NOT NULL AND ended_at < $cutoff"),
+            new("tasks", "task_id", "SELECT substr(s.started_at, 1, 7) AS month, t.task_id AS pk FROM tasks t JOIN sessions s ON s.session_id = t.session_id WHERE s.ended_at IS NOT NULL AND s.ended_at < $cutoff"),
+            new("workers", "worker_id", "SELECT substr(s.started_at, 1, 7) AS month, w.worker_id AS pk FROM workers w JOIN sessions s ON s.session_id = w.session_id WHERE s.ended_at IS NOT NULL AND s.ended_at < $cutoff"),
+            new("events", "event_id", "SELECT substr(timestamp, 1, 7) AS month, event_id AS pk FROM events WHERE timestamp < $cutoff") { RenumberOnClash = true },
+        ],
     };
 }

@@ -27,8 +27,9 @@ public sealed class StoreUpgradeTests : IDisposable
         var store = LogStore.Open(folder);
 
         var after = Rows(database);
-        // Areas newer than the release (e.g. Runs) add their tables, empty; every release table is still there.
-        var newAreas = StoreSchema.Areas.Where(a => !StoreMigrations.GlobalVersions.Any(g => g.Area == a.Name) && a.Name != "Store").ToList();
+        // Areas newer than the release (e.g. Runs) add their tables, empty; every release table is still there. An area without
+        // migrations (Archive) owns tables an older migration made.
+        var newAreas = StoreSchema.Areas.Where(a => !StoreMigrations.GlobalVersions.Any(g => g.Area == a.Name) && a.Name != "Store" && a.Migrations.Count > 0).ToList();
         Assert.Equal(before.Keys.Concat(newAreas.SelectMany(a => a.Tables)).Order(), after.Keys.Order());
         foreach (var table in before.Keys.Where(t => t != "schema_migrations"))
         {
