@@ -14,7 +14,7 @@ namespace LogTools.Engine.Sessions;
 /// of the last day before the end; each part is read from whichever side of its day is shorter.</item>
 /// <item>Parts of a range not aligned to a quarter hour (a -Since of 10:07) are read from api_calls.</item>
 /// <item>Ranges are also split where a price changes, so each sum is priced with the price valid then.</item>
-/// <item>Task, worker, session and machine come from api_call_quarters (task through workers.task_id).</item>
+/// <item>Task, worker, session and machine come from api_call_quarters (a worker's task from the Telemetry area, WorkerLedger.TasksOfWorkers).</item>
 /// </list>
 /// </summary>
 public sealed class ApiCostReport
@@ -430,16 +430,13 @@ public sealed class ApiCostReport
         return first is null ? null : (FromSeconds(first.Value * Day), FromSeconds((last!.Value + 1) * Day));
     }
 
+    /// <summary>Each worker's task, from every database read.</summary>
     private static Dictionary<string, string> TasksOfWorkers(IEnumerable<StoreDatabase> databases)
     {
         var tasks = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var database in databases)
+        foreach (var (worker, task) in databases.SelectMany(WorkerLedger.TasksOfWorkers))
         {
-            database.Read(connection =>
-            {
-                Sql.ForEach(connection, null, "SELECT worker_id, task_id FROM workers WHERE task_id IS NOT NULL", [], r => tasks[r.GetString(0)] = r.GetString(1));
-                return true;
-            });
+            tasks[worker] = task;
         }
 
         return tasks;

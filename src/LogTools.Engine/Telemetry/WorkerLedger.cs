@@ -10,13 +10,12 @@ namespace LogTools.Engine.Sessions;
 /// </summary>
 public sealed class WorkerLedger(LogStore store, TimeProvider? clock = null)
 {
-    // One query: the workers with an aggregate of api_calls per worker LEFT JOINed, so workers without calls show 0.
-    private const string Select = """
+    // One query: the workers with the Cost area's per-worker totals LEFT JOINed, so workers without calls show 0.
+    private const string Select = $"""
         SELECT w.worker_id, w.session_id, w.task_id, w.status, w.spawned_at, w.completed_at, w.pid, w.exit_code, w.log_file,
                coalesce(a.calls, 0), coalesce(a.tokens, 0)
         FROM workers w
-        LEFT JOIN (SELECT worker_id, count(*) AS calls, sum(tokens_total) AS tokens FROM api_calls WHERE worker_id IS NOT NULL GROUP BY worker_id) a
-            ON a.worker_id = w.worker_id
+        LEFT JOIN {ApiCallTotals.ByWorker} a ON a.worker_id = w.worker_id
         """;
 
     private static readonly StatusFlow<LogWorkerStatus> Flow = new(
@@ -75,6 +74,14 @@ public sealed class WorkerLedger(LogStore store, TimeProvider? clock = null)
     /// <summary>The session of worker <paramref name="workerId"/>, or null when there is no such worker: what other areas may know of a worker.</summary>
     public string? SessionOf(string workerId) =>
         store.Database.Read(c => Scalar(c, null, "SELECT session_id FROM workers WHERE worker_id = $id", ("$id", workerId)) as string);
+
+    /// <summary>The task of each worker that has one, in <paramref name="database"/> (the store's or an archive's): what cost reports group by.</summary>
+    public static Dictionary<string, string> TasksOfWorkers(StoreDatabase database) => database.Read(connection =>
+    {
+        var tasks = new Dictionary<string, string>(StringComparer.Ordinal);
+        ForEach(connection, null, "SELECT worker_id, task_id FROM workers WHERE task_id IS NOT NULL", [], r => tasks[r.GetString(0)] = r.GetString(1));
+        return tasks;
+    });
 
     /// <summary>The worker <paramref name="workerId"/>; an unknown id is an ObjectNotFound error.</summary>
     public LogWorker Get(string workerId)
