@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using LogTools.Engine.Hashing;
 using LogTools.Engine.Mirror;
 using LogTools.Engine.Runs;
 using LogTools.Engine.Sessions;
@@ -9,7 +10,8 @@ namespace LogTools.Engine;
 
 /// <summary>
 /// The engine's areas, registered with the store in migration order: a new area is one folder and one line here.
-/// The Store area is always first and knows none of them.
+/// The Store area is always first and knows none of them; what it needs of another area (the hash that verifies
+/// backups) is handed to it here too.
 /// </summary>
 internal static class EngineAreas
 {
@@ -23,5 +25,21 @@ internal static class EngineAreas
         StoreSchema.Register(HistoryImportMigrations.Area);
         StoreSchema.Register(LogArchive.Area);
         StoreSchema.Register(RunsMigrations.Area);
+        StoreBackup.Hasher = () => new Blake3BackupHasher();
+    }
+
+    /// <summary>Backup-LogStore verifies copies with BLAKE3, the design's one content hash.</summary>
+    private sealed class Blake3BackupHasher : IBackupHasher
+    {
+        private readonly Blake3Hasher hasher = Blake3Hasher.Create();
+
+        public void Append(ReadOnlySpan<byte> bytes) => hasher.Update(bytes);
+
+        public string Finish()
+        {
+            var digest = new byte[32];
+            hasher.Finalize(digest);
+            return Convert.ToHexString(digest);
+        }
     }
 }

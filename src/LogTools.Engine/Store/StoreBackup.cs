@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using LogTools.Engine.Hashing;
 
 namespace LogTools.Engine.Store;
 
@@ -7,7 +6,7 @@ namespace LogTools.Engine.Store;
 /// Backup-LogStore: a consistent copy of a store while it is in use. The index is copied first with SQLite's
 /// online backup (one snapshot), then the content folders; content files are append-only or written whole, so
 /// the later copy holds at least everything the snapshot points to. Everything goes into a hidden temporary
-/// folder beside the destination, is verified (integrity check of every copied database, BLAKE3 of every copied
+/// folder beside the destination, is verified (integrity check of every copied database, the hash of every copied
 /// file against the bytes read), and only then renamed to the destination: a folder with the destination's name
 /// is always a whole, verified backup.
 /// </summary>
@@ -15,6 +14,9 @@ public static class StoreBackup
 {
     /// <summary>The store's content folders, as the registered areas name them; copied when present.</summary>
     public static IReadOnlyList<string> ContentFolders => [.. StoreSchema.Areas.SelectMany(a => a.ContentFolders)];
+
+    /// <summary>Starts the hash that verifies copied files; set once when the engine loads (EngineAreas).</summary>
+    internal static Func<IBackupHasher> Hasher { get; set; } = () => throw new InvalidOperationException("No backup hash is registered (EngineAreas sets one).");
 
     public static StoreBackupResult Create(LogStore store, string destination, Action<string>? progress = null)
     {
@@ -136,25 +138,17 @@ public static class StoreBackup
     /// <summary>Copies the bytes there are now (an active log may grow meanwhile), hashing them, then checks the copy on disk against that hash.</summary>
     private static long CopyFile(string source, string copy)
     {
-        var hasher = Blake3Hasher.Create();
         var buffer = new byte[1 << 20];
+        string read;
         using (var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
         using (var output = new FileStream(copy, FileMode.CreateNew, FileAccess.Write))
         {
-            int read;
-            while ((read = input.Read(buffer)) > 0)
-            {
-                hasher.Update(buffer.AsSpan(0, read));
-                output.Write(buffer, 0, read);
-            }
-
+            read = Hash(input, buffer, output);
             output.Flush(flushToDisk: true);
         }
 
-        var expected = new byte[32];
-        hasher.Finalize(expected);
-        var written = FileBlake3.Compute(copy, new Blake3Options { MaxDegreeOfParallelism = 1 });
-        if (written.Hash != Convert.ToHexString(expected).ToLowerInvariant())
+        using var written = new FileStream(copy, FileMode.Open, FileAccess.Read);
+        if (Hash(written, buffer, null) != read)
         {
             throw new LogToolsException(
                 "BackupVerificationFailed", ErrorKind.InvalidData, copy,
@@ -162,6 +156,20 @@ public static class StoreBackup
         }
 
         return written.Length;
+    }
+
+    /// <summary>The hash of <paramref name="input"/> read to its end, writing the bytes on to <paramref name="copy"/> when given.</summary>
+    private static string Hash(Stream input, byte[] buffer, Stream? copy)
+    {
+        var hasher = Hasher();
+        int count;
+        while ((count = input.Read(buffer)) > 0)
+        {
+            hasher.Append(buffer.AsSpan(0, count));
+            copy?.Write(buffer, 0, count);
+        }
+
+        return hasher.Finish();
     }
 
     private static void Discard(string temporary, List<StoreDatabase> copies)
