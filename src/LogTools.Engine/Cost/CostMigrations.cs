@@ -152,8 +152,8 @@ internal static class CostMigrations
 
     /// <summary>
     /// Adds the api_calls rows with call_id above <paramref name="lastCallIdBefore"/> to every aggregate, inside the
-    /// caller's write transaction. A batch's rows are exactly those: SQLite gives an INTEGER PRIMARY KEY without
-    /// AUTOINCREMENT max(call_id) + 1, and the write transaction keeps other writers out.
+    /// caller's write transaction. A batch's rows are exactly those: ApiCallStore.Add gives them the ids after the largest
+    /// one it read in the same transaction, which keeps other writers out.
     /// </summary>
     internal static void AddRowsAfter(DbConnection connection, DbTransaction transaction, long lastCallIdBefore)
     {

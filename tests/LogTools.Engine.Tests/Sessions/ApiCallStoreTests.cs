@@ -161,6 +161,21 @@ public sealed class ApiCallStoreTests : IDisposable
     });
 
     [Fact]
+    public void The_ids_handed_back_are_the_stored_rows_ids_when_duplicates_sit_inside_a_batch()
+    {
+        var store = Store();
+        var calls = new ApiCallStore(store);
+        calls.Add([Call(message: "m1", request: "r")]);
+        var batch = new[] { Call(message: "m2", request: "r"), Call(message: "m1", request: "r"), Call(message: "m3", request: "r"), Call(message: "m2", request: "r") };
+
+        calls.Add(batch);
+
+        Assert.Equal([2, null, 3, null], batch.Select(c => c.CallId));
+        Assert.Equal(3, Count(store, "SELECT call_id FROM api_calls WHERE message_id = 'm3'"));
+        Assert.Equal(3, Count(store, "SELECT calls FROM api_call_series WHERE level = 0"));
+    }
+
+    [Fact]
     public void After_batches_with_duplicates_and_a_move_every_aggregate_equals_a_fresh_group_by()
     {
         var store = Store();
