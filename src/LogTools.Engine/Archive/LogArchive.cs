@@ -37,13 +37,16 @@ public sealed class LogArchive
     /// <summary>Called between the steps of a batch with the step just finished; lets tests interrupt a move.</summary>
     internal Action<string>? AfterStep { get; set; }
 
-    /// <summary>The archive databases that exist, oldest month first.</summary>
-    public static IEnumerable<StoreDatabase> Databases(LogStore store)
+    /// <summary>
+    /// The archive databases that exist, oldest month first, opened for reading: never changed, and one with an older
+    /// schema is refused (ArchiveSchemaOutdated; <see cref="Move"/> upgrades them).
+    /// </summary>
+    public static IEnumerable<StoreDatabase> Databases(LogStore store) => Files(store).Select(f => LogStore.OpenSchemaFile(f, StoreAccess.Read)).ToList();
+
+    private static IEnumerable<string> Files(LogStore store)
     {
         var folder = Path.Combine(store.Path, Folder);
-        return Directory.Exists(folder)
-            ? Directory.GetFiles(folder, "logs-????-??.db").Order(StringComparer.Ordinal).Select(LogStore.OpenSchemaFile).ToList()
-            : [];
+        return Directory.Exists(folder) ? Directory.GetFiles(folder, "logs-????-??.db").Order(StringComparer.Ordinal) : [];
     }
 
     /// <summary>What a move with this cutoff would move, per month and table; changes nothing.</summary>
@@ -67,6 +70,12 @@ public sealed class LogArchive
     /// </summary>
     public IReadOnlyList<LogArchiveCount> Move(DateTimeOffset cutoff, Action<string, int, int>? progress = null, CancellationToken cancellation = default)
     {
+        // Archives written by an older LogTools are upgraded here, by a writer, so readers (Get-ApiCost -IncludeArchive) can read them.
+        foreach (var file in Files(store))
+        {
+            LogStore.OpenSchemaFile(file);
+        }
+
         var moved = new List<LogArchiveCount>();
         foreach (var (batch, month) in PendingBatches())
         {

@@ -60,11 +60,31 @@ public sealed class LogStore
     /// <summary>
     /// Opens (creating and migrating when needed) a database file with the store's schema outside the
     /// store's own logtools.db: the archive's monthly files. It keeps SQLite's default rollback journal,
-    /// so an archive stays one self-contained file.
+    /// so an archive stays one self-contained file. A reader (<paramref name="access"/> not Write) opens an
+    /// existing file only, never changes it, and refuses one with an older schema (ArchiveSchemaOutdated).
     /// </summary>
-    internal static StoreDatabase OpenSchemaFile(string databasePath)
+    internal static StoreDatabase OpenSchemaFile(string databasePath, StoreAccess access = StoreAccess.Write)
     {
-        var file = new LogStore(System.IO.Path.GetDirectoryName(databasePath)!, StorePolicy.Default, databasePath);
+        var file = new LogStore(System.IO.Path.GetDirectoryName(databasePath)!, StorePolicy.Default, databasePath, existing: access != StoreAccess.Write);
+        if (access != StoreAccess.Write)
+        {
+            file.CheckDatabaseFile();
+            var versions = file.Versions();
+            file.RefuseNewer(versions);
+            var behind = Behind(versions);
+            if (behind.Count > 0 || versions.Total < StoreSchema.Latest)
+            {
+                throw new LogToolsException(
+                    "ArchiveSchemaOutdated", ErrorKind.InvalidOperation, databasePath,
+                    $"The archive database '{databasePath}' has schema version {versions.Total}{BehindText(behind)}; " +
+                    $"this LogTools {EngineVersion} reads version {StoreSchema.Latest}. Commands that only read never upgrade an archive, and it was not changed. " +
+                    "To upgrade the store's archives, back the store up with Backup-LogStore, then run Move-LogRecord on it " +
+                    "(it upgrades every archive before moving records; -OlderThan 36500 moves nothing).");
+            }
+
+            return file.Database;
+        }
+
         file.CheckFolder();
         file.CheckDatabaseFile();
         file.RefuseNewer(file.Versions());
@@ -161,17 +181,23 @@ public sealed class LogStore
         CheckDatabaseFile();
         var versions = Versions();
         RefuseNewer(versions);
-        var behind = StoreSchema.Areas.Where(a => versions.Areas.GetValueOrDefault(a.Name) < a.Latest).Select(a => $"{a.Name} {versions.Areas.GetValueOrDefault(a.Name)} of {a.Latest}").ToList();
+        var behind = Behind(versions);
         if (access == StoreAccess.Read && (behind.Count > 0 || versions.Total < StoreSchema.Latest))
         {
-            var which = behind.Count > 0 ? $" (areas behind: {string.Join(", ", behind)})" : "";
             throw new LogToolsException(
                 "StoreSchemaOutdated", ErrorKind.InvalidOperation, Path,
-                $"The store '{Path}' has schema version {versions.Total}{which}; this LogTools {EngineVersion} reads version {StoreSchema.Latest}. " +
+                $"The store '{Path}' has schema version {versions.Total}{BehindText(behind)}; this LogTools {EngineVersion} reads version {StoreSchema.Latest}. " +
                 "Commands that only read never upgrade a store, and the store was not changed. To upgrade it, back it up with " +
                 $"Backup-LogStore, then run Set-LogStore -Path '{Path}' (or any command that writes to it).");
         }
     }
+
+    /// <summary>The areas whose version in the database is older than this build's, as "Area n of m".</summary>
+    private static List<string> Behind((int Total, Dictionary<string, int> Areas) versions) =>
+        StoreSchema.Areas.Where(a => versions.Areas.GetValueOrDefault(a.Name) < a.Latest).Select(a => $"{a.Name} {versions.Areas.GetValueOrDefault(a.Name)} of {a.Latest}").ToList();
+
+    /// <summary>" (areas behind: ...)" for an error message, or nothing.</summary>
+    private static string BehindText(List<string> behind) => behind.Count > 0 ? $" (areas behind: {string.Join(", ", behind)})" : "";
 
     /// <summary>The number of migrations the store records as applied (PRAGMA user_version), and each area's version.</summary>
     private (int Total, Dictionary<string, int> Areas) Versions() => Database.Read(c => Versions(c, null));
