@@ -99,25 +99,23 @@ internal sealed class SqliteStoreDatabase : StoreDatabase
         return true;
     });
 
-    public override IReadOnlyList<string> IntegrityFindings()
+    public override IReadOnlyList<string> IntegrityFindings() => WithRetry<IReadOnlyList<string>>(() =>
     {
         var findings = new List<string>();
         try
         {
-            Read(connection =>
-            {
-                Sql.ForEach(connection, null, "PRAGMA integrity_check", [], r => findings.Add(r.GetString(0)));
-                return findings.Count;
-            });
+            using var connection = OpenConnection();
+            Sql.ForEach(connection, null, "PRAGMA integrity_check", [], r => findings.Add(r.GetString(0)));
         }
-        catch (LogToolsException ex) when (ex.ErrorId == "StoreCorrupt")
+        catch (SqliteException ex) when (Classify(ex) == StoreFailure.Corrupt)
         {
-            // Damage bad enough that the check itself cannot run (page 1, a header that is not SQLite's).
-            findings.Add(ex.InnerException?.Message ?? ex.Message);
+            // Damage bad enough that the check itself cannot run (page 1, a header that is not SQLite's) is a finding
+            // too; whether it is recorded with the corruption marker is the caller's decision (Test-LogStore -WhatIf).
+            findings.Add(ex.Message);
         }
 
         return findings is ["ok"] ? [] : findings;
-    }
+    });
 
     /// <remarks>ATTACH cannot run inside a transaction, so it comes first, and DETACH last (connections are pooled).</remarks>
     public override T WriteAttached<T>(string schema, string path, Func<DbConnection, DbTransaction, T> work) => WithRetry(() =>

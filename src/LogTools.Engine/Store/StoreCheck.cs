@@ -8,8 +8,11 @@ namespace LogTools.Engine.Store;
 /// </summary>
 public static class StoreCheck
 {
-    /// <summary>Yields each problem as it is found; <paramref name="progress"/> gets what is being checked.</summary>
-    public static IEnumerable<StoreProblem> Run(LogStore store, Action<string>? progress = null)
+    /// <summary>
+    /// Yields each problem as it is found; <paramref name="progress"/> gets what is being checked. Without
+    /// <paramref name="recordVerdict"/> (-WhatIf) it only reads: no database is marked corrupt and no mark is cleared.
+    /// </summary>
+    public static IEnumerable<StoreProblem> Run(LogStore store, Action<string>? progress = null, bool recordVerdict = true)
     {
         var databases = new List<StoreDatabase> { store.Database };
         foreach (var folder in StoreSchema.Areas.SelectMany(a => a.DatabaseFolders).Select(f => Path.Combine(store.Path, f)).Where(Directory.Exists))
@@ -25,8 +28,11 @@ public static class StoreCheck
             var findings = database.IntegrityFindings();
             if (findings.Count > 0)
             {
-                database.MarkCorrupt($"the integrity check found {findings.Count} problem(s), the first: '{findings[0]}'");
                 indexReadable &= database != store.Database;
+                if (recordVerdict)
+                {
+                    database.MarkCorrupt($"the integrity check found {findings.Count} problem(s), the first: '{findings[0]}'");
+                }
             }
 
             foreach (var finding in findings)
@@ -46,7 +52,7 @@ public static class StoreCheck
             }
         }
 
-        if (problems == 0)
+        if (problems == 0 && recordVerdict)
         {
             databases.ForEach(d => d.ClearCorruptMark());
         }

@@ -55,7 +55,7 @@ public abstract class StoreDatabase
     /// <summary>Settings a writer makes persistent in the database (SQLite: the WAL journal).</summary>
     public abstract void PrepareForWriters();
 
-    /// <summary>What the engine's own integrity check reports; empty when the database is sound.</summary>
+    /// <summary>What the engine's own integrity check reports; empty when the database is sound. Marks nothing: the caller records the verdict.</summary>
     public abstract IReadOnlyList<string> IntegrityFindings();
 
     /// <summary>

@@ -6,9 +6,10 @@ namespace LogTools.Commands;
 /// <summary>
 /// Test-LogStore: SQLite's integrity check of the store's databases and a check of the content files they point
 /// to; writes each problem found, or with -Quiet only $true/$false. A store that passes is cleared of a
-/// corruption mark, so writes are accepted again.
+/// corruption mark, so writes are accepted again; one that fails is marked. With -WhatIf it checks and reports
+/// but changes no mark.
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "LogStore")]
+[Cmdlet(VerbsDiagnostic.Test, "LogStore", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType("LogTools.Engine.Store.StoreProblem", "System.Boolean")]
 public sealed class TestLogStoreCommand : StoreCmdlet
 {
@@ -20,9 +21,10 @@ public sealed class TestLogStoreCommand : StoreCmdlet
     {
         var store = OpenStore();
         var problems = 0;
+        var recordVerdict = ShouldProcess(store.Path, "Record the check's verdict: mark damaged databases corrupt, or clear the marks when nothing is wrong");
         WithProgress("Test-LogStore", $"Checking '{store.Path}'", report =>
         {
-            foreach (var problem in StoreCheck.Run(store, report))
+            foreach (var problem in StoreCheck.Run(store, report, recordVerdict))
             {
                 problems++;
                 if (!Quiet)
