@@ -4,7 +4,7 @@ namespace LogTools.Engine.Store;
 /// A running hash of a file's bytes, with which Backup-LogStore checks each copied file against the bytes it read.
 /// Store names no algorithm: the engine supplies one (BLAKE3, see EngineAreas) through <see cref="StoreBackup.Hasher"/>.
 /// </summary>
-public interface IBackupHasher
+internal interface IBackupHasher
 {
     void Append(ReadOnlySpan<byte> bytes);
 

@@ -3,7 +3,7 @@ using System.Data.Common;
 namespace LogTools.Engine.Store;
 
 /// <summary>Facts about a store database as key and text value (store_meta): when it was created, which archive batches it holds.</summary>
-public static class StoreMeta
+internal static class StoreMeta
 {
     /// <summary>The value of <paramref name="key"/>, or null when the database has none.</summary>
     public static string? Get(DbConnection connection, DbTransaction? transaction, string key) =>
