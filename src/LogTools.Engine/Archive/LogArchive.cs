@@ -5,8 +5,9 @@ namespace LogTools.Engine.Sessions;
 
 /// <summary>
 /// Moves old records out of the active store into monthly archive databases with the same schema
-/// (&lt;store&gt;/archive/logs-YYYY-MM.db): API calls and events older than the cutoff, and finished
-/// sessions (ended before the cutoff) with their tasks and workers, so foreign keys stay valid in both.
+/// (&lt;store&gt;/archive/logs-YYYY-MM.db): whatever the registered areas say they archive (StoreArea.Archived),
+/// today API calls and events older than the cutoff, and finished sessions (ended before the cutoff) with their
+/// tasks and workers, so foreign keys stay valid in both.
 /// <para>
 /// The active database is in WAL mode, where SQLite does not make a transaction across two files
 /// atomic. So every transaction writes ONE file, and a journal in the active store makes the move
@@ -63,7 +64,7 @@ public sealed class LogArchive
     });
 
     /// <summary>
-    /// Finishes any interrupted batch, then moves everything older than <paramref name="cutoff"/>.
+    /// Upgrades archives written by an older LogTools, finishes any interrupted batch, then moves everything older than <paramref name="cutoff"/>.
     /// Returns what was moved, per month and table; <paramref name="progress"/> gets each month as it starts.
     /// <paramref name="cancellation"/> stops it between months (OperationCanceledException): the journal keeps the
     /// rest pending, and the next Move finishes it.
