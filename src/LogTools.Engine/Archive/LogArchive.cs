@@ -65,12 +65,13 @@ public sealed class LogArchive
 
     /// <summary>
     /// Finishes any interrupted batch, then moves everything older than <paramref name="cutoff"/>.
-    /// Returns what was moved, per month and table; <paramref name="progress"/> gets each month as it starts.
-    /// <paramref name="cancellation"/> stops it between months (OperationCanceledException): the journal keeps the
-    /// rest pending, and the next Move finishes it.
+    /// Returns what was moved, per month and table; <paramref name="sink"/> gets each month's progress as it starts,
+    /// and its stop token stops the move between months (OperationCanceledException): the journal keeps the rest
+    /// pending, and the next Move finishes it.
     /// </summary>
-    public IReadOnlyList<LogArchiveCount> Move(DateTimeOffset cutoff, Action<string, int, int>? progress = null, CancellationToken cancellation = default)
+    public IReadOnlyList<LogArchiveCount> Move(DateTimeOffset cutoff, IEngineSink? sink = null)
     {
+        var cancellation = sink?.CancellationToken ?? CancellationToken.None;
         var moved = new List<LogArchiveCount>();
         foreach (var (batch, month) in PendingBatches())
         {
@@ -93,7 +94,7 @@ public sealed class LogArchive
         for (var i = 0; i < months.Count; i++)
         {
             cancellation.ThrowIfCancellationRequested();
-            progress?.Invoke(months[i], i, months.Count);
+            sink?.Progress(new EngineProgress("Move-LogRecord", $"Archiving {months[i]}", i, months.Count));
             moved.AddRange(Finish(id, months[i]));
         }
 

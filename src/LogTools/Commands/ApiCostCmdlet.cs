@@ -18,36 +18,14 @@ public abstract class ApiCostCmdlet : StoreCmdlet
     public string? PriceFile { get; set; }
 
     /// <summary>The zone of -TimeZone; stops the command on an unknown zone.</summary>
-    protected TimeZoneInfo OpenZone()
-    {
-        try
-        {
-            return TimeWindow.Zone(TimeZone);
-        }
-        catch (LogToolsException ex)
-        {
-            ThrowEngineError(ex);
-            throw; // not reached: ThrowEngineError always throws
-        }
-    }
+    protected TimeZoneInfo OpenZone() => MustSucceed(() => TimeWindow.Zone(TimeZone));
 
     /// <summary>
     /// The report over this command's store, with the effective price table; stops the command on a bad price file or
     /// store. Callers check their own arguments first, so a bad argument is not reported as a missing store.
     /// </summary>
-    protected ApiCostReport OpenReport(bool includeArchive)
-    {
-        try
-        {
-            var prices = PriceTable.Effective(PriceFile is null ? null : ResolveUserPath(PriceFile));
-            return new ApiCostReport(OpenStore(), prices, includeArchive);
-        }
-        catch (LogToolsException ex)
-        {
-            ThrowEngineError(ex);
-            throw; // not reached: ThrowEngineError always throws
-        }
-    }
+    protected ApiCostReport OpenReport(bool includeArchive) =>
+        MustSucceed(() => new ApiCostReport(OpenStore(), PriceTable.Effective(PriceFile is null ? null : ResolveUserPath(PriceFile)), includeArchive));
 
     protected void WarnUnpriced(ApiCostReport report)
     {

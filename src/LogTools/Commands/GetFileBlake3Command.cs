@@ -47,19 +47,9 @@ public sealed class GetFileBlake3Command : LogToolsCmdlet
     [ValidateNotNullOrEmpty]
     public string? OutboardPath { get; set; }
 
-    protected override void BeginProcessing()
-    {
-        try
-        {
-            options = FileBlake3.Options(Unwrap(Key), DeriveKeyContext, Length, OutboardPath);
-        }
-        catch (LogToolsException ex)
-        {
-            ThrowEngineError(ex);
-        }
-    }
+    protected override void Begin() => options = FileBlake3.Options(Unwrap(Key), DeriveKeyContext, Length, OutboardPath);
 
-    protected override void ProcessRecord()
+    protected override void Process()
     {
         var literal = ParameterSetName != PathSet;
         foreach (var file in (literal ? LiteralPath : Path).SelectMany(p => ExpandPath(p, literal, FileNotFound)))
@@ -68,7 +58,7 @@ public sealed class GetFileBlake3Command : LogToolsCmdlet
         }
     }
 
-    protected override void EndProcessing() => WriteProgress(new ProgressRecord(1, "Get-FileBlake3", "Done") { RecordType = ProgressRecordType.Completed });
+    protected override void End() => WriteProgress(new ProgressRecord(1, "Get-FileBlake3", "Done") { RecordType = ProgressRecordType.Completed });
 
     // The engine reads plain values: PowerShell wraps a key given as a variable or as array items.
     private static object? Unwrap(object? value) => (value is PSObject wrapped ? wrapped.BaseObject : value) switch
@@ -113,14 +103,7 @@ public sealed class GetFileBlake3Command : LogToolsCmdlet
                 }
             },
         };
-        try
-        {
-            Stoppable(() => WriteObject(FileBlake3.Compute(file, progressOptions, outboard)));
-        }
-        catch (LogToolsException ex)
-        {
-            WriteEngineError(ex);
-        }
+        ForInput(() => WriteObject(FileBlake3.Compute(file, progressOptions, outboard)));
     }
 
     private string? OutboardFor(string file)

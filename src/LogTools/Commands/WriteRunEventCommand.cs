@@ -68,7 +68,7 @@ public sealed class WriteRunEventCommand : TelemetryCmdlet
         base.Dispose(disposing);
     }
 
-    protected override void ProcessRecord()
+    protected override void Process()
     {
         try
         {
@@ -96,7 +96,7 @@ public sealed class WriteRunEventCommand : TelemetryCmdlet
         }
     }
 
-    protected override void EndProcessing()
+    protected override void End()
     {
         try
         {
