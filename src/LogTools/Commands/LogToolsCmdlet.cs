@@ -114,7 +114,14 @@ public abstract class LogToolsCmdlet : PSCmdlet, IDisposable
             if (!finished)
             {
                 finished = true;
-                Finish(stopping.IsCancellationRequested || failure is PipelineStoppedException, failure);
+                try
+                {
+                    Finish(stopping.IsCancellationRequested || failure is PipelineStoppedException, failure);
+                }
+                catch (LogToolsException)
+                {
+                    // The pipeline is over: nothing can be written any more, and the command's own ending was already reported.
+                }
             }
 
             stopping.Dispose();
