@@ -71,13 +71,11 @@ public sealed class GetFileBlake3Command : LogToolsCmdlet
 
     private void Hash(string file)
     {
-        var outboard = OutboardFor(file);
+        var outboard = OutboardPath is null ? null : FileBlake3.OutboardFor(ResolveUserPath(OutboardPath), file);
         if (outboard is not null && !outboardsWritten.Add(outboard))
         {
             // Several files into one outboard file would leave only the last: refuse rather than overwrite.
-            WriteEngineError(new LogToolsException(
-                "OutboardPathReused", ErrorKind.InvalidArgument, file,
-                $"The outboard '{outboard}' was already written for another file; give a folder as -OutboardPath to hash several files."));
+            WriteEngineError(FileBlake3.OutboardReused(file, outboard));
             return;
         }
 
@@ -104,16 +102,5 @@ public sealed class GetFileBlake3Command : LogToolsCmdlet
             },
         };
         ForInput(() => WriteObject(FileBlake3.Compute(file, progressOptions, outboard)));
-    }
-
-    private string? OutboardFor(string file)
-    {
-        if (OutboardPath is null)
-        {
-            return null;
-        }
-
-        var target = ResolveUserPath(OutboardPath);
-        return Directory.Exists(target) ? System.IO.Path.Combine(target, System.IO.Path.GetFileName(file) + ".obao") : target;
     }
 }
