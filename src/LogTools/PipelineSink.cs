@@ -12,9 +12,6 @@ namespace LogTools;
 /// </summary>
 internal sealed class PipelineSink(LogToolsCmdlet cmdlet, CancellationToken stopping) : IEngineSink
 {
-    // Byte-counted work smaller than this finishes too fast for a progress bar to help.
-    private const long SmallWork = 8 << 20;
-
     // Reports waiting for the pipeline: enough to keep the worker busy, few enough to keep memory flat.
     private const int QueueLength = 256;
 
@@ -93,7 +90,7 @@ internal sealed class PipelineSink(LogToolsCmdlet cmdlet, CancellationToken stop
     public void Progress(EngineProgress progress)
     {
         // Decided here, on the reporting thread, so that skipped reports cost no queueing.
-        if ((progress.Bytes && progress.Total < SmallWork) || !throttle.Due(final: progress.Total > 0 && progress.Done >= progress.Total))
+        if (progress.Total < progress.MinimumTotal || !throttle.Due(final: progress.Total > 0 && progress.Done >= progress.Total))
         {
             return;
         }

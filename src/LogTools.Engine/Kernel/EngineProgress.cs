@@ -11,4 +11,7 @@ public sealed record EngineProgress(string Activity, string Status, long Done = 
 
     /// <summary>Done and Total count bytes: shown as sizes after the status.</summary>
     public bool Bytes { get; init; }
+
+    /// <summary>Work with a smaller Total finishes too fast for a progress bar to help: it is not drawn.</summary>
+    public long MinimumTotal { get; init; }
 }

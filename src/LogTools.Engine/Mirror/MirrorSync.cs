@@ -682,7 +682,9 @@ public sealed class MirrorSync
         UnaccountedBytes = row.UnaccountedBytes, Message = message, Planned = options.WhatIf, HostPath = row.HostPath, PondPath = PondFile(row.Name),
     };
 
-    private void Report(string name, long done, long total) => sink.Progress(new EngineProgress($"Sync-LogSource {Source}", name, done, total) { Bytes = true });
+    // Copies smaller than MinimumTotal finish too fast for a progress bar to help.
+    private void Report(string name, long done, long total) =>
+        sink.Progress(new EngineProgress($"Sync-LogSource {Source}", name, done, total) { Bytes = true, MinimumTotal = 8 << 20 });
 
     /// <summary>A note for a new .gz archive that is the compressed form of an archive already mirrored uncompressed.</summary>
     private string? CompressedOf(MirrorHostFile archive) =>

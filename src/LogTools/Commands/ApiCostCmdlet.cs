@@ -24,8 +24,12 @@ public abstract class ApiCostCmdlet : StoreCmdlet
     /// The report over this command's store, with the effective price table; stops the command on a bad price file or
     /// store. Callers check their own arguments first, so a bad argument is not reported as a missing store.
     /// </summary>
-    protected ApiCostReport OpenReport(bool includeArchive) =>
-        MustSucceed(() => new ApiCostReport(OpenStore(), PriceTable.Effective(PriceFile is null ? null : ResolveUserPath(PriceFile)), includeArchive));
+    protected ApiCostReport OpenReport(bool includeArchive) => MustSucceed(() =>
+    {
+        // The price file first: a bad one is reported as such, not as a missing store.
+        var prices = PriceTable.Effective(PriceFile is null ? null : ResolveUserPath(PriceFile));
+        return new ApiCostReport(OpenStore(), prices, includeArchive);
+    });
 
     protected void WarnUnpriced(ApiCostReport report)
     {
