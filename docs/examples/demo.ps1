@@ -67,6 +67,7 @@ Move-Item -Path $active -Destination (Join-Path $logs 'demo-2026-11-02T00-00-00.
 Set-Content -Path $active -Value '{"msg":"after rotation"}'
 Sync-LogSource @source | Format-Table | Out-Host
 Test-LogMirror -Source demo | Format-Table | Out-Host
+Get-LogRun -Kind sync | Format-Table | Out-Host
 
 Show 'A run: start, events from a native command, complete, list, replay'
 $run = Start-LogRun -Kind ci -Workspace demo

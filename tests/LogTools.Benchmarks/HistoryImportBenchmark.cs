@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using LogTools.Engine.Sessions;
 using LogTools.Engine.Store;
+using LogTools.Engine.Tests;
 
 namespace LogTools.Benchmarks;
 
@@ -63,7 +64,7 @@ public sealed class HistoryImportBenchmark : IBenchmark
             store = LogStore.Open(storePath);
             summary = new HistoryImportSummary();
             var clock = Stopwatch.StartNew();
-            foreach (var result in new HistoryImporter(store).Import(files, new HistoryImportOptions { Machine = "bench", OnError = e => throw e }))
+            foreach (var result in new HistoryImporter(store).Import(files, new HistoryImportOptions { Machine = "bench" }, new TestSink { ThrowErrors = true }))
             {
                 summary.Add(result);
             }
@@ -94,14 +95,14 @@ public sealed class HistoryImportBenchmark : IBenchmark
         var manyFiles = HistoryImporter.FilesIn(many).ToList();
         var manyStore = LogStore.Open(Path.Combine(dir, $"store-many-{Guid.NewGuid():N}"));
         var firstClock = Stopwatch.StartNew();
-        var firstImported = new HistoryImporter(manyStore).Import(manyFiles, new HistoryImportOptions { Machine = "bench" }).Sum(r => r.Imported);
+        var firstImported = new HistoryImporter(manyStore).Import(manyFiles, new HistoryImportOptions { Machine = "bench" }, new TestSink()).Sum(r => r.Imported);
         firstClock.Stop();
         var warmBest = TimeSpan.MaxValue;
         long unchanged = 0;
         for (var i = 0; i < 3; i++)
         {
             var clock = Stopwatch.StartNew();
-            unchanged = new HistoryImporter(manyStore).Import(HistoryImporter.FilesIn(many), new HistoryImportOptions { Machine = "bench" }).Count(r => r.Unchanged);
+            unchanged = new HistoryImporter(manyStore).Import(HistoryImporter.FilesIn(many), new HistoryImportOptions { Machine = "bench" }, new TestSink()).Count(r => r.Unchanged);
             clock.Stop();
             warmBest = clock.Elapsed < warmBest ? clock.Elapsed : warmBest;
         }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using LogTools.Engine.Mirror;
 using LogTools.Engine.Store;
+using LogTools.Engine.Tests;
 
 namespace LogTools.Benchmarks;
 
@@ -155,7 +156,7 @@ public sealed class MirrorBenchmark : IBenchmark
     }
 
     private static List<MirrorResult> Sync(LogStore store, MirrorSourceConfig source) =>
-        MirrorSync.Run(store.Path, store, source, new MirrorSyncOptions { Error = ex => throw ex }).ToList();
+        MirrorSync.Run(store.Path, store, source, new MirrorSyncOptions(), new TestSink { ThrowErrors = true }).ToList();
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 

@@ -65,11 +65,11 @@ public sealed class LogArchive
 
     /// <summary>
     /// Upgrades archives written by an older LogTools, finishes any interrupted batch, then moves everything older than <paramref name="cutoff"/>.
-    /// Returns what was moved, per month and table; <paramref name="progress"/> gets each month as it starts.
-    /// <paramref name="cancellation"/> stops it between months (OperationCanceledException): the journal keeps the
-    /// rest pending, and the next Move finishes it.
+    /// Returns what was moved, per month and table; <paramref name="sink"/> gets each month's progress as it starts,
+    /// and its stop token stops the move between months (OperationCanceledException): the journal keeps the rest
+    /// pending, and the next Move finishes it.
     /// </summary>
-    public IReadOnlyList<LogArchiveCount> Move(DateTimeOffset cutoff, Action<string, int, int>? progress = null, CancellationToken cancellation = default)
+    public IReadOnlyList<LogArchiveCount> Move(DateTimeOffset cutoff, IEngineSink? sink = null)
     {
         // Archives written by an older LogTools are upgraded here, by a writer, so readers (Get-ApiCost -IncludeArchive) can read them.
         foreach (var file in Files(store))
@@ -77,6 +77,7 @@ public sealed class LogArchive
             LogStore.OpenSchemaFile(file);
         }
 
+        var cancellation = sink?.CancellationToken ?? CancellationToken.None;
         var moved = new List<LogArchiveCount>();
         foreach (var (batch, month) in PendingBatches())
         {
@@ -99,7 +100,7 @@ public sealed class LogArchive
         for (var i = 0; i < months.Count; i++)
         {
             cancellation.ThrowIfCancellationRequested();
-            progress?.Invoke(months[i], i, months.Count);
+            sink?.Progress(new EngineProgress("Move-LogRecord", $"Archiving {months[i]}", i, months.Count));
             moved.AddRange(Finish(id, months[i]));
         }
 

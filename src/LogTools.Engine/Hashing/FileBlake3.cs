@@ -59,6 +59,18 @@ public sealed class FileBlake3
     }
 
     /// <summary>
+    /// Where the outboard of <paramref name="file"/> goes for an -OutboardPath of <paramref name="outboardPath"/> (full
+    /// path): into an existing folder as &lt;name&gt;.obao, otherwise to that path itself.
+    /// </summary>
+    public static string OutboardFor(string outboardPath, string file) =>
+        Directory.Exists(outboardPath) ? System.IO.Path.Combine(outboardPath, System.IO.Path.GetFileName(file) + ".obao") : outboardPath;
+
+    /// <summary>The error for a second file whose outboard would go to the same path (only the last would be left).</summary>
+    public static LogToolsException OutboardReused(string file, string outboard) => new(
+        "OutboardPathReused", ErrorKind.InvalidArgument, file,
+        $"The outboard '{outboard}' was already written for another file; give a folder as -OutboardPath to hash several files.");
+
+    /// <summary>
     /// Hashes a file, and writes its bao outboard to <paramref name="outboardPath"/> when given (through a
     /// temporary file and a rename: never a half-written outboard under the real name). Unless the options
     /// say otherwise the file is read, not memory-mapped: a log truncated while it is hashed gives an error.

@@ -1,7 +1,7 @@
 namespace LogTools.Engine.Sessions;
 
 /// <summary>What Import-LogHistory did with one log file.</summary>
-public sealed class HistoryFileImport
+public sealed class HistoryFileImport : IRunOutput
 {
     /// <summary>Full path of the log file.</summary>
     public required string Path { get; init; }
@@ -47,4 +47,21 @@ public sealed class HistoryFileImport
 
     /// <summary>True when the file ends in an incomplete line, which the next import reads once it is complete.</summary>
     public bool TornTail { get; set; }
+
+    /// <summary>The Import-LogHistory run that read the file (Get-LogRun -Kind import); null under -WhatIf.</summary>
+    public string? RunId { get; set; }
+
+    /// <summary>An import.file event with the file and its counts; the summary adds the counts up (row_count: calls added).</summary>
+    public RunOutputEvent ToRunEvent() => new(
+        "import.file",
+        new Dictionary<string, object?>
+        {
+            ["path"] = Path, ["unchanged"] = Unchanged, ["restarted"] = Restarted, ["bytes"] = BytesRead, ["lines"] = Lines,
+            ["calls"] = Calls, ["added"] = Imported, ["duplicates"] = Duplicates, ["malformed"] = Malformed,
+        },
+        new Dictionary<string, long>
+        {
+            ["input_file_count"] = 1, ["bytes_read"] = BytesRead, ["lines"] = Lines, ["calls"] = Calls, ["row_count"] = Imported,
+            ["duplicates"] = Duplicates, ["malformed"] = Malformed,
+        });
 }

@@ -1,7 +1,7 @@
 namespace LogTools.Engine.Sessions;
 
 /// <summary>The totals of one Import-LogHistory run (-Summary).</summary>
-public sealed class HistoryImportSummary
+public sealed class HistoryImportSummary : IRunOutput
 {
     /// <summary>Log files considered.</summary>
     public long Files { get; private set; }
@@ -47,4 +47,10 @@ public sealed class HistoryImportSummary
         Skipped += file.Skipped;
         Malformed += file.Malformed;
     }
+
+    /// <summary>The Import-LogHistory run these totals are of; null under -WhatIf.</summary>
+    public string? RunId { get; set; }
+
+    /// <summary>The totals are the run's summary, not an event of it.</summary>
+    public RunOutputEvent? ToRunEvent() => null;
 }

@@ -58,17 +58,44 @@ public sealed class HistoryImporter
         $"No log file or folder matches '{path}'. Check the path, or pass the folder that holds the .jsonl logs.");
 
     /// <summary>
-    /// Imports <paramref name="files"/> (full paths; duplicates ignored), yielding each file's result in order once its
-    /// calls and state are committed. Unreadable files are reported through <see cref="HistoryImportOptions.OnError"/> and
-    /// skipped; a failed write is reported once and ends the import (what was committed stays consistent).
+    /// Imports <paramref name="files"/> and writes each file's result to <paramref name="sink"/> as an output object,
+    /// then the totals (a <see cref="HistoryImportSummary"/>); a file with malformed lines is also a warning.
     /// </summary>
-    public IEnumerable<HistoryFileImport> Import(IEnumerable<string> files, HistoryImportOptions options)
+    public void Run(IEnumerable<string> files, HistoryImportOptions options, IEngineSink sink)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var summary = new HistoryImportSummary();
+        foreach (var result in Import(files, options, sink))
+        {
+            if (result.Malformed > 0)
+            {
+                sink.Warning($"{result.Malformed} malformed line(s) in '{result.Path}' were skipped; the first: {result.FirstProblem}");
+            }
+
+            sink.Verbose($"{result.Path}: {(result.Unchanged ? "unchanged" : $"{result.Imported} imported, {result.Duplicates} already stored, {result.BytesRead} bytes read")}");
+            summary.Add(result);
+            sink.Output(result);
+        }
+
+        summary.Duration = clock.Elapsed;
+        sink.Output(summary);
+    }
+
+    /// <summary>
+    /// Imports <paramref name="files"/> (full paths; duplicates ignored), yielding each file's result in order once its
+    /// calls and state are committed. Unreadable files are reported to <paramref name="sink"/> and skipped; a failed
+    /// write is reported once and ends the import (what was committed stays consistent). The sink is asked once per
+    /// file that has something to read, before anything is written for it: a "no" (-WhatIf) reads and counts but
+    /// writes nothing. A stop (the sink's token) ends the import between lines: batches already handed off are
+    /// written whole, the one being filled is dropped, and each file's recorded offset covers only what was written.
+    /// </summary>
+    public IEnumerable<HistoryFileImport> Import(IEnumerable<string> files, HistoryImportOptions options, IEngineSink sink)
     {
         var states = HistoryFileState.Load(_store.Database, options.Machine);
         var plans = new List<Plan>();
         foreach (var path in files.Distinct(StringComparer.Ordinal))
         {
-            if (PlanFile(path, states.GetValueOrDefault(path), options) is { } plan)
+            if (PlanFile(path, states.GetValueOrDefault(path), sink) is { } plan)
             {
                 plans.Add(plan);
             }
@@ -77,11 +104,11 @@ public sealed class HistoryImporter
         var total = plans.Sum(p => p.Unchanged ? 0 : Math.Max(0, p.Size - p.StartOffset));
         long done = 0;
         // Reading and parsing go on here while the previous batch is written on another thread; the callbacks
-        // (progress, errors, ShouldWrite) all run on this one.
-        using var writer = new Writer(this, options.CancellationToken);
+        // (progress, errors, questions) all run on this one.
+        using var writer = new Writer(this, sink.CancellationToken);
         foreach (var plan in plans)
         {
-            options.CancellationToken.ThrowIfCancellationRequested();
+            sink.CancellationToken.ThrowIfCancellationRequested();
             var batch = writer.Current;
             if (plan.Unchanged)
             {
@@ -89,12 +116,12 @@ public sealed class HistoryImporter
             }
             else
             {
-                var write = options.ShouldWrite?.Invoke(plan.Path) ?? true;
+                var write = sink.ShouldProcess(plan.Path, "Import API calls");
                 batch.FileStart = batch.Calls.Count;
                 try
                 {
                     // Not writer.Current.Waiting.Add(ImportFile(...)): the file may hand off batches while it is read.
-                    var imported = ImportFile(plan, options, write, done, total, writer);
+                    var imported = ImportFile(plan, options, sink, write, done, total, writer);
                     writer.Current.Waiting.Add(imported);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or LogToolsException)
@@ -103,7 +130,7 @@ public sealed class HistoryImporter
                     batch = writer.Current;
                     batch.Calls.RemoveRange(batch.FileStart, batch.Calls.Count - batch.FileStart);
                     batch.Owners.RemoveRange(batch.FileStart, batch.Owners.Count - batch.FileStart);
-                    options.OnError?.Invoke(e as LogToolsException ?? Unreadable(plan.Path, e));
+                    sink.Error(e as LogToolsException ?? Unreadable(plan.Path, e));
                 }
 
                 done += Math.Max(0, plan.Size - plan.StartOffset);
@@ -115,7 +142,7 @@ public sealed class HistoryImporter
                 writer.HandOff();
             }
 
-            foreach (var result in writer.Ready(options))
+            foreach (var result in writer.Ready(sink))
             {
                 yield return result;
             }
@@ -128,20 +155,20 @@ public sealed class HistoryImporter
 
         writer.HandOff();
         writer.Finish();
-        foreach (var result in writer.Ready(options))
+        foreach (var result in writer.Ready(sink))
         {
             yield return result;
         }
     }
 
-    private static Plan? PlanFile(string path, HistoryFileState? state, HistoryImportOptions options)
+    private static Plan? PlanFile(string path, HistoryFileState? state, IEngineSink sink)
     {
         try
         {
             var info = new FileInfo(path);
             if (!info.Exists)
             {
-                options.OnError?.Invoke(PathNotFound(path));
+                sink.Error(PathNotFound(path));
                 return null;
             }
 
@@ -167,12 +194,12 @@ public sealed class HistoryImporter
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            options.OnError?.Invoke(Unreadable(path, e));
+            sink.Error(Unreadable(path, e));
             return null;
         }
     }
 
-    private static HistoryFileImport ImportFile(Plan plan, HistoryImportOptions options, bool write, long done, long total, Writer writer)
+    private static HistoryFileImport ImportFile(Plan plan, HistoryImportOptions options, IEngineSink sink, bool write, long done, long total, Writer writer)
     {
         var result = new HistoryFileImport
         {
@@ -188,7 +215,7 @@ public sealed class HistoryImporter
         foreach (var entry in reader.ReadEntries())
         {
             // A stop drops the batch being filled; the writer finishes the one it holds (Writer.Dispose).
-            options.CancellationToken.ThrowIfCancellationRequested();
+            sink.CancellationToken.ThrowIfCancellationRequested();
             if (entry.Status == JournalEntryStatus.Torn)
             {
                 result.TornTail = true;
@@ -238,7 +265,7 @@ public sealed class HistoryImporter
 
             if (read >= nextProgress)
             {
-                options.OnProgress?.Invoke(done + read, total, plan.Path);
+                Report(sink, done + read, total, plan.Path);
                 nextProgress = read + ProgressStep;
             }
         }
@@ -249,9 +276,12 @@ public sealed class HistoryImporter
             batch.States.Add(State(plan, options.Machine, reader.EndOffset, final: true, compressed, handle));
         }
 
-        options.OnProgress?.Invoke(done + result.BytesRead, total, plan.Path);
+        Report(sink, done + result.BytesRead, total, plan.Path);
         return result;
     }
+
+    private static void Report(IEngineSink sink, long done, long total, string path) =>
+        sink.Progress(new EngineProgress("Importing API call history", string.Empty, done, total) { CurrentOperation = path, Bytes = true });
 
     private static HistoryFileState State(Plan plan, string machine, long endOffset, bool final, bool compressed, Microsoft.Win32.SafeHandles.SafeFileHandle handle) => new(
         plan.Path, machine, final ? plan.Size : null, plan.Mtime, endOffset,
@@ -401,7 +431,7 @@ public sealed class HistoryImporter
         /// The results whose calls and states are committed, in order; a failed write is reported once, and its
         /// files' results are dropped (their states were not saved, so the next import reads them again).
         /// </summary>
-        public List<HistoryFileImport> Ready(HistoryImportOptions options)
+        public List<HistoryFileImport> Ready(IEngineSink sink)
         {
             var ready = new List<HistoryFileImport>();
             while (written.TryDequeue(out var batch))
@@ -413,7 +443,7 @@ public sealed class HistoryImporter
                     // A store error is reported like any other; anything else is a defect and goes up as before.
                     if (failure is LogToolsException storeError)
                     {
-                        options.OnError?.Invoke(storeError);
+                        sink.Error(storeError);
                     }
                     else
                     {

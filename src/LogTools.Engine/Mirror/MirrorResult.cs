@@ -1,7 +1,7 @@
 namespace LogTools.Engine.Mirror;
 
 /// <summary>One file action of a sync (or, when <see cref="Planned"/>, of a -WhatIf plan).</summary>
-public sealed class MirrorResult
+public sealed class MirrorResult : IRunOutput
 {
     public string Source { get; init; } = string.Empty;
 
@@ -38,4 +38,17 @@ public sealed class MirrorResult
     public string? HostPath { get; init; }
 
     public string PondPath { get; init; } = string.Empty;
+
+    /// <summary>The Sync-LogSource run that did this (Get-LogRun -Kind sync); null for a plan.</summary>
+    public string? RunId { get; set; }
+
+    /// <summary>A mirror.file event with the file, its action and digest; the summary counts files, bytes and each action.</summary>
+    public RunOutputEvent ToRunEvent() => new(
+        "mirror.file",
+        new Dictionary<string, object?>
+        {
+            ["source"] = Source, ["name"] = Name, ["path"] = HostPath, ["pond_path"] = PondPath, ["action"] = Action.ToString(),
+            ["status"] = Status.ToString(), ["bytes"] = BytesCopied, ["length"] = Length, ["blake3"] = Blake3, ["message"] = Message,
+        },
+        new Dictionary<string, long> { ["input_file_count"] = 1, ["bytes_copied"] = BytesCopied, [Action.ToString().ToLowerInvariant()] = 1 });
 }

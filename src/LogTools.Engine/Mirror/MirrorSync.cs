@@ -20,19 +20,21 @@ public sealed class MirrorSync
     private readonly Func<LogStore>? create;
     private readonly MirrorSourceConfig config;
     private readonly MirrorSyncOptions options;
+    private readonly IEngineSink sink;
     private readonly string pondFolder;
     private readonly MirrorCopy copy;
     private readonly DateTimeOffset now = DateTimeOffset.UtcNow;
     private Dictionary<string, MirrorFileInfo> files = new(StringComparer.Ordinal);
     private LogStore? store;
 
-    private MirrorSync(string storePath, LogStore? store, Func<LogStore>? create, MirrorSourceConfig config, MirrorSyncOptions options)
+    private MirrorSync(string storePath, LogStore? store, Func<LogStore>? create, MirrorSourceConfig config, MirrorSyncOptions options, IEngineSink sink)
     {
         this.store = store;
         this.create = create;
         this.config = config;
         this.options = options;
-        copy = MirrorCopy.FromEnvironment(options.CancellationToken);
+        this.sink = sink;
+        copy = MirrorCopy.FromEnvironment(sink.CancellationToken);
         pondFolder = PondFolder(storePath, store, config.PondPath);
     }
 
@@ -43,18 +45,41 @@ public sealed class MirrorSync
 
     /// <summary>
     /// Syncs (or with <see cref="MirrorSyncOptions.WhatIf"/>, plans) one source, yielding one result per
-    /// file action as it completes. <paramref name="store"/> is the existing store, or null when there is none
-    /// yet: a plan starts from an empty state, and a sync creates the store with <paramref name="create"/> only
-    /// once it found a host file to mirror.
+    /// file action as it completes; warnings, per-file errors, progress and recovery steps go to <paramref name="sink"/>.
+    /// <paramref name="store"/> is the existing store, or null when there is none yet: a plan starts from an empty
+    /// state, and a sync creates the store with <paramref name="create"/> only once it found a host file to mirror.
     /// </summary>
-    public static IEnumerable<MirrorResult> Run(string storePath, LogStore? store, MirrorSourceConfig config, MirrorSyncOptions options, Func<LogStore>? create = null)
+    public static IEnumerable<MirrorResult> Run(string storePath, LogStore? store, MirrorSourceConfig config, MirrorSyncOptions options, IEngineSink sink, Func<LogStore>? create = null)
     {
         if (store is null && create is null && !options.WhatIf)
         {
             throw new ArgumentNullException(nameof(store), "Only a plan can run without a store.");
         }
 
-        return new MirrorSync(storePath, store, create, config, options).Execute();
+        return new MirrorSync(storePath, store, create, config, options, sink).Execute();
+    }
+
+    /// <summary>
+    /// Syncs one source into the store at <paramref name="storePath"/>, writing each result to <paramref name="sink"/>
+    /// as an output object; a plan (<see cref="MirrorSyncOptions.WhatIf"/>) instead asks the sink about each change it
+    /// would make, so the user sees one What if: line per file. Which store is needed is decided here: an existing
+    /// store is opened with <paramref name="open"/>; a missing one is created with it only when the sync has something
+    /// to write, and a plan never creates one.
+    /// </summary>
+    public static void Sync(string storePath, Func<LogStore> open, MirrorSourceConfig config, MirrorSyncOptions options, IEngineSink sink)
+    {
+        var existing = LogStore.Exists(storePath) ? open() : null;
+        foreach (var result in Run(storePath, existing, config, options, sink, options.WhatIf ? null : open))
+        {
+            if (!options.WhatIf)
+            {
+                sink.Output(result);
+            }
+            else if (MirrorPlan.Describe(result) is { } change)
+            {
+                sink.ShouldProcess(null, change);
+            }
+        }
     }
 
     /// <summary>The pond folder of a source: inside &lt;store&gt;/pond, never outside it.</summary>
@@ -216,15 +241,7 @@ public sealed class MirrorSync
         var message = $"Log source '{Source}': {why}. "
             + (known ? "Its recorded files are kept and checked." : "Nothing was mirrored and nothing was recorded.")
             + $" Check the patterns{(config.ConfigPath is null ? string.Empty : $" in '{config.ConfigPath}'")}.";
-        var error = new LogToolsException("MirrorSourceEmpty", ErrorKind.ObjectNotFound, config.ConfigPath ?? (object)Source, message);
-        if (options.NothingFound is not null)
-        {
-            options.NothingFound(error);
-        }
-        else
-        {
-            options.Warning?.Invoke(message);
-        }
+        sink.Warning(new LogToolsException("MirrorSourceEmpty", ErrorKind.ObjectNotFound, config.ConfigPath ?? (object)Source, message));
 
         return known;
     }
@@ -264,7 +281,7 @@ public sealed class MirrorSync
         var folder = new DirectoryInfo(pattern.Folder);
         if (!folder.Exists)
         {
-            options.Verbose?.Invoke($"{Source}: the folder '{pattern.Folder}' does not exist; nothing matches '{pattern.Text}'.");
+            sink.Verbose($"{Source}: the folder '{pattern.Folder}' does not exist; nothing matches '{pattern.Text}'.");
             yield break;
         }
 
@@ -319,7 +336,7 @@ public sealed class MirrorSync
     private T? Guard<T>(string path, Func<T> work)
     {
         // Between files: a stop leaves every file either done and recorded or untouched.
-        options.CancellationToken.ThrowIfCancellationRequested();
+        sink.CancellationToken.ThrowIfCancellationRequested();
         try
         {
             return work();
@@ -338,15 +355,7 @@ public sealed class MirrorSync
         return default;
     }
 
-    private void Fail(LogToolsException ex)
-    {
-        if (options.Error is null)
-        {
-            throw ex;
-        }
-
-        options.Error(ex);
-    }
+    private void Fail(LogToolsException ex) => sink.Error(ex);
 
     /// <summary>Finishes or undoes what a killed sync left: a pending rename, unrecorded appended bytes, temporary copies.</summary>
     private void Recover()
@@ -359,7 +368,7 @@ public sealed class MirrorSync
             if (intent.Operation == "rotate")
             {
                 UndoRotation(intent);
-                options.Verbose?.Invoke($"{Source}: undid an interrupted rotation of '{intent.FromName}' to '{intent.ToName}'.");
+                sink.Verbose($"{Source}: undid an interrupted rotation of '{intent.FromName}' to '{intent.ToName}'.");
             }
             else
             {
@@ -371,7 +380,7 @@ public sealed class MirrorSync
 
                 Truncate(to, intent.Length);
                 CommitPreserve(files[intent.FromName], intent.ToName, intent.Length, "Preserved by an interrupted sync: the host active file was truncated and no archive held the mirrored bytes.");
-                options.Verbose?.Invoke($"{Source}: finished an interrupted preservation of '{intent.FromName}' as '{intent.ToName}'.");
+                sink.Verbose($"{Source}: finished an interrupted preservation of '{intent.FromName}' as '{intent.ToName}'.");
             }
         }
 
@@ -380,14 +389,14 @@ public sealed class MirrorSync
             var path = PondFile(active.Name);
             if (File.Exists(path) && new FileInfo(path).Length > active.Length)
             {
-                options.Verbose?.Invoke($"{Source}: cut {new FileInfo(path).Length - active.Length} unrecorded bytes off '{path}' (an interrupted append).");
+                sink.Verbose($"{Source}: cut {new FileInfo(path).Length - active.Length} unrecorded bytes off '{path}' (an interrupted append).");
                 Truncate(path, active.Length);
             }
         }
 
         foreach (var partial in Directory.EnumerateFiles(pondFolder, "." + "*" + AtomicFile.PartialSuffix))
         {
-            options.Verbose?.Invoke($"{Source}: removed the interrupted copy '{partial}'.");
+            sink.Verbose($"{Source}: removed the interrupted copy '{partial}'.");
             File.Delete(partial);
         }
     }
@@ -549,7 +558,7 @@ public sealed class MirrorSync
         {
             if (unaccounted > 0)
             {
-                options.Warning?.Invoke($"{Source}: {result.Name}: {note}");
+                sink.Warning($"{Source}: {result.Name}: {note}");
             }
 
             yield return result;
@@ -611,7 +620,7 @@ public sealed class MirrorSync
         }
 
         var message = $"{why}; the {active.Length} mirrored bytes are kept as '{name}' and the active file starts afresh.";
-        options.Warning?.Invoke($"{Source}: {active.Name}: {message}");
+        sink.Warning($"{Source}: {active.Name}: {message}");
         if (!options.WhatIf)
         {
             Writable.Database.Write((c, t) => MirrorState.PutIntent(c, t, Source, new MirrorIntent("preserve", active.Name, name, active.Length)));
@@ -673,7 +682,9 @@ public sealed class MirrorSync
         UnaccountedBytes = row.UnaccountedBytes, Message = message, Planned = options.WhatIf, HostPath = row.HostPath, PondPath = PondFile(row.Name),
     };
 
-    private void Report(string name, long done, long total) => options.Progress?.Invoke(new MirrorProgress(Source, name, done, total));
+    // Copies smaller than MinimumTotal finish too fast for a progress bar to help.
+    private void Report(string name, long done, long total) =>
+        sink.Progress(new EngineProgress($"Sync-LogSource {Source}", name, done, total) { Bytes = true, MinimumTotal = 8 << 20 });
 
     /// <summary>A note for a new .gz archive that is the compressed form of an archive already mirrored uncompressed.</summary>
     private string? CompressedOf(MirrorHostFile archive) =>
@@ -748,7 +759,7 @@ public sealed class MirrorSync
             {
                 if (!compressedOnHost)
                 {
-                    options.Warning?.Invoke($"{Source}: {known.Name}: {message}");
+                    sink.Warning($"{Source}: {known.Name}: {message}");
                 }
 
                 Update(known, MirrorFileStatus.GoneFromHost, message, null);
@@ -780,7 +791,7 @@ public sealed class MirrorSync
         }
 
         var changed = $"Changed on the host after it was mirrored: recorded {known.Length} bytes (BLAKE3 {known.Blake3}), kept in the pond; the host file now has {host.Length} bytes (BLAKE3 {digest}) and is not re-ingested.";
-        options.Warning?.Invoke($"{Source}: {known.Name}: {changed}");
+        sink.Warning($"{Source}: {known.Name}: {changed}");
         Update(known, MirrorFileStatus.ChangedOnHost, changed, host);
         return Result(known, MirrorAction.Changed, 0, changed);
     }
@@ -796,14 +807,14 @@ public sealed class MirrorSync
             return null;
         }
 
-        var check = MirrorCatalog.Check(known, host: false, options.Progress);
+        var check = MirrorCatalog.Check(known, host: false, p => Report(p.Name, p.Done, p.Total));
         if (check.Status == MirrorCheckStatus.Ok)
         {
             return null;
         }
 
         var message = $"The pond copy is damaged: {check.Message} Nothing was changed; restore '{known.PondPath}' from a backup (Test-LogMirror reports it until then).";
-        options.Warning?.Invoke($"{Source}: {known.Name}: {message}");
+        sink.Warning($"{Source}: {known.Name}: {message}");
         return Result(known, MirrorAction.Damaged, 0, message, MirrorFileStatus.PondDamaged);
     }
 

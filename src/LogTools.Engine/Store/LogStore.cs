@@ -312,4 +312,7 @@ public sealed class LogStore
     private LogToolsException NotWritable(Exception inner) => new(
         "StoreNotWritable", ErrorKind.PermissionDenied, Path,
         $"The store folder '{Path}' cannot be written ({inner.Message}). Choose a writable folder with -Store or Set-LogStore, or fix its permissions.", inner);
+
+    /// <summary>Whether a store exists in the folder <paramref name="path"/> (its database file is there), without opening it.</summary>
+    public static bool Exists(string path) => File.Exists(System.IO.Path.Combine(path, DatabaseFileName));
 }

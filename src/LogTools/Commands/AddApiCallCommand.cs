@@ -102,50 +102,18 @@ public sealed class AddApiCallCommand : StoreCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void BeginProcessing()
+    protected override void Begin()
     {
-        try
-        {
-            prices = PriceTable.Effective(PriceFile is null ? null : ResolveUserPath(PriceFile));
-        }
-        catch (LogToolsException ex)
-        {
-            ThrowEngineError(ex);
-        }
-
+        prices = PriceTable.Effective(PriceFile is null ? null : ResolveUserPath(PriceFile));
         calls = new ApiCallStore(OpenStore(), prices);
     }
 
-    protected override void ProcessRecord()
+    protected override void Process()
     {
-        ApiCall call;
-        try
+        ApiCall? call = null;
+        ForInput(() => call = Bound());
+        if (call is null)
         {
-            var worker = NullIfEmpty(WorkerId);
-            var session = calls!.ResolveSession(worker, NullIfEmpty(SessionId));
-            call = new ApiCall
-            {
-                WorkerId = worker,
-                SessionId = session,
-                Model = Model.Trim(),
-                InputTokens = TokenCount.From(Unwrap(InputTokens), nameof(InputTokens)),
-                OutputTokens = TokenCount.From(Unwrap(OutputTokens), nameof(OutputTokens)),
-                CacheReadTokens = TokenCount.From(Unwrap(CacheReadTokens), nameof(CacheReadTokens)),
-                CacheWriteTokens = TokenCount.From(Unwrap(CacheWriteTokens), nameof(CacheWriteTokens)),
-                CacheWrite1hTokens = TokenCount.From(Unwrap(CacheWrite1hTokens), nameof(CacheWrite1hTokens)),
-                CostUsd = ApiCallValues.Cost(Unwrap(CostUsd)),
-                DurationMs = ApiCallValues.Duration(Unwrap(DurationMs)),
-                Success = ApiCallValues.Success(Unwrap(Success)),
-                Machine = string.IsNullOrEmpty(Machine) ? Environment.MachineName : Machine,
-                Timestamp = ApiCallValues.Timestamp(Unwrap(Timestamp)),
-                RequestId = NullIfEmpty(RequestId),
-                MessageId = NullIfEmpty(MessageId),
-            };
-            ApiCallStore.Validate(call);
-        }
-        catch (LogToolsException ex)
-        {
-            WriteEngineError(ex);
             return;
         }
 
@@ -166,7 +134,34 @@ public sealed class AddApiCallCommand : StoreCmdlet
         }
     }
 
-    protected override void EndProcessing()
+    /// <summary>The call the parameters describe, checked as the store would check it.</summary>
+    private ApiCall Bound()
+    {
+        var worker = NullIfEmpty(WorkerId);
+        var session = calls!.ResolveSession(worker, NullIfEmpty(SessionId));
+        var call = new ApiCall
+        {
+            WorkerId = worker,
+            SessionId = session,
+            Model = Model.Trim(),
+            InputTokens = TokenCount.From(Unwrap(InputTokens), nameof(InputTokens)),
+            OutputTokens = TokenCount.From(Unwrap(OutputTokens), nameof(OutputTokens)),
+            CacheReadTokens = TokenCount.From(Unwrap(CacheReadTokens), nameof(CacheReadTokens)),
+            CacheWriteTokens = TokenCount.From(Unwrap(CacheWriteTokens), nameof(CacheWriteTokens)),
+            CacheWrite1hTokens = TokenCount.From(Unwrap(CacheWrite1hTokens), nameof(CacheWrite1hTokens)),
+            CostUsd = ApiCallValues.Cost(Unwrap(CostUsd)),
+            DurationMs = ApiCallValues.Duration(Unwrap(DurationMs)),
+            Success = ApiCallValues.Success(Unwrap(Success)),
+            Machine = string.IsNullOrEmpty(Machine) ? Environment.MachineName : Machine,
+            Timestamp = ApiCallValues.Timestamp(Unwrap(Timestamp)),
+            RequestId = NullIfEmpty(RequestId),
+            MessageId = NullIfEmpty(MessageId),
+        };
+        ApiCallStore.Validate(call);
+        return call;
+    }
+
+    protected override void End()
     {
         Flush(write: true);
         if (unpricedModels.Count > 0)

@@ -18,36 +18,18 @@ public abstract class ApiCostCmdlet : StoreCmdlet
     public string? PriceFile { get; set; }
 
     /// <summary>The zone of -TimeZone; stops the command on an unknown zone.</summary>
-    protected TimeZoneInfo OpenZone()
-    {
-        try
-        {
-            return TimeWindow.Zone(TimeZone);
-        }
-        catch (LogToolsException ex)
-        {
-            ThrowEngineError(ex);
-            throw; // not reached: ThrowEngineError always throws
-        }
-    }
+    protected TimeZoneInfo OpenZone() => MustSucceed(() => TimeWindow.Zone(TimeZone));
 
     /// <summary>
     /// The report over this command's store, with the effective price table; stops the command on a bad price file or
     /// store. Callers check their own arguments first, so a bad argument is not reported as a missing store.
     /// </summary>
-    protected ApiCostReport OpenReport(bool includeArchive)
+    protected ApiCostReport OpenReport(bool includeArchive) => MustSucceed(() =>
     {
-        try
-        {
-            var prices = PriceTable.Effective(PriceFile is null ? null : ResolveUserPath(PriceFile));
-            return new ApiCostReport(OpenStore(), prices, includeArchive);
-        }
-        catch (LogToolsException ex)
-        {
-            ThrowEngineError(ex);
-            throw; // not reached: ThrowEngineError always throws
-        }
-    }
+        // The price file first: a bad one is reported as such, not as a missing store.
+        var prices = PriceTable.Effective(PriceFile is null ? null : ResolveUserPath(PriceFile));
+        return new ApiCostReport(OpenStore(), prices, includeArchive);
+    });
 
     protected void WarnUnpriced(ApiCostReport report)
     {

@@ -19,7 +19,7 @@ public sealed class BackupLogStoreCommand : StoreCmdlet
     /// <summary>Copies the store as it is, an older schema included; the store itself is only read.</summary>
     protected override StoreAccess Access => StoreAccess.Inspect;
 
-    protected override void EndProcessing()
+    protected override void End()
     {
         var store = OpenStore();
         var destination = ResolveUserPath(Destination);

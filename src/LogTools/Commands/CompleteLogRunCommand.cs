@@ -34,7 +34,7 @@ public sealed class CompleteLogRunCommand : TelemetryCmdlet
     [Parameter]
     public IDictionary? Summary { get; set; }
 
-    protected override void ProcessRecord() => ForInput(() =>
+    protected override void Process() => ForInput(() =>
     {
         var id = RunLedger.Require(RunId ?? CurrentLogRun.Get());
         var summary = DetailsJson.Serialize(Summary, nameof(Summary), Unwrap);

@@ -17,7 +17,7 @@ public sealed class CompressLogRunCommand : TelemetryCmdlet
     [ValidateNotNullOrEmpty]
     public string OlderThan { get; set; } = "7d";
 
-    protected override void ProcessRecord() => ForInput(() =>
+    protected override void Process() => ForInput(() =>
     {
         var age = TimeWindow.Parse(OlderThan);
         WithProgress("Compress-LogRun", $"Compressing logs of runs completed more than {OlderThan} ago", report =>

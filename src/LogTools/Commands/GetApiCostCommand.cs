@@ -40,24 +40,16 @@ public sealed class GetApiCostCommand : ApiCostCmdlet
     [Parameter]
     public SwitchParameter IncludeArchive { get; set; }
 
-    protected override void EndProcessing()
+    protected override void End()
     {
         var zone = OpenZone();
-        ApiCostReport? report = null;
-        try
+        var (since, until) = TimeWindow.Resolve(Today, ParameterSetName == LastSet ? Last : null, Since, Until, zone, DateTimeOffset.UtcNow);
+        var report = OpenReport(IncludeArchive);
+        foreach (var row in report.Run(since, until, Enum.Parse<ApiCostGroup>(GroupBy, ignoreCase: true), zone))
         {
-            var (since, until) = TimeWindow.Resolve(Today, ParameterSetName == LastSet ? Last : null, Since, Until, zone, DateTimeOffset.UtcNow);
-            report = OpenReport(IncludeArchive);
-            foreach (var row in report.Run(since, until, Enum.Parse<ApiCostGroup>(GroupBy, ignoreCase: true), zone))
-            {
-                WriteObject(row);
-            }
-        }
-        catch (LogToolsException ex)
-        {
-            ThrowEngineError(ex);
+            WriteObject(row);
         }
 
-        WarnUnpriced(report!);
+        WarnUnpriced(report);
     }
 }

@@ -27,19 +27,9 @@ public sealed class GetApiPriceCommand : LogToolsCmdlet
     [ValidateNotNullOrEmpty]
     public string? PriceFile { get; set; }
 
-    protected override void BeginProcessing()
-    {
-        try
-        {
-            prices = PriceTable.Effective(PriceFile is null ? null : ResolveUserPath(PriceFile));
-        }
-        catch (LogToolsException ex)
-        {
-            ThrowEngineError(ex);
-        }
-    }
+    protected override void Begin() => prices = PriceTable.Effective(PriceFile is null ? null : ResolveUserPath(PriceFile));
 
-    protected override void ProcessRecord()
+    protected override void Process()
     {
         if (Model is null)
         {

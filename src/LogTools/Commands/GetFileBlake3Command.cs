@@ -47,19 +47,9 @@ public sealed class GetFileBlake3Command : LogToolsCmdlet
     [ValidateNotNullOrEmpty]
     public string? OutboardPath { get; set; }
 
-    protected override void BeginProcessing()
-    {
-        try
-        {
-            options = FileBlake3.Options(Unwrap(Key), DeriveKeyContext, Length, OutboardPath);
-        }
-        catch (LogToolsException ex)
-        {
-            ThrowEngineError(ex);
-        }
-    }
+    protected override void Begin() => options = FileBlake3.Options(Unwrap(Key), DeriveKeyContext, Length, OutboardPath);
 
-    protected override void ProcessRecord()
+    protected override void Process()
     {
         var literal = ParameterSetName != PathSet;
         foreach (var file in (literal ? LiteralPath : Path).SelectMany(p => ExpandPath(p, literal, FileNotFound)))
@@ -68,7 +58,7 @@ public sealed class GetFileBlake3Command : LogToolsCmdlet
         }
     }
 
-    protected override void EndProcessing() => WriteProgress(new ProgressRecord(1, "Get-FileBlake3", "Done") { RecordType = ProgressRecordType.Completed });
+    protected override void End() => WriteProgress(new ProgressRecord(1, "Get-FileBlake3", "Done") { RecordType = ProgressRecordType.Completed });
 
     // The engine reads plain values: PowerShell wraps a key given as a variable or as array items.
     private static object? Unwrap(object? value) => (value is PSObject wrapped ? wrapped.BaseObject : value) switch
@@ -81,13 +71,11 @@ public sealed class GetFileBlake3Command : LogToolsCmdlet
 
     private void Hash(string file)
     {
-        var outboard = OutboardFor(file);
+        var outboard = OutboardPath is null ? null : FileBlake3.OutboardFor(ResolveUserPath(OutboardPath), file);
         if (outboard is not null && !outboardsWritten.Add(outboard))
         {
             // Several files into one outboard file would leave only the last: refuse rather than overwrite.
-            WriteEngineError(new LogToolsException(
-                "OutboardPathReused", ErrorKind.InvalidArgument, file,
-                $"The outboard '{outboard}' was already written for another file; give a folder as -OutboardPath to hash several files."));
+            WriteEngineError(FileBlake3.OutboardReused(file, outboard));
             return;
         }
 
@@ -113,24 +101,6 @@ public sealed class GetFileBlake3Command : LogToolsCmdlet
                 }
             },
         };
-        try
-        {
-            Stoppable(() => WriteObject(FileBlake3.Compute(file, progressOptions, outboard)));
-        }
-        catch (LogToolsException ex)
-        {
-            WriteEngineError(ex);
-        }
-    }
-
-    private string? OutboardFor(string file)
-    {
-        if (OutboardPath is null)
-        {
-            return null;
-        }
-
-        var target = ResolveUserPath(OutboardPath);
-        return Directory.Exists(target) ? System.IO.Path.Combine(target, System.IO.Path.GetFileName(file) + ".obao") : target;
+        ForInput(() => WriteObject(FileBlake3.Compute(file, progressOptions, outboard)));
     }
 }

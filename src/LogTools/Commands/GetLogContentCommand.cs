@@ -43,7 +43,7 @@ public sealed class GetLogContentCommand : TelemetryCmdlet
     [ValidateRange(1, int.MaxValue - 2)]
     public int MaxLineLength { get; set; } = JournalReadOptions.DefaultMaxLineBytes;
 
-    protected override void ProcessRecord()
+    protected override void Process()
     {
         var worker = ParameterSetName == WorkerSet ? WorkerId : null;
         foreach (var file in Files())

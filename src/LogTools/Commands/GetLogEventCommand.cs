@@ -45,7 +45,7 @@ public sealed class GetLogEventCommand : TimeWindowCmdlet
     [Parameter(ParameterSetName = TodaySet, Mandatory = true)]
     public override SwitchParameter Today { get; set; }
 
-    protected override void ProcessRecord() => ForInput(() =>
+    protected override void Process() => ForInput(() =>
     {
         var since = ParameterSetName == LastSet ? DateTimeOffset.UtcNow - TimeWindow.Parse(Last) : ToOffset(Since);
         new EventLedger(OpenStore()).Find(

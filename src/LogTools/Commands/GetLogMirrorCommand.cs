@@ -8,7 +8,7 @@ namespace LogTools.Commands;
 [OutputType("LogTools.Engine.Mirror.MirrorFileInfo")]
 public sealed class GetLogMirrorCommand : MirrorSelectionCmdlet
 {
-    protected override void ProcessRecord()
+    protected override void Process()
     {
         foreach (var file in SelectedFiles())
         {

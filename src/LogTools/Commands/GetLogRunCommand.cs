@@ -50,7 +50,7 @@ public sealed class GetLogRunCommand : TimeWindowCmdlet
     [ValidateRange(1, int.MaxValue)]
     public int? First { get; set; }
 
-    protected override void ProcessRecord() => ForInput(() =>
+    protected override void Process() => ForInput(() =>
     {
         var (since, until) = TimeWindow.Resolve(Today, Last, Since, Until, TimeZoneInfo.Local, DateTimeOffset.UtcNow);
         var query = new RunQuery

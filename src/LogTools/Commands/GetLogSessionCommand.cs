@@ -23,6 +23,6 @@ public sealed class GetLogSessionCommand : TimeWindowCmdlet
     [Parameter(ParameterSetName = TodaySet, Mandatory = true)]
     public override SwitchParameter Today { get; set; }
 
-    protected override void ProcessRecord() => ForInput(() =>
+    protected override void Process() => ForInput(() =>
         new SessionLedger(OpenStore()).Find(SessionId, Active, Today, ToOffset(Since), ToOffset(Until), WriteObject));
 }

@@ -12,16 +12,9 @@ public sealed class GetLogStoreCommand : StoreCmdlet
     /// <summary>Describes a store as it is, an older schema included; never creates or migrates it.</summary>
     protected override StoreAccess Access => StoreAccess.Inspect;
 
-    protected override void EndProcessing()
+    protected override void End()
     {
         var location = LocateStore(Store);
-        try
-        {
-            WriteObject(OpenStore().Describe(location.Source, location.Detail));
-        }
-        catch (LogToolsException ex)
-        {
-            ThrowEngineError(ex);
-        }
+        WriteObject(OpenStore().Describe(location.Source, location.Detail));
     }
 }

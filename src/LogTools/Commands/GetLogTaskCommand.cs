@@ -30,7 +30,7 @@ public sealed class GetLogTaskCommand : TimeWindowCmdlet
     [Alias("CompletedToday")]
     public override SwitchParameter Today { get; set; }
 
-    protected override void ProcessRecord() => ForInput(() => new TaskLedger(OpenStore()).Find(
+    protected override void Process() => ForInput(() => new TaskLedger(OpenStore()).Find(
         new TaskQuery
         {
             TaskId = TaskId,

@@ -31,7 +31,7 @@ public sealed class GetLogWorkerCommand : TelemetryCmdlet
     [ValidateSet("Spawned", "Completed", "Failed")]
     public string[]? Status { get; set; }
 
-    protected override void ProcessRecord() => ForInput(() => new WorkerLedger(OpenStore()).Find(
+    protected override void Process() => ForInput(() => new WorkerLedger(OpenStore()).Find(
         new WorkerQuery
         {
             WorkerId = WorkerId,

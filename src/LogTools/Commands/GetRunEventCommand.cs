@@ -36,7 +36,7 @@ public sealed class GetRunEventCommand : TelemetryCmdlet
     [Parameter]
     public SwitchParameter Follow { get; set; }
 
-    protected override void ProcessRecord() => ForInput(() =>
+    protected override void Process() => ForInput(() =>
     {
         var run = new RunLedger(OpenStore()).Get(RunId);
         var pattern = Type is null ? null : new WildcardPattern(Type, WildcardOptions.IgnoreCase);

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Management.Automation;
-using LogTools.Engine;
 using LogTools.Engine.Sessions;
 using LogTools.Engine.Store;
 
@@ -17,9 +15,11 @@ public sealed class ImportLogHistoryCommand : StoreCmdlet
     /// <summary>Writes the store: creates and migrates it when needed.</summary>
     protected override StoreAccess Access => StoreAccess.Write;
 
+    /// <summary>Each invocation is one run of kind import: one import.file event per file.</summary>
+    protected override string? RunKind => "import";
+
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
-    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(200);
 
     private readonly List<string> files = [];
     private bool pathGiven;
@@ -44,7 +44,7 @@ public sealed class ImportLogHistoryCommand : StoreCmdlet
     [Parameter]
     public SwitchParameter Summary { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void Process()
     {
         if (LiteralPath is not null)
         {
@@ -62,84 +62,23 @@ public sealed class ImportLogHistoryCommand : StoreCmdlet
         }
     }
 
-    protected override void EndProcessing()
+    protected override void End()
     {
         if (!pathGiven)
         {
-            try
+            foreach (var folder in HistoryImporter.DefaultFolders(
+                Environment.GetEnvironmentVariable("CLAUDE_CONFIG_DIR"), Environment.GetFolderPath(Environment.SpecialFolder.UserProfile)))
             {
-                foreach (var folder in HistoryImporter.DefaultFolders(
-                    Environment.GetEnvironmentVariable("CLAUDE_CONFIG_DIR"), Environment.GetFolderPath(Environment.SpecialFolder.UserProfile)))
-                {
-                    AddFolder(folder);
-                }
-            }
-            catch (LogToolsException ex)
-            {
-                ThrowEngineError(ex);
+                AddFolder(folder);
             }
         }
 
-        var clock = Stopwatch.StartNew();
-        var throttle = new ProgressThrottle(ProgressInterval);
-        var progress = new ProgressRecord(1, "Importing API call history", "Reading logs");
-        var options = new HistoryImportOptions
-        {
-            Machine = Machine,
-            CancellationToken = CancellationToken,
-            ShouldWrite = path => ShouldProcess(path, "Import API calls"),
-            OnError = WriteEngineError,
-            OnProgress = (done, total, path) =>
-            {
-                if (!throttle.Due(final: done >= total))
-                {
-                    return;
-                }
-
-                progress.StatusDescription = $"{Display.Bytes(done)} of {Display.Bytes(total)}";
-                progress.CurrentOperation = path;
-                progress.PercentComplete = total > 0 ? (int)Math.Min(100, done * 100 / total) : 100;
-                WriteProgress(progress);
-            },
-        };
-
-        var summary = new HistoryImportSummary();
-        try
-        {
-            Stoppable(() =>
-            {
-                foreach (var result in new HistoryImporter(OpenStore()).Import(files, options))
-                {
-                    if (result.Malformed > 0)
-                    {
-                        WriteWarning($"{result.Malformed} malformed line(s) in '{result.Path}' were skipped; the first: {result.FirstProblem}");
-                    }
-
-                    WriteVerbose($"{result.Path}: {(result.Unchanged ? "unchanged" : $"{result.Imported} imported, {result.Duplicates} already stored, {result.BytesRead} bytes read")}");
-                    summary.Add(result);
-                    if (!Summary)
-                    {
-                        WriteObject(result);
-                    }
-                }
-            });
-        }
-        catch (LogToolsException ex)
-        {
-            ThrowEngineError(ex);
-        }
-        finally
-        {
-            progress.RecordType = ProgressRecordType.Completed;
-            WriteProgress(progress);
-        }
-
-        if (Summary)
-        {
-            summary.Duration = clock.Elapsed;
-            WriteObject(summary);
-        }
+        var importer = new HistoryImporter(OpenStore());
+        RunEngine(sink => importer.Run(files, new HistoryImportOptions { Machine = Machine }, sink));
     }
+
+    /// <summary>-Summary writes only the totals; otherwise one object per file.</summary>
+    protected internal override bool Writes(object item) => Summary == item is HistoryImportSummary;
 
     private void AddWildcard(string path)
     {
@@ -163,7 +102,7 @@ public sealed class ImportLogHistoryCommand : StoreCmdlet
         }
         else
         {
-            WriteEngineError(HistoryImporter.PathNotFound(asGiven));
+            Sink.Error(HistoryImporter.PathNotFound(asGiven));
         }
     }
 

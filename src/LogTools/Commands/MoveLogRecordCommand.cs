@@ -23,37 +23,28 @@ public sealed class MoveLogRecordCommand : StoreCmdlet
     [ValidateRange(0, 36500)]
     public int OlderThan { get; set; } = 90;
 
-    protected override void EndProcessing()
+    protected override void End()
     {
         var store = OpenStore();
         var archive = new LogArchive(store);
         var cutoff = DateTimeOffset.UtcNow.AddDays(-OlderThan);
-        try
+        var plan = archive.Plan(cutoff);
+        var summary = plan.Count == 0
+            ? "nothing to move"
+            : string.Join("; ", plan.GroupBy(c => c.Month).Select(m => $"{m.Key}: " + string.Join(", ", m.Select(c => $"{c.Rows} {c.Table}"))));
+        if (!ShouldProcess(store.Path, $"Move records before {cutoff.ToLocalTime():yyyy-MM-dd HH:mm} to monthly archives ({summary})"))
         {
-            var plan = archive.Plan(cutoff);
-            var summary = plan.Count == 0
-                ? "nothing to move"
-                : string.Join("; ", plan.GroupBy(c => c.Month).Select(m => $"{m.Key}: " + string.Join(", ", m.Select(c => $"{c.Rows} {c.Table}"))));
-            if (!ShouldProcess(store.Path, $"Move records before {cutoff.ToLocalTime():yyyy-MM-dd HH:mm} to monthly archives ({summary})"))
-            {
-                // -WhatIf: the objects say what would move.
-                WriteObject(plan, enumerateCollection: true);
-                return;
-            }
+            // -WhatIf: the objects say what would move.
+            WriteObject(plan, enumerateCollection: true);
+            return;
+        }
 
-            Stoppable(() =>
-            {
-                var moved = archive.Move(
-                    cutoff,
-                    (month, done, total) => WriteProgress(new ProgressRecord(1, "Move-LogRecord", $"Archiving {month}") { PercentComplete = total == 0 ? 0 : done * 100 / total }),
-                    CancellationToken);
-                WriteProgress(new ProgressRecord(1, "Move-LogRecord", "Done") { RecordType = ProgressRecordType.Completed });
-                WriteObject(moved, enumerateCollection: true);
-            });
-        }
-        catch (LogToolsException ex)
+        RunEngine(sink =>
         {
-            ThrowEngineError(ex);
-        }
+            foreach (var moved in archive.Move(cutoff, sink))
+            {
+                sink.Output(moved);
+            }
+        });
     }
 }

@@ -30,7 +30,7 @@ public sealed class RemoveLogRunCommand : TelemetryCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void ProcessRecord() => ForInput(() =>
+    protected override void Process() => ForInput(() =>
     {
         var age = TimeWindow.Parse(OlderThan);
         var export = ExportPath is null ? null : ResolveUserPath(ExportPath);

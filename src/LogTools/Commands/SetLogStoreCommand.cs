@@ -34,54 +34,47 @@ public sealed class SetLogStoreCommand : LogToolsCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void Process() => ForInput(() =>
     {
-        try
+        var done = false;
+        switch (ParameterSetName)
         {
-            var done = false;
-            switch (ParameterSetName)
-            {
-                case PathSet:
-                    var full = ResolveUserPath(Path);
-                    if (ShouldProcess(full, "Use as the LogTools store for this session"))
-                    {
-                        // Opening first proves the folder is usable before the session depends on it.
-                        LogStore.Open(full);
-                        SessionStoreChoice.Set(full);
-                        done = true;
-                    }
+            case PathSet:
+                var full = ResolveUserPath(Path);
+                if (ShouldProcess(full, "Use as the LogTools store for this session"))
+                {
+                    // Opening first proves the folder is usable before the session depends on it.
+                    LogStore.Open(full);
+                    SessionStoreChoice.Set(full);
+                    done = true;
+                }
 
-                    break;
-                case CandidateSet:
-                    var settingsPath = UserSettings.DefaultPath();
-                    if (ShouldProcess(settingsPath, $"Save store candidates: {string.Join(", ", Candidate)}"))
-                    {
-                        var settings = UserSettings.Load(settingsPath);
-                        settings.StoreCandidates = [.. Candidate];
-                        settings.Save(settingsPath);
-                        done = true;
-                    }
+                break;
+            case CandidateSet:
+                var settingsPath = UserSettings.DefaultPath();
+                if (ShouldProcess(settingsPath, $"Save store candidates: {string.Join(", ", Candidate)}"))
+                {
+                    var settings = UserSettings.Load(settingsPath);
+                    settings.StoreCandidates = [.. Candidate];
+                    settings.Save(settingsPath);
+                    done = true;
+                }
 
-                    break;
-                default:
-                    if (ShouldProcess("this session", "Forget the chosen LogTools store"))
-                    {
-                        SessionStoreChoice.Set(null);
-                        done = true;
-                    }
+                break;
+            default:
+                if (ShouldProcess("this session", "Forget the chosen LogTools store"))
+                {
+                    SessionStoreChoice.Set(null);
+                    done = true;
+                }
 
-                    break;
-            }
-
-            if (PassThru && done)
-            {
-                var location = LocateStore(null);
-                WriteObject(LogStore.Open(location.Path).Describe(location.Source, location.Detail));
-            }
+                break;
         }
-        catch (LogToolsException ex)
+
+        if (PassThru && done)
         {
-            WriteEngineError(ex);
+            var location = LocateStore(null);
+            WriteObject(LogStore.Open(location.Path).Describe(location.Source, location.Detail));
         }
-    }
+    });
 }

@@ -34,7 +34,7 @@ public sealed class SetLogTaskCommand : TelemetryStepCmdlet
     [Parameter]
     public long? PrNumber { get; set; }
 
-    protected override void ProcessRecord() => Step(
+    protected override void Process() => Step(
         TaskId,
         Status is null ? "Update the task" : $"Set the task's status to {Status}",
         () => new TaskLedger(OpenStore()).Set(new TaskChange

@@ -43,7 +43,7 @@ public sealed class SetLogWorkerCommand : TelemetryStepCmdlet
     [ValidateNotNullOrEmpty]
     public string? LogFile { get; set; }
 
-    protected override void ProcessRecord() => Step(
+    protected override void Process() => Step(
         WorkerId,
         Status is null ? "Update the worker" : $"Set the worker's status to {Status}",
         () => new WorkerLedger(OpenStore()).Set(new WorkerChange

@@ -30,7 +30,7 @@ public sealed class StartLogRunCommand : TelemetryCmdlet
     [ValidateSet("Queued", "Running")]
     public string Status { get; set; } = "Running";
 
-    protected override void ProcessRecord() => ForInput(() =>
+    protected override void Process() => ForInput(() =>
     {
         if (ShouldProcess($"a new {Kind} run", "Start a run"))
         {

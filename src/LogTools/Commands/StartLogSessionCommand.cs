@@ -22,7 +22,7 @@ public sealed class StartLogSessionCommand : TelemetryCmdlet
     [Parameter]
     public IDictionary? Config { get; set; }
 
-    protected override void ProcessRecord() => ForInput(() =>
+    protected override void Process() => ForInput(() =>
     {
         var config = DetailsJson.Serialize(Config, nameof(Config), Unwrap);
         var directory = SessionState.Path.CurrentFileSystemLocation.ProviderPath;

@@ -27,7 +27,7 @@ public sealed class StopLogSessionCommand : TelemetryCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void ProcessRecord() => ForInput(() =>
+    protected override void Process() => ForInput(() =>
     {
         var id = SessionLedger.Require(SessionId ?? CurrentSessionId);
         if (ShouldProcess(id, $"Stop the LogTools session ({ExitReason})"))

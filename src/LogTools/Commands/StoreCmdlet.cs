@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using LogTools.Engine;
+using LogTools.Engine.Runs;
 using LogTools.Engine.Store;
 
 namespace LogTools.Commands;
@@ -8,6 +9,8 @@ namespace LogTools.Commands;
 public abstract class StoreCmdlet : LogToolsCmdlet
 {
     private LogStore? store;
+    private RunRecorder? recorder;
+    private bool recorderChosen;
 
     /// <summary>The store folder for this command; overrides the session's, $env:LOGTOOLS_STORE and the defaults.</summary>
     [Parameter]
@@ -20,6 +23,29 @@ public abstract class StoreCmdlet : LogToolsCmdlet
     /// </summary>
     protected virtual StoreAccess Access => StoreAccess.Read;
 
+    /// <summary>
+    /// The kind of run this command records itself as (sync, import), or null for a command that is not a run. Such a
+    /// command is one run per invocation, started when the store is first opened for writing (never under -WhatIf):
+    /// what it reports through <see cref="Sink"/> becomes the run's events, and its outputs carry the run's id.
+    /// </summary>
+    protected virtual string? RunKind => null;
+
+    protected override IEngineSink Sink => Recorder ?? base.Sink;
+
+    private RunRecorder? Recorder
+    {
+        get
+        {
+            if (!recorderChosen)
+            {
+                recorderChosen = true;
+                recorder = RunKind is { } kind && !WhatIfRequested() ? new RunRecorder(base.Sink, kind) : null;
+            }
+
+            return recorder;
+        }
+    }
+
     /// <summary>The open store; a store that cannot be used stops the command with a clear error.</summary>
     protected LogStore OpenStore()
     {
@@ -28,22 +54,32 @@ public abstract class StoreCmdlet : LogToolsCmdlet
             var location = LocateStore(Store);
             var access = Access == StoreAccess.Write && WhatIfRequested() ? StoreAccess.Read : Access;
             WriteVerbose($"Store: {location.Path} ({location.Detail}), opened for {access}");
-            try
+            store = MustSucceed(() => LogStore.Open(location.Path, access));
+            if (access == StoreAccess.Write)
             {
-                store = LogStore.Open(location.Path, access);
-            }
-            catch (LogToolsException ex)
-            {
-                ThrowEngineError(ex);
+                Recorder?.Attach(store);
             }
         }
 
-        return store!;
+        return store;
+    }
+
+    /// <summary>Completes the run this command recorded: failed when an input failed or the command was ended by an error, cancelled when stopped.</summary>
+    protected override void Finish(bool stopped, Exception? failure)
+    {
+        if (recorder is null)
+        {
+            return;
+        }
+
+        var run = recorder;
+        recorder = null;
+        run.Complete(stopped, failure);
     }
 
     /// <summary>
     /// Runs engine work that reports the item it is on: each report becomes the progress bar's current operation,
-    /// the bar is closed however the work ends, and an engine failure stops the command.
+    /// and the bar is closed however the work ends.
     /// </summary>
     protected void WithProgress(string activity, string status, Action<Action<string>> work)
     {
@@ -55,10 +91,6 @@ public abstract class StoreCmdlet : LogToolsCmdlet
                 progress.CurrentOperation = item;
                 WriteProgress(progress);
             });
-        }
-        catch (LogToolsException ex)
-        {
-            ThrowEngineError(ex);
         }
         finally
         {

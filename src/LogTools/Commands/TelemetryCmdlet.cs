@@ -38,17 +38,4 @@ public abstract class TelemetryCmdlet : StoreCmdlet
 
     protected static TEnum ParseEnum<TEnum>(string value)
         where TEnum : struct, Enum => Enum.Parse<TEnum>(value, ignoreCase: true);
-
-    /// <summary>Runs one input's work; an engine failure is reported for that input and the pipeline goes on.</summary>
-    protected void ForInput(Action work)
-    {
-        try
-        {
-            work();
-        }
-        catch (LogToolsException ex)
-        {
-            WriteEngineError(ex);
-        }
-    }
 }

@@ -28,28 +28,20 @@ public sealed class TestApiBudgetCommand : ApiCostCmdlet
     [Parameter]
     public SwitchParameter ErrorOnExceeded { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void Process()
     {
         var zone = OpenZone();
-        ApiBudgetStatus status;
-        ApiCostReport report;
-        try
+        ForInput(() =>
         {
             ApiBudget.CheckLimit(Limit);
-            report = OpenReport(includeArchive: false);
-            status = ApiBudget.Check(report, Limit, Enum.Parse<CalendarUnit>(Period, ignoreCase: true), zone, DateTimeOffset.UtcNow);
-        }
-        catch (LogToolsException ex)
-        {
-            WriteEngineError(ex);
-            return;
-        }
-
-        WarnUnpriced(report);
-        WriteObject(Quiet ? !status.Exceeded : status);
-        if (status.Exceeded && ErrorOnExceeded)
-        {
-            WriteEngineError(ApiBudget.Exceeded(status));
-        }
+            var report = OpenReport(includeArchive: false);
+            var status = ApiBudget.Check(report, Limit, Enum.Parse<CalendarUnit>(Period, ignoreCase: true), zone, DateTimeOffset.UtcNow);
+            WarnUnpriced(report);
+            WriteObject(Quiet ? !status.Exceeded : status);
+            if (status.Exceeded && ErrorOnExceeded)
+            {
+                WriteEngineError(ApiBudget.Exceeded(status));
+            }
+        });
     }
 }

@@ -31,7 +31,7 @@ public sealed class TestLogMirrorCommand : MirrorSelectionCmdlet
     [Parameter]
     public SwitchParameter ErrorOnMismatch { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void Process()
     {
         var files = SelectedFiles().ToList();
         var progress = new ProgressRecord(2, "Test-LogMirror", "Hashing");
@@ -76,14 +76,7 @@ public sealed class TestLogMirrorCommand : MirrorSelectionCmdlet
 
         if (ManifestPath is not null && ShouldProcess(ResolveUserPath(ManifestPath), $"Write a b3sum manifest of {files.Count} mirrored file(s)"))
         {
-            try
-            {
-                MirrorCatalog.WriteManifest(ResolveUserPath(ManifestPath), files);
-            }
-            catch (LogToolsException ex)
-            {
-                WriteEngineError(ex);
-            }
+            ForInput(() => MirrorCatalog.WriteManifest(ResolveUserPath(ManifestPath), files));
         }
     }
 }

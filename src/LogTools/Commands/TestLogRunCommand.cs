@@ -17,6 +17,6 @@ public sealed class TestLogRunCommand : TelemetryCmdlet
     [ValidateNotNullOrEmpty]
     public string? Kind { get; set; }
 
-    protected override void ProcessRecord() => ForInput(() =>
+    protected override void Process() => ForInput(() =>
         new RunMaintenance(OpenStore()).Verify(new RunQuery { RunId = RunId, Kind = Kind }, WriteObject));
 }

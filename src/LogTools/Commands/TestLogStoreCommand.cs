@@ -17,7 +17,7 @@ public sealed class TestLogStoreCommand : StoreCmdlet
     [Parameter]
     public SwitchParameter Quiet { get; set; }
 
-    protected override void EndProcessing()
+    protected override void End()
     {
         var store = OpenStore();
         var problems = 0;

@@ -53,7 +53,7 @@ public sealed class WriteLogEventCommand : TelemetryCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void ProcessRecord() => ForInput(() =>
+    protected override void Process() => ForInput(() =>
     {
         var e = new NewLogEvent
         {

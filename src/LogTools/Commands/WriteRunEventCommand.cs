@@ -68,7 +68,7 @@ public sealed class WriteRunEventCommand : TelemetryCmdlet
         base.Dispose(disposing);
     }
 
-    protected override void ProcessRecord()
+    protected override void Process()
     {
         try
         {
@@ -88,27 +88,17 @@ public sealed class WriteRunEventCommand : TelemetryCmdlet
         }
         catch (LogToolsException ex) when (ex.ErrorId.EndsWith("NotSerializable", StringComparison.Ordinal))
         {
+            // One input that cannot be written; the others still can.
             WriteEngineError(ex);
-        }
-        catch (LogToolsException ex)
-        {
-            ThrowEngineError(ex);
         }
     }
 
-    protected override void EndProcessing()
+    protected override void End()
     {
-        try
+        batch?.Flush();
+        if (PassThru && batch is not null)
         {
-            batch?.Flush();
-            if (PassThru && batch is not null)
-            {
-                WriteObject(ledger!.Get(batch.RunId));
-            }
-        }
-        catch (LogToolsException ex)
-        {
-            ThrowEngineError(ex);
+            WriteObject(ledger!.Get(batch.RunId));
         }
     }
 

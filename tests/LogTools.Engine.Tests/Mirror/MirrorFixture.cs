@@ -23,9 +23,12 @@ internal sealed class MirrorFixture : IDisposable
 
     public MirrorSourceConfig Config { get; }
 
-    public List<string> Warnings { get; } = [];
+    /// <summary>What the syncs reported besides their results.</summary>
+    public TestSink Sink { get; } = new();
 
-    public List<LogToolsException> Errors { get; } = [];
+    public List<string> Warnings => Sink.Warnings;
+
+    public List<LogToolsException> Errors => Sink.Errors;
 
     public string Host(string name) => Path.Combine(HostDir, name);
 
@@ -34,8 +37,8 @@ internal sealed class MirrorFixture : IDisposable
     public List<MirrorResult> Sync(bool whatIf = false, bool verify = false, MirrorSourceConfig? config = null) =>
         MirrorSync.Run(Store.Path, Store, config ?? Config, new MirrorSyncOptions
         {
-            WhatIf = whatIf, Verify = verify, Warning = Warnings.Add, Error = Errors.Add, LockTimeout = TimeSpan.FromMilliseconds(300),
-        }).ToList();
+            WhatIf = whatIf, Verify = verify, LockTimeout = TimeSpan.FromMilliseconds(300),
+        }, Sink).ToList();
 
     public static string B3(byte[] bytes) => Convert.ToHexString(Blake3Hasher.Hash(bytes)).ToLowerInvariant();
 

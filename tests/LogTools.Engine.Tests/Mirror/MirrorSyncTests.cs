@@ -258,7 +258,7 @@ public sealed class MirrorSyncTests
 
         // With no store at all: planned from an empty state, nothing created.
         var nowhere = Path.Combine(f.Root, "no-store");
-        var fromEmpty = MirrorSync.Run(nowhere, null, f.Config, new MirrorSyncOptions { WhatIf = true }).ToList();
+        var fromEmpty = MirrorSync.Run(nowhere, null, f.Config, new MirrorSyncOptions { WhatIf = true }, f.Sink).ToList();
         Assert.Equal(2, fromEmpty.Count);
         Assert.False(Directory.Exists(nowhere));
     }
@@ -336,8 +336,8 @@ public sealed class MirrorSyncTests
     public void A_copy_that_fails_midway_is_undone_new_archive_append_and_rotation_alike()
     {
         using var f = new MirrorFixture();
-        var failing = new MirrorSyncOptions { Progress = _ => throw new OperationCanceledException("stopped"), Error = f.Errors.Add };
-        void FailingSync() => Assert.Throws<OperationCanceledException>(() => MirrorSync.Run(f.Store.Path, f.Store, f.Config, failing).ToList());
+        var failing = new TestSink { OnProgress = _ => throw new OperationCanceledException("stopped") };
+        void FailingSync() => Assert.Throws<OperationCanceledException>(() => MirrorSync.Run(f.Store.Path, f.Store, f.Config, new MirrorSyncOptions(), failing).ToList());
         string[] PondFiles() => [.. Directory.GetFiles(Path.GetDirectoryName(f.Pond("x"))!).Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
         void AssertPondIsRecorded(params string[] names)
         {

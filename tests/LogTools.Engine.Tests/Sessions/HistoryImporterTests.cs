@@ -38,7 +38,14 @@ public sealed class HistoryImporterTests : IDisposable
     }
 
     private List<HistoryFileImport> Import(IEnumerable<string> files, string machine = "alpha", bool write = true, List<LogToolsException>? errors = null) =>
-        _importer.Import(files, new HistoryImportOptions { Machine = machine, ShouldWrite = _ => write, OnError = errors is null ? e => throw e : errors.Add }).ToList();
+        Import(files, new TestSink { Answer = (_, _) => write, ThrowErrors = errors is null }, machine, errors);
+
+    private List<HistoryFileImport> Import(IEnumerable<string> files, TestSink sink, string machine = "alpha", List<LogToolsException>? errors = null)
+    {
+        var results = _importer.Import(files, new HistoryImportOptions { Machine = machine }, sink).ToList();
+        errors?.AddRange(sink.Errors);
+        return results;
+    }
 
     private List<(string Model, long In, long Out, long CacheRead, long CacheWrite, string Machine, string? Key)> Rows() => _store.Database.Read(c =>
     {
@@ -100,7 +107,7 @@ public sealed class HistoryImporterTests : IDisposable
         var last = Write("c.jsonl", Assistant("x", "y", "claude-opus-4", 5, 5));
 
         // Counts as they are when each result is yielded: final by then, since its calls are committed.
-        var results = _importer.Import([small, big, last], new HistoryImportOptions { Machine = "alpha", OnError = e => throw e })
+        var results = Import([small, big, last], new TestSink { ThrowErrors = true })
             .Select(r => (r.Path, r.Imported, r.Duplicates)).ToList();
 
         Assert.Equal([(small, 2L, 0L), (big, HistoryImporter.BatchSize + 48L, 2L), (last, 1L, 0L)], results);
@@ -295,11 +302,9 @@ public sealed class HistoryImporterTests : IDisposable
         var errors = new List<LogToolsException>();
 
         // Deleted after planning, just before it is read.
-        var results = _importer.Import([a, gone, c], new HistoryImportOptions
+        var results = Import([a, gone, c], new TestSink
         {
-            Machine = "alpha",
-            OnError = errors.Add,
-            ShouldWrite = path =>
+            Answer = (path, _) =>
             {
                 if (path == gone)
                 {
@@ -308,7 +313,7 @@ public sealed class HistoryImporterTests : IDisposable
 
                 return true;
             },
-        }).ToList();
+        }, errors: errors);
 
         Assert.Equal([a, c], results.Select(r => r.Path));
         var error = Assert.Single(errors);
