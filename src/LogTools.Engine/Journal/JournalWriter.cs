@@ -110,8 +110,18 @@ public sealed class JournalWriter : IDisposable
     /// </exception>
     public long Append(ReadOnlySpan<byte> utf8Json)
     {
-        ThrowIfUnusable();
         Validate(utf8Json);
+        return AppendBuilt(utf8Json);
+    }
+
+    /// <summary>
+    /// Appends one record that the caller built itself with a <see cref="Utf8JsonWriter"/> (unindented, so one valid
+    /// UTF-8 JSON value without a line break), skipping the checks of <see cref="Append"/>: re-parsing a line just
+    /// written costs more than writing it.
+    /// </summary>
+    internal long AppendBuilt(ReadOnlySpan<byte> utf8Json)
+    {
+        ThrowIfUnusable();
         var offset = _length;
         _pending.Write(utf8Json);
         _pending.Write([JournalLine.NewLine]);
