@@ -186,7 +186,7 @@ public sealed class JournalWriter : IDisposable
         }
     }
 
-    /// <summary>Flushes buffered records to disk (fsync) and releases the journal and its lock.</summary>
+    /// <summary>Flushes buffered records (to disk, unless the options say otherwise) and releases the journal and its lock.</summary>
     public void Dispose()
     {
         if (_disposed)
@@ -199,7 +199,7 @@ public sealed class JournalWriter : IDisposable
             // After a failed write the buffer's fate is unknown; the next writer repairs the tail instead.
             if (_fault is null)
             {
-                Flush(toDisk: true);
+                Flush(toDisk: _options.FlushToDiskOnDispose);
             }
         }
         finally

@@ -23,11 +23,13 @@ namespace LogTools.Engine.Runs;
 public sealed class RunEventWriter : IDisposable
 {
     private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-    private static readonly JournalWriterOptions JournalOptions = new() { FlushPolicy = JournalFlushPolicy.EveryRecords(1024) };
+    private static readonly JournalWriterOptions DurableOptions = new() { FlushPolicy = JournalFlushPolicy.EveryRecords(1024) };
+    private static readonly JournalWriterOptions BatchOptions = new() { FlushPolicy = JournalFlushPolicy.EveryRecords(1024), FlushToDiskOnDispose = false };
 
     private readonly JournalWriter journal;
     private readonly string runId;
     private readonly long maxLogBytes;
+    private readonly JournalWriterOptions options;
     private readonly ArrayBufferWriter<byte> line = new(512);
     private readonly Utf8JsonWriter json;
     private readonly FileStream index;
@@ -38,11 +40,12 @@ public sealed class RunEventWriter : IDisposable
     private long headSequence;
     private bool folded;
 
-    private RunEventWriter(JournalWriter journal, string runId, long maxLogBytes)
+    private RunEventWriter(JournalWriter journal, string runId, long maxLogBytes, JournalWriterOptions options)
     {
         this.journal = journal;
         this.runId = runId;
         this.maxLogBytes = maxLogBytes;
+        this.options = options;
         json = new Utf8JsonWriter(line, JsonOptions);
         index = new FileStream(RunLayout.IndexPath(journal.Path), FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
     }
@@ -66,19 +69,27 @@ public sealed class RunEventWriter : IDisposable
     /// Opens the run's log for appending with a size cap of <paramref name="maxLogBytes"/>, waiting up to
     /// <paramref name="wait"/> (default 30 s) for another writer.
     /// </summary>
-    public static RunEventWriter Open(string eventsPath, string runId, long maxLogBytes, TimeSpan? wait = null)
+    public static RunEventWriter Open(string eventsPath, string runId, long maxLogBytes, TimeSpan? wait = null) =>
+        Open(eventsPath, runId, maxLogBytes, durable: true, wait);
+
+    /// <param name="durable">
+    /// False for a batch that more batches follow: <see cref="Dispose"/> then hands the lines to the operating system
+    /// without forcing them to disk.
+    /// </param>
+    internal static RunEventWriter Open(string eventsPath, string runId, long maxLogBytes, bool durable, TimeSpan? wait = null)
     {
+        var options = durable ? DurableOptions : BatchOptions;
         var deadline = Stopwatch.StartNew();
         var limit = wait ?? TimeSpan.FromSeconds(30);
         while (true)
         {
             try
             {
-                var journal = JournalWriter.Open(eventsPath, JournalOptions);
+                var journal = JournalWriter.Open(eventsPath, options);
                 RunEventWriter? writer = null;
                 try
                 {
-                    writer = new RunEventWriter(journal, runId, maxLogBytes);
+                    writer = new RunEventWriter(journal, runId, maxLogBytes, options);
                     writer.Resume();
                     return writer;
                 }
@@ -210,7 +221,7 @@ public sealed class RunEventWriter : IDisposable
         {
             if (tail is null)
             {
-                tail = JournalWriter.Open(Beside(RunLayout.TailFile), JournalOptions);
+                tail = JournalWriter.Open(Beside(RunLayout.TailFile), options);
             }
             else if (tail.Length > 0 && tail.Length + bytes.Length + 1 > maxLogBytes / 4)
             {
@@ -311,7 +322,7 @@ public sealed class RunEventWriter : IDisposable
             return;
         }
 
-        tail = JournalWriter.Open(Beside(RunLayout.TailFile), JournalOptions);
+        tail = JournalWriter.Open(Beside(RunLayout.TailFile), options);
         previousTailBytes = File.Exists(previous) ? new FileInfo(previous).Length : 0;
         var last = tail.Length > 0 ? LastSequenceOf(tail.Path, tail.Length) : previousTailBytes > 0 ? LastSequenceOf(previous, previousTailBytes) : 0;
         LastSequence = Math.Max(headSequence, last);
@@ -332,7 +343,7 @@ public sealed class RunEventWriter : IDisposable
 
         File.Move(Beside(RunLayout.TailFile), Beside(RunLayout.PreviousTailFile), overwrite: true);
         previousTailBytes = new FileInfo(Beside(RunLayout.PreviousTailFile)).Length;
-        tail = JournalWriter.Open(Beside(RunLayout.TailFile), JournalOptions);
+        tail = JournalWriter.Open(Beside(RunLayout.TailFile), options);
     }
 
     private long ReadDropped()

@@ -79,7 +79,10 @@ public sealed class RunLedger(LogStore store, TimeProvider? clock = null)
     /// the run and the method returns normally: logging never takes the run down.
     /// </summary>
     /// <returns>The number of events written (0 when they were lost).</returns>
-    public int Append(string runId, IReadOnlyList<NewRunEvent> events)
+    public int Append(string runId, IReadOnlyList<NewRunEvent> events) => Append(runId, events, durable: true);
+
+    /// <param name="durable">False for a batch that more batches follow: written to the operating system, not forced to disk.</param>
+    internal int Append(string runId, IReadOnlyList<NewRunEvent> events, bool durable)
     {
         if (events.Count == 0)
         {
@@ -95,7 +98,7 @@ public sealed class RunLedger(LogStore store, TimeProvider? clock = null)
         long count, bytes;
         try
         {
-            using var writer = RunEventWriter.Open(path, runId, run.MaxLogBytes);
+            using var writer = RunEventWriter.Open(path, runId, run.MaxLogBytes, durable);
             if (gapPending > 0)
             {
                 writer.Append(GapMarker(gapPending));
@@ -141,6 +144,21 @@ public sealed class RunLedger(LogStore store, TimeProvider? clock = null)
                 P("$host", Environment.MachineName), P("$pid", process.Id), P("$pstart", process.StartedAt is { } p ? StoreTime.ToText(p) : null));
         });
         return events.Count;
+    }
+
+    /// <summary>Forces to disk what batches written with durable false left with the operating system.</summary>
+    internal void ForceToDisk(string runId)
+    {
+        var run = Get(runId);
+        try
+        {
+            // A durable writer forces the log (and its rolling tail) to disk when it is closed.
+            using var writer = RunEventWriter.Open(run.EventsPath, runId, run.MaxLogBytes, durable: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && ex is not Journal.JournalInUseException)
+        {
+            // the lines are with the operating system already; a failure to force them is no lost event
+        }
     }
 
     /// <summary>The run, when it exists and still takes events; otherwise the error RunNotFound or RunCompleted.</summary>
