@@ -141,7 +141,9 @@ public static class RunEventReader
         var lineBase = cursor.LineBase;
         var lines = lineBase;
         var done = lineBase; // the last line read whole, where the next pass counts on from
-        using var reader = JournalReader.Open(path, new JournalReadOptions { StartOffset = cursor.Offset, ValidateJson = false });
+        // A first pass reads the whole log: large reads; a follower's later passes read what was just appended.
+        var buffer = (int)Math.Clamp(new FileInfo(path).Length - cursor.Offset, 4096, 1 << 20);
+        using var reader = JournalReader.Open(path, new JournalReadOptions { StartOffset = cursor.Offset, ValidateJson = false, BufferBytes = buffer });
         try
         {
             foreach (var entry in reader.ReadEntries())

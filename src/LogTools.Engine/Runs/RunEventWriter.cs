@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Buffers.Text;
+using System.Text;
 using System.Diagnostics;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -33,8 +35,11 @@ public sealed class RunEventWriter : IDisposable
     private readonly ArrayBufferWriter<byte> line = new(512);
     private readonly Utf8JsonWriter json;
     private readonly FileStream index;
-    private DateTimeOffset lastTime;
-    private JsonEncodedText? lastTimeText;
+    private readonly JsonEncodedText runIdText;
+    private long lastMillisecond;
+    private byte[] timeBytes = [];
+    private string? lastType;
+    private byte[] typeBytes = [];
     private JournalWriter? tail;
     private long previousTailBytes;
     private long headSequence;
@@ -47,6 +52,7 @@ public sealed class RunEventWriter : IDisposable
         this.maxLogBytes = maxLogBytes;
         this.options = options;
         json = new Utf8JsonWriter(line, JsonOptions);
+        runIdText = JsonEncodedText.Encode(runId, JsonOptions.Encoder);
         index = new FileStream(RunLayout.IndexPath(journal.Path), FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
     }
 
@@ -191,27 +197,40 @@ public sealed class RunEventWriter : IDisposable
         return 0;
     }
 
+    // The envelope is written from cached bytes (the time per millisecond, the type and run id while they repeat);
+    // only the sequence and the payload are formatted per event, the payload as its own JSON object.
     private void Write(NewRunEvent e, long sequence)
     {
         line.ResetWrittenCount();
-        json.Reset(line);
-        json.WriteStartObject();
-        json.WriteNumber("sequence"u8, sequence);
-        if (e.Time != lastTime || lastTimeText is null)
+        Put("{\"sequence\":"u8);
+        Utf8Formatter.TryFormat(sequence, line.GetSpan(20), out var digits);
+        line.Advance(digits);
+        var millisecond = e.Time.UtcTicks / TimeSpan.TicksPerMillisecond;
+        if (millisecond != lastMillisecond || timeBytes.Length == 0)
         {
-            // Events of one batch mostly share their millisecond: format it once.
-            lastTime = e.Time;
-            lastTimeText = JsonEncodedText.Encode(StoreTime.ToText(e.Time));
+            lastMillisecond = millisecond;
+            timeBytes = Encoding.UTF8.GetBytes($",\"time\":\"{StoreTime.ToText(e.Time)}\"");
         }
 
-        json.WriteString("time"u8, lastTimeText.Value);
-        json.WriteString("type"u8, e.Type);
-        json.WriteString("run_id"u8, runId);
-        json.WritePropertyName("payload"u8);
+        Put(timeBytes);
+        if (e.Type != lastType)
+        {
+            lastType = e.Type;
+            typeBytes = [.. ",\"type\":\""u8, .. JsonEncodedText.Encode(e.Type, JsonOptions.Encoder).EncodedUtf8Bytes, .. "\",\"run_id\":\""u8, .. runIdText.EncodedUtf8Bytes, .. "\",\"payload\":"u8];
+        }
+
+        Put(typeBytes);
+        json.Reset(line);
         WritePayload(json, e);
-        json.WriteEndObject();
         json.Flush();
+        Put("}"u8);
         Write(line.WrittenSpan, sequence);
+    }
+
+    private void Put(ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(line.GetSpan(bytes.Length));
+        line.Advance(bytes.Length);
     }
 
     // The line goes to the log while it holds less than half the cap (or once folded), else to the rolling tail.
@@ -221,7 +240,7 @@ public sealed class RunEventWriter : IDisposable
         {
             if (tail is null)
             {
-                tail = JournalWriter.Open(Beside(RunLayout.TailFile), options);
+                tail = JournalWriter.Open(Beside(RunLayout.TailFile), BatchOptions);
             }
             else if (tail.Length > 0 && tail.Length + bytes.Length + 1 > maxLogBytes / 4)
             {
@@ -250,11 +269,24 @@ public sealed class RunEventWriter : IDisposable
         tail?.Flush();
     }
 
-    /// <summary>Writes what is buffered (forced to disk) and releases the log's lock.</summary>
+    /// <summary>Writes what is buffered (forced to disk unless opened for a batch that more follow) and releases the log's lock.</summary>
     public void Dispose()
     {
         try
         {
+            // Segments are never forced to disk when they rotate (they may be dropped next), only here.
+            if (tail is not null && options.FlushToDiskOnDispose)
+            {
+                try
+                {
+                    tail.Flush(toDisk: true);
+                }
+                catch (InvalidOperationException)
+                {
+                    // an earlier write to the segment failed and was reported; the next writer repairs its tail
+                }
+            }
+
             tail?.Dispose();
         }
         finally
@@ -322,7 +354,7 @@ public sealed class RunEventWriter : IDisposable
             return;
         }
 
-        tail = JournalWriter.Open(Beside(RunLayout.TailFile), options);
+        tail = JournalWriter.Open(Beside(RunLayout.TailFile), BatchOptions);
         previousTailBytes = File.Exists(previous) ? new FileInfo(previous).Length : 0;
         var last = tail.Length > 0 ? LastSequenceOf(tail.Path, tail.Length) : previousTailBytes > 0 ? LastSequenceOf(previous, previousTailBytes) : 0;
         LastSequence = Math.Max(headSequence, last);
@@ -343,7 +375,7 @@ public sealed class RunEventWriter : IDisposable
 
         File.Move(Beside(RunLayout.TailFile), Beside(RunLayout.PreviousTailFile), overwrite: true);
         previousTailBytes = new FileInfo(Beside(RunLayout.PreviousTailFile)).Length;
-        tail = JournalWriter.Open(Beside(RunLayout.TailFile), options);
+        tail = JournalWriter.Open(Beside(RunLayout.TailFile), BatchOptions);
     }
 
     private long ReadDropped()
