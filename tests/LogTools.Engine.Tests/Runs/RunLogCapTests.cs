@@ -17,10 +17,7 @@ public sealed class RunLogCapTests : IDisposable
     [Fact]
     public void ACappedRun_KeepsHeadAndRollingTail_ThenCompletionWritesOneMarkerForTheDroppedRange()
     {
-        var store = LogStore.Open(temp.Combine("store"));
-        var ledger = new RunLedger(store);
-        var run = ledger.Start(null, null, "test", RunStatus.Running, Cap);
-        Write(ledger, run.RunId, 5000);
+        var (store, ledger, run) = StartCapped(5000);
         var folder = Path.GetDirectoryName(run.EventsPath)!;
 
         Assert.True(new FileInfo(run.EventsPath).Length <= Cap / 2);
@@ -73,10 +70,7 @@ public sealed class RunLogCapTests : IDisposable
     [Fact]
     public void AFoldCutShortBeforeTheTailWasRemoved_IsFinishedWithoutARepeatedEventOrASecondMarker()
     {
-        var store = LogStore.Open(temp.Combine("store"));
-        var ledger = new RunLedger(store);
-        var run = ledger.Start(null, null, "test", RunStatus.Running, Cap);
-        Write(ledger, run.RunId, 3000);
+        var (store, ledger, run) = StartCapped(3000);
         var folder = Path.GetDirectoryName(run.EventsPath)!;
         var saved = temp.Combine("saved");
         Directory.CreateDirectory(saved);
@@ -108,6 +102,33 @@ public sealed class RunLogCapTests : IDisposable
     }
 
     [Fact]
+    public async Task AFollower_GoesOnThroughTheRollingTailAndTheFold_ShowingEachEventOnceInOrder_UntilRunCompleted()
+    {
+        var store = LogStore.Open(temp.Combine("store"));
+        var ledger = new RunLedger(store);
+        var run = ledger.Start(null, null, "test", RunStatus.Running, Cap);
+        var seen = new List<(long Sequence, string Type)>();
+        var follower = Task.Run(() => RunEventReader.Read(
+            run, new RunEventQuery { Follow = true, PollInterval = TimeSpan.FromMilliseconds(1) }, line => seen.Add((line.Sequence, line.Type)), e => throw e, CancellationToken.None));
+        for (var i = 0; i < 40; i++)
+        {
+            Write(ledger, run.RunId, 100);
+            Thread.Sleep(5);
+        }
+
+        ledger.Complete(run.RunId, RunStatus.Succeeded, 0, [], null);
+        await follower.WaitAsync(TimeSpan.FromSeconds(60)); // the follower ends by itself after run.completed
+
+        var sequences = seen.Select(s => s.Sequence).ToList();
+        Assert.Equal(sequences.Order(), sequences);
+        Assert.Equal(sequences.Distinct().Count(), sequences.Count);
+        Assert.Equal((4002L, RunEventTypes.Completed), seen[^1]);
+        Assert.Equal(4001L, seen[^2].Sequence);
+        var head = Sequences(run.EventsPath).TakeWhile((s, i) => s == i + 1).Count();
+        Assert.Equal(Enumerable.Range(1, head).Select(i => (long)i), sequences.Take(head));
+    }
+
+    [Fact]
     public void ARunUnderItsCap_HasNoTailAndNoMarker_AndACapBelowTheMinimumIsRefused()
     {
         var store = LogStore.Open(temp.Combine("store"));
@@ -121,6 +142,15 @@ public sealed class RunLogCapTests : IDisposable
 
         var error = Assert.Throws<LogToolsException>(() => ledger.Start(null, null, "test", RunStatus.Running, 1000));
         Assert.Equal("RunMaxLogSizeInvalid", error.ErrorId);
+    }
+
+    private (LogStore Store, RunLedger Ledger, LogRun Run) StartCapped(int events)
+    {
+        var store = LogStore.Open(temp.Combine("store"));
+        var ledger = new RunLedger(store);
+        var run = ledger.Start(null, null, "test", RunStatus.Running, Cap);
+        Write(ledger, run.RunId, events);
+        return (store, ledger, run);
     }
 
     private static void Write(RunLedger ledger, string runId, int count)
