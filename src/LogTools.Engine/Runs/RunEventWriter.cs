@@ -220,11 +220,56 @@ public sealed class RunEventWriter : IDisposable
         }
 
         Put(typeBytes);
-        json.Reset(line);
-        WritePayload(json, e);
-        json.Flush();
+        if (e.PayloadJson is null)
+        {
+            PutTextPayload(e);
+        }
+        else
+        {
+            json.Reset(line);
+            WritePayload(json, e);
+            json.Flush();
+        }
+
         Put("}"u8);
         Write(line.WrittenSpan, sequence);
+    }
+
+    // Most events (console lines) carry text only: written as UTF-8 straight away, escaped (with the same encoder as
+    // the JSON writer's) only when the text needs it.
+    private void PutTextPayload(NewRunEvent e)
+    {
+        Put("{"u8);
+        var first = true;
+        PutText(ref first, "message"u8, e.Message);
+        PutText(ref first, "severity"u8, e.Severity?.ToString().ToLowerInvariant());
+        PutText(ref first, "stream"u8, e.Stream);
+        Put("}"u8);
+    }
+
+    private void PutText(ref bool first, ReadOnlySpan<byte> name, string? value)
+    {
+        if (value is null)
+        {
+            return;
+        }
+
+        Put(first ? "\""u8 : ",\""u8);
+        first = false;
+        Put(name);
+        Put("\":\""u8);
+        var span = line.GetSpan(Encoding.UTF8.GetMaxByteCount(value.Length));
+        var count = Encoding.UTF8.GetBytes(value, span);
+        if (JsonOptions.Encoder!.FindFirstCharacterToEncodeUtf8(span[..count]) < 0)
+        {
+            line.Advance(count);
+        }
+        else
+        {
+            Put(JsonEncodedText.Encode(value, JsonOptions.Encoder).EncodedUtf8Bytes);
+        }
+
+        Put("\""u8);
     }
 
     private void Put(ReadOnlySpan<byte> bytes)
@@ -240,6 +285,8 @@ public sealed class RunEventWriter : IDisposable
         {
             if (tail is null)
             {
+                // Readers take the log before the tail: the log's last lines must be in the file before the tail's first.
+                journal.Flush();
                 tail = JournalWriter.Open(Beside(RunLayout.TailFile), BatchOptions);
             }
             else if (tail.Length > 0 && tail.Length + bytes.Length + 1 > maxLogBytes / 4)
