@@ -98,6 +98,7 @@ Describe 'Documented error ids under -ErrorAction Stop' {
         @{ Id = 'RunLogLastLineInvalid'; Cmdlet = 'Write-RunEvent'; Script = { $r = Start-LogRun -Store $store; Add-Content $r.EventsPath '{"edited":true}'; Write-RunEvent -Store $store -RunId $r.RunId -Type x -Message m -ErrorAction Stop } }
         @{ Id = 'PayloadNotSerializable'; Cmdlet = 'Write-RunEvent'; Script = { $r = Start-LogRun -Store $store; Write-RunEvent -Store $store -RunId $r.RunId -Type x -Payload @{ code = { 1 } } -ErrorAction Stop } }
         @{ Id = 'SummaryNotSerializable'; Cmdlet = 'Complete-LogRun'; Script = { $r = Start-LogRun -Store $store; Complete-LogRun -Store $store -RunId $r.RunId -Summary @{ code = { 1 } } -ErrorAction Stop } }
+        @{ Id = 'RunMaxLogSizeInvalid'; Cmdlet = 'Start-LogRun'; Script = { Start-LogRun -Store $store -MaxLogSize 1000 -ErrorAction Stop } }
         @{ Id = 'RunCompressMismatch'; Cmdlet = 'Compress-LogRun'; Script = { $r = Start-LogRun -Store $store; Complete-LogRun -Store $store -RunId $r.RunId | Out-Null; Add-Content $r.EventsPath '{}'; Start-Sleep -Milliseconds 20; Compress-LogRun -Store $store -OlderThan 1ms -ErrorAction Stop } }
     ) {
         $folder = New-TestFolder 'error'

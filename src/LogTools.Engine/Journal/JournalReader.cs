@@ -17,13 +17,11 @@ namespace LogTools.Engine.Journal;
 /// </example>
 public sealed class JournalReader : IDisposable
 {
-    private const int InitialBufferSize = 64 * 1024;
-
     private readonly Stream _source;
     private readonly Stream _stream;
     private readonly bool _leaveOpen;
     private readonly JournalReadOptions _options;
-    private byte[] _buffer = new byte[InitialBufferSize];
+    private byte[] _buffer;
     private bool _started;
     private bool _disposed;
 
@@ -41,6 +39,8 @@ public sealed class JournalReader : IDisposable
         _options = options ?? new JournalReadOptions();
         ArgumentOutOfRangeException.ThrowIfNegative(_options.StartOffset, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxLineBytes, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.BufferBytes, 1, nameof(options));
+        _buffer = new byte[_options.BufferBytes];
         _source = stream;
         _leaveOpen = leaveOpen;
         IsCompressed = StartsWithGzipMagic(stream);

@@ -110,8 +110,18 @@ public sealed class JournalWriter : IDisposable
     /// </exception>
     public long Append(ReadOnlySpan<byte> utf8Json)
     {
-        ThrowIfUnusable();
         Validate(utf8Json);
+        return AppendBuilt(utf8Json);
+    }
+
+    /// <summary>
+    /// Appends one record that the caller built itself with a <see cref="Utf8JsonWriter"/> (unindented, so one valid
+    /// UTF-8 JSON value without a line break), skipping the checks of <see cref="Append"/>: re-parsing a line just
+    /// written costs more than writing it.
+    /// </summary>
+    internal long AppendBuilt(ReadOnlySpan<byte> utf8Json)
+    {
+        ThrowIfUnusable();
         var offset = _length;
         _pending.Write(utf8Json);
         _pending.Write([JournalLine.NewLine]);
@@ -176,7 +186,7 @@ public sealed class JournalWriter : IDisposable
         }
     }
 
-    /// <summary>Flushes buffered records to disk (fsync) and releases the journal and its lock.</summary>
+    /// <summary>Flushes buffered records (to disk, unless the options say otherwise) and releases the journal and its lock.</summary>
     public void Dispose()
     {
         if (_disposed)
@@ -189,7 +199,7 @@ public sealed class JournalWriter : IDisposable
             // After a failed write the buffer's fate is unknown; the next writer repairs the tail instead.
             if (_fault is null)
             {
-                Flush(toDisk: true);
+                Flush(toDisk: _options.FlushToDiskOnDispose);
             }
         }
         finally

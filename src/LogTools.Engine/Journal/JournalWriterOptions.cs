@@ -12,4 +12,11 @@ public sealed class JournalWriterOptions
     /// through a crash of the process, and <see cref="JournalWriter.Dispose"/> always forces the data to disk.
     /// </summary>
     public bool FlushToDisk { get; init; }
+
+    /// <summary>
+    /// When true (the default), <see cref="JournalWriter.Dispose"/> forces the data to disk. A writer that is opened
+    /// and closed once per batch turns it off for all but its last batch: a forced write costs milliseconds, and the
+    /// operating system keeps written data through a crash of the process anyway.
+    /// </summary>
+    public bool FlushToDiskOnDispose { get; init; } = true;
 }

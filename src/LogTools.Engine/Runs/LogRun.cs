@@ -69,6 +69,9 @@ public sealed class LogRun
     /// <summary>Events that could not be written to the log.</summary>
     public long EventsLost { get; init; }
 
+    /// <summary>The size cap of the log: beyond half of it the run keeps a rolling tail, and completion drops what lies between (log.truncated).</summary>
+    public long MaxLogBytes { get; init; } = RunLayout.DefaultMaxLogBytes;
+
     /// <summary>True for a run that is over (succeeded, failed, cancelled).</summary>
     public bool IsCompleted => Status is RunStatus.Succeeded or RunStatus.Failed or RunStatus.Cancelled;
 }

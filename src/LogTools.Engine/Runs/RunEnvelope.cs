@@ -9,7 +9,18 @@ namespace LogTools.Engine.Runs;
 /// </summary>
 internal readonly record struct RunEnvelope(long Sequence, string? Time, string? Type, LogEventSeverity? Severity, string? Message)
 {
-    /// <summary>The envelope of <paramref name="line"/>, or null when it has no positive sequence or no type.</summary>
+    // A log mostly repeats a few types: the last one read on this thread is reused instead of a new string per line.
+    [ThreadStatic]
+    private static string? lastType;
+
+    [ThreadStatic]
+    private static byte[]? lastTypeUtf8;
+
+    /// <summary>
+    /// The envelope of <paramref name="line"/>, or null when it has no positive sequence or no type. Without
+    /// <paramref name="withPayload"/> only the sequence and type are read (time, severity and message stay null),
+    /// though the whole line is still checked to be one JSON object.
+    /// </summary>
     public static RunEnvelope? Read(ReadOnlySpan<byte> line, bool withPayload = true)
     {
         long sequence = 0;
@@ -30,7 +41,7 @@ internal readonly record struct RunEnvelope(long Sequence, string? Time, string?
                     reader.Read();
                     sequence = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var s) ? s : 0;
                 }
-                else if (reader.ValueTextEquals("time"u8))
+                else if (withPayload && reader.ValueTextEquals("time"u8))
                 {
                     reader.Read();
                     time = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
@@ -38,7 +49,7 @@ internal readonly record struct RunEnvelope(long Sequence, string? Time, string?
                 else if (reader.ValueTextEquals("type"u8))
                 {
                     reader.Read();
-                    type = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    type = reader.TokenType == JsonTokenType.String ? TypeText(ref reader) : null;
                 }
                 else if (withPayload && reader.ValueTextEquals("payload"u8))
                 {
@@ -65,6 +76,18 @@ internal readonly record struct RunEnvelope(long Sequence, string? Time, string?
         }
 
         return sequence > 0 && type is not null ? new RunEnvelope(sequence, time, type, severity, message) : null;
+    }
+
+    private static string TypeText(ref Utf8JsonReader reader)
+    {
+        if (lastTypeUtf8 is not null && reader.ValueTextEquals(lastTypeUtf8))
+        {
+            return lastType!;
+        }
+
+        lastType = reader.GetString()!;
+        lastTypeUtf8 = System.Text.Encoding.UTF8.GetBytes(lastType);
+        return lastType;
     }
 
     /// <summary>A severity name as stored (any case), or null.</summary>

@@ -5,14 +5,16 @@ namespace LogTools.Engine.Runs;
 /// <summary>
 /// Collects events for one run and appends them in batches: when <see cref="MaxEvents"/> are pending, on the first
 /// event <see cref="MaxDelay"/> after the oldest pending one, and on <see cref="Flush"/>. A writer killed outright
-/// loses at most the pending batch; lines already written are never touched.
+/// loses at most the pending batch; lines already written are never touched. The batches written on the way are handed
+/// to the operating system; <see cref="Flush"/> (the caller's last) also forces the log to disk.
 /// </summary>
 public sealed class RunEventBatch(RunLedger ledger, string runId)
 {
     private readonly List<NewRunEvent> pending = [];
     private long firstPending;
+    private bool unsynced;
 
-    public int MaxEvents { get; init; } = 1000;
+    public int MaxEvents { get; init; } = 5000;
 
     public TimeSpan MaxDelay { get; init; } = TimeSpan.FromMilliseconds(50);
 
@@ -30,16 +32,32 @@ public sealed class RunEventBatch(RunLedger ledger, string runId)
         pending.Add(e);
         if (pending.Count >= MaxEvents || Stopwatch.GetElapsedTime(firstPending) >= MaxDelay)
         {
-            Flush();
+            Flush(durable: false);
         }
     }
 
-    /// <summary>Appends the pending events; returns how many were written (0 when logging failed and they were counted as lost).</summary>
+    /// <summary>
+    /// Appends the pending events and forces the log to disk; returns how many were written (0 when logging failed and
+    /// they were counted as lost).
+    /// </summary>
     public int Flush()
+    {
+        if (pending.Count == 0 && unsynced)
+        {
+            ledger.ForceToDisk(runId);
+            unsynced = false;
+            return 0;
+        }
+
+        return Flush(durable: true);
+    }
+
+    private int Flush(bool durable)
     {
         try
         {
-            return ledger.Append(runId, pending);
+            unsynced = !durable && (unsynced || pending.Count > 0);
+            return ledger.Append(runId, pending, durable);
         }
         finally
         {

@@ -7,6 +7,9 @@ namespace LogTools.Engine.Runs;
 /// Streams a run's log (plain or .gz) through <see cref="JournalReader"/> in constant memory: from a sequence (sought
 /// through the offset index), filtered by type, its last N events, and, when following, the events other processes
 /// append until run.completed. A broken line is reported with its line number and the rest is still read.
+/// The rolling tail of a capped run that is still open (see <see cref="RunLayout"/>) is read after the log, so the
+/// reader sees the head, a gap in the sequences, and the newest events; the log.truncated marker appears at completion.
+/// Each line handed to the sink is valid during that call only (see <see cref="RunEventLine"/>).
 /// </summary>
 public static class RunEventReader
 {
@@ -30,33 +33,41 @@ public static class RunEventReader
         }
 
         var path = run.EventsPath;
-        var (offset, lineBase) = File.Exists(path) ? Seek(path, query.FromSequence) : (0L, 0L);
+        var cursor = new Cursor();
+        (cursor.Offset, cursor.LineBase) = File.Exists(path) ? Seek(path, query.FromSequence) : (0L, 0L);
         var tail = query.Tail is { } n ? new Queue<RunEventLine>(Math.Min(n, 4096)) : null;
         var completed = false;
         var first = true;
+        void Collect(RunEventLine line)
+        {
+            if (tail is null)
+            {
+                sink(line);
+                return;
+            }
+
+            if (tail.Count == query.Tail)
+            {
+                tail.Dequeue();
+            }
+
+            if (query.Tail > 0)
+            {
+                tail.Enqueue(line.Keep());
+            }
+        }
+
         while (true)
         {
             path = RunLedger.Existing(run.EventsPath);
-            if (File.Exists(path) && (first || new FileInfo(path).Length > offset))
+            if (File.Exists(path) && (first || new FileInfo(path).Length > cursor.Offset))
             {
-                (offset, lineBase, completed) = Pass(run, path, offset, lineBase, query, line =>
-                {
-                    if (tail is null)
-                    {
-                        sink(line);
-                        return;
-                    }
+                completed = Pass(run, path, cursor, query, Collect, problem, !query.Follow || run.IsCompleted);
+            }
 
-                    if (tail.Count == query.Tail)
-                    {
-                        tail.Dequeue();
-                    }
-
-                    if (query.Tail > 0)
-                    {
-                        tail.Enqueue(line);
-                    }
-                }, problem, !query.Follow || run.IsCompleted);
+            if (!completed)
+            {
+                ReadTail(run, cursor, query, Collect, problem);
             }
 
             if (first && tail is not null)
@@ -123,13 +134,16 @@ public static class RunEventReader
         return null;
     }
 
-    private static (long Offset, long LineBase, bool Completed) Pass(
-        LogRun run, string path, long offset, long lineBase, RunEventQuery query, Action<RunEventLine> sink, Action<LogToolsException> problem, bool final)
+    private static bool Pass(
+        LogRun run, string path, Cursor cursor, RunEventQuery query, Action<RunEventLine> sink, Action<LogToolsException> problem, bool final)
     {
         var completed = false;
+        var lineBase = cursor.LineBase;
         var lines = lineBase;
         var done = lineBase; // the last line read whole, where the next pass counts on from
-        using var reader = JournalReader.Open(path, new JournalReadOptions { StartOffset = offset, ValidateJson = false });
+        // A first pass reads the whole log: large reads; a follower's later passes read what was just appended.
+        var buffer = (int)Math.Clamp(new FileInfo(path).Length - cursor.Offset, 4096, 1 << 20);
+        using var reader = JournalReader.Open(path, new JournalReadOptions { StartOffset = cursor.Offset, ValidateJson = false, BufferBytes = buffer });
         try
         {
             foreach (var entry in reader.ReadEntries())
@@ -157,9 +171,10 @@ public static class RunEventReader
                 }
 
                 completed |= e.Type == RunEventTypes.Completed;
-                if (e.Sequence >= query.FromSequence && (query.TypeMatch is null || query.TypeMatch(e.Type!)))
+                // Events already read from the rolling tail come again once completion folds it into the log.
+                if (e.Sequence > cursor.TailSequence)
                 {
-                    sink(new RunEventLine(run.RunId, lines, entry.GetString(), e));
+                    Deliver(run, query, sink, new RunEventLine(run.RunId, lines, entry.Utf8, e), cursor);
                 }
 
                 done = lines;
@@ -168,7 +183,7 @@ public static class RunEventReader
         catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException)
         {
             problem(Truncated(run, path, done, ex));
-            return (reader.EndOffset, done, true);
+            completed = true;
         }
 
         // Only completed runs are compressed, so a compressed log that stops before run.completed was cut short
@@ -176,10 +191,100 @@ public static class RunEventReader
         if (reader.IsCompressed && !completed)
         {
             problem(Truncated(run, path, done, null));
-            return (reader.EndOffset, done, true);
+            completed = true;
         }
 
-        return (reader.EndOffset, done, completed);
+        cursor.Offset = reader.EndOffset;
+        cursor.LineBase = done;
+        return completed;
+    }
+
+    private static void Deliver(LogRun run, RunEventQuery query, Action<RunEventLine> sink, RunEventLine line, Cursor cursor)
+    {
+        cursor.LastSequence = Math.Max(cursor.LastSequence, line.Sequence);
+        if (line.Sequence >= query.FromSequence && (query.TypeMatch is null || query.TypeMatch(line.Type)))
+        {
+            sink(line);
+        }
+    }
+
+    // The rolling tail: the previous segment when it holds events not read yet (first read, or a rotation since), then
+    // the current segment, from where the last pass stopped when it is still the same segment.
+    private static void ReadTail(LogRun run, Cursor cursor, RunEventQuery query, Action<RunEventLine> sink, Action<LogToolsException> problem)
+    {
+        var previous = RunLayout.Beside(run.EventsPath, RunLayout.PreviousTailFile);
+        var current = RunLayout.Beside(run.EventsPath, RunLayout.TailFile);
+        try
+        {
+            if (File.Exists(previous) && new FileInfo(previous).Length is > 0 and var length
+                && RunEventWriter.LastSequenceOf(previous, length) > cursor.LastSequence)
+            {
+                ReadSegment(run, previous, 0, cursor, query, sink, problem);
+            }
+
+            if (File.Exists(current))
+            {
+                var first = RunEventWriter.FirstSequenceOf(current);
+                var start = first == cursor.TailFirst ? cursor.TailOffset : 0;
+                cursor.TailOffset = ReadSegment(run, current, start, cursor, query, sink, problem);
+                cursor.TailFirst = first;
+            }
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or ArgumentOutOfRangeException)
+        {
+            // rotated or folded while being read: the next pass reads it where it is now
+            cursor.TailOffset = 0;
+        }
+    }
+
+    private static long ReadSegment(
+        LogRun run, string path, long offset, Cursor cursor, RunEventQuery query, Action<RunEventLine> sink, Action<LogToolsException> problem)
+    {
+        using var reader = JournalReader.Open(path, new JournalReadOptions { StartOffset = offset, ValidateJson = false });
+        foreach (var entry in reader.ReadEntries())
+        {
+            if (entry.Status == JournalEntryStatus.Torn)
+            {
+                break; // still being written
+            }
+
+            if ((entry.Status == JournalEntryStatus.Ok ? RunEnvelope.Read(entry.Utf8.Span, withPayload: false) : null) is not { } e)
+            {
+                problem(new LogToolsException(
+                    "RunEventLineInvalid", ErrorKind.InvalidData, $"{path}:{entry.LineNumber}",
+                    $"Line {entry.LineNumber} of the rolling tail of run '{run.RunId}' ('{path}') is not a run event " +
+                    $"({entry.Problem ?? "no sequence or type"}); it was skipped and the rest was read."));
+                continue;
+            }
+
+            if (e.Sequence > cursor.LastSequence)
+            {
+                Deliver(run, query, sink, new RunEventLine(run.RunId, entry.LineNumber, entry.Utf8, e), cursor);
+                cursor.TailSequence = e.Sequence;
+            }
+        }
+
+        return reader.EndOffset;
+    }
+
+    /// <summary>Where a reader stands in a run's log and its rolling tail, from one pass to the next.</summary>
+    private sealed class Cursor
+    {
+        public long Offset { get; set; }
+
+        /// <summary>The number of the last line read whole.</summary>
+        public long LineBase { get; set; }
+
+        /// <summary>The highest sequence read so far.</summary>
+        public long LastSequence { get; set; }
+
+        /// <summary>The highest sequence read from the rolling tail.</summary>
+        public long TailSequence { get; set; }
+
+        public long TailOffset { get; set; }
+
+        /// <summary>The first sequence of the current tail segment when it was last read (another one after a rotation).</summary>
+        public long TailFirst { get; set; }
     }
 
     private static LogToolsException Truncated(LogRun run, string path, long lines, Exception? inner) => new(

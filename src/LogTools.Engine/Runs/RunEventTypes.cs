@@ -7,4 +7,5 @@ public static class RunEventTypes
     public const string Completed = "run.completed";
     public const string ConsoleLine = "console.line";
     public const string Gap = "log.gap";
+    public const string Truncated = "log.truncated";
 }

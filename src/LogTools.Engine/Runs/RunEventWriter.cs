@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Buffers.Text;
+using System.Text;
 using System.Diagnostics;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -14,32 +16,51 @@ namespace LogTools.Engine.Runs;
 /// open it holds the journal's lock, so writers in other processes wait: sequences never repeat and lines never
 /// interleave. Buffered lines reach the file every 1,024 events (or 64 KiB) and on <see cref="Dispose"/>.
 /// </summary>
+/// <remarks>
+/// Size cap: once the log holds half of the run's cap, further events go to a rolling tail (see <see cref="RunLayout"/>):
+/// segments of a quarter of the cap each, the older one dropped when a new one starts, so the run's files never hold
+/// much more than the cap. <see cref="FoldTail"/> (at completion) appends one log.truncated marker for the dropped
+/// events, then the kept tail, to the log.
+/// </remarks>
 public sealed class RunEventWriter : IDisposable
 {
     private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JournalWriterOptions DurableOptions = new() { FlushPolicy = JournalFlushPolicy.EveryRecords(1024) };
+    private static readonly JournalWriterOptions BatchOptions = new() { FlushPolicy = JournalFlushPolicy.EveryRecords(1024), FlushToDiskOnDispose = false };
 
     private readonly JournalWriter journal;
     private readonly string runId;
+    private readonly long maxLogBytes;
+    private readonly JournalWriterOptions options;
     private readonly ArrayBufferWriter<byte> line = new(512);
     private readonly Utf8JsonWriter json;
     private readonly FileStream index;
-    private DateTimeOffset lastTime;
-    private JsonEncodedText? lastTimeText;
+    private readonly JsonEncodedText runIdText;
+    private long lastMillisecond;
+    private byte[] timeBytes = [];
+    private string? lastType;
+    private byte[] typeBytes = [];
+    private JournalWriter? tail;
+    private long previousTailBytes;
+    private long headSequence;
+    private bool folded;
 
-    private RunEventWriter(JournalWriter journal, string runId, long lastSequence)
+    private RunEventWriter(JournalWriter journal, string runId, long maxLogBytes, JournalWriterOptions options)
     {
         this.journal = journal;
         this.runId = runId;
-        LastSequence = lastSequence;
+        this.maxLogBytes = maxLogBytes;
+        this.options = options;
         json = new Utf8JsonWriter(line, JsonOptions);
+        runIdText = JsonEncodedText.Encode(runId, JsonOptions.Encoder);
         index = new FileStream(RunLayout.IndexPath(journal.Path), FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
     }
 
-    /// <summary>The sequence of the last event in the log (0 for an empty log).</summary>
+    /// <summary>The sequence of the last event written (0 for an empty log), in the log or its rolling tail.</summary>
     public long LastSequence { get; private set; }
 
-    /// <summary>The log's length in bytes including buffered lines.</summary>
-    public long Length => journal.Length;
+    /// <summary>The bytes of the log and its rolling tail, including buffered lines.</summary>
+    public long Length => journal.Length + (tail?.Length ?? 0) + previousTailBytes;
 
     /// <summary>The torn last line the journal moved aside on open, or null.</summary>
     public JournalRepair? Repair => journal.Repair;
@@ -47,22 +68,48 @@ public sealed class RunEventWriter : IDisposable
     /// <summary>
     /// Opens the run's log for appending, waiting up to <paramref name="wait"/> (default 30 s) for another writer.
     /// </summary>
-    public static RunEventWriter Open(string eventsPath, string runId, TimeSpan? wait = null)
+    public static RunEventWriter Open(string eventsPath, string runId, TimeSpan? wait = null) =>
+        Open(eventsPath, runId, RunLayout.DefaultMaxLogBytes, wait);
+
+    /// <summary>
+    /// Opens the run's log for appending with a size cap of <paramref name="maxLogBytes"/>, waiting up to
+    /// <paramref name="wait"/> (default 30 s) for another writer.
+    /// </summary>
+    public static RunEventWriter Open(string eventsPath, string runId, long maxLogBytes, TimeSpan? wait = null) =>
+        Open(eventsPath, runId, maxLogBytes, durable: true, wait);
+
+    /// <param name="durable">
+    /// False for a batch that more batches follow: <see cref="Dispose"/> then hands the lines to the operating system
+    /// without forcing them to disk.
+    /// </param>
+    internal static RunEventWriter Open(string eventsPath, string runId, long maxLogBytes, bool durable, TimeSpan? wait = null)
     {
+        var options = durable ? DurableOptions : BatchOptions;
         var deadline = Stopwatch.StartNew();
         var limit = wait ?? TimeSpan.FromSeconds(30);
         while (true)
         {
             try
             {
-                var journal = JournalWriter.Open(eventsPath, new JournalWriterOptions { FlushPolicy = JournalFlushPolicy.EveryRecords(1024) });
+                var journal = JournalWriter.Open(eventsPath, options);
+                RunEventWriter? writer = null;
                 try
                 {
-                    return new RunEventWriter(journal, runId, LastSequenceOf(eventsPath, journal.Length));
+                    writer = new RunEventWriter(journal, runId, maxLogBytes, options);
+                    writer.Resume();
+                    return writer;
                 }
                 catch
                 {
-                    journal.Dispose();
+                    if (writer is null)
+                    {
+                        journal.Dispose();
+                    }
+                    else
+                    {
+                        writer.Dispose();
+                    }
+
                     throw;
                 }
             }
@@ -89,26 +136,170 @@ public sealed class RunEventWriter : IDisposable
     public long Append(NewRunEvent e)
     {
         var sequence = LastSequence + 1;
-        line.ResetWrittenCount();
-        json.Reset(line);
-        json.WriteStartObject();
-        json.WriteNumber("sequence"u8, sequence);
-        if (e.Time != lastTime || lastTimeText is null)
+        Write(e, sequence);
+        LastSequence = sequence;
+        return sequence;
+    }
+
+    /// <summary>
+    /// Moves the rolling tail, if the log has one, back into the log: first one log.truncated marker when events were
+    /// dropped between the head and the kept tail, then the kept events. From then on every event goes to the log,
+    /// whatever its size (Complete-LogRun's run.completed). Safe to repeat after a crash half-way: events already
+    /// moved are not moved twice, and the marker is written once.
+    /// </summary>
+    public void FoldTail()
+    {
+        folded = true;
+        if (tail is null)
         {
-            // Events of one batch mostly share their millisecond: format it once.
-            lastTime = e.Time;
-            lastTimeText = JsonEncodedText.Encode(StoreTime.ToText(e.Time));
+            return;
         }
 
-        json.WriteString("time"u8, lastTimeText.Value);
-        json.WriteString("type"u8, e.Type);
-        json.WriteString("run_id"u8, runId);
-        json.WritePropertyName("payload"u8);
-        WritePayload(json, e);
-        json.WriteEndObject();
-        json.Flush();
-        var offset = journal.Append(line.WrittenSpan);
-        LastSequence = sequence;
+        tail.Dispose();
+        tail = null;
+        var segments = new[] { Beside(RunLayout.PreviousTailFile), Beside(RunLayout.TailFile) }.Where(File.Exists).ToList();
+        var firstKept = segments.Select(FirstSequenceOf).FirstOrDefault(s => s > 0);
+        if (firstKept > headSequence + 1)
+        {
+            Write(TruncatedMarker(headSequence + 1, firstKept - 1, ReadDropped()), firstKept - 1);
+        }
+
+        foreach (var segment in segments)
+        {
+            foreach (var entry in JournalReader.Read(segment, new JournalReadOptions { ValidateJson = false }))
+            {
+                if (entry.Status == JournalEntryStatus.Ok && RunEnvelope.Read(entry.Utf8.Span, withPayload: false) is { } e && e.Sequence > headSequence)
+                {
+                    Write(entry.Utf8.Span, e.Sequence);
+                }
+            }
+        }
+
+        journal.Flush(toDisk: true);
+        previousTailBytes = 0;
+        foreach (var name in new[] { RunLayout.PreviousTailFile, RunLayout.TailFile, RunLayout.TailFile + ".lock", RunLayout.DroppedFile })
+        {
+            File.Delete(Beside(name));
+        }
+    }
+
+    /// <summary>The sequence of the first event in a log file; 0 when it has none.</summary>
+    internal static long FirstSequenceOf(string path)
+    {
+        foreach (var entry in JournalReader.Read(path, new JournalReadOptions { ValidateJson = false }))
+        {
+            if (entry.Status == JournalEntryStatus.Ok && RunEnvelope.Read(entry.Utf8.Span, withPayload: false) is { } e)
+            {
+                return e.Sequence;
+            }
+        }
+
+        return 0;
+    }
+
+    // The envelope is written from cached bytes (the time per millisecond, the type and run id while they repeat);
+    // only the sequence and the payload are formatted per event, the payload as its own JSON object.
+    private void Write(NewRunEvent e, long sequence)
+    {
+        line.ResetWrittenCount();
+        Put("{\"sequence\":"u8);
+        Utf8Formatter.TryFormat(sequence, line.GetSpan(20), out var digits);
+        line.Advance(digits);
+        var millisecond = e.Time.UtcTicks / TimeSpan.TicksPerMillisecond;
+        if (millisecond != lastMillisecond || timeBytes.Length == 0)
+        {
+            lastMillisecond = millisecond;
+            timeBytes = Encoding.UTF8.GetBytes($",\"time\":\"{StoreTime.ToText(e.Time)}\"");
+        }
+
+        Put(timeBytes);
+        if (e.Type != lastType)
+        {
+            lastType = e.Type;
+            typeBytes = [.. ",\"type\":\""u8, .. JsonEncodedText.Encode(e.Type, JsonOptions.Encoder).EncodedUtf8Bytes, .. "\",\"run_id\":\""u8, .. runIdText.EncodedUtf8Bytes, .. "\",\"payload\":"u8];
+        }
+
+        Put(typeBytes);
+        if (e.PayloadJson is null)
+        {
+            PutTextPayload(e);
+        }
+        else
+        {
+            json.Reset(line);
+            WritePayload(json, e);
+            json.Flush();
+        }
+
+        Put("}"u8);
+        Write(line.WrittenSpan, sequence);
+    }
+
+    // Most events (console lines) carry text only: written as UTF-8 straight away, escaped (with the same encoder as
+    // the JSON writer's) only when the text needs it.
+    private void PutTextPayload(NewRunEvent e)
+    {
+        Put("{"u8);
+        var first = true;
+        PutText(ref first, "message"u8, e.Message);
+        PutText(ref first, "severity"u8, e.Severity?.ToString().ToLowerInvariant());
+        PutText(ref first, "stream"u8, e.Stream);
+        Put("}"u8);
+    }
+
+    private void PutText(ref bool first, ReadOnlySpan<byte> name, string? value)
+    {
+        if (value is null)
+        {
+            return;
+        }
+
+        Put(first ? "\""u8 : ",\""u8);
+        first = false;
+        Put(name);
+        Put("\":\""u8);
+        var span = line.GetSpan(Encoding.UTF8.GetMaxByteCount(value.Length));
+        var count = Encoding.UTF8.GetBytes(value, span);
+        if (JsonOptions.Encoder!.FindFirstCharacterToEncodeUtf8(span[..count]) < 0)
+        {
+            line.Advance(count);
+        }
+        else
+        {
+            Put(JsonEncodedText.Encode(value, JsonOptions.Encoder).EncodedUtf8Bytes);
+        }
+
+        Put("\""u8);
+    }
+
+    private void Put(ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(line.GetSpan(bytes.Length));
+        line.Advance(bytes.Length);
+    }
+
+    // The line goes to the log while it holds less than half the cap (or once folded), else to the rolling tail.
+    private void Write(ReadOnlySpan<byte> bytes, long sequence)
+    {
+        if (!folded && (tail is not null || journal.Length + bytes.Length + 1 > maxLogBytes / 2))
+        {
+            if (tail is null)
+            {
+                // Readers take the log before the tail: the log's last lines must be in the file before the tail's first.
+                journal.Flush();
+                tail = JournalWriter.Open(Beside(RunLayout.TailFile), BatchOptions);
+            }
+            else if (tail.Length > 0 && tail.Length + bytes.Length + 1 > maxLogBytes / 4)
+            {
+                Rotate();
+            }
+
+            tail!.AppendBuilt(bytes);
+            return;
+        }
+
+        var offset = journal.AppendBuilt(bytes);
+        headSequence = sequence;
         if (sequence % RunLayout.IndexStride == 0)
         {
             Span<byte> entry = stackalloc byte[16];
@@ -116,24 +307,46 @@ public sealed class RunEventWriter : IDisposable
             BinaryPrimitives.WriteInt64LittleEndian(entry[8..], offset);
             index.Write(entry);
         }
-
-        return sequence;
     }
 
     /// <summary>Hands buffered lines to the operating system.</summary>
-    public void Flush() => journal.Flush();
+    public void Flush()
+    {
+        journal.Flush();
+        tail?.Flush();
+    }
 
-    /// <summary>Writes what is buffered (forced to disk) and releases the log's lock.</summary>
+    /// <summary>Writes what is buffered (forced to disk unless opened for a batch that more follow) and releases the log's lock.</summary>
     public void Dispose()
     {
         try
         {
-            journal.Dispose();
+            // Segments are never forced to disk when they rotate (they may be dropped next), only here.
+            if (tail is not null && options.FlushToDiskOnDispose)
+            {
+                try
+                {
+                    tail.Flush(toDisk: true);
+                }
+                catch (InvalidOperationException)
+                {
+                    // an earlier write to the segment failed and was reported; the next writer repairs its tail
+                }
+            }
+
+            tail?.Dispose();
         }
         finally
         {
-            index.Dispose();
-            json.Dispose();
+            try
+            {
+                journal.Dispose();
+            }
+            finally
+            {
+                index.Dispose();
+                json.Dispose();
+            }
         }
     }
 
@@ -166,6 +379,59 @@ public sealed class RunEventWriter : IDisposable
             size = (int)Math.Min(length, 2L * size);
         }
     }
+
+    private NewRunEvent TruncatedMarker(long first, long last, long droppedBytes) => new()
+    {
+        Type = RunEventTypes.Truncated,
+        Time = DateTimeOffset.UtcNow,
+        Severity = Sessions.LogEventSeverity.Warning,
+        Message = $"{last - first + 1} event(s) ({droppedBytes} bytes), sequences {first} to {last}, were dropped: the log reached its size cap " +
+            $"of {maxLogBytes} bytes. The events before this one and the last ones of the run are kept.",
+        PayloadJson = $"{{\"dropped_events\":{last - first + 1},\"dropped_bytes\":{droppedBytes},\"first_sequence\":{first},\"last_sequence\":{last},\"max_log_bytes\":{maxLogBytes}}}",
+    };
+
+    // Finds where the log stands: the last sequence of the log, and of its rolling tail when it has one.
+    private void Resume()
+    {
+        headSequence = LastSequenceOf(journal.Path, journal.Length);
+        LastSequence = headSequence;
+        var previous = Beside(RunLayout.PreviousTailFile);
+        if (!File.Exists(Beside(RunLayout.TailFile)) && !File.Exists(previous))
+        {
+            return;
+        }
+
+        tail = JournalWriter.Open(Beside(RunLayout.TailFile), BatchOptions);
+        previousTailBytes = File.Exists(previous) ? new FileInfo(previous).Length : 0;
+        var last = tail.Length > 0 ? LastSequenceOf(tail.Path, tail.Length) : previousTailBytes > 0 ? LastSequenceOf(previous, previousTailBytes) : 0;
+        LastSequence = Math.Max(headSequence, last);
+    }
+
+    // The current segment becomes the previous one; the previous one's bytes are counted as dropped first (so a crash
+    // in between over-counts rather than forgets them).
+    private void Rotate()
+    {
+        tail!.Dispose();
+        tail = null;
+        if (previousTailBytes > 0)
+        {
+            Span<byte> dropped = stackalloc byte[8];
+            BinaryPrimitives.WriteInt64LittleEndian(dropped, ReadDropped() + previousTailBytes);
+            File.WriteAllBytes(Beside(RunLayout.DroppedFile), dropped.ToArray());
+        }
+
+        File.Move(Beside(RunLayout.TailFile), Beside(RunLayout.PreviousTailFile), overwrite: true);
+        previousTailBytes = new FileInfo(Beside(RunLayout.PreviousTailFile)).Length;
+        tail = JournalWriter.Open(Beside(RunLayout.TailFile), BatchOptions);
+    }
+
+    private long ReadDropped()
+    {
+        var path = Beside(RunLayout.DroppedFile);
+        return File.Exists(path) && File.ReadAllBytes(path) is { Length: 8 } bytes ? BinaryPrimitives.ReadInt64LittleEndian(bytes) : 0;
+    }
+
+    private string Beside(string name) => RunLayout.Beside(journal.Path, name);
 
     private static void WritePayload(Utf8JsonWriter json, NewRunEvent e)
     {

@@ -17,7 +17,7 @@ public sealed class RunLedger(LogStore store, TimeProvider? clock = null)
     private const string Columns =
         "run_id, workspace_id, configuration_id, kind, status, exit_code, created_at, started_at, completed_at, summary_json, " +
         "events_path, output_paths, events_count, events_bytes, events_blake3, input_file_count, table_count, row_count, " +
-        "max_severity, last_console_snippet, host, pid, process_started_at, logging_error, events_lost";
+        "max_severity, last_console_snippet, host, pid, process_started_at, logging_error, events_lost, max_log_bytes";
 
     private const int SnippetLength = 200;
 
@@ -29,8 +29,19 @@ public sealed class RunLedger(LogStore store, TimeProvider? clock = null)
         "There is no current run and no -RunId was given. Run Start-LogRun first, or pass -RunId (from Get-LogRun). Nothing was changed.");
 
     /// <summary>Records a new run of this process; a running run gets its run.started event at once.</summary>
-    public LogRun Start(string? workspace, string? configuration, string kind, RunStatus status)
+    public LogRun Start(string? workspace, string? configuration, string kind, RunStatus status) =>
+        Start(workspace, configuration, kind, status, RunLayout.DefaultMaxLogBytes);
+
+    /// <summary>Records a new run whose log keeps at most about <paramref name="maxLogBytes"/> (head and rolling tail).</summary>
+    public LogRun Start(string? workspace, string? configuration, string kind, RunStatus status, long maxLogBytes)
     {
+        if (maxLogBytes < RunLayout.MinMaxLogBytes)
+        {
+            throw new LogToolsException(
+                "RunMaxLogSizeInvalid", ErrorKind.InvalidArgument, maxLogBytes,
+                $"A run's log size cap must be at least {RunLayout.MinMaxLogBytes} bytes, not {maxLogBytes}. Nothing was changed.");
+        }
+
         if (status is not (RunStatus.Queued or RunStatus.Running))
         {
             throw new LogToolsException(
@@ -43,12 +54,12 @@ public sealed class RunLedger(LogStore store, TimeProvider? clock = null)
         var process = SessionProcess.Current();
         store.Database.Write((connection, transaction) => Execute(
             connection, transaction,
-            "INSERT INTO runs (run_id, workspace_id, configuration_id, kind, status, created_at, started_at, events_path, host, pid, process_started_at) " +
-            "VALUES ($id, $ws, $cfg, $kind, $status, $at, $started, $path, $host, $pid, $pstart)",
+            "INSERT INTO runs (run_id, workspace_id, configuration_id, kind, status, created_at, started_at, events_path, host, pid, process_started_at, max_log_bytes) " +
+            "VALUES ($id, $ws, $cfg, $kind, $status, $at, $started, $path, $host, $pid, $pstart, $max)",
             P("$id", id), P("$ws", workspace), P("$cfg", configuration), P("$kind", kind), P("$status", Lower(status)),
             P("$at", StoreTime.ToText(now)), P("$started", status == RunStatus.Running ? StoreTime.ToText(now) : null),
             P("$path", RunLayout.RelativeEventsPath(id, now)), P("$host", Environment.MachineName), P("$pid", process.Id),
-            P("$pstart", process.StartedAt is { } p ? StoreTime.ToText(p) : null)));
+            P("$pstart", process.StartedAt is { } p ? StoreTime.ToText(p) : null), P("$max", maxLogBytes)));
         if (status == RunStatus.Running)
         {
             var payload = JsonSerializer.Serialize(new Dictionary<string, object?>
@@ -68,14 +79,18 @@ public sealed class RunLedger(LogStore store, TimeProvider? clock = null)
     /// the run and the method returns normally: logging never takes the run down.
     /// </summary>
     /// <returns>The number of events written (0 when they were lost).</returns>
-    public int Append(string runId, IReadOnlyList<NewRunEvent> events)
+    public int Append(string runId, IReadOnlyList<NewRunEvent> events) => Append(runId, events, durable: true);
+
+    /// <param name="durable">False for a batch that more batches follow: written to the operating system, not forced to disk.</param>
+    internal int Append(string runId, IReadOnlyList<NewRunEvent> events, bool durable)
     {
         if (events.Count == 0)
         {
             return 0;
         }
 
-        var path = RequireOpen(runId).EventsPath;
+        var run = RequireOpen(runId);
+        var path = run.EventsPath;
         var gapPending = GapPending(runId);
 
         LogEventSeverity? max = null;
@@ -83,7 +98,7 @@ public sealed class RunLedger(LogStore store, TimeProvider? clock = null)
         long count, bytes;
         try
         {
-            using var writer = RunEventWriter.Open(path, runId);
+            using var writer = RunEventWriter.Open(path, runId, run.MaxLogBytes, durable);
             if (gapPending > 0)
             {
                 writer.Append(GapMarker(gapPending));
@@ -131,6 +146,21 @@ public sealed class RunLedger(LogStore store, TimeProvider? clock = null)
         return events.Count;
     }
 
+    /// <summary>Forces to disk what batches written with durable false left with the operating system.</summary>
+    internal void ForceToDisk(string runId)
+    {
+        var run = Get(runId);
+        try
+        {
+            // A durable writer forces the log (and its rolling tail) to disk when it is closed.
+            using var writer = RunEventWriter.Open(run.EventsPath, runId, run.MaxLogBytes, durable: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && ex is not Journal.JournalInUseException)
+        {
+            // the lines are with the operating system already; a failure to force them is no lost event
+        }
+    }
+
     /// <summary>The run, when it exists and still takes events; otherwise the error RunNotFound or RunCompleted.</summary>
     public LogRun RequireOpen(string runId)
     {
@@ -170,13 +200,14 @@ public sealed class RunLedger(LogStore store, TimeProvider? clock = null)
         long count = run.EventsCount, bytes = run.EventsBytes;
         try
         {
-            using (var writer = RunEventWriter.Open(run.EventsPath, runId))
+            using (var writer = RunEventWriter.Open(run.EventsPath, runId, run.MaxLogBytes))
             {
                 if (run.EventsLost > 0 && GapPending(runId) is var pending and > 0)
                 {
                     writer.Append(GapMarker(pending));
                 }
 
+                writer.FoldTail();
                 writer.Flush();
                 summary = RunSummary.Of(run.EventsPath);
                 summaryJson = summary.ToJson(callerJson);
@@ -342,6 +373,7 @@ public sealed class RunLedger(LogStore store, TimeProvider? clock = null)
             ProcessId = pid,
             LoggingError = Sql.Text(r, 23),
             EventsLost = r.GetInt64(24),
+            MaxLogBytes = Integer(r, 25) ?? RunLayout.DefaultMaxLogBytes,
         };
     }
 }

@@ -166,11 +166,13 @@ public sealed class RunMaintenance(LogStore store, TimeProvider? clock = null)
         {
             foreach (var entry in JournalReader.Read(run.EventsPath, new JournalReadOptions { ValidateJson = false }))
             {
-                var sequence = entry.Status == JournalEntryStatus.Ok ? RunEnvelope.Read(entry.Utf8.Span, withPayload: false)?.Sequence : null;
-                if (sequence is { } s && s == expected)
+                var envelope = entry.Status == JournalEntryStatus.Ok ? RunEnvelope.Read(entry.Utf8.Span, withPayload: false) : null;
+                var sequence = envelope?.Sequence;
+                // A log.truncated marker stands for the events the size cap dropped; it carries the last of their sequences.
+                if (sequence is { } s && (s == expected || (s > expected && envelope!.Value.Type == RunEventTypes.Truncated)))
                 {
-                    events++;
-                    expected++;
+                    events += s - expected + 1;
+                    expected = s + 1;
                     continue;
                 }
 

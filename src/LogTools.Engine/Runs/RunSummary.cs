@@ -26,6 +26,11 @@ internal sealed class RunSummary
 
     public string? LastConsoleLine { get; private set; }
 
+    /// <summary>Events the size cap dropped, as the log.truncated marker says.</summary>
+    public long DroppedEvents { get; private set; }
+
+    public long DroppedBytes { get; private set; }
+
     public static RunSummary Of(string path)
     {
         var summary = new RunSummary();
@@ -40,6 +45,10 @@ internal sealed class RunSummary
             if (entry.Status == JournalEntryStatus.Ok && RunEnvelope.Read(entry.Utf8.Span) is { } e)
             {
                 summary.Add(e);
+                if (e.Type == RunEventTypes.Truncated)
+                {
+                    summary.AddTruncation(entry.Utf8.Span);
+                }
             }
         }
 
@@ -65,6 +74,17 @@ internal sealed class RunSummary
         else if (e.Type!.StartsWith("validation.", StringComparison.Ordinal))
         {
             ValidationIssues++;
+        }
+    }
+
+    private void AddTruncation(ReadOnlySpan<byte> line)
+    {
+        var reader = new Utf8JsonReader(line);
+        using var document = JsonDocument.ParseValue(ref reader);
+        if (document.RootElement.TryGetProperty("payload", out var payload) && payload.ValueKind == JsonValueKind.Object)
+        {
+            DroppedEvents += payload.TryGetProperty("dropped_events", out var events) && events.TryGetInt64(out var n) ? n : 0;
+            DroppedBytes += payload.TryGetProperty("dropped_bytes", out var bytes) && bytes.TryGetInt64(out var b) ? b : 0;
         }
     }
 
@@ -94,6 +114,8 @@ internal sealed class RunSummary
             json.WriteString("max_severity", MaxSeverity?.ToString().ToLowerInvariant());
             json.WriteNumber("console_lines", ConsoleLines);
             json.WriteNumber("validation_issues", ValidationIssues);
+            json.WriteNumber("dropped_events", DroppedEvents);
+            json.WriteNumber("dropped_bytes", DroppedBytes);
             if (callerJson is not null)
             {
                 using var caller = JsonDocument.Parse(callerJson);

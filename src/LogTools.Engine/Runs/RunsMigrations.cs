@@ -44,6 +44,7 @@ internal static class RunsMigrations
             CREATE INDEX runs_workspace_created ON runs (workspace_id, created_at);
             CREATE INDEX runs_configuration_created ON runs (configuration_id, created_at);
             """),
+        new(2, "runs.max_log_bytes (the size cap of each run's log)", "ALTER TABLE runs ADD COLUMN max_log_bytes INTEGER;"),
     ], ["runs"])
     {
         ContentFolders = [RunLayout.Folder],

@@ -30,11 +30,15 @@ public sealed class StartLogRunCommand : TelemetryCmdlet
     [ValidateSet("Queued", "Running")]
     public string Status { get; set; } = "Running";
 
+    /// <summary>The size cap of the run's log in bytes (256MB by default): beyond it the head and a rolling tail are kept.</summary>
+    [Parameter]
+    public long MaxLogSize { get; set; } = RunLayout.DefaultMaxLogBytes;
+
     protected override void Process() => ForInput(() =>
     {
         if (ShouldProcess($"a new {Kind} run", "Start a run"))
         {
-            var run = new RunLedger(OpenStore()).Start(Workspace, Configuration, Kind, ParseEnum<RunStatus>(Status));
+            var run = new RunLedger(OpenStore()).Start(Workspace, Configuration, Kind, ParseEnum<RunStatus>(Status), MaxLogSize);
             CurrentLogRun.Set(run.RunId);
             WriteObject(run);
         }
