@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using LogTools.Engine.Ingest;
 using LogTools.Engine.Mirror;
 using LogTools.Engine.Runs;
 using LogTools.Engine.Sessions;
@@ -23,5 +24,7 @@ internal static class EngineAreas
         StoreSchema.Register(HistoryImportMigrations.Area);
         StoreSchema.Register(LogArchive.Area);
         StoreSchema.Register(RunsMigrations.Area);
+        StoreSchema.Register(IngestMigrations.Area);
+        RunCompletion.Register(IngestAudit.OnRunCompleted);
     }
 }
