@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using LogTools.Engine;
 using LogTools.Engine.Ingest;
+using LogTools.Engine.Store;
 
 namespace LogTools.Commands;
 
@@ -44,18 +45,22 @@ public sealed class TestIngestProofCommand : LogToolsCmdlet
     private static LogToolsException NotFound(string path) => new(
         "IngestProofFileNotFound", ErrorKind.ObjectNotFound, path, $"No proof file matches '{path}'.");
 
+    /// <summary>
+    /// An object with a proof's properties (ConvertFrom-Json's) as the proof, through its JSON: ConvertFrom-Json turned
+    /// the Timestamp text into a DateTime, and the leaf holds the stored text, so times go back to that form.
+    /// </summary>
     private static IngestProof FromObject(PSObject value)
     {
-        try
+        static object? Plain(object? item) => item is PSObject wrapped ? Plain(wrapped.BaseObject) : item switch
         {
-            return LanguagePrimitives.ConvertTo<IngestProof>(value);
-        }
-        catch (PSInvalidCastException ex)
-        {
-            throw new LogToolsException(
-                "IngestProofInvalid", ErrorKind.InvalidData, value,
-                $"The input is not an ingest proof ({ex.Message}). Give Test-IngestProof what Get-IngestProof wrote (an object, or its ConvertTo-Json).", ex);
-        }
+            DateTime time => StoreTime.ToText(time.Kind == DateTimeKind.Unspecified ? new DateTimeOffset(time, TimeSpan.Zero) : new DateTimeOffset(time.ToUniversalTime())),
+            DateTimeOffset time => StoreTime.ToText(time),
+            object[] items => items.Select(Plain).ToArray(),
+            _ => item,
+        };
+
+        var properties = value.Properties.ToDictionary(p => p.Name, p => Plain(p.Value), StringComparer.OrdinalIgnoreCase);
+        return IngestProofs.FromJson(System.Text.Json.JsonSerializer.Serialize(properties), "the input object");
     }
 
     private void Check(Func<IngestProof> proof)
