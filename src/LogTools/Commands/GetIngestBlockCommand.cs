@@ -6,20 +6,11 @@ namespace LogTools.Commands;
 /// <summary>Get-IngestBlock: the stored blocks of a run's phases (the current run's, or every run's when there is none).</summary>
 [Cmdlet(VerbsCommon.Get, "IngestBlock")]
 [OutputType("LogTools.Engine.Ingest.IngestBlock")]
-public sealed class GetIngestBlockCommand : TelemetryCmdlet
+public sealed class GetIngestBlockCommand : IngestQueryCmdlet
 {
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string? RunId { get; set; }
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string? Phase { get; set; }
-
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateRange(0, int.MaxValue)]
     public int? BlockNumber { get; set; }
 
-    protected override void ProcessRecord() => ForInput(() =>
-        new IngestLedger(OpenStore()).Blocks(RunId ?? CurrentLogRun.Get(), Phase, BlockNumber, WriteObject));
+    protected override void ProcessRecord() => ForInput(() => new IngestLedger(OpenStore()).Blocks(TargetRun, Phase, BlockNumber, WriteObject));
 }

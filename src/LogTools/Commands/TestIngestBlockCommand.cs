@@ -6,17 +6,8 @@ namespace LogTools.Commands;
 /// <summary>Test-IngestBlock: recomputes blocks and phase roots from ingest_log and reports each as Ok or Mismatch; -Content re-hashes the files.</summary>
 [Cmdlet(VerbsDiagnostic.Test, "IngestBlock")]
 [OutputType("LogTools.Engine.Ingest.IngestCheck")]
-public sealed class TestIngestBlockCommand : TelemetryCmdlet
+public sealed class TestIngestBlockCommand : IngestQueryCmdlet
 {
-    /// <summary>The run; the current run, or every run with ingest records, when absent.</summary>
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string? RunId { get; set; }
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string? Phase { get; set; }
-
     /// <summary>Also re-hash the files (relative paths from -Root) and report those whose content changed or is gone.</summary>
     [Parameter]
     public SwitchParameter Content { get; set; }
@@ -30,7 +21,6 @@ public sealed class TestIngestBlockCommand : TelemetryCmdlet
     {
         var root = Content ? ResolveUserPath(Root ?? ".") : null;
         var store = OpenStore();
-        WithProgress("Test-IngestBlock", "Recomputing blocks", progress =>
-            new IngestAudit(store).Verify(RunId ?? CurrentLogRun.Get(), Phase, root, progress, WriteObject));
+        WithProgress("Test-IngestBlock", "Recomputing blocks", progress => new IngestAudit(store).Verify(TargetRun, Phase, root, progress, WriteObject));
     });
 }
