@@ -140,7 +140,7 @@ public sealed class IngestAudit(LogStore store)
             RunId = record.RunId,
             Phase = record.Phase,
             LogId = record.LogId,
-            Timestamp = StoreTime.ToText(record.Timestamp),
+            Timestamp = record.Timestamp,
             RelPath = record.RelPath,
             Status = record.Status.ToString().ToLowerInvariant(),
             SizeRaw = record.SizeRaw,

@@ -90,10 +90,12 @@ public sealed class IngestLedger(LogStore store, TimeProvider? clock = null)
             var count = 0;
             ForeignDatabase.Query(databasePath, query, PipelineBusyTimeout, names => map = MapColumns(names, query), row =>
             {
-                var record = FromRow(row, map);
-                if (logged.Add(record.RelPath))
+                // Most rows of a delta are already logged: their relpath alone decides, before the rest is read.
+                var relPath = row.IsDBNull(map[0]) ? null : Convert.ToString(row.GetValue(map[0]), CultureInfo.InvariantCulture);
+                if (relPath is null || !logged.Contains(relPath))
                 {
-                    insert.Add(record, now);
+                    insert.Add(FromRow(row, map, relPath), now);
+                    logged.Add(relPath!);
                     count++;
                 }
             });
@@ -341,10 +343,9 @@ public sealed class IngestLedger(LogStore store, TimeProvider? clock = null)
             $"The query returns no relpath column; every record names its file. Select it (... AS relpath). The query was: {query}. Nothing was logged.");
     }
 
-    private static IngestRecord FromRow(DbDataReader row, int[] map)
+    private static IngestRecord FromRow(DbDataReader row, int[] map, string? relPath)
     {
         string? TextOf(int field) => map[field] < 0 || row.IsDBNull(map[field]) ? null : Convert.ToString(row.GetValue(map[field]), CultureInfo.InvariantCulture);
-        var relPath = TextOf(0);
         long? NumberOf(int field)
         {
             if (map[field] < 0 || row.IsDBNull(map[field]))

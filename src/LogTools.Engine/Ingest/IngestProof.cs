@@ -17,8 +17,8 @@ public sealed class IngestProof
 
     public long LogId { get; init; }
 
-    /// <summary>The record's time exactly as stored (UTC, milliseconds), as the leaf bytes hold it.</summary>
-    public string Timestamp { get; init; } = string.Empty;
+    /// <summary>The record's time as stored (UTC, milliseconds), which the leaf bytes hold as text.</summary>
+    public DateTimeOffset Timestamp { get; init; }
 
     public string RelPath { get; init; } = string.Empty;
 

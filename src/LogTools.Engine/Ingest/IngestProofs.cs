@@ -46,7 +46,7 @@ public static class IngestProofs
         {
             record = new IngestRecord
             {
-                RunId = proof.RunId, Phase = proof.Phase, Timestamp = StoreTime.Parse(proof.Timestamp), RelPath = proof.RelPath,
+                RunId = proof.RunId, Phase = proof.Phase, Timestamp = proof.Timestamp, RelPath = proof.RelPath,
                 Status = Enum.Parse<IngestStatus>(proof.Status, ignoreCase: true), SizeRaw = proof.SizeRaw, SizeStored = proof.SizeStored,
                 ContentHash = proof.ContentHash, FileId = proof.FileId, ContentVersionId = proof.ContentVersionId,
                 ErrorType = proof.ErrorType, ErrorMessage = proof.ErrorMessage,
