@@ -48,11 +48,13 @@ public sealed class IngestBenchmark : IBenchmark
             var cli = records / Seconds("sqlite3", Path.Combine(root, "cli.db"), $".read {script}");
             Row($"bulk logging, {records:N0} records (engine, batches of 10,000)", $"{engine:N0} rows/s", $"sqlite3 {cli:N0} rows/s", engine / cli);
 
+            // The pipeline and the delta log into another run, so the blocks below are those of the bulk records alone.
+            var other = runs.Start(null, null, "bench", RunStatus.Running).RunId;
             using (var runspace = Timing.ModuleRunspace())
             {
                 Timing.Invoke(runspace, "$global:rows = foreach ($i in 1..$args[0]) { [pscustomobject]@{ RelPath = \"src/$i.c\"; SizeRaw = $i; ContentHash = 'ab' } }", piped);
                 clock.Restart();
-                Timing.Invoke(runspace, "$global:rows | Write-IngestLog -Phase piped -RunId $args[0] -Store $args[1]", run, store.Path);
+                Timing.Invoke(runspace, "$global:rows | Write-IngestLog -Phase piped -RunId $args[0] -Store $args[1]", other, store.Path);
                 var cmdlet = piped / clock.Elapsed.TotalSeconds;
                 Row($"Write-IngestLog, {piped:N0} objects through the pipeline", $"{cmdlet:N0} rows/s", $"sqlite3 {cli:N0} rows/s", cmdlet / cli);
             }
@@ -62,9 +64,9 @@ public sealed class IngestBenchmark : IBenchmark
             Seconds("sqlite3", pipeline, "PRAGMA journal_mode = WAL; CREATE TABLE files (id INTEGER PRIMARY KEY, path TEXT, bytes INTEGER, ast TEXT); " +
                 $"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {records}) INSERT INTO files SELECT i, 'src/' || i || '.c', i, 'x' FROM n;");
             var delta = records / 10;
-            ledger.WriteDelta(run, "ast", pipeline, $"SELECT id AS file_id, path AS relpath, bytes AS size_raw FROM files WHERE id <= {records - delta}");
+            ledger.WriteDelta(other, "ast", pipeline, $"SELECT id AS file_id, path AS relpath, bytes AS size_raw FROM files WHERE id <= {records - delta}");
             clock.Restart();
-            var logged = ledger.WriteDelta(run, "ast", pipeline, "SELECT id AS file_id, path AS relpath, bytes AS size_raw FROM files");
+            var logged = ledger.WriteDelta(other, "ast", pipeline, "SELECT id AS file_id, path AS relpath, bytes AS size_raw FROM files");
             var deltaSeconds = clock.Elapsed.TotalSeconds;
             Row($"delta logging, {logged:N0} new of {records:N0} rows", $"{deltaSeconds * 1000:N0} ms", "target 1,000 ms", 1 / deltaSeconds);
 
