@@ -43,6 +43,16 @@
         'Test-LogRun'
         'Compress-LogRun'
         'Remove-LogRun'
+        'Write-IngestLog'
+        'Start-IngestPhase'
+        'Complete-IngestPhase'
+        'Build-IngestBlock'
+        'Get-IngestBlock'
+        'Get-IngestLog'
+        'Get-IngestError'
+        'Test-IngestBlock'
+        'Get-IngestProof'
+        'Test-IngestProof'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -78,6 +78,16 @@ Complete-LogRun -ExitCode 0 -Summary @{ row_count = 3 } | Out-Null
 Get-LogRun -First 3 | Format-Table | Out-Host
 Get-RunEvent $run.RunId | Format-Table | Out-Host
 
+Show 'An ingest run: a phase logs its files, the run completes and builds Merkle blocks, a proof is verified offline'
+$ingest = Start-LogRun -Kind ingest -Workspace demo
+Start-IngestPhase -Phase vanilla_ingest | Out-Null
+Write-IngestLog -Phase vanilla_ingest -Path (Join-Path $logs '*.json') -Root $logs | Out-Null
+Complete-IngestPhase -Phase vanilla_ingest -RowsOut 3 | Format-Table | Out-Host
+Complete-LogRun | Out-Null
+Get-IngestBlock -RunId $ingest.RunId | Format-Table | Out-Host
+$proof = Get-IngestLog -RunId $ingest.RunId | Select-Object -First 1 | Get-IngestProof
+$proof | Test-IngestProof | Format-Table | Out-Host
+
 Show 'The store now'
 (Get-LogStore).Tables | Where-Object Rows -gt 0 | Sort-Object Name | Select-Object Name, Rows | Format-Table | Out-Host
 Write-Host "Demo store: $store"

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using LogTools.Engine.Hashing;
+using LogTools.Engine.Ingest;
 using LogTools.Engine.Mirror;
 using LogTools.Engine.Runs;
 using LogTools.Engine.Sessions;
@@ -25,6 +26,8 @@ internal static class EngineAreas
         StoreSchema.Register(HistoryImportMigrations.Area);
         StoreSchema.Register(LogArchive.Area);
         StoreSchema.Register(RunsMigrations.Area);
+        StoreSchema.Register(IngestMigrations.Area);
+        RunCompletion.Register(IngestAudit.OnRunCompleted);
         StoreBackup.Hasher = () => new Blake3BackupHasher();
     }
 

@@ -41,6 +41,10 @@ Describe 'Every Get-* cmdlet''s output through Format-*, CSV and JSON' {
         @{ Name = 'Get-FileBlake3'; Script = { Get-FileBlake3 -LiteralPath $records.Conversation }; Key = 'Hash' }
         @{ Name = 'Get-LogRun'; Script = { Start-LogRun -Kind pipe | Out-Null; 'a', 'b' | Write-RunEvent -Type console.line; Complete-LogRun -Summary @{ row_count = 2 } | Out-Null; Get-LogRun -Kind pipe }; Key = 'RunId' }
         @{ Name = 'Get-RunEvent'; Script = { $r = Start-LogRun; 'a' | Write-RunEvent -Type console.line -Severity Info; Get-RunEvent $r.RunId }; Key = 'Type' }
+        @{ Name = 'Get-IngestLog'; Script = { $r = Start-LogRun; [pscustomobject]@{ RelPath = 'a.json'; SizeRaw = 3; FileId = 1 } | Write-IngestLog -Phase p | Out-Null; Get-IngestLog $r.RunId }; Key = 'RelPath' }
+        @{ Name = 'Get-IngestError'; Script = { $r = Start-LogRun; [pscustomobject]@{ RelPath = 'b.json'; Status = 'Error'; ErrorType = 'Parse'; ErrorMessage = 'bad' } | Write-IngestLog -Phase p | Out-Null; Get-IngestError $r.RunId }; Key = 'ErrorMessage' }
+        @{ Name = 'Get-IngestBlock'; Script = { $r = Start-LogRun; 'a', 'b', 'c' | ForEach-Object { [pscustomobject]@{ RelPath = $_ } } | Write-IngestLog -Phase p | Out-Null; Complete-LogRun | Out-Null; Get-IngestBlock $r.RunId }; Key = 'MerkleHash' }
+        @{ Name = 'Get-IngestProof'; Script = { $r = Start-LogRun; [pscustomobject]@{ RelPath = 'a.json'; SizeRaw = 3 } | Write-IngestLog -Phase p | Out-Null; Complete-LogRun | Out-Null; Get-IngestProof $r.RunId -RelPath a.json }; Key = 'RelPath' }
     ) {
         # Get-LogContent -WorkerId is not a Get-* of the store's own rows; every other cmdlet reads what Add-TestRecords wrote.
         $objects = @(& $Script)

@@ -12,6 +12,8 @@ public sealed class ModuleLoadTests
         "Sync-LogSource", "Test-LogMirror", "Get-LogMirror",
         "Add-ApiCall", "Get-ApiCost", "Get-ApiPrice", "Test-ApiBudget", "Move-LogRecord", "Import-LogHistory",
         "Start-LogRun", "Write-RunEvent", "Complete-LogRun", "Get-LogRun", "Get-RunEvent", "Test-LogRun", "Compress-LogRun", "Remove-LogRun",
+        "Write-IngestLog", "Start-IngestPhase", "Complete-IngestPhase", "Build-IngestBlock", "Get-IngestBlock", "Get-IngestLog", "Get-IngestError",
+        "Test-IngestBlock", "Get-IngestProof", "Test-IngestProof",
     ];
 
     [Fact]

@@ -1,0 +1,198 @@
+using System.Management.Automation;
+using LogTools.Engine;
+using LogTools.Engine.Hashing;
+using LogTools.Engine.Ingest;
+using LogTools.Engine.Runs;
+using LogTools.Engine.Store;
+
+namespace LogTools.Commands;
+
+/// <summary>
+/// Write-IngestLog: logs per-file records of a run's phase: from pipeline objects (by property name), from files
+/// (-Path: BLAKE3 and size computed), or as the delta of the pipeline's own SQLite database (-Database/-Query).
+/// Writes the number of records logged.
+/// </summary>
+[Cmdlet(VerbsCommunications.Write, "IngestLog", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = RecordSet)]
+[OutputType(typeof(int))]
+public sealed class WriteIngestLogCommand : TelemetryCmdlet
+{
+    private const string RecordSet = "Record";
+    private const string PathSet = "Path";
+    private const string DatabaseSet = "Database";
+    private const int BatchSize = 10_000;
+
+    private readonly List<IngestRecord> batch = [];
+    private IngestLedger? ledger;
+    private string? runId;
+    private int logged;
+
+    protected override StoreAccess Access => StoreAccess.Write;
+
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string Phase { get; set; } = string.Empty;
+
+    /// <summary>The run to log into; the current run (Start-LogRun) when absent.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? RunId { get; set; }
+
+    [Parameter(ParameterSetName = RecordSet, ValueFromPipelineByPropertyName = true)]
+    public string? RelPath { get; set; }
+
+    [Parameter(ParameterSetName = RecordSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateSet("Processed", "Skipped", "Error")]
+    public string Status { get; set; } = "Processed";
+
+    [Parameter(ParameterSetName = RecordSet, ValueFromPipelineByPropertyName = true)]
+    public long? SizeRaw { get; set; }
+
+    [Parameter(ParameterSetName = RecordSet, ValueFromPipelineByPropertyName = true)]
+    public long? SizeStored { get; set; }
+
+    [Parameter(ParameterSetName = RecordSet, ValueFromPipelineByPropertyName = true)]
+    public string? ContentHash { get; set; }
+
+    [Parameter(ParameterSetName = RecordSet, ValueFromPipelineByPropertyName = true)]
+    public long? FileId { get; set; }
+
+    [Parameter(ParameterSetName = RecordSet, ValueFromPipelineByPropertyName = true)]
+    public long? ContentVersionId { get; set; }
+
+    [Parameter(ParameterSetName = RecordSet, ValueFromPipelineByPropertyName = true)]
+    public string? ErrorType { get; set; }
+
+    [Parameter(ParameterSetName = RecordSet, ValueFromPipelineByPropertyName = true)]
+    public string? ErrorMessage { get; set; }
+
+    /// <summary>Files to log as processed, with their BLAKE3 and size; wildcards allowed.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = PathSet)]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = [];
+
+    /// <summary>The folder relative paths start from; the current location when absent.</summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [ValidateNotNullOrEmpty]
+    public string? Root { get; set; }
+
+    /// <summary>The pipeline's SQLite database, read read-only.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = DatabaseSet)]
+    [ValidateNotNullOrEmpty]
+    public string? Database { get; set; }
+
+    /// <summary>The query whose rows (columns named as ingest_log's: relpath, status, size_raw, ...) are the phase's files.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = DatabaseSet)]
+    [ValidateNotNullOrEmpty]
+    public string? Query { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            if (!Open())
+            {
+                return;
+            }
+
+            switch (ParameterSetName)
+            {
+                case DatabaseSet:
+                    logged += ledger!.WriteDelta(runId!, Phase, ResolveUserPath(Database!), Query!);
+                    break;
+                case PathSet:
+                    var root = ResolveUserPath(Root ?? ".");
+                    foreach (var file in Path.SelectMany(p => ExpandPath(p, literal: false, NotFound)))
+                    {
+                        Add(FromFile(file, root));
+                    }
+
+                    break;
+                default:
+                    Add(new IngestRecord
+                    {
+                        RelPath = RelPath ?? string.Empty, Status = IngestLedger.ParseStatus(Status, RelPath), SizeRaw = SizeRaw, SizeStored = SizeStored,
+                        ContentHash = ContentHash, FileId = FileId, ContentVersionId = ContentVersionId, ErrorType = ErrorType, ErrorMessage = ErrorMessage,
+                    });
+                    break;
+            }
+        }
+        catch (LogToolsException ex)
+        {
+            ThrowEngineError(ex);
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        try
+        {
+            Flush();
+            if (ledger is not null)
+            {
+                WriteObject(logged);
+            }
+        }
+        catch (LogToolsException ex)
+        {
+            ThrowEngineError(ex);
+        }
+    }
+
+    private static LogToolsException NotFound(string path) => new(
+        "IngestFileNotFound", ErrorKind.ObjectNotFound, path, $"No file matches '{path}'. Nothing was logged for it.");
+
+    private static IngestRecord FromFile(string file, string root)
+    {
+        var hash = Blake3File.Hash(file);
+        return new IngestRecord
+        {
+            RelPath = System.IO.Path.GetRelativePath(root, file).Replace('\\', '/'),
+            SizeRaw = hash.Length,
+            ContentHash = hash.ToString(),
+        };
+    }
+
+    /// <summary>Checks the run once, before any input is logged; false under -WhatIf.</summary>
+    private bool Open()
+    {
+        if (ledger is not null)
+        {
+            return true;
+        }
+
+        var target = RunLedger.Require(RunId ?? CurrentLogRun.Get());
+        if (!ShouldProcess(target, $"Log {Phase} records"))
+        {
+            return false;
+        }
+
+        var store = OpenStore();
+        new RunLedger(store).RequireOpen(target);
+        (ledger, runId) = (new IngestLedger(store), target);
+        return true;
+    }
+
+    private void Add(IngestRecord record)
+    {
+        if (IngestLedger.Invalid(record) is { } error)
+        {
+            WriteEngineError(error);
+            return;
+        }
+
+        batch.Add(record);
+        if (batch.Count >= BatchSize)
+        {
+            Flush();
+        }
+    }
+
+    private void Flush()
+    {
+        if (batch.Count > 0)
+        {
+            logged += ledger!.Write(runId!, Phase, batch);
+            batch.Clear();
+        }
+    }
+}
