@@ -25,7 +25,7 @@ public sealed class BuildIngestBlockCommand : TelemetryCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    protected override void ProcessRecord() => ForInput(() =>
+    protected override void Process() => ForInput(() =>
     {
         var id = RunLedger.Require(RunId ?? CurrentLogRun.Get());
         if (ShouldProcess(id, "Build the ingest blocks"))

@@ -12,5 +12,5 @@ public sealed class GetIngestBlockCommand : IngestQueryCmdlet
     [ValidateRange(0, int.MaxValue)]
     public int? BlockNumber { get; set; }
 
-    protected override void ProcessRecord() => ForInput(() => new IngestLedger(OpenStore()).Blocks(TargetRun, Phase, BlockNumber, WriteObject));
+    protected override void Process() => ForInput(() => new IngestLedger(OpenStore()).Blocks(TargetRun, Phase, BlockNumber, WriteObject));
 }

@@ -8,5 +8,5 @@ namespace LogTools.Commands;
 [OutputType("LogTools.Engine.Ingest.IngestRecord")]
 public sealed class GetIngestErrorCommand : IngestQueryCmdlet
 {
-    protected override void ProcessRecord() => ForInput(() => new IngestLedger(OpenStore()).Find(TargetRun, Phase, IngestStatus.Error, null, WriteObject));
+    protected override void Process() => ForInput(() => new IngestLedger(OpenStore()).Find(TargetRun, Phase, IngestStatus.Error, null, WriteObject));
 }

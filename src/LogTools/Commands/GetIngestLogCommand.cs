@@ -17,6 +17,6 @@ public sealed class GetIngestLogCommand : IngestQueryCmdlet
     [ValidateNotNullOrEmpty]
     public string? RelPath { get; set; }
 
-    protected override void ProcessRecord() => ForInput(() => new IngestLedger(OpenStore()).Find(
+    protected override void Process() => ForInput(() => new IngestLedger(OpenStore()).Find(
         TargetRun, Phase, Status is null ? null : ParseEnum<IngestStatus>(Status), RelPath, WriteObject));
 }

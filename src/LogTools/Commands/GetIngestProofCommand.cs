@@ -14,7 +14,7 @@ public sealed class GetIngestProofCommand : IngestQueryCmdlet
     [ValidateNotNullOrEmpty]
     public string RelPath { get; set; } = string.Empty;
 
-    protected override void ProcessRecord() => ForInput(() =>
+    protected override void Process() => ForInput(() =>
     {
         foreach (var proof in new IngestAudit(OpenStore()).Proofs(RunLedger.Require(TargetRun), RelPath, Phase))
         {

@@ -24,7 +24,7 @@ public abstract class IngestPhaseCmdlet : TelemetryCmdlet
 
     protected abstract IngestPhase Step(IngestLedger ledger, string runId);
 
-    protected override void ProcessRecord() => ForInput(() =>
+    protected override void Process() => ForInput(() =>
     {
         var id = RunLedger.Require(RunId ?? CurrentLogRun.Get());
         if (ShouldProcess($"{id} {Phase}", Action))

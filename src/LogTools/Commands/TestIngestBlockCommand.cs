@@ -17,7 +17,7 @@ public sealed class TestIngestBlockCommand : IngestQueryCmdlet
     [ValidateNotNullOrEmpty]
     public string? Root { get; set; }
 
-    protected override void ProcessRecord() => ForInput(() =>
+    protected override void Process() => ForInput(() =>
     {
         var root = Content ? ResolveUserPath(Root ?? ".") : null;
         var store = OpenStore();

@@ -28,7 +28,7 @@ public sealed class TestIngestProofCommand : LogToolsCmdlet
     [ValidateNotNullOrEmpty]
     public string? RunRoot { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void Process()
     {
         if (ParameterSetName == ObjectSet)
         {
@@ -63,15 +63,5 @@ public sealed class TestIngestProofCommand : LogToolsCmdlet
         return IngestProofs.FromJson(System.Text.Json.JsonSerializer.Serialize(properties), "the input object");
     }
 
-    private void Check(Func<IngestProof> proof)
-    {
-        try
-        {
-            WriteObject(IngestProofs.Verify(proof(), RunRoot));
-        }
-        catch (LogToolsException ex)
-        {
-            WriteEngineError(ex);
-        }
-    }
+    private void Check(Func<IngestProof> proof) => ForInput(() => WriteObject(IngestProofs.Verify(proof(), RunRoot)));
 }

@@ -85,56 +85,42 @@ public sealed class WriteIngestLogCommand : TelemetryCmdlet
     [ValidateNotNullOrEmpty]
     public string? Query { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void Process()
     {
-        try
+        if (!Open())
         {
-            if (!Open())
-            {
-                return;
-            }
-
-            switch (ParameterSetName)
-            {
-                case DatabaseSet:
-                    logged += ledger!.WriteDelta(runId!, Phase, ResolveUserPath(Database!), Query!);
-                    break;
-                case PathSet:
-                    var root = ResolveUserPath(Root ?? ".");
-                    foreach (var file in Path.SelectMany(p => ExpandPath(p, literal: false, NotFound)))
-                    {
-                        Add(FromFile(file, root));
-                    }
-
-                    break;
-                default:
-                    Add(new IngestRecord
-                    {
-                        RelPath = RelPath ?? string.Empty, Status = IngestLedger.ParseStatus(Status, RelPath), SizeRaw = SizeRaw, SizeStored = SizeStored,
-                        ContentHash = ContentHash, FileId = FileId, ContentVersionId = ContentVersionId, ErrorType = ErrorType, ErrorMessage = ErrorMessage,
-                    });
-                    break;
-            }
+            return;
         }
-        catch (LogToolsException ex)
+
+        switch (ParameterSetName)
         {
-            ThrowEngineError(ex);
+            case DatabaseSet:
+                logged += ledger!.WriteDelta(runId!, Phase, ResolveUserPath(Database!), Query!);
+                break;
+            case PathSet:
+                var root = ResolveUserPath(Root ?? ".");
+                foreach (var file in Path.SelectMany(p => ExpandPath(p, literal: false, NotFound)))
+                {
+                    Add(FromFile(file, root));
+                }
+
+                break;
+            default:
+                Add(new IngestRecord
+                {
+                    RelPath = RelPath ?? string.Empty, Status = IngestLedger.ParseStatus(Status, RelPath), SizeRaw = SizeRaw, SizeStored = SizeStored,
+                    ContentHash = ContentHash, FileId = FileId, ContentVersionId = ContentVersionId, ErrorType = ErrorType, ErrorMessage = ErrorMessage,
+                });
+                break;
         }
     }
 
-    protected override void EndProcessing()
+    protected override void End()
     {
-        try
+        Flush();
+        if (ledger is not null)
         {
-            Flush();
-            if (ledger is not null)
-            {
-                WriteObject(logged);
-            }
-        }
-        catch (LogToolsException ex)
-        {
-            ThrowEngineError(ex);
+            WriteObject(logged);
         }
     }
 
