@@ -143,7 +143,9 @@ Describe 'Documented error ids under -ErrorAction Stop' {
             # Runs (Runs.Tests.ps1): no current run needs a fresh session; a truncated .gz; a log held by another process's writer.
             'NoCurrentRun', 'RunLogTruncated', 'RunLogBusy',
             # Ingest (Ingest.Tests.ps1): a pipeline database held by another process's exclusive lock.
-            'DatabaseLocked'
+            'DatabaseLocked',
+            # An archive written by an older release (ReadersWriteNothing.Tests.ps1).
+            'ArchiveSchemaOutdated'
         )
         $cases = [regex]::Matches((Get-Content -Raw $PSCommandPath), "@\{ Id = '(\w+)'").ForEach({ $_.Groups[1].Value })
         Get-DocumentedErrorId | Where-Object { $_ -notin $cases -and $_ -notin $elsewhere } | Should -BeNullOrEmpty
