@@ -23,5 +23,6 @@ internal static class EngineAreas
         StoreSchema.Register(HistoryImportMigrations.Area);
         StoreSchema.Register(LogArchive.Area);
         StoreSchema.Register(RunsMigrations.Area);
+        StoreSchema.Register(Ports.PortsMigrations.Area);
     }
 }
