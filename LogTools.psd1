@@ -43,6 +43,10 @@
         'Test-LogRun'
         'Compress-LogRun'
         'Remove-LogRun'
+        'Invoke-PortBuild'
+        'Get-PortBuild'
+        'Get-PortPackage'
+        'Get-PortStatus'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -22,7 +22,7 @@ internal sealed class PortBuildJob(PortTracking tracking, IEngineSink sink, Port
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         var log = tracking.Try($"the log of port '{port.Origin}'", () => tracking.Ledger.Start(port.Origin, parentRunId, "port", RunStatus.Running), null);
-        var logPath = log is null ? null : tracking.Store.ContentPath(log.EventsPath.Split('/'));
+        var logPath = log?.EventsPath;
         tracking.Try($"the start of the build of '{port.Origin}'", () => tracking.Index.Start(buildId, parentRunId, log?.RunId, port, entry.Checksum?.Key, logPath, started, entry.Reason));
 
         var folders = Folders(port.Origin);

@@ -35,11 +35,8 @@ public sealed class PortBuilder
             throw new LogToolsException("PortJobsInvalid", ErrorKind.InvalidArgument, options.Jobs, $"-Jobs must be at least 1, not {options.Jobs}.");
         }
 
-        var graph = PortGraph.Load(options.PortsPath, options.Origins, sink.CancellationToken);
         var store = options.WhatIf && !LogStore.Exists(storePath) ? null : open();
-        var builder = new PortBuilder(options, sink);
-        var tracking = store is null ? null : new PortTracking(store, sink);
-        var plan = builder.Plan(graph, tracking);
+        var plan = Plan(options, store, sink);
         if (options.WhatIf)
         {
             foreach (var entry in plan)
@@ -51,8 +48,12 @@ public sealed class PortBuilder
             return;
         }
 
-        builder.Execute(graph, plan, tracking!, (sink as RunRecorder)?.RunId);
+        new PortBuilder(options, sink).Execute(plan, new PortTracking(store!, sink), (sink as RunRecorder)?.RunId);
     }
+
+    /// <summary>The graph of <paramref name="options"/> in build order, each port with what to do and why; a plan marks nothing abandoned.</summary>
+    internal static List<PortPlanEntry> Plan(PortBuildOptions options, LogStore? store, IEngineSink sink) =>
+        new PortBuilder(options, sink).Plan(PortGraph.Load(options.PortsPath, options.Origins, sink.CancellationToken), store is null ? null : new PortTracking(store, sink));
 
     /// <summary>What each port needs, in the graph's order; the checksum or the index failing means "build it" (fail-safe).</summary>
     private List<PortPlanEntry> Plan(PortGraph graph, PortTracking? tracking)
@@ -131,11 +132,12 @@ public sealed class PortBuilder
         }
     }
 
-    private void Execute(PortGraph graph, List<PortPlanEntry> plan, PortTracking tracking, string? runId)
+    private void Execute(List<PortPlanEntry> plan, PortTracking tracking, string? runId)
     {
         var clock = Stopwatch.StartNew();
         var job = new PortBuildJob(tracking, sink, options, runId);
         var entries = plan.ToDictionary(e => e.Port.Origin, StringComparer.Ordinal);
+        var dependents = PortGraph.DependentsOf(plan.Select(e => e.Port));
         var keys = plan.Where(e => e.Checksum is not null).ToDictionary(e => e.Port.Origin, e => e.Checksum!.Key, StringComparer.Ordinal);
         var packages = new Dictionary<string, string>(StringComparer.Ordinal);
         tracking.Try("(reading) the package index", () => tracking.Index.Packages(null, p => packages[p.Origin] = p.PackageFile));
@@ -213,7 +215,7 @@ public sealed class PortBuilder
 
                 sink.Output(result);
                 Report(plan.Count, results.Count, counts, built, toBuild, clock.Elapsed);
-                foreach (var dependent in graph.Dependents[result.Origin].Distinct(StringComparer.Ordinal))
+                foreach (var dependent in dependents[result.Origin])
                 {
                     if (--waiting[dependent] == 0)
                     {

@@ -7,17 +7,10 @@ namespace LogTools.Engine.Ports;
 /// </summary>
 public sealed class PortGraph
 {
-    private PortGraph(IReadOnlyList<PortSpec> ordered)
-    {
-        Ordered = ordered;
-        Dependents = DependentsOf(ordered);
-    }
+    private PortGraph(IReadOnlyList<PortSpec> ordered) => Ordered = ordered;
 
     /// <summary>Every port, dependencies first.</summary>
     public IReadOnlyList<PortSpec> Ordered { get; }
-
-    /// <summary>For each origin, the origins that depend on it directly.</summary>
-    public IReadOnlyDictionary<string, List<string>> Dependents { get; }
 
     /// <summary>Resolves the graph under <paramref name="portsPath"/> from <paramref name="origins"/>, or the whole tree when there are none.</summary>
     /// <exception cref="LogToolsException">PortsPathNotFound, PortNotFound, PortDependencyMissing, PortDependencyCycle, or a bad port.yml.</exception>
@@ -122,7 +115,8 @@ public sealed class PortGraph
         return ordered;
     }
 
-    private static Dictionary<string, List<string>> DependentsOf(IEnumerable<PortSpec> ports)
+    /// <summary>For each origin, the origins that depend on it directly (each once).</summary>
+    internal static Dictionary<string, List<string>> DependentsOf(IEnumerable<PortSpec> ports)
     {
         var dependents = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var port in ports)

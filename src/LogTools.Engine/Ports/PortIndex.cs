@@ -127,19 +127,19 @@ internal sealed class PortIndex(LogStore store)
         return true;
     });
 
-    /// <summary>Per origin: its latest record and the durations of its finished builds.</summary>
-    public Dictionary<string, (PortBuildRecord Latest, List<TimeSpan> Durations)> History() => store.Database.Read(connection =>
+    /// <summary>Per origin: its latest record, the durations of its successful builds, and how many records it has.</summary>
+    public Dictionary<string, (PortBuildRecord Latest, List<TimeSpan> Durations, int Count)> History() => store.Database.Read(connection =>
     {
-        var result = new Dictionary<string, (PortBuildRecord, List<TimeSpan>)>(StringComparer.Ordinal);
+        var result = new Dictionary<string, (PortBuildRecord, List<TimeSpan>, int)>(StringComparer.Ordinal);
         Query(connection, null, $"SELECT {RecordColumns} FROM port_builds ORDER BY started_at, build_id", [], Record, record =>
         {
-            var durations = result.TryGetValue(record.Origin, out var seen) ? seen.Item2 : [];
+            var (durations, count) = result.TryGetValue(record.Origin, out var seen) ? (seen.Item2, seen.Item3) : ([], 0);
             if (record.Status == PortRecordStatus.Success && record.Duration is { } duration)
             {
                 durations.Add(duration);
             }
 
-            result[record.Origin] = (record, durations);
+            result[record.Origin] = (record, durations, count + 1);
         });
         return result;
     });
