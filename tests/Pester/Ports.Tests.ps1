@@ -89,6 +89,71 @@ Describe 'The design''s integration tests: one port' {
     }
 }
 
+Describe 'Runs, status and views' {
+    BeforeAll {
+        $store = New-TestStore
+        $tree = New-TestFolder 'ports'
+        $b = New-Port -Tree $tree -Origin 'lib/b'
+        New-Port -Tree $tree -Origin 'application/with-a-long-name' -Depends 'lib/b' | Out-Null
+        $first = Invoke-Build -Tree $tree
+        Add-Content -LiteralPath (Join-Path $b 'files/source.c') -Value '/* again */'
+        $second = Invoke-Build -Tree $tree
+        Add-Content -LiteralPath (Join-Path $b 'files/source.c') -Value '/* changed, not built */'
+    }
+
+    It 'each Invoke-PortBuild is a portbuild run; each port built is a port run linked to it, holding its output' {
+        $runId = $second.Stats.RunId
+        $runId | Should -Not -BeNullOrEmpty
+        $second.Results.Values.RunId | Select-Object -Unique | Should -Be $runId
+        (Get-LogRun -RunId $runId).Kind | Should -Be 'portbuild'
+        (Get-LogRun -RunId $runId).Summary.success | Should -Be 2
+        $ports = @(Get-LogRun -Kind port -Configuration $runId)
+        $ports.Count | Should -Be 2
+        $ports.WorkspaceId | Sort-Object | Should -Be @('application/with-a-long-name', 'lib/b')
+        $ports.Status | Select-Object -Unique | Should -Be 'Succeeded'
+        $log = $second.Results['lib/b'].LogPath
+        ($ports | Where-Object WorkspaceId -eq 'lib/b').EventsPath | Should -Be $log
+        @(Get-RunEvent -RunId ($ports | Where-Object WorkspaceId -eq 'lib/b').RunId -Type port.phase).Count | Should -Be 3
+    }
+
+    It 'Get-PortStatus: up to date or changed (a dependency change counts), latest result, median duration' {
+        $states = @(Get-PortStatus -PortsPath $tree)
+        $states.Origin | Should -Be @('lib/b', 'application/with-a-long-name')
+        $states.ChecksumState | Should -Be @('Changed', 'Changed')
+        $states.LastStatus | Should -Be @('Success', 'Success')
+        $states.Builds | Should -Be @(2, 2)
+        $durations = @(Get-PortBuild -Origin lib/b).Duration | Sort-Object
+        $states[0].MedianDuration | Should -Be ([timespan]::FromTicks(($durations[0].Ticks + $durations[1].Ticks) / 2))
+        Invoke-Build -Tree $tree | Out-Null
+        (Get-PortStatus -PortsPath $tree -Port lib/b).ChecksumState | Should -Be 'UpToDate'
+    }
+
+    It 'Get-PortBuild filters by origin pattern, status, -Last and -Since' {
+        @(Get-PortBuild -Origin 'lib/*').Count | Should -Be 3
+        @(Get-PortBuild -Last 2).Count | Should -Be 2
+        @(Get-PortBuild -Status Failed).Count | Should -Be 0
+        @(Get-PortBuild -Since (Get-Date).AddMinutes(10)).Count | Should -Be 0
+        $all = @(Get-PortBuild)
+        $all[0].StartedAt | Should -BeGreaterOrEqual $all[-1].StartedAt
+    }
+
+    It 'views at <Width> columns: results show origin, status, duration and reason; records, packages and states their key columns' -ForEach @(@{ Width = 80 }, @{ Width = 120 }) {
+        $text = Remove-Ansi ($first.All | Where-Object Origin | Get-Rendered -Width $Width)
+        $text | Should -Match 'Origin\s+Status\s+Duration\s+Reason'
+        $text | Should -Match 'application/with-a-long-name\s+Success\s+\d+ ms\s+new'
+        $text = Remove-Ansi ($first.Stats | Get-Rendered -Width $Width)
+        $text | Should -Match 'Total\s+Success\s+Failed\s+Skipped\s+DependencyFailed\s+Ignored\s+Duration'
+        $text | Should -Match '\s+2\s+2\s+0\s+0\s+0\s+0\s+'
+        $text = Remove-Ansi (Get-PortBuild -Last 1 | Get-Rendered -Width $Width)
+        $text | Should -Match 'Started\s+Origin\s+Status\s+Duration\s+Failed\s+BuildId'
+        $text = Remove-Ansi (Get-PortPackage | Get-Rendered -Width $Width)
+        $text | Should -Match 'lib/b\s+1.0\s+\d\d-\d\d \d\d:\d\d\s+b-1.0.tar'
+        $text = Remove-Ansi (Get-PortStatus -PortsPath $tree | Get-Rendered -Width $Width)
+        $text | Should -Match 'lib/b\s+1.0\s+UpToDate\s+Success\s+3\s+\S+'
+        ($text -split "`n" | Measure-Object -Maximum Length).Maximum | Should -BeLessOrEqual $Width
+    }
+}
+
 Describe 'The design''s integration tests: a failing port' {
     BeforeAll {
         $store = New-TestStore
