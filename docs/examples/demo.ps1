@@ -77,6 +77,19 @@ Complete-LogRun -ExitCode 0 -Summary @{ row_count = 3 } | Out-Null
 Get-LogRun -First 3 | Format-Table | Out-Host
 Get-RunEvent $run.RunId | Format-Table | Out-Host
 
+Show 'Port builds: B depends on A; both built in order, then rebuilt as a no-op (checksum match)'
+$ports = Join-Path $demo 'ports'
+foreach ($port in @{ Name = 'demo/a'; Depends = '' }, @{ Name = 'demo/b'; Depends = 'demo/a' }) {
+    $folder = New-Item -ItemType Directory -Path (Join-Path $ports $port.Name) -Force
+    Set-Content -Path (Join-Path $folder 'port.yml') -Value @(
+        "name: $($port.Name)", 'version: "1.0"', "depends: [$($port.Depends)]", 'phases:'
+        '  build: echo "building $PORTNAME" > "$WRKDIR/out"'
+        '  package: tar -cf "$PACKAGES/$(basename $PORTNAME)-$PORTVERSION.tar" -C "$WRKDIR" out')
+}
+Invoke-PortBuild -PortsPath $ports -Jobs 2 | Format-Table | Out-Host
+Invoke-PortBuild -PortsPath $ports -Jobs 2 | Format-Table | Out-Host
+Get-PortPackage | Format-Table | Out-Host
+
 Show 'The store now'
 (Get-LogStore).Tables | Where-Object Rows -gt 0 | Sort-Object Name | Select-Object Name, Rows | Format-Table | Out-Host
 Write-Host "Demo store: $store"
