@@ -12,23 +12,11 @@ namespace LogTools.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "PortBuild", SupportsShouldProcess = true)]
 [OutputType("LogTools.Engine.Ports.PortBuildResult", "LogTools.Engine.Ports.PortBuildStats")]
-public sealed class InvokePortBuildCommand : StoreCmdlet
+public sealed class InvokePortBuildCommand : PortTreeCmdlet
 {
     protected override StoreAccess Access => StoreAccess.Write;
 
     protected override string? RunKind => "portbuild";
-
-    /// <summary>The ports tree: one folder per port (such as editors/vim), each with a port.yml.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName")]
-    [ValidateNotNullOrEmpty]
-    public string PortsPath { get; set; } = string.Empty;
-
-    /// <summary>Origins to build, with their dependencies; the whole tree when omitted.</summary>
-    [Parameter(Position = 1)]
-    [Alias("Origin")]
-    [ValidateNotNullOrEmpty]
-    public string[]? Port { get; set; }
 
     /// <summary>How many ports build at once (default: the number of processors).</summary>
     [Parameter]
