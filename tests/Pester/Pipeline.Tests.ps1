@@ -41,6 +41,9 @@ Describe 'Every Get-* cmdlet''s output through Format-*, CSV and JSON' {
         @{ Name = 'Get-FileBlake3'; Script = { Get-FileBlake3 -LiteralPath $records.Conversation }; Key = 'Hash' }
         @{ Name = 'Get-LogRun'; Script = { Start-LogRun -Kind pipe | Out-Null; 'a', 'b' | Write-RunEvent -Type console.line; Complete-LogRun -Summary @{ row_count = 2 } | Out-Null; Get-LogRun -Kind pipe }; Key = 'RunId' }
         @{ Name = 'Get-RunEvent'; Script = { $r = Start-LogRun; 'a' | Write-RunEvent -Type console.line -Severity Info; Get-RunEvent $r.RunId }; Key = 'Type' }
+        @{ Name = 'Get-PortBuild'; Script = { $t = New-TestFolder 'ports'; New-Item -ItemType Directory "$t/x/a" | Out-Null; Set-Content "$t/x/a/port.yml" "name: x/a`nversion: '1'`nphases:`n  package: 'echo p > `$PACKAGES/a.txt'"; Invoke-PortBuild -PortsPath $t | Out-Null; Get-PortBuild }; Key = 'BuildId' }
+        @{ Name = 'Get-PortPackage'; Script = { $t = New-TestFolder 'ports'; New-Item -ItemType Directory "$t/x/a" | Out-Null; Set-Content "$t/x/a/port.yml" "name: x/a`nversion: '1'`nphases:`n  package: 'echo p > `$PACKAGES/a.txt'"; Invoke-PortBuild -PortsPath $t | Out-Null; Get-PortPackage }; Key = 'Origin' }
+        @{ Name = 'Get-PortStatus'; Script = { $t = New-TestFolder 'ports'; New-Item -ItemType Directory "$t/x/a" | Out-Null; Set-Content "$t/x/a/port.yml" "name: x/a`nversion: '1'"; Invoke-PortBuild -PortsPath $t | Out-Null; Get-PortStatus -PortsPath $t }; Key = 'Origin' }
     ) {
         # Get-LogContent -WorkerId is not a Get-* of the store's own rows; every other cmdlet reads what Add-TestRecords wrote.
         $objects = @(& $Script)

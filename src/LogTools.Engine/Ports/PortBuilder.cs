@@ -174,7 +174,7 @@ public sealed class PortBuilder
                 done.Add(new PortBuildResult
                 {
                     Origin = port.Origin, Version = port.Version, Status = PortBuildStatus.DependencyFailed,
-                    Reason = string.Join(", ", blocked.Select(d => $"dependency '{d}' {results[d].Status.ToString().ToLowerInvariant()}")),
+                    Reason = string.Join(", ", blocked.Select(d => $"dependency '{d}' {(results[d].Status == PortBuildStatus.DependencyFailed ? "not built" : Sql.Lower(results[d].Status))}")),
                 });
             }
             else if (entry.Action == PortPlanAction.Build)

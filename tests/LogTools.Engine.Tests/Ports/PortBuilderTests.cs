@@ -128,10 +128,12 @@ public sealed class PortBuilderTests : IDisposable
     {
         Port("lib/b", "ignore: 'no licence'");
         Port("app/a", "phases:\n  build: 'true'", "lib/b");
+        Port("app/top", "phases:\n  build: 'true'", "app/a");
         var results = Build(Options()).Outputs.OfType<PortBuildResult>().ToDictionary(r => r.Origin);
         Assert.Equal(PortBuildStatus.Ignored, results["lib/b"].Status);
         Assert.Equal("no licence", results["lib/b"].Reason);
         Assert.Equal(PortBuildStatus.DependencyFailed, results["app/a"].Status);
         Assert.Equal("dependency 'lib/b' ignored", results["app/a"].Reason);
+        Assert.Equal("dependency 'app/a' not built", results["app/top"].Reason);
     }
 }
