@@ -53,6 +53,10 @@
         'Test-IngestBlock'
         'Get-IngestProof'
         'Test-IngestProof'
+        'Invoke-PortBuild'
+        'Get-PortBuild'
+        'Get-PortPackage'
+        'Get-PortStatus'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -87,6 +87,18 @@ Complete-LogRun | Out-Null
 Get-IngestBlock -RunId $ingest.RunId | Format-Table | Out-Host
 $proof = Get-IngestLog -RunId $ingest.RunId | Select-Object -First 1 | Get-IngestProof
 $proof | Test-IngestProof | Format-Table | Out-Host
+Show 'Port builds: B depends on A; both built in order, then rebuilt as a no-op (checksum match)'
+$ports = Join-Path $demo 'ports'
+foreach ($port in @{ Name = 'demo/a'; Depends = '' }, @{ Name = 'demo/b'; Depends = 'demo/a' }) {
+    $folder = New-Item -ItemType Directory -Path (Join-Path $ports $port.Name) -Force
+    Set-Content -Path (Join-Path $folder 'port.yml') -Value @(
+        "name: $($port.Name)", 'version: "1.0"', "depends: [$($port.Depends)]", 'phases:'
+        '  build: echo "building $PORTNAME" > "$WRKDIR/out"'
+        '  package: tar -cf "$PACKAGES/$(basename $PORTNAME)-$PORTVERSION.tar" -C "$WRKDIR" out')
+}
+Invoke-PortBuild -PortsPath $ports -Jobs 2 | Format-Table | Out-Host
+Invoke-PortBuild -PortsPath $ports -Jobs 2 | Format-Table | Out-Host
+Get-PortPackage | Format-Table | Out-Host
 
 Show 'The store now'
 (Get-LogStore).Tables | Where-Object Rows -gt 0 | Sort-Object Name | Select-Object Name, Rows | Format-Table | Out-Host

@@ -31,6 +31,7 @@ Describe 'docs/examples/demo.ps1' {
         $second.Stdout | Should -Match 'assistant\s+Done: see PR 451'
         $second.Stdout | Should -Match 'claude-sonnet-4-5\s+\S+\s+2\s+15,000\s+2,700'
         $second.Stdout | Should -Match 'demo-2026-11-02T00-00-00\.000\.json'
+        $second.Stdout | Should -Match 'demo/b\s+Skipped\s+.*checksum match'
     }
 
     It 'starts from a clean store on every run: the second run holds one run''s rows' {

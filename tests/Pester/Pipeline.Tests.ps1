@@ -45,6 +45,9 @@ Describe 'Every Get-* cmdlet''s output through Format-*, CSV and JSON' {
         @{ Name = 'Get-IngestError'; Script = { $r = Start-LogRun; [pscustomobject]@{ RelPath = 'b.json'; Status = 'Error'; ErrorType = 'Parse'; ErrorMessage = 'bad' } | Write-IngestLog -Phase p | Out-Null; Get-IngestError $r.RunId }; Key = 'ErrorMessage' }
         @{ Name = 'Get-IngestBlock'; Script = { $r = Start-LogRun; 'a', 'b', 'c' | ForEach-Object { [pscustomobject]@{ RelPath = $_ } } | Write-IngestLog -Phase p | Out-Null; Complete-LogRun | Out-Null; Get-IngestBlock $r.RunId }; Key = 'MerkleHash' }
         @{ Name = 'Get-IngestProof'; Script = { $r = Start-LogRun; [pscustomobject]@{ RelPath = 'a.json'; SizeRaw = 3 } | Write-IngestLog -Phase p | Out-Null; Complete-LogRun | Out-Null; Get-IngestProof $r.RunId -RelPath a.json }; Key = 'RelPath' }
+        @{ Name = 'Get-PortBuild'; Script = { $t = New-TestFolder 'ports'; New-Item -ItemType Directory "$t/x/a" | Out-Null; Set-Content "$t/x/a/port.yml" "name: x/a`nversion: '1'`nphases:`n  package: 'echo p > `$PACKAGES/a.txt'"; Invoke-PortBuild -PortsPath $t | Out-Null; Get-PortBuild }; Key = 'BuildId' }
+        @{ Name = 'Get-PortPackage'; Script = { $t = New-TestFolder 'ports'; New-Item -ItemType Directory "$t/x/a" | Out-Null; Set-Content "$t/x/a/port.yml" "name: x/a`nversion: '1'`nphases:`n  package: 'echo p > `$PACKAGES/a.txt'"; Invoke-PortBuild -PortsPath $t | Out-Null; Get-PortPackage }; Key = 'Origin' }
+        @{ Name = 'Get-PortStatus'; Script = { $t = New-TestFolder 'ports'; New-Item -ItemType Directory "$t/x/a" | Out-Null; Set-Content "$t/x/a/port.yml" "name: x/a`nversion: '1'"; Invoke-PortBuild -PortsPath $t | Out-Null; Get-PortStatus -PortsPath $t }; Key = 'Origin' }
     ) {
         # Get-LogContent -WorkerId is not a Get-* of the store's own rows; every other cmdlet reads what Add-TestRecords wrote.
         $objects = @(& $Script)

@@ -14,6 +14,7 @@ public sealed class ModuleLoadTests
         "Start-LogRun", "Write-RunEvent", "Complete-LogRun", "Get-LogRun", "Get-RunEvent", "Test-LogRun", "Compress-LogRun", "Remove-LogRun",
         "Write-IngestLog", "Start-IngestPhase", "Complete-IngestPhase", "Build-IngestBlock", "Get-IngestBlock", "Get-IngestLog", "Get-IngestError",
         "Test-IngestBlock", "Get-IngestProof", "Test-IngestProof",
+        "Invoke-PortBuild", "Get-PortBuild", "Get-PortPackage", "Get-PortStatus",
     ];
 
     [Fact]

@@ -1,0 +1,249 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using LogTools.Engine.Hashing;
+using LogTools.Engine.Runs;
+using LogTools.Engine.Store;
+
+namespace LogTools.Engine.Ports;
+
+/// <summary>
+/// Invoke-PortBuild: resolves the graph, plans every port before queueing any (checksum against the index: unchanged
+/// ports are skipped), then builds with a pool of workers in topological order, a port starting once all its
+/// dependencies are done. Results are written as ports finish, then the totals.
+/// </summary>
+public sealed class PortBuilder
+{
+    private readonly PortBuildOptions options;
+    private readonly IEngineSink sink;
+
+    private PortBuilder(PortBuildOptions options, IEngineSink sink)
+    {
+        this.options = options;
+        this.sink = sink;
+    }
+
+    /// <summary>
+    /// Builds (or with <see cref="PortBuildOptions.WhatIf"/>, plans: one ShouldProcess line per port, in order, and
+    /// nothing written) the ports of <paramref name="options"/> into the store at <paramref name="storePath"/>, opened
+    /// with <paramref name="open"/> (a plan opens only an existing store).
+    /// </summary>
+    /// <exception cref="LogToolsException">PortJobsInvalid, or the graph cannot be resolved (see <see cref="PortGraph.Load"/>).</exception>
+    public static void Build(string storePath, Func<LogStore> open, PortBuildOptions options, IEngineSink sink)
+    {
+        if (options.Jobs < 1)
+        {
+            throw new LogToolsException("PortJobsInvalid", ErrorKind.InvalidArgument, options.Jobs, $"-Jobs must be at least 1, not {options.Jobs}.");
+        }
+
+        var store = options.WhatIf && !LogStore.Exists(storePath) ? null : open();
+        var plan = Plan(options, store, sink);
+        if (options.WhatIf)
+        {
+            foreach (var entry in plan)
+            {
+                var verb = entry.Action switch { PortPlanAction.Build => "Build", PortPlanAction.Skip => "Skip", _ => "Ignore" };
+                sink.ShouldProcess(null, $"{verb} port '{entry.Port.Origin}' {entry.Port.Version}: {entry.Reason}.");
+            }
+
+            return;
+        }
+
+        new PortBuilder(options, sink).Execute(plan, new PortTracking(store!, sink), (sink as RunRecorder)?.RunId);
+    }
+
+    /// <summary>The graph of <paramref name="options"/> in build order, each port with what to do and why; a plan marks nothing abandoned.</summary>
+    internal static List<PortPlanEntry> Plan(PortBuildOptions options, LogStore? store, IEngineSink sink) =>
+        new PortBuilder(options, sink).Plan(PortGraph.Load(options.PortsPath, options.Origins, sink.CancellationToken), store is null ? null : new PortTracking(store, sink));
+
+    /// <summary>What each port needs, in the graph's order; the checksum or the index failing means "build it" (fail-safe).</summary>
+    private List<PortPlanEntry> Plan(PortGraph graph, PortTracking? tracking)
+    {
+        var abandoned = tracking?.Try("abandoned builds", () => tracking.Index.Abandoned(mark: !options.WhatIf), new HashSet<string>()) ?? new HashSet<string>();
+        var stored = tracking is null ? [] : tracking.Try("(reading) the checksum index", () => tracking.Index.Checksums(), null);
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+        var plan = new List<PortPlanEntry>(graph.Ordered.Count);
+        var building = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var port in graph.Ordered)
+        {
+            var checksum = port.Depends.All(keys.ContainsKey) ? Checksum(port, keys) : null;
+            if (checksum is not null)
+            {
+                keys[port.Origin] = checksum.Key;
+            }
+
+            var rebuilt = port.Depends.Where(building.Contains).Distinct(StringComparer.Ordinal).ToList();
+            var (action, reason) = Decide(port, checksum, stored, abandoned, rebuilt);
+            var entry = new PortPlanEntry(port, action, reason, checksum);
+            if (entry.Action == PortPlanAction.Build)
+            {
+                building.Add(port.Origin);
+            }
+
+            plan.Add(entry);
+        }
+
+        return plan;
+    }
+
+    private static (PortPlanAction Action, string Reason) Decide(PortSpec port, PortChecksum? checksum,
+        Dictionary<string, (string Key, IReadOnlyList<DirectoryChecksumEntry> Files)>? stored, IReadOnlySet<string> abandoned, List<string> rebuilt)
+    {
+        if (port.Ignore is { } why)
+        {
+            return (PortPlanAction.Ignore, why);
+        }
+
+        if (checksum is null || stored is null)
+        {
+            return (PortPlanAction.Build, checksum is null ? "checksum unknown" : "checksum index unavailable");
+        }
+
+        if (abandoned.Contains(port.Origin))
+        {
+            return (PortPlanAction.Build, "previous build abandoned");
+        }
+
+        if (!stored.TryGetValue(port.Origin, out var last))
+        {
+            return (PortPlanAction.Build, "new");
+        }
+
+        if (last.Key == checksum.Key)
+        {
+            return (PortPlanAction.Skip, "checksum match");
+        }
+
+        var files = DirectoryChecksum.Changed(last.Files, checksum.Files);
+        return files.Count > 0 ? (PortPlanAction.Build, $"checksum changed ({string.Join(", ", files)})")
+            : rebuilt.Count > 0 ? (PortPlanAction.Build, $"dependency rebuilt ({string.Join(", ", rebuilt)})")
+            : (PortPlanAction.Build, "dependency changed");
+    }
+
+    private PortChecksum? Checksum(PortSpec port, Dictionary<string, string> keys)
+    {
+        try
+        {
+            return PortChecksum.Compute(port, keys, sink.CancellationToken);
+        }
+        catch (LogToolsException ex)
+        {
+            sink.Warning($"The checksum of port '{port.Origin}' could not be computed ({ex.Message}); it is built anyway.");
+            return null;
+        }
+    }
+
+    private void Execute(List<PortPlanEntry> plan, PortTracking tracking, string? runId)
+    {
+        var clock = Stopwatch.StartNew();
+        var job = new PortBuildJob(tracking, sink, options, runId);
+        var entries = plan.ToDictionary(e => e.Port.Origin, StringComparer.Ordinal);
+        var dependents = PortGraph.DependentsOf(plan.Select(e => e.Port));
+        var keys = plan.Where(e => e.Checksum is not null).ToDictionary(e => e.Port.Origin, e => e.Checksum!.Key, StringComparer.Ordinal);
+        var packages = new Dictionary<string, string>(StringComparer.Ordinal);
+        tracking.Try("(reading) the package index", () => tracking.Index.Packages(null, p => packages[p.Origin] = p.PackageFile));
+        var waiting = plan.ToDictionary(e => e.Port.Origin, e => e.Port.Depends.Distinct(StringComparer.Ordinal).Count(), StringComparer.Ordinal);
+        var results = new Dictionary<string, PortBuildResult>(StringComparer.Ordinal);
+        var counts = new Dictionary<PortBuildStatus, int>();
+        using var queue = new BlockingCollection<PortPlanEntry>();
+        using var done = new BlockingCollection<PortBuildResult>();
+        var toBuild = plan.Count(e => e.Action == PortPlanAction.Build);
+        var workers = Enumerable.Range(0, Math.Min(options.Jobs, Math.Max(1, toBuild))).Select(_ => new Thread(() =>
+        {
+            foreach (var entry in queue.GetConsumingEnumerable())
+            {
+                var port = entry.Port;
+                var dependencyKeys = port.Depends.Where(keys.ContainsKey).ToDictionary(d => d, d => keys[d], StringComparer.Ordinal);
+                string[] dependencyPackages;
+                lock (packages)
+                {
+                    dependencyPackages = [.. port.Depends.Distinct(StringComparer.Ordinal).Where(packages.ContainsKey).Select(d => packages[d])];
+                }
+
+                done.Add(job.Run(entry, dependencyKeys, dependencyPackages));
+            }
+        }) { IsBackground = true, Name = "LogTools port builder" }).ToList();
+        workers.ForEach(w => w.Start());
+
+        void Ready(PortPlanEntry entry)
+        {
+            var port = entry.Port;
+            var blocked = port.Depends.Distinct(StringComparer.Ordinal)
+                .Where(d => results[d].Status is not (PortBuildStatus.Success or PortBuildStatus.Skipped)).Order(StringComparer.Ordinal).ToList();
+            if (blocked.Count > 0)
+            {
+                done.Add(new PortBuildResult
+                {
+                    Origin = port.Origin, Version = port.Version, Status = PortBuildStatus.DependencyFailed,
+                    Reason = string.Join(", ", blocked.Select(d => $"dependency '{d}' {(results[d].Status == PortBuildStatus.DependencyFailed ? "not built" : Sql.Lower(results[d].Status))}")),
+                });
+            }
+            else if (entry.Action == PortPlanAction.Build)
+            {
+                queue.Add(entry);
+            }
+            else
+            {
+                done.Add(new PortBuildResult
+                {
+                    Origin = port.Origin, Version = port.Version, Reason = entry.Reason,
+                    Status = entry.Action == PortPlanAction.Skip ? PortBuildStatus.Skipped : PortBuildStatus.Ignored,
+                });
+            }
+        }
+
+        try
+        {
+            plan.Where(e => waiting[e.Port.Origin] == 0).ToList().ForEach(Ready);
+            var built = 0;
+            while (results.Count < plan.Count)
+            {
+                var result = done.Take(sink.CancellationToken);
+                results[result.Origin] = result;
+                counts[result.Status] = counts.GetValueOrDefault(result.Status) + 1;
+                if (result.Status == PortBuildStatus.Success)
+                {
+                    lock (packages)
+                    {
+                        tracking.Try("(reading) the package index", () => tracking.Index.Packages(result.Origin, p => packages[p.Origin] = p.PackageFile));
+                    }
+                }
+
+                if (result.BuildId is not null)
+                {
+                    built++;
+                }
+
+                sink.Output(result);
+                Report(plan.Count, results.Count, counts, built, toBuild, clock.Elapsed);
+                foreach (var dependent in dependents[result.Origin])
+                {
+                    if (--waiting[dependent] == 0)
+                    {
+                        Ready(entries[dependent]);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            queue.CompleteAdding();
+            workers.ForEach(w => w.Join());
+        }
+
+        sink.Output(new PortBuildStats
+        {
+            Total = results.Count, Success = counts.GetValueOrDefault(PortBuildStatus.Success), Failed = counts.GetValueOrDefault(PortBuildStatus.Failed),
+            Skipped = counts.GetValueOrDefault(PortBuildStatus.Skipped), DependencyFailed = counts.GetValueOrDefault(PortBuildStatus.DependencyFailed),
+            Ignored = counts.GetValueOrDefault(PortBuildStatus.Ignored), Duration = clock.Elapsed,
+        });
+    }
+
+    // ETA: the time the builds so far took on average, times the builds still to come.
+    private void Report(int total, int finished, Dictionary<PortBuildStatus, int> counts, int built, int toBuild, TimeSpan elapsed)
+    {
+        var eta = built == 0 || built >= toBuild ? string.Empty : $", about {TimeSpan.FromSeconds(Math.Round(elapsed.TotalSeconds / built * (toBuild - built))):c} left";
+        var status = $"{counts.GetValueOrDefault(PortBuildStatus.Success)} built, {counts.GetValueOrDefault(PortBuildStatus.Failed)} failed, " +
+            $"{counts.GetValueOrDefault(PortBuildStatus.Skipped)} skipped, {total - finished} remaining{eta}";
+        sink.Progress(new EngineProgress("Invoke-PortBuild", status, finished, total));
+    }
+}

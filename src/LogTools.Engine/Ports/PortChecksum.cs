@@ -1,0 +1,58 @@
+using System.Buffers.Binary;
+using System.Text;
+using LogTools.Engine.Hashing;
+
+namespace LogTools.Engine.Ports;
+
+/// <summary>
+/// A port's build key: BLAKE3 over the port folder's <see cref="DirectoryChecksum"/> (every file's relative path and
+/// content, never mtimes), its options and the keys of its dependencies, so a changed dependency changes the keys of
+/// everything built on it. Each part is length-prefixed, so two different inputs cannot give the same bytes.
+/// </summary>
+public sealed class PortChecksum
+{
+    private PortChecksum(string key, IReadOnlyList<DirectoryChecksumEntry> files)
+    {
+        Key = key;
+        Files = files;
+    }
+
+    /// <summary>The key, lowercase hex.</summary>
+    public string Key { get; }
+
+    /// <summary>The port folder's files as summed (for listing what changed).</summary>
+    public IReadOnlyList<DirectoryChecksumEntry> Files { get; }
+
+    /// <summary>Sums <paramref name="port"/>; <paramref name="dependencyKeys"/> must hold a key for each of its dependencies.</summary>
+    public static PortChecksum Compute(PortSpec port, IReadOnlyDictionary<string, string> dependencyKeys, CancellationToken cancellationToken)
+    {
+        var folder = DirectoryChecksum.Compute(port.Folder, cancellationToken);
+        var hasher = Blake3Hasher.Create();
+        Add(hasher, "logtools-port-1");
+        Add(hasher, folder.Digest);
+        foreach (var (name, value) in port.Options.OrderBy(o => o.Key, StringComparer.Ordinal))
+        {
+            Add(hasher, name);
+            Add(hasher, value);
+        }
+
+        Add(hasher, "depends");
+        foreach (var dependency in port.Depends.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            Add(hasher, dependency);
+            Add(hasher, dependencyKeys[dependency]);
+        }
+
+        var digest = new byte[32];
+        hasher.Finalize(digest);
+        return new PortChecksum(Convert.ToHexString(digest).ToLowerInvariant(), folder.Entries);
+    }
+
+    private static void Add(Blake3Hasher hasher, string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        Span<byte> length = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(length, (uint)bytes.Length);
+        hasher.Update(length).Update(bytes);
+    }
+}

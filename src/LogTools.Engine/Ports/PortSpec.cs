@@ -1,0 +1,198 @@
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace LogTools.Engine.Ports;
+
+/// <summary>
+/// One port: its folder and what its <c>port.yml</c> says. The name is the port's origin, its folder's path under
+/// the ports tree ('/' separated, such as <c>editors/vim</c>). The file is read strictly: an unknown key, a value of
+/// the wrong shape or a key given twice is an error naming the file, the line and the key.
+/// </summary>
+public sealed partial class PortSpec
+{
+    public const string FileName = "port.yml";
+
+    /// <summary>The build phases, in the order they run.</summary>
+    public static IReadOnlyList<string> PhaseNames { get; } = ["fetch", "checksum", "extract", "patch", "configure", "build", "stage", "package"];
+
+    private static readonly string[] Keys = ["name", "version", "depends", "options", "ignore", "phases"];
+
+    private PortSpec(string origin, string version, string folder)
+    {
+        Origin = origin;
+        Version = version;
+        Folder = folder;
+    }
+
+    /// <summary>The port's name, such as <c>editors/vim</c>.</summary>
+    public string Origin { get; }
+
+    public string Version { get; }
+
+    /// <summary>The port's folder (full path).</summary>
+    public string Folder { get; }
+
+    /// <summary>The origins this port depends on, in the order given.</summary>
+    public IReadOnlyList<string> Depends { get; private set; } = [];
+
+    /// <summary>Build options, by name (part of the checksum).</summary>
+    public IReadOnlyDictionary<string, string> Options { get; private set; } = new Dictionary<string, string>();
+
+    /// <summary>Why the port is not built, or null.</summary>
+    public string? Ignore { get; private set; }
+
+    /// <summary>The shell command of each phase the port has; a phase not listed is skipped.</summary>
+    public IReadOnlyDictionary<string, string> Phases { get; private set; } = new Dictionary<string, string>();
+
+    /// <summary>Throws PortNameInvalid unless <paramref name="origin"/> is a relative name of plain segments (no '..', no '\').</summary>
+    public static void CheckOrigin(string origin, object target, string where)
+    {
+        if (!OriginPattern().IsMatch(origin) || origin.Split('/').Any(s => s is "." or ".."))
+        {
+            throw new LogToolsException(
+                "PortNameInvalid", ErrorKind.InvalidArgument, target,
+                $"The port name '{origin}' ({where}) is not valid: use segments of letters, digits, '.', '_', '+' and '-' separated by '/', such as 'editors/vim' (no '..', no '\\', not rooted).");
+        }
+    }
+
+    /// <summary>Reads the port at <paramref name="origin"/> under <paramref name="portsPath"/>.</summary>
+    /// <exception cref="LogToolsException">PortNotFound, or the file is not a valid port.yml.</exception>
+    public static PortSpec Load(string portsPath, string origin)
+    {
+        var folder = Path.Combine(portsPath, origin);
+        var path = Path.Combine(folder, FileName);
+        if (!File.Exists(path))
+        {
+            throw new LogToolsException("PortNotFound", ErrorKind.ObjectNotFound, origin, $"There is no port '{origin}': '{path}' does not exist.");
+        }
+
+        var spec = Parse(path, folder);
+        if (spec.Origin != origin)
+        {
+            throw new LogToolsException(
+                "PortNameMismatch", ErrorKind.InvalidData, path,
+                $"'{path}': the name '{spec.Origin}' must be the port's folder under the ports tree, '{origin}'. Rename the folder or fix the name.");
+        }
+
+        return spec;
+    }
+
+    private static PortSpec Parse(string path, string folder)
+    {
+        LogToolsException Bad(string id, Mark at, string? key, string why) => new(
+            id, ErrorKind.InvalidData, path, $"'{path}' line {at.Line}{(key is null ? string.Empty : $", key '{key}'")}: {why}");
+
+        var scalars = new Dictionary<string, (string Value, Mark At)>(StringComparer.Ordinal);
+        var depends = new List<string>();
+        var options = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var phases = new Dictionary<string, string>(StringComparer.Ordinal);
+        var seen = new Dictionary<string, long>(StringComparer.Ordinal);
+        try
+        {
+            using var reader = new StreamReader(path);
+            var parser = new Parser(reader);
+            parser.Consume<StreamStart>();
+            if (parser.Accept<StreamEnd>(out _) || !parser.TryConsume<DocumentStart>(out _) || !parser.TryConsume<MappingStart>(out _))
+            {
+                throw Bad("PortSpecInvalid", parser.Current?.Start ?? Mark.Empty, null, "expected a mapping with at least the keys name and version.");
+            }
+
+            while (!parser.TryConsume<MappingEnd>(out _))
+            {
+                var key = parser.Consume<Scalar>();
+                if (!Keys.Contains(key.Value))
+                {
+                    throw Bad("PortSpecUnknownKey", key.Start, key.Value, $"unknown key; the keys are {string.Join(", ", Keys)}.");
+                }
+
+                if (!seen.TryAdd(key.Value, key.Start.Line))
+                {
+                    throw Bad("PortSpecInvalid", key.Start, key.Value, $"the key is given twice (first on line {seen[key.Value]}).");
+                }
+
+                switch (key.Value)
+                {
+                    case "depends":
+                        if (!parser.TryConsume<SequenceStart>(out _))
+                        {
+                            throw Bad("PortSpecInvalid", key.Start, key.Value, "the value must be a list of port names, such as [devel/ncurses].");
+                        }
+
+                        while (!parser.TryConsume<SequenceEnd>(out _))
+                        {
+                            var item = parser.Current is Scalar s ? s : throw Bad("PortSpecInvalid", parser.Current!.Start, key.Value, "each dependency must be a port name.");
+                            parser.MoveNext();
+                            CheckOrigin(item.Value, path, $"'{path}' line {item.Start.Line}, key 'depends'");
+                            depends.Add(item.Value);
+                        }
+
+                        break;
+                    case "options":
+                    case "phases":
+                        var map = key.Value == "options" ? (IDictionary<string, string>)options : phases;
+                        if (!parser.TryConsume<MappingStart>(out _))
+                        {
+                            throw Bad("PortSpecInvalid", key.Start, key.Value, "the value must be a mapping of names to strings.");
+                        }
+
+                        while (!parser.TryConsume<MappingEnd>(out _))
+                        {
+                            var name = parser.Consume<Scalar>();
+                            if (key.Value == "phases" && !PhaseNames.Contains(name.Value))
+                            {
+                                throw Bad("PortSpecUnknownKey", name.Start, $"phases.{name.Value}", $"unknown phase; the phases are {string.Join(", ", PhaseNames)}.");
+                            }
+
+                            if (!parser.TryConsume<Scalar>(out var value))
+                            {
+                                throw Bad("PortSpecInvalid", name.Start, $"{key.Value}.{name.Value}", "the value must be a single string.");
+                            }
+
+                            if (map.ContainsKey(name.Value))
+                            {
+                                throw Bad("PortSpecInvalid", name.Start, $"{key.Value}.{name.Value}", "the key is given twice.");
+                            }
+
+                            map[name.Value] = value.Value;
+                        }
+
+                        break;
+                    default:
+                        if (!parser.TryConsume<Scalar>(out var text))
+                        {
+                            throw Bad("PortSpecInvalid", key.Start, key.Value, "the value must be a single string.");
+                        }
+
+                        scalars[key.Value] = (text.Value, key.Start);
+                        break;
+                }
+            }
+        }
+        catch (YamlException ex)
+        {
+            throw new LogToolsException("PortSpecInvalid", ErrorKind.InvalidData, path, $"'{path}' line {ex.Start.Line}: not valid YAML ({ex.Message}).", ex);
+        }
+
+        foreach (var required in new[] { "name", "version" })
+        {
+            if (!scalars.TryGetValue(required, out var given) || given.Value.Length == 0)
+            {
+                throw new LogToolsException("PortSpecMissingKey", ErrorKind.InvalidData, path, $"'{path}', key '{required}': missing; every port needs a name and a version.");
+            }
+        }
+
+        var (origin, at) = scalars["name"];
+        CheckOrigin(origin, path, $"'{path}' line {at.Line}, key 'name'");
+        return new PortSpec(origin, scalars["version"].Value, Path.GetFullPath(folder))
+        {
+            Depends = depends,
+            Options = options,
+            Ignore = scalars.TryGetValue("ignore", out var ignore) ? ignore.Value : null,
+            Phases = phases,
+        };
+    }
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._+-]*(/[A-Za-z0-9][A-Za-z0-9._+-]*)*$")]
+    private static partial Regex OriginPattern();
+}

@@ -1,0 +1,19 @@
+using System.Management.Automation;
+using LogTools.Engine.Ports;
+using LogTools.Engine.Store;
+
+namespace LogTools.Commands;
+
+/// <summary>Get-PortStatus: per port of a tree, whether it is up to date, its latest build, and the median duration of its builds.</summary>
+[Cmdlet(VerbsCommon.Get, "PortStatus")]
+[OutputType("LogTools.Engine.Ports.PortState")]
+public sealed class GetPortStatusCommand : PortTreeCmdlet
+{
+    protected override void Process()
+    {
+        var portsPath = ResolveUserPath(PortsPath);
+        var storePath = LocateStore(Store).Path;
+        var store = LogStore.Exists(storePath) ? OpenStore() : null;
+        RunEngine(sink => PortQueries.States(store, portsPath, Port ?? [], sink));
+    }
+}
