@@ -41,6 +41,9 @@
         'Get-LogRun'
         'Get-RunEvent'
         'Test-LogRun'
+        'Start-LogServer'
+        'Stop-LogServer'
+        'Get-LogServer'
         'Compress-LogRun'
         'Remove-LogRun'
     )
