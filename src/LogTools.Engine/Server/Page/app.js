@@ -131,8 +131,12 @@ function follow(id) {
   source.addEventListener('end', () => {
     source.close();
     $('#status').textContent = 'run completed';
-    json('/api/runs/' + encodeURIComponent(id)).then(renderSummary);
-    loadRuns();
+    // The store records the completion just after the log's last line: ask again until it shows.
+    const refresh = () => json('/api/runs/' + encodeURIComponent(id)).then(run => {
+      renderSummary(run);
+      if (/running|building/i.test(run.status)) setTimeout(refresh, 300); else loadRuns();
+    });
+    refresh();
   });
   // 'reconnect': the server dropped a client that fell behind; EventSource reconnects with Last-Event-ID by itself.
   source.addEventListener('reconnect', () => { $('#status').textContent = 'catching up'; });
