@@ -77,6 +77,12 @@ Complete-LogRun -ExitCode 0 -Summary @{ row_count = 3 } | Out-Null
 Get-LogRun -First 3 | Format-Table | Out-Host
 Get-RunEvent $run.RunId | Format-Table | Out-Host
 
+Show 'The live view: serve the store read-only over HTTP, ask the runs API once, stop'
+$probe = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0); $probe.Start(); $port = $probe.LocalEndpoint.Port; $probe.Stop()
+Start-LogServer -Port $port | Format-Table | Out-Host
+(Invoke-RestMethod "http://127.0.0.1:$port/api/runs?limit=3").runs | Format-Table run_id, kind, status, events_count | Out-Host
+Stop-LogServer
+
 Show 'The store now'
 (Get-LogStore).Tables | Where-Object Rows -gt 0 | Sort-Object Name | Select-Object Name, Rows | Format-Table | Out-Host
 Write-Host "Demo store: $store"
