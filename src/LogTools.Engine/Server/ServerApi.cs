@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Compression;
 using System.Net;
 using System.Reflection;
 using System.Text;
@@ -264,6 +265,15 @@ internal sealed partial class ServerApi(LogStore store, LogServer server)
         response.ContentType = "application/x-ndjson";
         response.SendChunked = true;
         using var output = new BufferedStream(response.OutputStream, 1 << 16);
+        if (from == 1 && run.IsCompleted && !run.LogMissing)
+        {
+            // A completed log is final (the cap folded at completion): its bytes are the download, as a static file would be.
+            using var file = new FileStream(run.EventsPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
+            using var plain = run.EventsPath.EndsWith(RunLayout.CompressedSuffix, StringComparison.Ordinal) ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file;
+            plain.CopyTo(output, 1 << 16);
+            return;
+        }
+
         RunEventReader.Read(run, new RunEventQuery { FromSequence = from }, line => line.CopyTo(output, "\n"u8), _ => { }, server.Stopping);
     }
 
