@@ -99,6 +99,10 @@ Describe 'Documented error ids under -ErrorAction Stop' {
         @{ Id = 'PayloadNotSerializable'; Cmdlet = 'Write-RunEvent'; Script = { $r = Start-LogRun -Store $store; Write-RunEvent -Store $store -RunId $r.RunId -Type x -Payload @{ code = { 1 } } -ErrorAction Stop } }
         @{ Id = 'SummaryNotSerializable'; Cmdlet = 'Complete-LogRun'; Script = { $r = Start-LogRun -Store $store; Complete-LogRun -Store $store -RunId $r.RunId -Summary @{ code = { 1 } } -ErrorAction Stop } }
         @{ Id = 'RunMaxLogSizeInvalid'; Cmdlet = 'Start-LogRun'; Script = { Start-LogRun -Store $store -MaxLogSize 1000 -ErrorAction Stop } }
+        @{ Id = 'ServerAddressInvalid'; Cmdlet = 'Start-LogServer'; Script = { Start-LogServer -Store $store -ListenAddress 'not an address' -ErrorAction Stop } }
+        @{ Id = 'ServerPortUnavailable'; Cmdlet = 'Start-LogServer'; Script = { $l = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0); $l.Start(); Start-LogRun -Store $store | Out-Null; try { Start-LogServer -Store $store -Port $l.LocalEndpoint.Port -ErrorAction Stop } finally { $l.Stop() } } }
+        @{ Id = 'ServerAlreadyRunning'; Cmdlet = 'Start-LogServer'; Script = { $l = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0); $l.Start(); $p = $l.LocalEndpoint.Port; $l.Stop(); Start-LogRun -Store $store | Out-Null; Start-LogServer -Store $store -Port $p | Out-Null; try { Start-LogServer -Store $store -Port $p -ErrorAction Stop } finally { Stop-LogServer -Port $p } } }
+        @{ Id = 'ServerNotFound'; Cmdlet = 'Stop-LogServer'; Script = { Stop-LogServer -Port 1 -ErrorAction Stop } }
         @{ Id = 'RunCompressMismatch'; Cmdlet = 'Compress-LogRun'; Script = { $r = Start-LogRun -Store $store; Complete-LogRun -Store $store -RunId $r.RunId | Out-Null; Add-Content $r.EventsPath '{}'; Start-Sleep -Milliseconds 20; Compress-LogRun -Store $store -OlderThan 1ms -ErrorAction Stop } }
     ) {
         $folder = New-TestFolder 'error'

@@ -45,7 +45,7 @@ internal sealed partial class ServerApi(LogStore store, LogServer server)
         var response = context.Response;
         try
         {
-            if (context.Request.HttpMethod is not ("GET" or "HEAD"))
+            if (context.Request.HttpMethod != "GET")
             {
                 throw new LogToolsException(
                     "ServerMethodNotAllowed", ErrorKind.InvalidOperation, context.Request.HttpMethod,

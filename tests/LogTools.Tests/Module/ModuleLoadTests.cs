@@ -12,6 +12,7 @@ public sealed class ModuleLoadTests
         "Sync-LogSource", "Test-LogMirror", "Get-LogMirror",
         "Add-ApiCall", "Get-ApiCost", "Get-ApiPrice", "Test-ApiBudget", "Move-LogRecord", "Import-LogHistory",
         "Start-LogRun", "Write-RunEvent", "Complete-LogRun", "Get-LogRun", "Get-RunEvent", "Test-LogRun", "Compress-LogRun", "Remove-LogRun",
+        "Start-LogServer", "Stop-LogServer", "Get-LogServer",
     ];
 
     [Fact]
