@@ -87,6 +87,7 @@ Complete-LogRun | Out-Null
 Get-IngestBlock -RunId $ingest.RunId | Format-Table | Out-Host
 $proof = Get-IngestLog -RunId $ingest.RunId | Select-Object -First 1 | Get-IngestProof
 $proof | Test-IngestProof | Format-Table | Out-Host
+
 Show 'Port builds: B depends on A; both built in order, then rebuilt as a no-op (checksum match)'
 $ports = Join-Path $demo 'ports'
 foreach ($port in @{ Name = 'demo/a'; Depends = '' }, @{ Name = 'demo/b'; Depends = 'demo/a' }) {
@@ -99,6 +100,12 @@ foreach ($port in @{ Name = 'demo/a'; Depends = '' }, @{ Name = 'demo/b'; Depend
 Invoke-PortBuild -PortsPath $ports -Jobs 2 | Format-Table | Out-Host
 Invoke-PortBuild -PortsPath $ports -Jobs 2 | Format-Table | Out-Host
 Get-PortPackage | Format-Table | Out-Host
+
+Show 'The live view: serve the store read-only over HTTP, ask the runs API once, stop'
+$probe = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0); $probe.Start(); $port = $probe.LocalEndpoint.Port; $probe.Stop()
+Start-LogServer -Port $port | Format-Table | Out-Host
+(Invoke-RestMethod "http://127.0.0.1:$port/api/runs?limit=3").runs | Format-Table run_id, kind, status, events_count | Out-Host
+Stop-LogServer
 
 Show 'The store now'
 (Get-LogStore).Tables | Where-Object Rows -gt 0 | Sort-Object Name | Select-Object Name, Rows | Format-Table | Out-Host

@@ -40,6 +40,7 @@ Describe 'Every Get-* cmdlet''s output through Format-*, CSV and JSON' {
         @{ Name = 'Get-ApiPrice'; Script = { Get-ApiPrice -Model claude-sonnet-4-5, gpt-4.1 }; Key = 'Model' }
         @{ Name = 'Get-FileBlake3'; Script = { Get-FileBlake3 -LiteralPath $records.Conversation }; Key = 'Hash' }
         @{ Name = 'Get-LogRun'; Script = { Start-LogRun -Kind pipe | Out-Null; 'a', 'b' | Write-RunEvent -Type console.line; Complete-LogRun -Summary @{ row_count = 2 } | Out-Null; Get-LogRun -Kind pipe }; Key = 'RunId' }
+        @{ Name = 'Get-LogServer'; Script = { $l = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0); $l.Start(); $p = $l.LocalEndpoint.Port; $l.Stop(); Start-LogServer -Port $p | Out-Null; Get-LogServer -Port $p; Stop-LogServer -Port $p }; Key = 'Url' }
         @{ Name = 'Get-RunEvent'; Script = { $r = Start-LogRun; 'a' | Write-RunEvent -Type console.line -Severity Info; Get-RunEvent $r.RunId }; Key = 'Type' }
         @{ Name = 'Get-IngestLog'; Script = { $r = Start-LogRun; [pscustomobject]@{ RelPath = 'a.json'; SizeRaw = 3; FileId = 1 } | Write-IngestLog -Phase p | Out-Null; Get-IngestLog $r.RunId }; Key = 'RelPath' }
         @{ Name = 'Get-IngestError'; Script = { $r = Start-LogRun; [pscustomobject]@{ RelPath = 'b.json'; Status = 'Error'; ErrorType = 'Parse'; ErrorMessage = 'bad' } | Write-IngestLog -Phase p | Out-Null; Get-IngestError $r.RunId }; Key = 'ErrorMessage' }

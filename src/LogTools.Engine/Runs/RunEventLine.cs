@@ -57,6 +57,21 @@ public sealed class RunEventLine
         };
     }
 
+    /// <summary>Writes the raw line's UTF-8 bytes, then <paramref name="suffix"/>, without building its text.</summary>
+    internal void CopyTo(Stream output, ReadOnlySpan<byte> suffix)
+    {
+        if (text is null)
+        {
+            output.Write(utf8.Span);
+        }
+        else
+        {
+            output.Write(Encoding.UTF8.GetBytes(text));
+        }
+
+        output.Write(suffix);
+    }
+
     /// <summary>The line with its text copied out of the reader's buffer, to keep beyond the call that received it.</summary>
     internal RunEventLine Keep()
     {

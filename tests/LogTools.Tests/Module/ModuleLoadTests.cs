@@ -15,6 +15,7 @@ public sealed class ModuleLoadTests
         "Write-IngestLog", "Start-IngestPhase", "Complete-IngestPhase", "Build-IngestBlock", "Get-IngestBlock", "Get-IngestLog", "Get-IngestError",
         "Test-IngestBlock", "Get-IngestProof", "Test-IngestProof",
         "Invoke-PortBuild", "Get-PortBuild", "Get-PortPackage", "Get-PortStatus",
+        "Start-LogServer", "Stop-LogServer", "Get-LogServer",
     ];
 
     [Fact]

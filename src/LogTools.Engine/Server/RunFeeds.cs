@@ -1,0 +1,118 @@
+using System.Threading.Channels;
+using LogTools.Engine.Runs;
+
+namespace LogTools.Engine.Server;
+
+/// <summary>
+/// The followers of open runs, one per run however many SSE clients watch it: it follows the run's log (appended by
+/// other processes) and hands each new event, encoded once, to every client's bounded buffer. A client whose buffer
+/// is full is dropped from the feed and marked lagging, so it slows neither the writers nor the other clients; it
+/// drains what it has and is told to reconnect from its last id. A feed ends after run.completed, or when its last
+/// client leaves.
+/// </summary>
+internal sealed class RunFeeds
+{
+    /// <summary>Events a client may be behind the feed before it is told to reconnect.</summary>
+    public const int ClientBuffer = 8192;
+
+    private readonly object gate = new();
+    private readonly Dictionary<string, Feed> feeds = new(StringComparer.Ordinal);
+
+    /// <summary>Joins the feed of <paramref name="run"/>, starting one at <paramref name="from"/> when there is none.</summary>
+    public Subscription Join(LogRun run, long from, CancellationToken stopping)
+    {
+        var subscription = new Subscription(this);
+        lock (gate)
+        {
+            if (!feeds.TryGetValue(run.RunId, out var feed))
+            {
+                feed = new Feed(run.RunId, CancellationTokenSource.CreateLinkedTokenSource(stopping));
+                feeds[run.RunId] = feed;
+                var thread = new Thread(() => Follow(feed, run, from)) { IsBackground = true, Name = "LogServer feed " + run.RunId };
+                thread.Start();
+            }
+
+            subscription.Feed = feed;
+            feed.Clients.Add(subscription);
+        }
+
+        return subscription;
+    }
+
+    private void Follow(Feed feed, LogRun run, long from)
+    {
+        try
+        {
+            RunEventReader.Read(run, new RunEventQuery { FromSequence = from, Follow = true }, line => Publish(feed, SseFrame.Of(line)), _ => { }, feed.Cancel.Token);
+        }
+        catch (Exception ex) when (ex is LogToolsException or IOException or UnauthorizedAccessException or OperationCanceledException)
+        {
+            // The clients see their buffers complete without run.completed and are told to reconnect, which reads the log again.
+        }
+        finally
+        {
+            lock (gate)
+            {
+                feeds.Remove(feed.RunId);
+                foreach (var client in feed.Clients)
+                {
+                    client.Buffer.Writer.TryComplete();
+                }
+
+                feed.Clients.Clear();
+            }
+
+            feed.Cancel.Dispose();
+        }
+    }
+
+    private void Publish(Feed feed, SseFrame frame)
+    {
+        lock (gate)
+        {
+            for (var i = feed.Clients.Count - 1; i >= 0; i--)
+            {
+                var client = feed.Clients[i];
+                if (!client.Buffer.Writer.TryWrite(frame))
+                {
+                    client.Lagging = true;
+                    client.Buffer.Writer.TryComplete();
+                    feed.Clients.RemoveAt(i);
+                }
+            }
+        }
+    }
+
+    private void Leave(Subscription subscription)
+    {
+        lock (gate)
+        {
+            var feed = subscription.Feed!;
+            if (feed.Clients.Remove(subscription) && feed.Clients.Count == 0 && feeds.Remove(feed.RunId))
+            {
+                feed.Cancel.Cancel();
+            }
+        }
+    }
+
+    /// <summary>One client's place in a feed: the frames waiting for it, and whether it fell too far behind.</summary>
+    internal sealed class Subscription(RunFeeds owner) : IDisposable
+    {
+        public Channel<SseFrame> Buffer { get; } = Channel.CreateBounded<SseFrame>(new BoundedChannelOptions(ClientBuffer) { SingleReader = true });
+
+        public bool Lagging { get; set; }
+
+        internal Feed? Feed { get; set; }
+
+        public void Dispose() => owner.Leave(this);
+    }
+
+    internal sealed class Feed(string runId, CancellationTokenSource cancel)
+    {
+        public string RunId { get; } = runId;
+
+        public CancellationTokenSource Cancel { get; } = cancel;
+
+        public List<Subscription> Clients { get; } = [];
+    }
+}
