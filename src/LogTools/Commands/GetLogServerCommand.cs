@@ -31,5 +31,5 @@ public sealed class GetLogServerCommand : LogToolsCmdlet
         return running.Where(s => ports.Contains(s.Port));
     }
 
-    protected override void ProcessRecord() => WriteObject(Select(this, Port), enumerateCollection: true);
+    protected override void Process() => WriteObject(Select(this, Port), enumerateCollection: true);
 }

@@ -22,29 +22,19 @@ public sealed class StartLogServerCommand : StoreCmdlet
     [Parameter]
     public SwitchParameter Wait { get; set; }
 
-    protected override void EndProcessing()
+    protected override void End()
     {
-        LogServer server;
-        try
+        if (!LogServer.IsLoopback(ListenAddress))
         {
-            if (!LogServer.IsLoopback(ListenAddress))
-            {
-                WriteWarning($"Listening on {ListenAddress}: other machines can read this store's runs and costs, without authentication. Use 127.0.0.1 to keep it to this machine.");
-            }
-
-            if (!ShouldProcess($"http://{ListenAddress}:{Port}/", "Start the log server"))
-            {
-                return;
-            }
-
-            server = LogServer.Start(OpenStore(), ListenAddress, Port);
+            WriteWarning($"Listening on {ListenAddress}: other machines can read this store's runs and costs, without authentication. Use 127.0.0.1 to keep it to this machine.");
         }
-        catch (LogToolsException ex)
+
+        if (!ShouldProcess($"http://{ListenAddress}:{Port}/", "Start the log server"))
         {
-            ThrowEngineError(ex);
             return;
         }
 
+        var server = LogServer.Start(OpenStore(), ListenAddress, Port);
         WriteObject(server);
         if (Wait)
         {

@@ -12,7 +12,7 @@ public sealed class StopLogServerCommand : LogToolsCmdlet
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     public int[]? Port { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void Process()
     {
         foreach (var server in GetLogServerCommand.Select(this, Port))
         {
