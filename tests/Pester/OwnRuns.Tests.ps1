@@ -8,6 +8,12 @@ BeforeAll {
         Set-Content -Path $config -Value "name: app`narchived_pattern: host/app-*.log`nactive_pattern: host/app.log`npond_path: logs/app"
         $config
     }
+
+    # A link out of the source's folder (host/app-2.log) is refused: one file of the sync fails, the others are mirrored.
+    function Add-OutsideLink([string] $Root) {
+        Set-Content -Path (Join-Path $Root 'secret.log') -Value 'not part of the source'
+        New-Item -ItemType SymbolicLink -Path (Join-Path $Root 'host/app-2.log') -Target (Join-Path $Root 'secret.log') | Out-Null
+    }
 }
 
 Describe 'Sync-LogSource is a run of kind sync' {
@@ -17,9 +23,7 @@ Describe 'Sync-LogSource is a run of kind sync' {
         $config = New-TestSource $root
         Set-Content -Path (Join-Path $root 'host/app-1.log') -Value 'archived line'
         Set-Content -Path (Join-Path $root 'host/app.log') -Value 'active line'
-        # A link out of the source's folder is refused: one file of this sync fails, the others are mirrored.
-        Set-Content -Path (Join-Path $root 'secret.log') -Value 'not part of the source'
-        New-Item -ItemType SymbolicLink -Path (Join-Path $root 'host/app-2.log') -Target (Join-Path $root 'secret.log') | Out-Null
+        Add-OutsideLink $root
 
         $results = @(Sync-LogSource -Config $config -Store $store -ErrorVariable syncErrors -ErrorAction SilentlyContinue)
         $failed = @(Get-LogRun -Store $store -Kind sync -Status Failed)
@@ -170,11 +174,10 @@ Describe 'Sync-LogSource writes one ingest record per file action (phase mirror)
         $root = New-TestFolder 'ownruns-ingest'
         $store = Join-Path $root 'store'
         $config = New-TestSource $root
+        Add-OutsideLink $root
         Set-Content -Path (Join-Path $root 'host/app-1.log') -Value 'first archive'
         Set-Content -Path (Join-Path $root 'host/app-3.log') -Value ('second archive ' * 100)
         Set-Content -Path (Join-Path $root 'host/app.log') -Value 'active line'
-        Set-Content -Path (Join-Path $root 'secret.log') -Value 'not part of the source'
-        New-Item -ItemType SymbolicLink -Path (Join-Path $root 'host/app-2.log') -Target (Join-Path $root 'secret.log') | Out-Null
 
         $results = @(Sync-LogSource -Config $config -Store $store -ErrorAction SilentlyContinue)
         $runId = $results[0].RunId
