@@ -28,6 +28,7 @@ internal static class EngineAreas
         StoreSchema.Register(RunsMigrations.Area);
         StoreSchema.Register(IngestMigrations.Area);
         RunCompletion.Register(IngestAudit.OnRunCompleted);
+        RunFiles.Register(IngestLedger.WriteRunFiles);
         StoreSchema.Register(Ports.PortsMigrations.Area);
         StoreBackup.Hasher = () => new Blake3BackupHasher();
     }

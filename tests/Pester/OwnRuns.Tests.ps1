@@ -8,6 +8,12 @@ BeforeAll {
         Set-Content -Path $config -Value "name: app`narchived_pattern: host/app-*.log`nactive_pattern: host/app.log`npond_path: logs/app"
         $config
     }
+
+    # A link out of the source's folder (host/app-2.log) is refused: one file of the sync fails, the others are mirrored.
+    function Add-OutsideLink([string] $Root) {
+        Set-Content -Path (Join-Path $Root 'secret.log') -Value 'not part of the source'
+        New-Item -ItemType SymbolicLink -Path (Join-Path $Root 'host/app-2.log') -Target (Join-Path $Root 'secret.log') | Out-Null
+    }
 }
 
 Describe 'Sync-LogSource is a run of kind sync' {
@@ -17,9 +23,7 @@ Describe 'Sync-LogSource is a run of kind sync' {
         $config = New-TestSource $root
         Set-Content -Path (Join-Path $root 'host/app-1.log') -Value 'archived line'
         Set-Content -Path (Join-Path $root 'host/app.log') -Value 'active line'
-        # A link out of the source's folder is refused: one file of this sync fails, the others are mirrored.
-        Set-Content -Path (Join-Path $root 'secret.log') -Value 'not part of the source'
-        New-Item -ItemType SymbolicLink -Path (Join-Path $root 'host/app-2.log') -Target (Join-Path $root 'secret.log') | Out-Null
+        Add-OutsideLink $root
 
         $results = @(Sync-LogSource -Config $config -Store $store -ErrorVariable syncErrors -ErrorAction SilentlyContinue)
         $failed = @(Get-LogRun -Store $store -Kind sync -Status Failed)
@@ -162,5 +166,73 @@ Describe 'A run stopped by Ctrl+C' {
         $rerun.Count | Should -Be 1
         ($results | Where-Object Name -eq 'app-1.log').Action | Should -Be 'Copied'
         $results.RunId | Select-Object -Unique | Should -Be $rerun[0].RunId
+    }
+}
+
+Describe 'Sync-LogSource writes one ingest record per file action (phase mirror)' {
+    BeforeAll {
+        $root = New-TestFolder 'ownruns-ingest'
+        $store = Join-Path $root 'store'
+        $config = New-TestSource $root
+        Add-OutsideLink $root
+        Set-Content -Path (Join-Path $root 'host/app-1.log') -Value 'first archive'
+        Set-Content -Path (Join-Path $root 'host/app-3.log') -Value ('second archive ' * 100)
+        Set-Content -Path (Join-Path $root 'host/app.log') -Value 'active line'
+
+        $results = @(Sync-LogSource -Config $config -Store $store -ErrorAction SilentlyContinue)
+        $runId = $results[0].RunId
+        $records = @(Get-IngestLog -Store $store -RunId $runId -Phase mirror)
+    }
+
+    It 'logs each mirrored file by its pond path with the mirror''s BLAKE3 (b3sum-equal) and its sizes' {
+        $ok = @($records | Where-Object Status -eq 'Processed')
+        $ok.RelPath | Sort-Object | Should -Be @('logs/app/app-1.log', 'logs/app/app-3.log', 'logs/app/app.log')
+        foreach ($name in 'app-1.log', 'app-3.log', 'app.log') {
+            $record = $ok | Where-Object RelPath -eq "logs/app/$name"
+            $record.ContentHash | Should -Be (Get-B3sum (Join-Path $root "host/$name"))
+            $record.ContentHash | Should -Be (Get-B3sum (Join-Path $store "pond/logs/app/$name"))
+            $record.SizeRaw | Should -Be (Get-Item (Join-Path $root "host/$name")).Length
+            $record.SizeStored | Should -Be (Get-Item (Join-Path $store "pond/logs/app/$name")).Length
+        }
+    }
+
+    It 'logs the file that failed as an error record with its error id and message' {
+        $failed = @($records | Where-Object Status -eq 'Error')
+        $failed.Count | Should -Be 1
+        $failed[0].RelPath | Should -Be 'logs/app/app-2.log'
+        $failed[0].ErrorType | Should -Be 'MirrorSymlinkOutside'
+        $failed[0].ErrorMessage | Should -BeLike '*symbolic link*'
+        $records.Count | Should -Be 4
+    }
+
+    It 'builds the run''s blocks when the run completes, and Test-IngestBlock finds them Ok (and the pond copies unchanged)' {
+        $blocks = @(Get-IngestBlock -Store $store -RunId $runId -Phase mirror)
+        $blocks.Count | Should -Be 1
+        $blocks[0].FilesCount | Should -Be 4
+        $blocks[0].FilesError | Should -Be 1
+        $checks = @(Test-IngestBlock -Store $store -RunId $runId -Content -Root (Join-Path $store 'pond'))
+        $checks.Status | Select-Object -Unique | Should -Be 'Ok'
+    }
+
+    It 'proves a mirrored file with a proof that verifies offline' {
+        $proof = Get-IngestProof -Store $store -RunId $runId -RelPath 'logs/app/app-3.log'
+        $proof.ContentHash | Should -Be (Get-B3sum (Join-Path $root 'host/app-3.log'))
+        $file = Join-Path $root 'proof.json'
+        $proof | ConvertTo-Json | Set-Content $file
+        $result = Invoke-Pwsh -Environment @{ LOGTOOLS_STORE = (Join-Path $root 'nostore') } -Script @"
+Import-Module `$LogToolsModule
+(Test-IngestProof -Path '$file' -RunRoot '$($proof.RunRoot)').Valid
+"@
+        $result.Stderr | Should -BeNullOrEmpty
+        $result.Stdout.Trim() | Should -Be 'True'
+    }
+
+    It 'logs a later sync''s nothing-to-do actions as skipped, in that run' {
+        Remove-Item -LiteralPath (Join-Path $root 'host/app-2.log')
+        $again = @(Sync-LogSource -Config $config -Store $store)
+        $next = @(Get-IngestLog -Store $store -RunId $again[0].RunId -Phase mirror)
+        $next.Count | Should -Be 3
+        $next.Status | Select-Object -Unique | Should -Be 'Skipped'
+        (Get-IngestBlock -Store $store -RunId $again[0].RunId).FilesCount | Should -Be 3
     }
 }

@@ -70,6 +70,20 @@ public sealed class IngestLedger(LogStore store, TimeProvider? clock = null)
         });
     }
 
+    /// <summary>The <see cref="RunFiles"/> writer (registered by EngineAreas): a job's file records become its run's ingest records.</summary>
+    internal static void WriteRunFiles(LogStore store, string runId, IReadOnlyList<RunFileRecord> files)
+    {
+        var ledger = new IngestLedger(store);
+        foreach (var phase in files.GroupBy(f => f.Phase, StringComparer.Ordinal))
+        {
+            ledger.Write(runId, phase.Key, [.. phase.Select(f => new IngestRecord
+            {
+                RelPath = f.RelPath, Status = ParseStatus(f.Status, f.RelPath), SizeRaw = f.SizeRaw, SizeStored = f.SizeStored,
+                ContentHash = f.ContentHash, ErrorType = f.ErrorType, ErrorMessage = f.ErrorMessage,
+            })]);
+        }
+    }
+
     /// <summary>
     /// Logs, for <paramref name="phase"/> of the run, the rows of <paramref name="query"/> on the pipeline's SQLite
     /// database (read-only) whose relpath is not yet logged for this run and phase. Columns map by name

@@ -28,6 +28,14 @@ public interface IEngineSink
     /// <summary>One input failed (a file, a source); the work goes on with the others.</summary>
     void Error(LogToolsException error);
 
+    /// <summary>
+    /// What the work did with one file, for the run's per-file audit trail. Only a run's recorder keeps it; every other
+    /// sink (a -WhatIf plan, a job that is not a run) has nothing to keep it in.
+    /// </summary>
+    void File(RunFileRecord record)
+    {
+    }
+
     /// <summary>Debugging detail: recovery steps, decisions.</summary>
     void Verbose(string message);
 

@@ -3,6 +3,9 @@ namespace LogTools.Engine.Mirror;
 /// <summary>One file action of a sync (or, when <see cref="Planned"/>, of a -WhatIf plan).</summary>
 public sealed class MirrorResult : IRunOutput
 {
+    /// <summary>The phase of a sync run's per-file records (Get-IngestLog -Phase mirror).</summary>
+    internal const string RunPhase = "mirror";
+
     public string Source { get; init; } = string.Empty;
 
     /// <summary>The pond file's name.</summary>
@@ -39,8 +42,33 @@ public sealed class MirrorResult : IRunOutput
 
     public string PondPath { get; init; } = string.Empty;
 
+    /// <summary>The host file's length as last seen; null when the sync did not see it.</summary>
+    internal long? HostLength { get; init; }
+
+    /// <summary>True when the sync re-hashed the file (-Verify) instead of trusting its size and time.</summary>
+    internal bool Verified { get; init; }
+
     /// <summary>The Sync-LogSource run that did this (Get-LogRun -Kind sync); null for a plan.</summary>
     public string? RunId { get; set; }
+
+    /// <summary>
+    /// The file's record in its run (phase mirror), named by its pond-relative path: processed when bytes reached the
+    /// pond or a -Verify re-hash confirmed them, error for a damaged pond copy, skipped when there was nothing to do.
+    /// </summary>
+    internal RunFileRecord ToFileRecord(string pondPath) => new(RunPhase, $"{pondPath}/{Name}", Action switch
+    {
+        MirrorAction.Copied or MirrorAction.Appended or MirrorAction.Rotated or MirrorAction.Preserved => "processed",
+        MirrorAction.Unchanged when Verified => "processed",
+        MirrorAction.Damaged => "error",
+        _ => "skipped",
+    })
+    {
+        SizeRaw = Action == MirrorAction.Gone ? null : HostLength,
+        SizeStored = Length,
+        ContentHash = Blake3,
+        ErrorType = Action == MirrorAction.Damaged ? "MirrorPondDamaged" : null,
+        ErrorMessage = Action == MirrorAction.Damaged ? Message : null,
+    };
 
     /// <summary>A mirror.file event with the file, its action and digest; the summary counts files, bytes and each action.</summary>
     public RunOutputEvent ToRunEvent() => new(

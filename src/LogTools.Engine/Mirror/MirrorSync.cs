@@ -74,6 +74,7 @@ public sealed class MirrorSync
             if (!options.WhatIf)
             {
                 sink.Output(result);
+                sink.File(result.ToFileRecord(config.PondPath));
             }
             else if (MirrorPlan.Describe(result) is { } change)
             {
@@ -204,7 +205,7 @@ public sealed class MirrorSync
             yield return new MirrorResult
             {
                 Source = Source, Name = archive.Name, Action = MirrorAction.Deferred, Kind = MirrorFileKind.Archived, Status = MirrorFileStatus.Ok,
-                Planned = options.WhatIf, HostPath = archive.Path, PondPath = PondFile(archive.Name), Length = 0, Message = why,
+                Planned = options.WhatIf, HostPath = archive.Path, PondPath = PondFile(archive.Name), Length = 0, Message = why, HostLength = archive.Length,
             };
         }
 
@@ -343,11 +344,11 @@ public sealed class MirrorSync
         }
         catch (LogToolsException ex) when (ex.ErrorId is "MirrorFileUnreadable" or "MirrorHostNameInvalid" or "MirrorSymlinkOutside" or "MirrorPondDamaged" or "MirrorPondNotWritten")
         {
-            Fail(ex);
+            FailFile(path, ex);
         }
         catch (Exception ex) when (ex is UnauthorizedAccessException or IOException or InvalidDataException)
         {
-            Fail(new LogToolsException(
+            FailFile(path, new LogToolsException(
                 "MirrorFileUnreadable", ErrorKind.ReadError, path,
                 $"The file '{path}' could not be read ({ex.Message}). It was skipped; the other files were synced.", ex));
         }
@@ -356,6 +357,13 @@ public sealed class MirrorSync
     }
 
     private void Fail(LogToolsException ex) => sink.Error(ex);
+
+    /// <summary>Reports a file that failed, and records it in the run under the pond path it has (or would have).</summary>
+    private void FailFile(string path, LogToolsException ex)
+    {
+        Fail(ex);
+        sink.File(new RunFileRecord(MirrorResult.RunPhase, $"{config.PondPath}/{Path.GetFileName(path)}", "error") { ErrorType = ex.ErrorId, ErrorMessage = ex.Message });
+    }
 
     /// <summary>Finishes or undoes what a killed sync left: a pending rename, unrecorded appended bytes, temporary copies.</summary>
     private void Recover()
@@ -680,6 +688,7 @@ public sealed class MirrorSync
         Source = Source, Name = row.Name, Action = action, Kind = row.Kind, Status = status ?? row.Status, BytesCopied = bytesCopied, Length = row.Length,
         Blake3 = options.WhatIf && action is MirrorAction.Copied or MirrorAction.Appended or MirrorAction.Rotated ? null : row.Blake3,
         UnaccountedBytes = row.UnaccountedBytes, Message = message, Planned = options.WhatIf, HostPath = row.HostPath, PondPath = PondFile(row.Name),
+        HostLength = row.HostLength, Verified = options.Verify,
     };
 
     // Copies smaller than MinimumTotal finish too fast for a progress bar to help.

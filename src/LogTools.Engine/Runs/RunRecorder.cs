@@ -9,7 +9,8 @@ namespace LogTools.Engine.Runs;
 /// Records a LogTools job (Sync-LogSource, Import-LogHistory) as a run: a sink in front of the job's own sink that
 /// passes every report on and writes, through <see cref="RunLedger"/>, one event per output object
 /// (<see cref="IRunOutput.ToRunEvent"/>), warning and error, stamps each output with the run's id, and completes the
-/// run with the outputs' counts as its summary. Events are appended in batches (at most a second old, so
+/// run with the outputs' counts as its summary. The files the job reports (<see cref="IEngineSink.File"/>) go, in the
+/// same batches, to <see cref="RunFiles"/>. Events are appended in batches (at most a second old, so
 /// Get-RunEvent -Follow sees a long job move). The run starts when <see cref="Attach"/> gives it a store; what is
 /// reported before is written then, and a job that never opened a store records nothing.
 /// </summary>
@@ -22,8 +23,10 @@ public sealed class RunRecorder(IEngineSink inner, string kind) : IEngineSink
 
     private readonly object gate = new();
     private readonly List<NewRunEvent> pending = [];
+    private readonly List<RunFileRecord> files = [];
     private readonly Dictionary<string, long> totals = new(StringComparer.Ordinal);
     private readonly Stopwatch sinceFlush = Stopwatch.StartNew();
+    private LogStore? store;
     private RunLedger? ledger;
     private long errors;
     private long warnings;
@@ -43,6 +46,7 @@ public sealed class RunRecorder(IEngineSink inner, string kind) : IEngineSink
                 return;
             }
 
+            this.store = store;
             ledger = new RunLedger(store);
             RunId = ledger.Start(null, null, kind, RunStatus.Running).RunId;
             Flush();
@@ -89,6 +93,18 @@ public sealed class RunRecorder(IEngineSink inner, string kind) : IEngineSink
     {
         Record(ErrorType, LogEventSeverity.Error, error.Message, error);
         inner.Error(error);
+    }
+
+    public void File(RunFileRecord record)
+    {
+        lock (gate)
+        {
+            files.Add(record);
+            if (files.Count >= BatchSize)
+            {
+                Flush();
+            }
+        }
     }
 
     public void Verbose(string message) => inner.Verbose(message);
@@ -160,13 +176,23 @@ public sealed class RunRecorder(IEngineSink inner, string kind) : IEngineSink
 
     private void Flush()
     {
-        if (ledger is null || RunId is null || pending.Count == 0)
+        if (ledger is null || store is null || RunId is null)
         {
             return;
         }
 
-        ledger.Append(RunId, pending);
-        pending.Clear();
+        if (pending.Count > 0)
+        {
+            ledger.Append(RunId, pending);
+            pending.Clear();
+        }
+
+        if (files.Count > 0)
+        {
+            RunFiles.Write(store, RunId, files);
+            files.Clear();
+        }
+
         sinceFlush.Restart();
     }
 }
