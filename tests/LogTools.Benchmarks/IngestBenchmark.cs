@@ -130,7 +130,7 @@ public sealed class IngestBenchmark : IBenchmark
         using var sql = new StreamWriter(path, false, new UTF8Encoding(false));
         sql.WriteLine("CREATE TABLE ingest_log (log_id INTEGER PRIMARY KEY, build_id TEXT NOT NULL, phase TEXT NOT NULL, timestamp TEXT NOT NULL, file_id INTEGER, " +
             "content_version_id INTEGER, relpath TEXT NOT NULL, status TEXT NOT NULL, size_raw INTEGER, size_stored INTEGER, content_hash TEXT, error_type TEXT, error_msg TEXT);");
-        sql.WriteLine("CREATE INDEX ingest_log_build ON ingest_log (build_id); CREATE INDEX ingest_log_build_phase ON ingest_log (build_id, phase);");
+        sql.WriteLine("CREATE INDEX ingest_log_build ON ingest_log (build_id); CREATE INDEX ingest_log_build_phase_relpath ON ingest_log (build_id, phase, relpath);");
         sql.WriteLine("PRAGMA journal_mode = WAL; BEGIN;");
         var now = StoreTime.ToText(DateTimeOffset.UtcNow);
         foreach (var r in rows)

@@ -166,7 +166,7 @@ public sealed class IngestAudit(LogStore store)
     {
         var blocks = new List<IngestBlock>();
         var sum = new IngestBlockSum();
-        ledger.Records(runId, phase, long.MinValue, long.MaxValue, r =>
+        ledger.Rows(runId, phase, r =>
         {
             sum.Add(r);
             if (sum.Count == size)
@@ -211,7 +211,7 @@ public sealed class IngestAudit(LogStore store)
         var sums = blocks.Select(_ => new IngestBlockSum()).ToList();
         var outside = 0L;
         var at = 0;
-        ledger.Records(runId, phase, long.MinValue, long.MaxValue, r =>
+        ledger.Rows(runId, phase, r =>
         {
             while (at < blocks.Count && r.LogId > blocks[at].LogIdEnd)
             {
@@ -227,7 +227,7 @@ public sealed class IngestAudit(LogStore store)
                 outside++;
             }
 
-            if (contentRoot is not null && CheckContent(r, contentRoot) is { } finding)
+            if (contentRoot is not null && CheckContent(runId, phase, r, contentRoot) is { } finding)
             {
                 sink(finding);
             }
@@ -299,7 +299,7 @@ public sealed class IngestAudit(LogStore store)
         return fields;
     }
 
-    private static IngestCheck? CheckContent(IngestRecord record, string root)
+    private static IngestCheck? CheckContent(string runId, string phase, IngestLeafRow record, string root)
     {
         if (record.ContentHash is null)
         {
@@ -309,7 +309,7 @@ public sealed class IngestAudit(LogStore store)
         var path = Path.Combine(root, record.RelPath);
         IngestCheck Finding(IngestCheckStatus status, string message) => new()
         {
-            RunId = record.RunId, Phase = record.Phase, RelPath = record.RelPath, Status = status, Fields = ["content_hash"], Message = message,
+            RunId = runId, Phase = phase, RelPath = record.RelPath, Status = status, Fields = ["content_hash"], Message = message,
         };
 
         if (!File.Exists(path))

@@ -15,7 +15,7 @@ internal sealed class IngestBlockSum
     public long Count => files;
 
     /// <summary>The record's leaf hash, H(0x00 ‖ <see cref="IngestLeaf.Bytes"/>).</summary>
-    public static byte[] LeafHash(IngestRecord record) => MerkleTree.LeafHash(IngestLeaf.Bytes(record), MerkleHash.Blake3);
+    public static byte[] LeafHash(IngestRecord record) => new IngestLeafRow(record.RunId, record.Phase).Set(record).LeafHash();
 
     /// <summary>The root over a phase's block roots (each block root's 32 bytes are a leaf's bytes), lowercase hex.</summary>
     public static string PhaseRoot(IEnumerable<string> blockRoots) => Hex(MerkleTree.Root(blockRoots.Select(BlockLeafHash), MerkleHash.Blake3));
@@ -26,9 +26,9 @@ internal sealed class IngestBlockSum
     /// <summary>Lowercase hex, as roots are stored and shown.</summary>
     public static string Hex(byte[] hash) => Convert.ToHexString(hash).ToLowerInvariant();
 
-    public void Add(IngestRecord record)
+    public void Add(IngestLeafRow record)
     {
-        tree.Append(LeafHash(record));
+        tree.Append(record.LeafHash());
         first = files == 0 ? record.LogId : first;
         last = record.LogId;
         files++;

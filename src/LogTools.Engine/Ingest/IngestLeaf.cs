@@ -1,8 +1,3 @@
-using System.Buffers.Binary;
-using System.Globalization;
-using System.Text;
-using LogTools.Engine.Store;
-
 namespace LogTools.Engine.Ingest;
 
 /// <summary>
@@ -16,41 +11,6 @@ public static class IngestLeaf
     /// <summary>The first field of every leaf: names this encoding, so a future one cannot be mistaken for it.</summary>
     public const string Version = "logtools.ingest.v1";
 
-    private const uint Missing = uint.MaxValue;
-
     /// <summary>The leaf bytes of <paramref name="record"/>.</summary>
-    public static byte[] Bytes(IngestRecord record)
-    {
-        string?[] fields =
-        [
-            Version, record.RunId, record.Phase, StoreTime.ToText(record.Timestamp), record.RelPath,
-            record.Status.ToString().ToLowerInvariant(), Number(record.SizeRaw), Number(record.SizeStored), record.ContentHash,
-            Number(record.FileId), Number(record.ContentVersionId), record.ErrorType, record.ErrorMessage,
-        ];
-        var length = 0;
-        foreach (var field in fields)
-        {
-            length += 4 + (field is null ? 0 : Encoding.UTF8.GetByteCount(field));
-        }
-
-        var bytes = new byte[length];
-        var at = 0;
-        foreach (var field in fields)
-        {
-            if (field is null)
-            {
-                BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(at), Missing);
-                at += 4;
-                continue;
-            }
-
-            var written = Encoding.UTF8.GetBytes(field, bytes.AsSpan(at + 4));
-            BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(at), (uint)written);
-            at += 4 + written;
-        }
-
-        return bytes;
-    }
-
-    private static string? Number(long? value) => value?.ToString(CultureInfo.InvariantCulture);
+    public static byte[] Bytes(IngestRecord record) => new IngestLeafRow(record.RunId, record.Phase).Set(record).Leaf.ToArray();
 }

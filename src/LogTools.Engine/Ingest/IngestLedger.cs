@@ -269,6 +269,20 @@ public sealed class IngestLedger(LogStore store, TimeProvider? clock = null)
         return true;
     });
 
+    /// <summary>The phase's rows in log_id order, read into one <see cref="IngestLeafRow"/> reused from row to row.</summary>
+    internal void Rows(string runId, string phase, Action<IngestLeafRow> sink) => store.Database.Read(connection =>
+    {
+        var row = new IngestLeafRow(runId, phase);
+        ForEach(
+            connection, null, $"SELECT {IngestLeafRow.Columns} FROM ingest_log WHERE build_id = $b AND phase = $p ORDER BY log_id", [P("$b", runId), P("$p", phase)],
+            r =>
+            {
+                row.Read(r);
+                sink(row);
+            });
+        return true;
+    });
+
     /// <summary>The run's records of <paramref name="relPath"/> (all phases, or one), in log_id order.</summary>
     internal IReadOnlyList<IngestRecord> RecordsOf(string runId, string relPath, string? phase)
     {

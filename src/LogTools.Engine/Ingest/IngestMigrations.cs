@@ -60,5 +60,11 @@ internal static class IngestMigrations
                 PRIMARY KEY (build_id, phase)
             );
             """),
+        // Delta logging looks up every relpath of a run's phase: with relpath in the index it reads the index alone,
+        // not one table row each. It covers (build_id, phase) too, so that index goes.
+        new(2, "ingest_log (build_id, phase, relpath) index", """
+            CREATE INDEX ingest_log_build_phase_relpath ON ingest_log (build_id, phase, relpath);
+            DROP INDEX ingest_log_build_phase;
+            """),
     ], ["ingest_log", "ingest_blocks", "ingest_phases"]);
 }
