@@ -23,12 +23,6 @@ internal readonly record struct RunEnvelope(long Sequence, string? Time, string?
     /// </summary>
     public static RunEnvelope? Read(ReadOnlySpan<byte> line, bool withPayload = true)
     {
-        // The fast check first; the reader below only for what it is unsure of (and for the payload's fields).
-        if (!withPayload && RunEnvelopeScan.TryRead(line, out var scanned, out var scannedType, out var hasType))
-        {
-            return scanned > 0 && hasType ? new RunEnvelope(scanned, null, TypeText(scannedType), null, null) : null;
-        }
-
         long sequence = 0;
         string? time = null, type = null, message = null;
         LogEventSeverity? severity = null;
@@ -84,18 +78,15 @@ internal readonly record struct RunEnvelope(long Sequence, string? Time, string?
         return sequence > 0 && type is not null ? new RunEnvelope(sequence, time, type, severity, message) : null;
     }
 
-    private static string TypeText(ref Utf8JsonReader reader) =>
-        reader.ValueIsEscaped || reader.HasValueSequence ? reader.GetString()! : TypeText(reader.ValueSpan);
-
-    private static string TypeText(ReadOnlySpan<byte> utf8)
+    private static string TypeText(ref Utf8JsonReader reader)
     {
-        if (lastTypeUtf8 is not null && utf8.SequenceEqual(lastTypeUtf8))
+        if (lastTypeUtf8 is not null && reader.ValueTextEquals(lastTypeUtf8))
         {
             return lastType!;
         }
 
-        lastType = System.Text.Encoding.UTF8.GetString(utf8);
-        lastTypeUtf8 = utf8.ToArray();
+        lastType = reader.GetString()!;
+        lastTypeUtf8 = System.Text.Encoding.UTF8.GetBytes(lastType);
         return lastType;
     }
 
