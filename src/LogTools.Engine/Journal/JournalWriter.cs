@@ -121,11 +121,32 @@ public sealed class JournalWriter : IDisposable
     /// </summary>
     internal long AppendBuilt(ReadOnlySpan<byte> utf8Json)
     {
-        ThrowIfUnusable();
+        var buffer = BuildBuffer;
+        var start = buffer.WrittenCount;
+        buffer.Write(utf8Json);
+        return CommitBuilt(start);
+    }
+
+    /// <summary>
+    /// The pending buffer, for a caller that builds its record in place (no copy) and then calls
+    /// <see cref="CommitBuilt"/> with the <see cref="ArrayBufferWriter{T}.WrittenCount"/> it found here. The building
+    /// must not fail half-way: what is written here goes to the file with the next record.
+    /// </summary>
+    internal ArrayBufferWriter<byte> BuildBuffer
+    {
+        get
+        {
+            ThrowIfUnusable();
+            return _pending;
+        }
+    }
+
+    /// <summary>Ends the record built in <see cref="BuildBuffer"/> since <paramref name="start"/>; returns its offset.</summary>
+    internal long CommitBuilt(int start)
+    {
         var offset = _length;
-        _pending.Write(utf8Json);
         _pending.Write([JournalLine.NewLine]);
-        _length += utf8Json.Length + 1;
+        _length += _pending.WrittenCount - start;
         if (_pendingRecords++ == 0)
         {
             _firstPendingTimestamp = Stopwatch.GetTimestamp();

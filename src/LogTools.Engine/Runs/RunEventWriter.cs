@@ -33,6 +33,7 @@ public sealed class RunEventWriter : IDisposable
     private readonly long maxLogBytes;
     private readonly JournalWriterOptions options;
     private readonly ArrayBufferWriter<byte> line = new(512);
+    private ArrayBufferWriter<byte> to;
     private readonly Utf8JsonWriter json;
     private readonly FileStream index;
     private readonly JsonEncodedText runIdText;
@@ -52,6 +53,7 @@ public sealed class RunEventWriter : IDisposable
         this.maxLogBytes = maxLogBytes;
         this.options = options;
         json = new Utf8JsonWriter(line, JsonOptions);
+        to = line;
         runIdText = JsonEncodedText.Encode(runId, JsonOptions.Encoder);
         index = new FileStream(RunLayout.IndexPath(journal.Path), FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
     }
@@ -198,13 +200,18 @@ public sealed class RunEventWriter : IDisposable
     }
 
     // The envelope is written from cached bytes (the time per millisecond, the type and run id while they repeat);
-    // only the sequence and the payload are formatted per event, the payload as its own JSON object.
+    // only the sequence and the payload are formatted per event, the payload as its own JSON object. A text-only
+    // event that surely stays below half the cap is built straight in the journal's buffer (it cannot fail half-way);
+    // any other is built apart first, to measure it against the cap or to write its payload with the JSON writer.
     private void Write(NewRunEvent e, long sequence)
     {
+        var direct = e.PayloadJson is null && (folded || (tail is null && journal.Length + MaxTextLineBytes(e) < maxLogBytes / 2));
         line.ResetWrittenCount();
+        to = direct ? journal.BuildBuffer : line;
+        var start = to.WrittenCount;
         Put("{\"sequence\":"u8);
-        Utf8Formatter.TryFormat(sequence, line.GetSpan(20), out var digits);
-        line.Advance(digits);
+        Utf8Formatter.TryFormat(sequence, to.GetSpan(20), out var digits);
+        to.Advance(digits);
         var millisecond = e.Time.UtcTicks / TimeSpan.TicksPerMillisecond;
         if (millisecond != lastMillisecond || timeBytes.Length == 0)
         {
@@ -232,8 +239,20 @@ public sealed class RunEventWriter : IDisposable
         }
 
         Put("}"u8);
-        Write(line.WrittenSpan, sequence);
+        if (direct)
+        {
+            Indexed(journal.CommitBuilt(start), sequence);
+        }
+        else
+        {
+            Write(line.WrittenSpan, sequence);
+        }
     }
+
+    // An upper bound of a text-only event's line: each UTF-16 unit takes at most 6 bytes escaped (\uXXXX); the
+    // constant covers the field names, sequence, time and severity.
+    private long MaxTextLineBytes(NewRunEvent e) =>
+        512 + 6L * (e.Type.Length + runId.Length + (e.Message?.Length ?? 0) + (e.Stream?.Length ?? 0));
 
     // Most events (console lines) carry text only: written as UTF-8 straight away, escaped (with the same encoder as
     // the JSON writer's) only when the text needs it.
@@ -258,11 +277,11 @@ public sealed class RunEventWriter : IDisposable
         first = false;
         Put(name);
         Put("\":\""u8);
-        var span = line.GetSpan(Encoding.UTF8.GetMaxByteCount(value.Length));
+        var span = to.GetSpan(Encoding.UTF8.GetMaxByteCount(value.Length));
         var count = Encoding.UTF8.GetBytes(value, span);
         if (JsonOptions.Encoder!.FindFirstCharacterToEncodeUtf8(span[..count]) < 0)
         {
-            line.Advance(count);
+            to.Advance(count);
         }
         else
         {
@@ -274,8 +293,8 @@ public sealed class RunEventWriter : IDisposable
 
     private void Put(ReadOnlySpan<byte> bytes)
     {
-        bytes.CopyTo(line.GetSpan(bytes.Length));
-        line.Advance(bytes.Length);
+        bytes.CopyTo(to.GetSpan(bytes.Length));
+        to.Advance(bytes.Length);
     }
 
     // The line goes to the log while it holds less than half the cap (or once folded), else to the rolling tail.
@@ -298,7 +317,12 @@ public sealed class RunEventWriter : IDisposable
             return;
         }
 
-        var offset = journal.AppendBuilt(bytes);
+        Indexed(journal.AppendBuilt(bytes), sequence);
+    }
+
+    // Every IndexStride-th event of the log gets its offset in the index, so readers seek instead of scanning.
+    private void Indexed(long offset, long sequence)
+    {
         headSequence = sequence;
         if (sequence % RunLayout.IndexStride == 0)
         {
