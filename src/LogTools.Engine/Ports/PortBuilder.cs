@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using LogTools.Engine.Hashing;
 using LogTools.Engine.Runs;
 using LogTools.Engine.Store;
@@ -60,12 +61,14 @@ public sealed class PortBuilder
     {
         var abandoned = tracking?.Try("abandoned builds", () => tracking.Index.Abandoned(mark: !options.WhatIf), new HashSet<string>()) ?? new HashSet<string>();
         var stored = tracking is null ? [] : tracking.Try("(reading) the checksum index", () => tracking.Index.Checksums(), null);
+        var folders = FolderSums(graph.Ordered);
         var keys = new Dictionary<string, string>(StringComparer.Ordinal);
         var plan = new List<PortPlanEntry>(graph.Ordered.Count);
         var building = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var port in graph.Ordered)
+        for (var i = 0; i < graph.Ordered.Count; i++)
         {
-            var checksum = port.Depends.All(keys.ContainsKey) ? Checksum(port, keys) : null;
+            var port = graph.Ordered[i];
+            var checksum = port.Depends.All(keys.ContainsKey) ? Checksum(port, folders[i], keys) : null;
             if (checksum is not null)
             {
                 keys[port.Origin] = checksum.Key;
@@ -86,7 +89,7 @@ public sealed class PortBuilder
     }
 
     private static (PortPlanAction Action, string Reason) Decide(PortSpec port, PortChecksum? checksum,
-        Dictionary<string, (string Key, IReadOnlyList<DirectoryChecksumEntry> Files)>? stored, IReadOnlySet<string> abandoned, List<string> rebuilt)
+        Dictionary<string, (string Key, string FilesJson)>? stored, IReadOnlySet<string> abandoned, List<string> rebuilt)
     {
         if (port.Ignore is { } why)
         {
@@ -113,23 +116,47 @@ public sealed class PortBuilder
             return (PortPlanAction.Skip, "checksum match");
         }
 
-        var files = DirectoryChecksum.Changed(last.Files, checksum.Files);
+        var files = DirectoryChecksum.Changed(PortIndex.Files(last.FilesJson), checksum.Files);
         return files.Count > 0 ? (PortPlanAction.Build, $"checksum changed ({string.Join(", ", files)})")
             : rebuilt.Count > 0 ? (PortPlanAction.Build, $"dependency rebuilt ({string.Join(", ", rebuilt)})")
             : (PortPlanAction.Build, "dependency changed");
     }
 
-    private PortChecksum? Checksum(PortSpec port, Dictionary<string, string> keys)
+    // The folder sums do not depend on each other (only the keys do), so they are read on two threads ahead of the
+    // plan; a failure is kept for the plan to report in its order, as if the sum had been taken there.
+    private (DirectoryChecksum? Sum, Exception? Error)[] FolderSums(IReadOnlyList<PortSpec> ports)
     {
-        try
+        var sums = new (DirectoryChecksum?, Exception?)[ports.Count];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Min(2, Environment.ProcessorCount), CancellationToken = sink.CancellationToken };
+        Parallel.For(0, ports.Count, parallel, i =>
         {
-            return PortChecksum.Compute(port, keys, sink.CancellationToken);
-        }
-        catch (LogToolsException ex)
+            try
+            {
+                sums[i] = (DirectoryChecksum.Compute(ports[i].Folder, sink.CancellationToken), null);
+            }
+            catch (Exception ex)
+            {
+                sums[i] = (null, ex);
+            }
+        });
+        sink.CancellationToken.ThrowIfCancellationRequested();
+        return sums;
+    }
+
+    private PortChecksum? Checksum(PortSpec port, (DirectoryChecksum? Sum, Exception? Error) folder, Dictionary<string, string> keys)
+    {
+        if (folder.Error is LogToolsException ex)
         {
             sink.Warning($"The checksum of port '{port.Origin}' could not be computed ({ex.Message}); it is built anyway.");
             return null;
         }
+
+        if (folder.Error is not null)
+        {
+            ExceptionDispatchInfo.Throw(folder.Error);
+        }
+
+        return PortChecksum.Compute(port, folder.Sum!, keys);
     }
 
     private void Execute(List<PortPlanEntry> plan, PortTracking tracking, string? runId)

@@ -24,9 +24,12 @@ public sealed class PortChecksum
     public IReadOnlyList<DirectoryChecksumEntry> Files { get; }
 
     /// <summary>Sums <paramref name="port"/>; <paramref name="dependencyKeys"/> must hold a key for each of its dependencies.</summary>
-    public static PortChecksum Compute(PortSpec port, IReadOnlyDictionary<string, string> dependencyKeys, CancellationToken cancellationToken)
+    public static PortChecksum Compute(PortSpec port, IReadOnlyDictionary<string, string> dependencyKeys, CancellationToken cancellationToken) =>
+        Compute(port, DirectoryChecksum.Compute(port.Folder, cancellationToken), dependencyKeys);
+
+    /// <summary>Sums <paramref name="port"/> from its folder's sum <paramref name="folder"/>, taken beforehand (a plan sums the folders of all ports at once).</summary>
+    public static PortChecksum Compute(PortSpec port, DirectoryChecksum folder, IReadOnlyDictionary<string, string> dependencyKeys)
     {
-        var folder = DirectoryChecksum.Compute(port.Folder, cancellationToken);
         var hasher = Blake3Hasher.Create();
         Add(hasher, "logtools-port-1");
         Add(hasher, folder.Digest);

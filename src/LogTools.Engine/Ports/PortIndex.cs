@@ -13,14 +13,19 @@ internal sealed class PortIndex(LogStore store)
     private const string RecordColumns =
         "build_id, origin, version, status, reason, checksum, started_at, ended_at, duration_ms, failed_phase, exit_code, log_path, package_file, phases_json, run_id, log_run_id, host";
 
-    /// <summary>The last successful build's checksum and files of each port.</summary>
-    public Dictionary<string, (string Key, IReadOnlyList<DirectoryChecksumEntry> Files)> Checksums() => store.Database.Read(connection =>
+    /// <summary>
+    /// The last successful build's checksum and files of each port, in one query. The files stay JSON until
+    /// <see cref="Files"/> reads them: only a port whose checksum changed needs them, and a no-op has none.
+    /// </summary>
+    public Dictionary<string, (string Key, string FilesJson)> Checksums() => store.Database.Read(connection =>
     {
-        var result = new Dictionary<string, (string, IReadOnlyList<DirectoryChecksumEntry>)>(StringComparer.Ordinal);
-        ForEach(connection, null, "SELECT origin, checksum, files_json FROM port_checksums", [], r =>
-            result[r.GetString(0)] = (r.GetString(1), JsonSerializer.Deserialize<DirectoryChecksumEntry[]>(r.GetString(2))!));
+        var result = new Dictionary<string, (string, string)>(StringComparer.Ordinal);
+        ForEach(connection, null, "SELECT origin, checksum, files_json FROM port_checksums", [], r => result[r.GetString(0)] = (r.GetString(1), r.GetString(2)));
         return result;
     });
+
+    /// <summary>The files of a <see cref="Checksums"/> row.</summary>
+    public static IReadOnlyList<DirectoryChecksumEntry> Files(string filesJson) => JsonSerializer.Deserialize<DirectoryChecksumEntry[]>(filesJson)!;
 
     /// <summary>
     /// The origins whose builds are recorded running by a builder that is gone; with <paramref name="mark"/>, those
