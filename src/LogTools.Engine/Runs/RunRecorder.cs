@@ -30,6 +30,8 @@ public sealed class RunRecorder(IEngineSink inner, string kind) : IEngineSink
     private RunLedger? ledger;
     private long errors;
     private long warnings;
+    private string? recordingFailed;
+    private bool recordingFailureTold;
 
     /// <summary>The run's id once it started; null before (and for a job that never opened a store).</summary>
     public string? RunId { get; private set; }
@@ -72,6 +74,7 @@ public sealed class RunRecorder(IEngineSink inner, string kind) : IEngineSink
             }
         }
 
+        TellRecordingFailure();
         inner.Output(item);
     }
 
@@ -80,18 +83,21 @@ public sealed class RunRecorder(IEngineSink inner, string kind) : IEngineSink
     public void Warning(string message)
     {
         Record(WarningType, LogEventSeverity.Warning, message, null);
+        TellRecordingFailure();
         inner.Warning(message);
     }
 
     public void Warning(LogToolsException condition)
     {
         Record(WarningType, LogEventSeverity.Warning, condition.Message, condition);
+        TellRecordingFailure();
         inner.Warning(condition);
     }
 
     public void Error(LogToolsException error)
     {
         Record(ErrorType, LogEventSeverity.Error, error.Message, error);
+        TellRecordingFailure();
         inner.Error(error);
     }
 
@@ -105,6 +111,8 @@ public sealed class RunRecorder(IEngineSink inner, string kind) : IEngineSink
                 Flush();
             }
         }
+
+        TellRecordingFailure();
     }
 
     public void Verbose(string message) => inner.Verbose(message);
@@ -181,18 +189,47 @@ public sealed class RunRecorder(IEngineSink inner, string kind) : IEngineSink
             return;
         }
 
-        if (pending.Count > 0)
+        try
         {
-            ledger.Append(RunId, pending);
+            if (pending.Count > 0)
+            {
+                ledger.Append(RunId, pending);
+            }
+
+            if (files.Count > 0)
+            {
+                RunFiles.Write(store, RunId, files);
+            }
+        }
+        catch (LogToolsException ex)
+        {
+            // Recording a job must never take the job down (a full or read-only store): the job goes on, and the
+            // user hears of it once, outside the lock, from the next report (TellRecordingFailure).
+            recordingFailed ??= $"Recording run {RunId} failed: {ex.Message} The job goes on; its events and file records are not recorded while this lasts.";
+        }
+        finally
+        {
             pending.Clear();
-        }
-
-        if (files.Count > 0)
-        {
-            RunFiles.Write(store, RunId, files);
             files.Clear();
+            sinceFlush.Restart();
+        }
+    }
+
+    /// <summary>Passes the first recording failure on as a warning, outside the lock (the sink may wait for the pipeline).</summary>
+    private void TellRecordingFailure()
+    {
+        string? message;
+        lock (gate)
+        {
+            if (recordingFailed is null || recordingFailureTold)
+            {
+                return;
+            }
+
+            recordingFailureTold = true;
+            message = recordingFailed;
         }
 
-        sinceFlush.Restart();
+        inner.Warning(message);
     }
 }
