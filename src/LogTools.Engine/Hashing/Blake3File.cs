@@ -87,7 +87,7 @@ public static unsafe class Blake3File
     {
         Span<byte> digest = stackalloc byte[Blake3Core.OutLen];
         hasher.Finalize(digest);
-        return Convert.ToHexString(digest).ToLowerInvariant();
+        return HexDigest.Of(digest);
     }
 
     /// <summary>Feeds bytes [offset, offset + length) of <paramref name="file"/> to <paramref name="hasher"/>.</summary>

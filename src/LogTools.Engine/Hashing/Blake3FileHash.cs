@@ -16,5 +16,5 @@ public sealed class Blake3FileHash
     public long Length { get; }
 
     /// <summary>The digest in lowercase hex, as <c>b3sum</c> prints it.</summary>
-    public override string ToString() => Convert.ToHexString(Digest).ToLowerInvariant();
+    public override string ToString() => HexDigest.Of(Digest);
 }

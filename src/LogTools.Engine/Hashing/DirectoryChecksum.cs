@@ -17,7 +17,7 @@ public sealed class DirectoryChecksum
     {
         Root = root;
         Entries = entries;
-        Digest = Convert.ToHexString(digest).ToLowerInvariant();
+        Digest = HexDigest.Of(digest);
     }
 
     /// <summary>The folder that was summed.</summary>
@@ -48,7 +48,7 @@ public sealed class DirectoryChecksum
             if (info.LinkTarget is { } target)
             {
                 var bytes = Encoding.UTF8.GetBytes(target);
-                entries.Add(new DirectoryChecksumEntry(relative, DirectoryChecksumEntryKind.SymbolicLink, bytes.Length, Hex(Blake3Hasher.Hash(bytes))));
+                entries.Add(new DirectoryChecksumEntry(relative, DirectoryChecksumEntryKind.SymbolicLink, bytes.Length, HexDigest.Of(Blake3Hasher.Hash(bytes))));
             }
             else if (info is FileInfo file)
             {
@@ -98,5 +98,4 @@ public sealed class DirectoryChecksum
         return digest;
     }
 
-    private static string Hex(byte[] digest) => Convert.ToHexString(digest).ToLowerInvariant();
 }

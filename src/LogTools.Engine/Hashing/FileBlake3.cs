@@ -127,6 +127,6 @@ public sealed class FileBlake3
         using var content = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
         var length = content.Length;
         var root = AtomicFile.Write(outboardPath, outboard => Blake3Outboard.Encode(content, outboard, length));
-        return new FileBlake3(Convert.ToHexString(root).ToLowerInvariant(), path, length, outboardPath);
+        return new FileBlake3(HexDigest.Of(root), path, length, outboardPath);
     }
 }

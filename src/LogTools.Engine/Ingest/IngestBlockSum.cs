@@ -24,7 +24,7 @@ internal sealed class IngestBlockSum
     public static byte[] BlockLeafHash(string blockRoot) => MerkleTree.LeafHash(Convert.FromHexString(blockRoot), MerkleHash.Blake3);
 
     /// <summary>Lowercase hex, as roots are stored and shown.</summary>
-    public static string Hex(byte[] hash) => Convert.ToHexString(hash).ToLowerInvariant();
+    public static string Hex(byte[] hash) => HexDigest.Of(hash);
 
     public void Add(IngestLeafRow record)
     {

@@ -15,7 +15,7 @@ namespace LogTools.Engine.Mirror;
 /// </summary>
 public sealed class MirrorSync
 {
-    private static readonly string EmptyDigest = Convert.ToHexString(Blake3Hasher.Hash([])).ToLowerInvariant();
+    private static readonly string EmptyDigest = HexDigest.Of(Blake3Hasher.Hash([]));
 
     private readonly Func<LogStore>? create;
     private readonly MirrorSourceConfig config;

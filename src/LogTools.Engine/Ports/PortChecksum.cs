@@ -48,7 +48,7 @@ public sealed class PortChecksum
 
         var digest = new byte[32];
         hasher.Finalize(digest);
-        return new PortChecksum(Convert.ToHexString(digest).ToLowerInvariant(), folder.Entries);
+        return new PortChecksum(HexDigest.Of(digest), folder.Entries);
     }
 
     private static void Add(Blake3Hasher hasher, string text)
