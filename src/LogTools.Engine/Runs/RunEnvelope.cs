@@ -9,19 +9,30 @@ namespace LogTools.Engine.Runs;
 /// </summary>
 internal readonly record struct RunEnvelope(long Sequence, string? Time, string? Type, LogEventSeverity? Severity, string? Message)
 {
-    // A log mostly repeats a few types: the last one read on this thread is reused instead of a new string per line.
+    // A log mostly repeats a few types: the last one read on this thread is reused instead of a new string per line
+    // (its text and UTF-8 together: one thread-local access per line).
     [ThreadStatic]
-    private static string? lastType;
-
-    [ThreadStatic]
-    private static byte[]? lastTypeUtf8;
+    private static (string Text, byte[] Utf8)? lastType;
 
     /// <summary>
-    /// The envelope of <paramref name="line"/>, or null when it has no positive sequence or no type. Without
-    /// <paramref name="withPayload"/> only the sequence and type are read (time, severity and message stay null),
-    /// though the whole line is still checked to be one JSON object.
+    /// The envelope of <paramref name="line"/>, or null when it is not one well-formed JSON object (nothing after it)
+    /// with a positive sequence and a type. Without <paramref name="withPayload"/> only the sequence and type are read
+    /// (time, severity and message stay null), though the whole line is still checked.
     /// </summary>
     public static RunEnvelope? Read(ReadOnlySpan<byte> line, bool withPayload = true)
+    {
+        // The writer's lines are proved well formed by a scan many times faster than the reader; the reader reads the
+        // rest (and the payload's fields), and reports what is wrong with a broken line.
+        if (!withPayload && RunEnvelopeScan.TryRead(line, out var scanned, out var scannedType))
+        {
+            return new RunEnvelope(scanned, null, TypeText(scannedType), null, null);
+        }
+
+        return ReadWithReader(line, withPayload);
+    }
+
+    /// <summary><see cref="Read"/> through the JSON reader alone: the reference the fast scan must agree with.</summary>
+    internal static RunEnvelope? ReadWithReader(ReadOnlySpan<byte> line, bool withPayload)
     {
         long sequence = 0;
         string? time = null, type = null, message = null;
@@ -34,85 +45,79 @@ internal readonly record struct RunEnvelope(long Sequence, string? Time, string?
                 return null;
             }
 
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            // Every token is read to the end of the line, so that the line is checked as one JSON value with nothing
+            // after it; only the root's fields and the payload object's own fields are looked at.
+            var inPayload = false;
+            while (reader.Read())
             {
-                if (reader.ValueTextEquals("sequence"u8))
+                if (reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == 1)
                 {
-                    reader.Read();
-                    sequence = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var s) ? s : 0;
+                    inPayload = false;
                 }
-                else if (withPayload && reader.ValueTextEquals("time"u8))
+                else if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1)
                 {
-                    reader.Read();
-                    time = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                }
-                else if (reader.ValueTextEquals("type"u8))
-                {
-                    reader.Read();
-                    type = reader.TokenType == JsonTokenType.String ? TypeText(ref reader) : null;
-                }
-                else if (withPayload && reader.ValueTextEquals("payload"u8))
-                {
-                    reader.Read();
-                    if (reader.TokenType == JsonTokenType.StartObject)
+                    if (reader.ValueTextEquals("sequence"u8))
                     {
-                        ReadPayload(ref reader, ref severity, ref message);
+                        reader.Read();
+                        sequence = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var s) ? s : 0;
                     }
-                    else
+                    else if (withPayload && reader.ValueTextEquals("time"u8))
                     {
-                        reader.Skip();
+                        reader.Read();
+                        time = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    }
+                    else if (reader.ValueTextEquals("type"u8))
+                    {
+                        reader.Read();
+                        type = reader.TokenType == JsonTokenType.String ? TypeText(ref reader) : null;
+                    }
+                    else if (withPayload && reader.ValueTextEquals("payload"u8))
+                    {
+                        reader.Read();
+                        inPayload = reader.TokenType == JsonTokenType.StartObject;
                     }
                 }
-                else
+                else if (reader.TokenType == JsonTokenType.PropertyName && inPayload && reader.CurrentDepth == 2)
                 {
-                    reader.Read();
-                    reader.Skip();
+                    if (reader.ValueTextEquals("severity"u8))
+                    {
+                        reader.Read();
+                        severity = reader.TokenType == JsonTokenType.String ? ParseSeverity(reader.GetString()) : null;
+                    }
+                    else if (reader.ValueTextEquals("message"u8))
+                    {
+                        reader.Read();
+                        message = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    }
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string that is no text (invalid UTF-8, a lone surrogate escape).
             return null;
         }
 
         return sequence > 0 && type is not null ? new RunEnvelope(sequence, time, type, severity, message) : null;
     }
 
-    private static string TypeText(ref Utf8JsonReader reader)
+    // GetString fails on a type that is no text (caught above); a plain one is read through the cache.
+    private static string TypeText(ref Utf8JsonReader reader) =>
+        reader.ValueIsEscaped || !System.Text.Unicode.Utf8.IsValid(reader.ValueSpan) ? reader.GetString()! : TypeText(reader.ValueSpan);
+
+    private static string TypeText(ReadOnlySpan<byte> utf8)
     {
-        if (lastTypeUtf8 is not null && reader.ValueTextEquals(lastTypeUtf8))
+        if (lastType is { } last && utf8.SequenceEqual(last.Utf8))
         {
-            return lastType!;
+            return last.Text;
         }
 
-        lastType = reader.GetString()!;
-        lastTypeUtf8 = System.Text.Encoding.UTF8.GetBytes(lastType);
-        return lastType;
+        var text = System.Text.Encoding.UTF8.GetString(utf8);
+        lastType = (text, utf8.ToArray());
+        return text;
     }
 
     /// <summary>A severity name as stored (any case), or null.</summary>
     public static LogEventSeverity? ParseSeverity(string? text) =>
         Enum.TryParse<LogEventSeverity>(text, ignoreCase: true, out var value) && Enum.IsDefined(value) && !int.TryParse(text, out _) ? value : null;
-
-    private static void ReadPayload(ref Utf8JsonReader reader, ref LogEventSeverity? severity, ref string? message)
-    {
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueTextEquals("severity"u8))
-            {
-                reader.Read();
-                severity = reader.TokenType == JsonTokenType.String ? ParseSeverity(reader.GetString()) : null;
-            }
-            else if (reader.ValueTextEquals("message"u8))
-            {
-                reader.Read();
-                message = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip();
-            }
-        }
-    }
 }

@@ -209,9 +209,6 @@ public sealed class RunEventWriter : IDisposable
         line.ResetWrittenCount();
         to = direct ? journal.BuildBuffer : line;
         var start = to.WrittenCount;
-        Put("{\"sequence\":"u8);
-        Utf8Formatter.TryFormat(sequence, to.GetSpan(20), out var digits);
-        to.Advance(digits);
         var millisecond = e.Time.UtcTicks / TimeSpan.TicksPerMillisecond;
         if (millisecond != lastMillisecond || timeBytes.Length == 0)
         {
@@ -219,14 +216,19 @@ public sealed class RunEventWriter : IDisposable
             timeBytes = Encoding.UTF8.GetBytes($",\"time\":\"{StoreTime.ToText(e.Time)}\"");
         }
 
-        Put(timeBytes);
         if (e.Type != lastType)
         {
             lastType = e.Type;
             typeBytes = [.. ",\"type\":\""u8, .. JsonEncodedText.Encode(e.Type, JsonOptions.Encoder).EncodedUtf8Bytes, .. "\",\"run_id\":\""u8, .. runIdText.EncodedUtf8Bytes, .. "\",\"payload\":"u8];
         }
 
-        Put(typeBytes);
+        // The envelope up to the payload in one span: one size check for the whole of it.
+        var head = to.GetSpan(32 + timeBytes.Length + typeBytes.Length);
+        "{\"sequence\":"u8.CopyTo(head);
+        Utf8Formatter.TryFormat(sequence, head[12..], out var digits);
+        timeBytes.CopyTo(head[(12 + digits)..]);
+        typeBytes.CopyTo(head[(12 + digits + timeBytes.Length)..]);
+        to.Advance(12 + digits + timeBytes.Length + typeBytes.Length);
         if (e.PayloadJson is null)
         {
             PutTextPayload(e);
@@ -236,9 +238,8 @@ public sealed class RunEventWriter : IDisposable
             json.Reset(line);
             WritePayload(json, e);
             json.Flush();
+            Put("}"u8);
         }
-
-        Put("}"u8);
         if (direct)
         {
             Indexed(journal.CommitBuilt(start), sequence);
@@ -255,40 +256,41 @@ public sealed class RunEventWriter : IDisposable
         512 + 6L * (e.Type.Length + runId.Length + (e.Message?.Length ?? 0) + (e.Stream?.Length ?? 0));
 
     // Most events (console lines) carry text only: written as UTF-8 straight away, escaped (with the same encoder as
-    // the JSON writer's) only when the text needs it.
+    // the JSON writer's) only when the text needs it; then the ends of the payload and of the envelope.
     private void PutTextPayload(NewRunEvent e)
     {
-        Put("{"u8);
         var first = true;
-        PutText(ref first, "message"u8, e.Message);
-        PutText(ref first, "severity"u8, e.Severity?.ToString().ToLowerInvariant());
-        PutText(ref first, "stream"u8, e.Stream);
-        Put("}"u8);
+        PutText(ref first, "\"message\":\""u8, e.Message);
+        PutText(ref first, "\"severity\":\""u8, e.Severity?.ToString().ToLowerInvariant());
+        PutText(ref first, "\"stream\":\""u8, e.Stream);
+        Put(first ? "{}}"u8 : "}}"u8);
     }
 
-    private void PutText(ref bool first, ReadOnlySpan<byte> name, string? value)
+    // One field: its separator (the payload's '{' for the first), its quoted name, and its text in quotes.
+    private void PutText(ref bool first, ReadOnlySpan<byte> quotedName, string? value)
     {
         if (value is null)
         {
             return;
         }
 
-        Put(first ? "\""u8 : ",\""u8);
+        var span = to.GetSpan(2 + quotedName.Length + Encoding.UTF8.GetMaxByteCount(value.Length));
+        span[0] = first ? (byte)'{' : (byte)',';
         first = false;
-        Put(name);
-        Put("\":\""u8);
-        var span = to.GetSpan(Encoding.UTF8.GetMaxByteCount(value.Length));
-        var count = Encoding.UTF8.GetBytes(value, span);
-        if (JsonOptions.Encoder!.FindFirstCharacterToEncodeUtf8(span[..count]) < 0)
+        quotedName.CopyTo(span[1..]);
+        var at = 1 + quotedName.Length;
+        var count = Encoding.UTF8.GetBytes(value, span[at..]);
+        if (JsonOptions.Encoder!.FindFirstCharacterToEncodeUtf8(span.Slice(at, count)) < 0)
         {
-            to.Advance(count);
+            span[at + count] = (byte)'"';
+            to.Advance(at + count + 1);
         }
         else
         {
+            to.Advance(at);
             Put(JsonEncodedText.Encode(value, JsonOptions.Encoder).EncodedUtf8Bytes);
+            Put("\""u8);
         }
-
-        Put("\""u8);
     }
 
     private void Put(ReadOnlySpan<byte> bytes)
