@@ -41,9 +41,10 @@ internal sealed class RunFeeds
 
     private void Follow(Feed feed, LogRun run, long from)
     {
+        var scratch = new SseBuffer();
         try
         {
-            RunEventReader.Read(run, new RunEventQuery { FromSequence = from, Follow = true }, line => Publish(feed, SseFrame.Of(line)), _ => { }, feed.Cancel.Token);
+            RunEventReader.Read(run, new RunEventQuery { FromSequence = from, Follow = true }, line => Publish(feed, SseFrame.Of(line, scratch)), _ => { }, feed.Cancel.Token);
         }
         catch (Exception ex) when (ex is LogToolsException or IOException or UnauthorizedAccessException or OperationCanceledException)
         {
@@ -63,6 +64,7 @@ internal sealed class RunFeeds
             }
 
             feed.Cancel.Dispose();
+            scratch.Dispose();
         }
     }
 

@@ -58,17 +58,24 @@ internal sealed class RunStream(LogRun run, RunFeeds feeds, LogServer server)
         }
     }
 
+    /// <summary>Sends the log from after the last id sent: frames gathered in one buffer, one write per 64 KiB of them, one flush at the end.</summary>
     private void CatchUp(Stream output)
     {
+        using var batch = new SseBuffer();
         RunEventReader.Read(run, new RunEventQuery { FromSequence = last + 1 }, line =>
         {
             if (line.Sequence > last && !completed)
             {
-                SseFrame.Append(output, line);
+                SseFrame.Append(batch, line);
                 last = line.Sequence;
                 completed = line.Type == RunEventTypes.Completed;
+                if (batch.Count >= SseBuffer.Batch)
+                {
+                    batch.MoveTo(output);
+                }
             }
         }, _ => { }, server.Stopping);
+        batch.MoveTo(output);
         output.Flush();
     }
 
