@@ -79,7 +79,7 @@ internal sealed class RunStream(LogRun run, RunFeeds feeds, LogServer server)
         output.Flush();
     }
 
-    /// <summary>Sends the feed's frames until run.completed (true) or until the feed drops or ends this client (false).</summary>
+    /// <summary>Sends the feed's batches of frames until run.completed (true) or until the feed drops or ends this client (false).</summary>
     private async Task<bool> LiveAsync(Stream output, RunFeeds.Subscription subscription)
     {
         var reader = subscription.Buffer.Reader;
@@ -99,18 +99,22 @@ internal sealed class RunStream(LogRun run, RunFeeds feeds, LogServer server)
                 return false;
             }
 
-            while (reader.TryRead(out var frame))
+            while (reader.TryRead(out var batch))
             {
-                if (frame.Sequence <= last)
+                Interlocked.Add(ref subscription.Queued, -batch.Length);
+                foreach (var frame in batch)
                 {
-                    continue;
-                }
+                    if (frame.Sequence <= last)
+                    {
+                        continue;
+                    }
 
-                output.Write(frame.Bytes);
-                last = frame.Sequence;
-                if (frame.Completes)
-                {
-                    return true;
+                    output.Write(frame.Bytes);
+                    last = frame.Sequence;
+                    if (frame.Completes)
+                    {
+                        return true;
+                    }
                 }
             }
 
