@@ -284,17 +284,25 @@ internal sealed partial class ServerApi(LogStore store, LogServer server)
     private void Download(HttpListenerResponse response, LogRun run, long from)
     {
         response.ContentType = "application/x-ndjson";
-        response.SendChunked = true;
-        using var output = new BufferedStream(response.OutputStream, 1 << 16);
         if (from == 1 && run.IsCompleted && !run.LogMissing)
         {
-            // A completed log is final (the cap folded at completion): its bytes are the download, as a static file would be.
-            using var file = new FileStream(run.EventsPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
-            using var plain = run.EventsPath.EndsWith(RunLayout.CompressedSuffix, StringComparison.Ordinal) ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file;
-            plain.CopyTo(output, 1 << 16);
+            // A completed log is final (the cap folded at completion): its bytes are the download, as a static file
+            // would be, with its length when it is plain, copied in large blocks straight to the response.
+            using var file = new FileStream(run.EventsPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+            var compressed = run.EventsPath.EndsWith(RunLayout.CompressedSuffix, StringComparison.Ordinal);
+            response.SendChunked = compressed;
+            if (!compressed)
+            {
+                response.ContentLength64 = file.Length;
+            }
+
+            using var plain = compressed ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file;
+            plain.CopyTo(response.OutputStream, 1 << 20);
             return;
         }
 
+        response.SendChunked = true;
+        using var output = new BufferedStream(response.OutputStream, 1 << 16);
         RunEventReader.Read(run, new RunEventQuery { FromSequence = from }, line => line.CopyTo(output, "\n"u8), _ => { }, server.Stopping);
     }
 
