@@ -226,6 +226,91 @@ Describe 'The log server''s HTTP API' {
     }
 }
 
+Describe 'The log server''s sessions, tasks and mirror status' {
+    BeforeAll {
+        $store = New-TestStore
+        $records = Add-TestRecords
+        $before = Get-StoreState $store
+        $port = Get-FreePort
+        Start-LogServer -Port $port | Out-Null
+        $script:Base = "http://127.0.0.1:$port"
+    }
+    AfterAll { Stop-LogServer -Port $port }
+
+    It 'lists sessions as JSON, as Get-LogSession does, with its filters as query parameters' {
+        $r = Invoke-Http '/api/sessions'
+        $r.Status | Should -Be 200
+        $r.ContentType | Should -Be 'application/json; charset=utf-8'
+        $r.Json.sessions.session_id | Should -Be $records.SessionId
+        $r.Json.sessions[0].status | Should -Be 'Active'
+        $r.Json.sessions[0].host_name | Should -Be (Get-LogSession).HostName
+        $r.Json.sessions[0].PSObject.Properties.Name | Should -Not -Contain 'config_json'
+        (Invoke-Http "/api/sessions?session_id=$($records.SessionId)&active=true").Json.sessions.session_id | Should -Be $records.SessionId
+        (Invoke-Http '/api/sessions?session_id=s-*&today=true').Json.sessions.session_id | Should -Be $records.SessionId
+        @((Invoke-Http '/api/sessions?last=1h').Json.sessions).Count | Should -Be 1
+        @((Invoke-Http "/api/sessions?since=$([Uri]::EscapeDataString([DateTimeOffset]::UtcNow.AddHours(1).ToString('o')))").Json.sessions).Count | Should -Be 0
+    }
+
+    It 'lists tasks as JSON, as Get-LogTask does, by id, status (several) and session' {
+        $r = Invoke-Http '/api/tasks'
+        $r.Status | Should -Be 200
+        $r.ContentType | Should -Be 'application/json; charset=utf-8'
+        $r.Json.tasks.task_id | Should -Be @('task-a', 'task-b')
+        $r.Json.tasks.status | Should -Be @('Active', 'Completed')
+        $r.Json.tasks[1].pr_number | Should -Be 7
+        $r.Json.tasks[1].issue_number | Should -Be 42
+        (Invoke-Http '/api/tasks?status=completed').Json.tasks.task_id | Should -Be 'task-b'
+        (Invoke-Http '/api/tasks?status=completed,active').Json.tasks.task_id | Should -Be @('task-a', 'task-b')
+        (Invoke-Http '/api/tasks?task_id=task-a').Json.tasks.title | Should -Be 'First task'
+        (Invoke-Http "/api/tasks?session_id=$($records.SessionId)&today=true").Json.tasks.task_id | Should -Be 'task-b'
+    }
+
+    It 'gives the mirror status: a line per source and its files, as Get-LogMirror lists them, filtered by source and name' {
+        $r = Invoke-Http '/api/mirror'
+        $r.Status | Should -Be 200
+        $r.ContentType | Should -Be 'application/json; charset=utf-8'
+        $files = Get-LogMirror
+        $r.Json.files.name | Should -Be $files.Name
+        $r.Json.files.blake3 | Should -Be $files.Blake3
+        $r.Json.files.status | Should -Be @('Ok', 'Ok')
+        $r.Json.sources.source | Should -Be 'web'
+        $r.Json.sources[0].files | Should -Be 2
+        $r.Json.sources[0].bytes | Should -Be ($files | Measure-Object Length -Sum).Sum
+        $r.Json.sources[0].not_ok | Should -Be 0
+        (Invoke-Http '/api/mirror?source=WEB&name=web-*').Json.files.name | Should -Be ($files | Where-Object Name -like 'web-*').Name
+        $none = (Invoke-Http '/api/mirror?source=w*&name=nothing*').Json
+        @($none.files).Count | Should -Be 0
+        @($none.sources).Count | Should -Be 0
+    }
+
+    It 'answers <Path> with <Status> and the JSON error <Id>' -ForEach @(
+        @{ Path = '/api/sessions?session_id=s-none'; Status = 404; Id = 'SessionNotFound' }
+        @{ Path = '/api/sessions?active=yes'; Status = 400; Id = 'ServerParameterInvalid' }
+        @{ Path = '/api/sessions?last=forever'; Status = 400; Id = 'ServerParameterInvalid' }
+        @{ Path = '/api/tasks?task_id=task-none'; Status = 404; Id = 'TaskNotFound' }
+        @{ Path = '/api/tasks?status=sleeping'; Status = 400; Id = 'ServerParameterInvalid' }
+        @{ Path = '/api/tasks?status=1'; Status = 400; Id = 'ServerParameterInvalid' }
+        @{ Path = '/api/tasks?today=1'; Status = 400; Id = 'ServerParameterInvalid' }
+        @{ Path = '/api/tasks?since=yesterday'; Status = 400; Id = 'ServerParameterInvalid' }
+        @{ Path = '/api/mirror?source=db'; Status = 404; Id = 'MirrorSourceNotFound' }
+    ) {
+        $r = Invoke-Http $Path
+        $r.Status | Should -Be $Status
+        $r.ContentType | Should -Be 'application/json; charset=utf-8'
+        $r.Json.error.id | Should -Be $Id
+        $r.Json.error.message | Should -Not -BeNullOrEmpty
+    }
+
+    It 'shows the mirror status on the page' {
+        (Invoke-Http '/').Text | Should -Match '<table id="mirror">'
+        (Invoke-Http '/app.js').Text | Should -Match "json\('/api/mirror'\)"
+    }
+
+    It 'is read-only: after every request above, no file of the store changed (bytes and modification times)' {
+        Get-StoreState $store | Should -Be $before
+    }
+}
+
 Describe 'Live streaming of a run written by another process' {
     BeforeAll {
         $store = New-TestStore

@@ -5,7 +5,8 @@ namespace LogTools.Engine.Server;
 
 /// <summary>
 /// The followers of open runs, one per run however many SSE clients watch it: it follows the run's log (appended by
-/// other processes) and hands each new event, encoded once, to every client's bounded buffer. A client whose buffer
+/// other processes), encodes each new event once, and hands the events read together to every client's bounded
+/// buffer as one batch, so that a client wakes and writes once per batch, not once per event. A client whose buffer
 /// is full is dropped from the feed and marked lagging, so it slows neither the writers nor the other clients; it
 /// drains what it has and is told to reconnect from its last id. A feed ends after run.completed, or when its last
 /// client leaves.
@@ -41,9 +42,10 @@ internal sealed class RunFeeds
 
     private void Follow(Feed feed, LogRun run, long from)
     {
+        var scratch = new SseBuffer();
         try
         {
-            RunEventReader.Read(run, new RunEventQuery { FromSequence = from, Follow = true }, line => Publish(feed, SseFrame.Of(line)), _ => { }, feed.Cancel.Token);
+            RunEventReader.Read(run, new RunEventQuery { FromSequence = from, Follow = true }, line => Add(feed, SseFrame.Of(line, scratch)), _ => { }, feed.Cancel.Token);
         }
         catch (Exception ex) when (ex is LogToolsException or IOException or UnauthorizedAccessException or OperationCanceledException)
         {
@@ -53,6 +55,7 @@ internal sealed class RunFeeds
         {
             lock (gate)
             {
+                Publish(feed); // run.completed may still wait for its batch
                 feeds.Remove(feed.RunId);
                 foreach (var client in feed.Clients)
                 {
@@ -63,22 +66,64 @@ internal sealed class RunFeeds
             }
 
             feed.Cancel.Dispose();
+            scratch.Dispose();
         }
     }
 
-    private void Publish(Feed feed, SseFrame frame)
+    /// <summary>
+    /// Queues <paramref name="frame"/> for the clients. The first frame of a batch schedules its publication; the
+    /// frames the follower reads until then (the rest of what was appended) join the same batch.
+    /// </summary>
+    private void Add(Feed feed, SseFrame frame)
+    {
+        bool first;
+        lock (feed.Pending)
+        {
+            first = feed.Pending.Count == 0;
+            feed.Pending.Add(frame);
+        }
+
+        if (first)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(f => PublishLocked(f), feed, preferLocal: false);
+        }
+    }
+
+    private void PublishLocked(Feed feed)
     {
         lock (gate)
         {
-            for (var i = feed.Clients.Count - 1; i >= 0; i--)
+            Publish(feed);
+        }
+    }
+
+    /// <summary>Hands the frames waiting in <paramref name="feed"/> to its clients as one batch. Under <see cref="gate"/>, so batches keep their order.</summary>
+    private static void Publish(Feed feed)
+    {
+        SseFrame[] batch;
+        lock (feed.Pending)
+        {
+            batch = [.. feed.Pending];
+            feed.Pending.Clear();
+        }
+
+        if (batch.Length == 0)
+        {
+            return;
+        }
+
+        for (var i = feed.Clients.Count - 1; i >= 0; i--)
+        {
+            var client = feed.Clients[i];
+            if (Interlocked.Add(ref client.Queued, batch.Length) > ClientBuffer)
             {
-                var client = feed.Clients[i];
-                if (!client.Buffer.Writer.TryWrite(frame))
-                {
-                    client.Lagging = true;
-                    client.Buffer.Writer.TryComplete();
-                    feed.Clients.RemoveAt(i);
-                }
+                client.Lagging = true;
+                client.Buffer.Writer.TryComplete();
+                feed.Clients.RemoveAt(i);
+            }
+            else
+            {
+                client.Buffer.Writer.TryWrite(batch);
             }
         }
     }
@@ -95,10 +140,13 @@ internal sealed class RunFeeds
         }
     }
 
-    /// <summary>One client's place in a feed: the frames waiting for it, and whether it fell too far behind.</summary>
+    /// <summary>One client's place in a feed: the batches waiting for it, and whether it fell too far behind.</summary>
     internal sealed class Subscription(RunFeeds owner) : IDisposable
     {
-        public Channel<SseFrame> Buffer { get; } = Channel.CreateBounded<SseFrame>(new BoundedChannelOptions(ClientBuffer) { SingleReader = true });
+        /// <summary>Frames in <see cref="Buffer"/>: the feed counts them up, the client down as it takes batches; it bounds the buffer.</summary>
+        public int Queued;
+
+        public Channel<SseFrame[]> Buffer { get; } = Channel.CreateUnbounded<SseFrame[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
 
         public bool Lagging { get; set; }
 
@@ -114,5 +162,8 @@ internal sealed class RunFeeds
         public CancellationTokenSource Cancel { get; } = cancel;
 
         public List<Subscription> Clients { get; } = [];
+
+        /// <summary>Frames read but not yet handed to the clients.</summary>
+        public List<SseFrame> Pending { get; } = [];
     }
 }

@@ -58,21 +58,28 @@ internal sealed class RunStream(LogRun run, RunFeeds feeds, LogServer server)
         }
     }
 
+    /// <summary>Sends the log from after the last id sent: frames gathered in one buffer, one write per 64 KiB of them, one flush at the end.</summary>
     private void CatchUp(Stream output)
     {
+        using var batch = new SseBuffer();
         RunEventReader.Read(run, new RunEventQuery { FromSequence = last + 1 }, line =>
         {
             if (line.Sequence > last && !completed)
             {
-                SseFrame.Append(output, line);
+                SseFrame.Append(batch, line);
                 last = line.Sequence;
                 completed = line.Type == RunEventTypes.Completed;
+                if (batch.Count >= SseBuffer.Batch)
+                {
+                    batch.MoveTo(output);
+                }
             }
         }, _ => { }, server.Stopping);
+        batch.MoveTo(output);
         output.Flush();
     }
 
-    /// <summary>Sends the feed's frames until run.completed (true) or until the feed drops or ends this client (false).</summary>
+    /// <summary>Sends the feed's batches of frames until run.completed (true) or until the feed drops or ends this client (false).</summary>
     private async Task<bool> LiveAsync(Stream output, RunFeeds.Subscription subscription)
     {
         var reader = subscription.Buffer.Reader;
@@ -92,18 +99,22 @@ internal sealed class RunStream(LogRun run, RunFeeds feeds, LogServer server)
                 return false;
             }
 
-            while (reader.TryRead(out var frame))
+            while (reader.TryRead(out var batch))
             {
-                if (frame.Sequence <= last)
+                Interlocked.Add(ref subscription.Queued, -batch.Length);
+                foreach (var frame in batch)
                 {
-                    continue;
-                }
+                    if (frame.Sequence <= last)
+                    {
+                        continue;
+                    }
 
-                output.Write(frame.Bytes);
-                last = frame.Sequence;
-                if (frame.Completes)
-                {
-                    return true;
+                    output.Write(frame.Bytes);
+                    last = frame.Sequence;
+                    if (frame.Completes)
+                    {
+                        return true;
+                    }
                 }
             }
 

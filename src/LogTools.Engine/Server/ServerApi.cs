@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Enumeration;
 using System.IO.Compression;
 using System.Net;
 using System.Reflection;
@@ -7,6 +8,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
+using LogTools.Engine.Mirror;
 using LogTools.Engine.Runs;
 using LogTools.Engine.Sessions;
 using LogTools.Engine.Store;
@@ -28,7 +30,7 @@ internal sealed partial class ServerApi(LogStore store, LogServer server)
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         Converters = { new JsonStringEnumConverter() },
-        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OmitRawSummary } },
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OmitRawJson } },
     };
 
     private static readonly Dictionary<string, string> PageTypes = new(StringComparer.OrdinalIgnoreCase)
@@ -113,13 +115,13 @@ internal sealed partial class ServerApi(LogStore store, LogServer server)
         }
     }
 
-    // The summary is served once, parsed (summary); its raw text would repeat it.
-    private static void OmitRawSummary(JsonTypeInfo info)
+    // A run's summary and a session's settings are served once, parsed; their raw text would repeat them.
+    private static void OmitRawJson(JsonTypeInfo info)
     {
-        if (info.Type == typeof(LogRun))
+        var raw = info.Type == typeof(LogRun) ? "summary_json" : info.Type == typeof(LogSession) ? "config_json" : null;
+        if (raw is not null)
         {
-            var raw = info.Properties.Single(p => p.Name == "summary_json");
-            info.Properties.Remove(raw);
+            info.Properties.Remove(info.Properties.Single(p => p.Name == raw));
         }
     }
 
@@ -142,6 +144,17 @@ internal sealed partial class ServerApi(LogStore store, LogServer server)
         text is null ? null
         : Enum.TryParse<T>(text, ignoreCase: true, out var value) && !int.TryParse(text, out _) ? value
         : throw BadParameter(name, text, "one of " + string.Join(", ", Enum.GetNames<T>()).ToLowerInvariant());
+
+    private static bool Flag(HttpListenerRequest request, string name) => request.QueryString[name] switch
+    {
+        null or "false" => false,
+        "true" => true,
+        var text => throw BadParameter(name, text, "true or false"),
+    };
+
+    private static List<T>? Choices<T>(HttpListenerRequest request, string name)
+        where T : struct, Enum =>
+        request.QueryString[name]?.Split(',').Select(s => Choice<T>(name, s.Trim())!.Value).ToList();
 
     private static (DateTimeOffset? Since, DateTimeOffset? Until) Window(HttpListenerRequest request)
     {
@@ -216,12 +229,21 @@ internal sealed partial class ServerApi(LogStore store, LogServer server)
             case ["api", "cost"]:
                 Cost(request, response);
                 break;
+            case ["api", "sessions"]:
+                Sessions(request, response);
+                break;
+            case ["api", "tasks"]:
+                Tasks(request, response);
+                break;
+            case ["api", "mirror"]:
+                MirrorStatus(request, response);
+                break;
             case ["api", "server"]:
                 WriteJson(response, 200, server);
                 break;
             case ["api", ..]:
                 throw new LogToolsException("ServerPathNotFound", ErrorKind.ObjectNotFound, request.Url.AbsolutePath,
-                    $"There is no API at '{request.Url.AbsolutePath}'. The API has /api/runs, /api/runs/{{id}}, /api/runs/{{id}}/events, /api/cost and /api/server.");
+                    $"There is no API at '{request.Url.AbsolutePath}'. The API has /api/runs, /api/runs/{{id}}, /api/runs/{{id}}/events, /api/sessions, /api/tasks, /api/mirror, /api/cost and /api/server.");
             default:
                 ServePage(response, request.Url.AbsolutePath);
                 break;
@@ -234,11 +256,10 @@ internal sealed partial class ServerApi(LogStore store, LogServer server)
         var limit = Number(request, "limit", DefaultLimit, 1, MaxLimit);
         var offset = Number(request, "offset", 0, 0, int.MaxValue - MaxLimit);
         var (since, until) = Window(request);
-        var statuses = q["status"]?.Split(',').Select(s => Choice<RunStatus>("status", s.Trim())!.Value).ToList();
         var query = new RunQuery
         {
             RunId = q["run_id"] is { } id ? (IdPattern.IsPattern(id) ? id : RequireRunId(id)) : null,
-            Status = statuses,
+            Status = Choices<RunStatus>(request, "status"),
             Kind = q["kind"],
             Workspace = q["workspace"],
             Configuration = q["configuration"],
@@ -263,17 +284,25 @@ internal sealed partial class ServerApi(LogStore store, LogServer server)
     private void Download(HttpListenerResponse response, LogRun run, long from)
     {
         response.ContentType = "application/x-ndjson";
-        response.SendChunked = true;
-        using var output = new BufferedStream(response.OutputStream, 1 << 16);
         if (from == 1 && run.IsCompleted && !run.LogMissing)
         {
-            // A completed log is final (the cap folded at completion): its bytes are the download, as a static file would be.
-            using var file = new FileStream(run.EventsPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
-            using var plain = run.EventsPath.EndsWith(RunLayout.CompressedSuffix, StringComparison.Ordinal) ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file;
-            plain.CopyTo(output, 1 << 16);
+            // A completed log is final (the cap folded at completion): its bytes are the download, as a static file
+            // would be, with its length when it is plain, copied in large blocks straight to the response.
+            using var file = new FileStream(run.EventsPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+            var compressed = run.EventsPath.EndsWith(RunLayout.CompressedSuffix, StringComparison.Ordinal);
+            response.SendChunked = compressed;
+            if (!compressed)
+            {
+                response.ContentLength64 = file.Length;
+            }
+
+            using var plain = compressed ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file;
+            plain.CopyTo(response.OutputStream, 1 << 20);
             return;
         }
 
+        response.SendChunked = true;
+        using var output = new BufferedStream(response.OutputStream, 1 << 16);
         RunEventReader.Read(run, new RunEventQuery { FromSequence = from }, line => line.CopyTo(output, "\n"u8), _ => { }, server.Stopping);
     }
 
@@ -285,5 +314,56 @@ internal sealed partial class ServerApi(LogStore store, LogServer server)
         var report = new ApiCostReport(store, PriceTable.Effective(null));
         var rows = report.Run(since, until, group, zone);
         WriteJson(response, 200, new { Rows = rows, UnpricedModels = report.UnpricedModels });
+    }
+
+    private void Sessions(HttpListenerRequest request, HttpListenerResponse response)
+    {
+        var (since, until) = Window(request);
+        var sessions = new List<LogSession>();
+        new SessionLedger(store).Find(request.QueryString["session_id"], Flag(request, "active"), Flag(request, "today"), since, until, sessions.Add);
+        WriteJson(response, 200, new { Sessions = sessions });
+    }
+
+    private void Tasks(HttpListenerRequest request, HttpListenerResponse response)
+    {
+        var (since, until) = Window(request);
+        var tasks = new List<LogTask>();
+        new TaskLedger(store).Find(
+            new TaskQuery
+            {
+                TaskId = request.QueryString["task_id"],
+                Statuses = Choices<LogTaskStatus>(request, "status"),
+                SessionId = request.QueryString["session_id"],
+                Today = Flag(request, "today"),
+                Since = since,
+                Until = until,
+            },
+            tasks.Add);
+        WriteJson(response, 200, new { Tasks = tasks });
+    }
+
+    /// <summary>The mirrored files (filtered by source and name, wildcards as in Get-LogMirror) and a line per source.</summary>
+    private void MirrorStatus(HttpListenerRequest request, HttpListenerResponse response)
+    {
+        var source = request.QueryString["source"] ?? "*";
+        var name = request.QueryString["name"] ?? "*";
+        var all = MirrorCatalog.Files(store);
+        var files = all.Where(f => FileSystemName.MatchesSimpleExpression(source, f.Source) && FileSystemName.MatchesSimpleExpression(name, f.Name)).ToList();
+        if (!IdPattern.IsPattern(source) && !all.Any(f => f.Source.Equals(source, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new LogToolsException(
+                "MirrorSourceNotFound", ErrorKind.ObjectNotFound, source,
+                $"No log source '{source}' is mirrored in this store. See /api/mirror for the sources, or mirror it with Sync-LogSource.");
+        }
+
+        var sources = files.GroupBy(f => f.Source, StringComparer.OrdinalIgnoreCase).Select(g => new
+        {
+            Source = g.Key,
+            Files = g.Count(),
+            Bytes = g.Sum(f => f.Length),
+            NotOk = g.Count(f => f.Status != MirrorFileStatus.Ok),
+            LastMirroredAt = g.Max(f => f.MirroredAt),
+        });
+        WriteJson(response, 200, new { Sources = sources, Files = files });
     }
 }

@@ -14,17 +14,23 @@ internal sealed class SseFrame(long sequence, bool completes, byte[] bytes)
 
     public byte[] Bytes { get; } = bytes;
 
-    public static SseFrame Of(RunEventLine line)
+    /// <summary>The frame of <paramref name="line"/>, built in <paramref name="scratch"/> (left empty) and copied out at its size.</summary>
+    public static SseFrame Of(RunEventLine line, SseBuffer scratch)
     {
-        using var buffer = new MemoryStream();
-        Append(buffer, line);
-        return new SseFrame(line.Sequence, line.Type == RunEventTypes.Completed, buffer.ToArray());
+        Append(scratch, line);
+        var frame = new SseFrame(line.Sequence, line.Type == RunEventTypes.Completed, scratch.Written.ToArray());
+        scratch.Clear();
+        return frame;
     }
 
-    /// <summary>Writes <paramref name="line"/> as a frame to <paramref name="output"/>.</summary>
-    public static void Append(Stream output, RunEventLine line)
+    /// <summary>Adds <paramref name="line"/> as a frame to <paramref name="output"/>: <c>id: N\ndata: line\n\n</c>.</summary>
+    public static void Append(SseBuffer output, RunEventLine line)
     {
-        output.Write(Encoding.ASCII.GetBytes("id: " + line.Sequence.ToString(CultureInfo.InvariantCulture) + "\ndata: "));
+        Span<byte> head = stackalloc byte[32];
+        "id: "u8.CopyTo(head);
+        line.Sequence.TryFormat(head[4..], out var digits, provider: CultureInfo.InvariantCulture);
+        "\ndata: "u8.CopyTo(head[(4 + digits)..]);
+        output.Write(head[..(4 + digits + 7)]);
         line.CopyTo(output, "\n\n"u8);
     }
 

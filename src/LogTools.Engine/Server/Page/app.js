@@ -1,5 +1,5 @@
 'use strict';
-// The live view: runs list, a run's summary, its events over SSE (tail window), costs by day. No build step.
+// The live view: runs list, a run's summary, its events over SSE (tail window), costs by day, mirror status. No build step.
 const WINDOW = 2000; // events kept and shown: the tail window keeps a run of any length responsive
 const LEVELS = { debug: 1, info: 2, warning: 3, error: 4, critical: 5 };
 const $ = s => document.querySelector(s);
@@ -59,6 +59,17 @@ async function loadCosts() {
   label.textContent = rows.length ? `max $${max.toFixed(2)}/day over ${rows.length} day(s)` : 'no API calls in the last 30 days';
   svg.append(label);
   $('#costs').replaceChildren(svg);
+}
+
+async function loadMirror() {
+  const body = await json('/api/mirror');
+  const tbody = $('#mirror tbody');
+  tbody.replaceChildren();
+  for (const s of body.sources) {
+    const row = tbody.insertRow();
+    cell(row, s.source); cell(row, s.files); cell(row, (s.bytes / 1048576).toFixed(1));
+    cell(row, s.not_ok, s.not_ok ? 'failed' : null); cell(row, s.last_mirrored_at.slice(0, 16).replace('T', ' '));
+  }
 }
 
 function severityOf(ev) {
@@ -193,5 +204,6 @@ window.onhashchange = () => { const m = /run=([\w.-]+)/.exec(location.hash); if 
 json('/api/server').then(s => { $('#server').textContent = s.store_path; });
 loadRuns();
 loadCosts().catch(e => { $('#costs').textContent = e.message; });
+loadMirror().catch(e => { $('#mirror tbody').textContent = e.message; });
 setInterval(loadRuns, 5000);
 window.onhashchange();
