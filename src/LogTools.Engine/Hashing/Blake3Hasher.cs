@@ -62,8 +62,30 @@ public sealed unsafe class Blake3Hasher
     public static byte[] Hash(ReadOnlySpan<byte> input)
     {
         var digest = new byte[Blake3Core.OutLen];
-        Create().Update(input).Finalize(digest);
+        Hash(input, digest);
         return digest;
+    }
+
+    /// <summary>
+    /// One-shot default-mode hash into <paramref name="output"/> (any length; 32 bytes is the standard digest).
+    /// An input of one chunk (up to 1 KiB) with a 32-byte output is compressed directly, without a hasher: a fresh
+    /// hasher for each of a million short Merkle leaves cost more than hashing them.
+    /// </summary>
+    public static void Hash(ReadOnlySpan<byte> input, Span<byte> output)
+    {
+        if (input.Length > Blake3Core.ChunkLen || output.Length != Blake3Core.OutLen)
+        {
+            Create().Update(input).Finalize(output);
+            return;
+        }
+
+        uint* key = stackalloc uint[8];
+        Blake3Core.IV.CopyTo(new Span<uint>(key, 8));
+        fixed (byte* p = input)
+        fixed (byte* o = output)
+        {
+            Blake3Core.ChunkCv(p, input.Length, 0, key, 0, root: true, o);
+        }
     }
 
     /// <summary>Number of bytes hashed so far.</summary>

@@ -29,7 +29,7 @@ public abstract class MerkleHash
 
     private sealed class Blake3Function() : MerkleHash("BLAKE3")
     {
-        public override void Hash(ReadOnlySpan<byte> input, Span<byte> output) => Blake3Hasher.Create().Update(input).Finalize(output[..Size]);
+        public override void Hash(ReadOnlySpan<byte> input, Span<byte> output) => Blake3Hasher.Hash(input, output[..Size]);
     }
 
     private sealed class Sha256Function() : MerkleHash("SHA-256")

@@ -164,23 +164,24 @@ public sealed class IngestAudit(LogStore store)
 
     private List<IngestBlock> Partition(string runId, string phase, int size)
     {
-        var blocks = new List<IngestBlock>();
+        var sums = new List<IngestBlockSum>();
         var sum = new IngestBlockSum();
         ledger.Rows(runId, phase, r =>
         {
             sum.Add(r);
             if (sum.Count == size)
             {
-                blocks.Add(sum.ToBlock(runId, phase, blocks.Count));
+                sums.Add(sum);
+                IngestBlockSum.Seal(sums, sums.Count - 1);
                 sum = new IngestBlockSum();
             }
         });
         if (sum.Count > 0)
         {
-            blocks.Add(sum.ToBlock(runId, phase, blocks.Count));
+            sums.Add(sum);
         }
 
-        return blocks;
+        return [.. sums.Select((s, i) => s.ToBlock(runId, phase, i))];
     }
 
     private List<IngestBlock> StoredBlocks(string runId, string phase)
@@ -215,7 +216,7 @@ public sealed class IngestAudit(LogStore store)
         {
             while (at < blocks.Count && r.LogId > blocks[at].LogIdEnd)
             {
-                at++;
+                IngestBlockSum.Seal(sums, at++);
             }
 
             if (at < blocks.Count && r.LogId >= blocks[at].LogIdStart)

@@ -52,11 +52,14 @@ internal sealed class IngestLeafRow
     /// <summary>The leaf bytes of the row.</summary>
     public ReadOnlySpan<byte> Leaf => bytes.AsSpan(1, length - 1);
 
+    /// <summary>What the leaf hash hashes: the 0x00 prefix and the leaf bytes.</summary>
+    public ReadOnlySpan<byte> HashInput => bytes.AsSpan(0, length);
+
     /// <summary>The leaf hash, H(0x00 ‖ leaf bytes), hashed in place.</summary>
     public byte[] LeafHash()
     {
         var hash = new byte[MerkleHash.Size];
-        MerkleHash.Blake3.Hash(bytes.AsSpan(0, length), hash);
+        MerkleHash.Blake3.Hash(HashInput, hash);
         return hash;
     }
 

@@ -89,13 +89,18 @@ public sealed class IngestLedger(LogStore store, TimeProvider? clock = null)
     /// database (read-only) whose relpath is not yet logged for this run and phase. Columns map by name
     /// (<see cref="QueryColumns"/>). All rows go in one transaction: on any error nothing is logged.
     /// </summary>
+    /// <remarks>
+    /// A pipeline database in WAL mode is attached read-only and the delta is one INSERT … SELECT
+    /// (<see cref="IngestDelta"/>); the rows are read one by one instead when it is not in WAL mode, when the store is
+    /// not SQLite, or when a row needs what only the row-by-row reading decides (its errors included).
+    /// </remarks>
     /// <returns>The number of records logged.</returns>
     public int WriteDelta(string runId, string phase, string databasePath, string query)
     {
         RequireOpenRun(runId);
         RequirePhase(phase);
         var now = time.GetUtcNow();
-        return store.Database.Write((connection, transaction) =>
+        return IngestDelta.Write(store, runId, phase, databasePath, query, now, PipelineBusyTimeout) ?? store.Database.Write((connection, transaction) =>
         {
             var logged = new HashSet<string>(StringComparer.Ordinal);
             ForEach(connection, transaction, "SELECT relpath FROM ingest_log WHERE build_id = $b AND phase = $p", [P("$b", runId), P("$p", phase)], r => logged.Add(r.GetString(0)));
@@ -345,7 +350,8 @@ public sealed class IngestLedger(LogStore store, TimeProvider? clock = null)
         }
     }
 
-    private static int[] MapColumns(IReadOnlyList<string> names, string query)
+    /// <summary>For each of <see cref="QueryColumns"/>, the index of the query's column of that name (-1 for none).</summary>
+    internal static int[] MapColumns(IReadOnlyList<string> names, string query)
     {
         var map = new int[QueryColumns.Count];
         Array.Fill(map, -1);

@@ -27,6 +27,10 @@ internal sealed class SqliteStoreDatabase : StoreDatabase
 
     private readonly string connectionString;
 
+    // The same database named by an SQLite URI: only a connection opened from a URI reads an attached file's URI
+    // (mode=ro). Unpooled, as it serves rare delta reads.
+    private readonly string uriConnectionString;
+
     /// <param name="existing">SQLite opens the file only if it exists, never creating it. (Not SQLITE_OPEN_READONLY: a
     /// read-only connection beside a read-write one in the same process misses WAL commits.)</param>
     public SqliteStoreDatabase(string databasePath, StorePolicy? policy, bool existing)
@@ -39,11 +43,14 @@ internal sealed class SqliteStoreDatabase : StoreDatabase
             Pooling = true,
             DefaultTimeout = (int)Math.Ceiling(Policy.BusyTimeout.TotalSeconds),
         }.ToString();
+        uriConnectionString = new SqliteConnectionStringBuilder(connectionString) { DataSource = Uri(databasePath, null), Pooling = false }.ToString();
     }
 
     public override string Backend => "SQLite";
 
-    public override DbConnection OpenConnection()
+    public override DbConnection OpenConnection() => Open(connectionString);
+
+    private static SqliteConnection Open(string connectionString)
     {
         var connection = new SqliteConnection(connectionString);
         connection.Open();
@@ -118,10 +125,24 @@ internal sealed class SqliteStoreDatabase : StoreDatabase
     });
 
     /// <remarks>ATTACH cannot run inside a transaction, so it comes first, and DETACH last (connections are pooled).</remarks>
-    public override T WriteAttached<T>(string schema, string path, Func<DbConnection, DbTransaction, T> work) => WithRetry(() =>
+    public override T WriteAttached<T>(string schema, string path, Func<DbConnection, DbTransaction, T> work) =>
+        WriteAttached(connectionString, schema, path, work);
+
+    public override T WriteReadOnlyAttached<T>(string schema, string path, Func<DbConnection, DbTransaction, T> work) =>
+        WriteAttached(uriConnectionString, schema, Uri(path, "mode=ro"), work);
+
+    /// <summary>An SQLite URI of a file (absolute, its %, ? and # escaped), with the query <paramref name="query"/>.</summary>
+    private static string Uri(string path, string? query)
+    {
+        var full = Path.GetFullPath(path).Replace('\\', '/');
+        var escaped = full.Replace("%", "%25", StringComparison.Ordinal).Replace("?", "%3f", StringComparison.Ordinal).Replace("#", "%23", StringComparison.Ordinal);
+        return $"file://{(escaped.StartsWith('/') ? string.Empty : "/")}{escaped}{(query is null ? string.Empty : "?" + query)}";
+    }
+
+    private T WriteAttached<T>(string openWith, string schema, string path, Func<DbConnection, DbTransaction, T> work) => WithRetry(() =>
     {
         RefuseIfMarkedCorrupt();
-        using var connection = OpenConnection();
+        using var connection = Open(openWith);
         Sql.Execute(connection, null, $"ATTACH DATABASE $path AS \"{schema}\"", ("$path", path));
         try
         {

@@ -65,6 +65,13 @@ public abstract class StoreDatabase
     public abstract T WriteAttached<T>(string schema, string path, Func<DbConnection, DbTransaction, T> work);
 
     /// <summary>
+    /// <see cref="WriteAttached{T}"/> with another program's SQLite database attached read-only: never written nor
+    /// write-locked, so in WAL mode that program's writers go on. Only the SQLite backend has it.
+    /// </summary>
+    public virtual T WriteReadOnlyAttached<T>(string schema, string path, Func<DbConnection, DbTransaction, T> work) =>
+        throw new NotSupportedException($"The {Backend} store backend cannot attach an SQLite database.");
+
+    /// <summary>
     /// Copies the database to a new file, consistent even while other processes write. Failures writing the copy
     /// are the copy's (BackupWriteFailed), not this database's.
     /// </summary>

@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Globalization;
+using LogTools.Engine.Ingest;
+using LogTools.Engine.Runs;
+using LogTools.Engine.Store;
+using LogTools.Tests.Support;
+using Microsoft.Data.Sqlite;
+
+namespace LogTools.Engine.Tests.Ingest;
+
+/// <summary>
+/// Delta logging from a pipeline database in WAL mode (attached read-only, one INSERT … SELECT) against the same rows
+/// in rollback-journal mode (read row by row): the same records, in the same order, and the pipeline never held up.
+/// </summary>
+public sealed class IngestDeltaTests : IDisposable
+{
+    private const string Rows =
+        "CREATE TABLE files (id INTEGER, path TEXT, st, bytes, hash, err TEXT); " +
+        "INSERT INTO files VALUES (1, 'src/a.c', 'processed', 10, 'aa', NULL), (2, 'src/b.c', 'SKIPPED', NULL, 7, NULL), " +
+        "(3, 'src/c.c', 'Error', 30, NULL, 'ParseError'), (4, 'src/d.c', NULL, 40, 'dd', NULL), (5, 'src/e.c', 'processed', 50, 'ee', NULL);";
+
+    private readonly TempFolder temp = new();
+    private readonly LogStore store;
+    private readonly IngestLedger ledger;
+
+    public IngestDeltaTests()
+    {
+        store = LogStore.Open(temp.Combine("store"));
+        ledger = new IngestLedger(store);
+    }
+
+    public void Dispose() => temp.Dispose();
+
+    [Theory]
+    // What SQL maps itself: statuses in any case or absent, numbers, a number as content_hash, the query's own order.
+    [InlineData("SELECT id AS file_id, path AS relpath, st AS status, bytes AS size_raw, hash AS content_hash, err AS error_type FROM files ORDER BY path DESC")]
+    // What only the row-by-row reading decides: a relpath twice, a number in text, a real that is a whole number.
+    [InlineData("SELECT path AS relpath FROM files UNION ALL SELECT path AS relpath FROM files")]
+    [InlineData("SELECT path AS relpath, ' ' || bytes AS size_raw, 2.0 AS size_stored FROM files")]
+    [InlineData("SELECT path AS RelPath, id AS File_Id FROM files -- a trailing comment")]
+    public void The_pipeline_in_WAL_mode_gives_the_records_of_the_row_by_row_reading(string query)
+    {
+        var wal = Pipeline("wal.db", "PRAGMA journal_mode = WAL; " + Rows);
+        var rollback = Pipeline("rollback.db", Rows);
+        var (attached, byRow) = (Run(), Run());
+        // One row already logged in each run: the delta leaves it out.
+        ledger.Write(attached, "ast", [new IngestRecord { RelPath = "src/c.c" }]);
+        ledger.Write(byRow, "ast", [new IngestRecord { RelPath = "src/c.c" }]);
+
+        Assert.Equal(ledger.WriteDelta(byRow, "ast", rollback, query), ledger.WriteDelta(attached, "ast", wal, query));
+        Assert.Equal(0, ledger.WriteDelta(attached, "ast", wal, query));
+
+        Assert.Equal(Fields(byRow), Fields(attached));
+        Assert.Equal(5, Fields(attached).Count);
+    }
+
+    [Theory]
+    [InlineData("SELECT path AS relpath, 'done' AS status FROM files", "IngestStatusInvalid")]
+    [InlineData("SELECT path AS relpath, 'big' AS size_raw FROM files", "IngestColumnInvalid")]
+    [InlineData("SELECT ' ' AS relpath FROM files", "IngestRelPathMissing")]
+    [InlineData("SELECT NULL AS relpath FROM files", "IngestRelPathMissing")]
+    [InlineData("SELECT path AS relpath, bytes AS colour FROM files", "IngestQueryColumnUnknown")]
+    [InlineData("SELECT path AS relpath FROM files;", null)]
+    public void A_WAL_pipeline_reports_the_errors_of_the_row_by_row_reading_and_logs_nothing(string query, string? errorId)
+    {
+        var wal = Pipeline("wal.db", "PRAGMA journal_mode = WAL; " + Rows);
+        var run = Run();
+
+        if (errorId is null)
+        {
+            Assert.Equal(5, ledger.WriteDelta(run, "ast", wal, query));
+            return;
+        }
+
+        Assert.Equal(errorId, Assert.Throws<LogToolsException>(() => ledger.WriteDelta(run, "ast", wal, query)).ErrorId);
+        Assert.Empty(Fields(run));
+    }
+
+    [Fact]
+    public void A_query_naming_a_table_of_the_store_reads_the_pipeline_table_of_that_name()
+    {
+        // The pipeline has a table named like one of the store's; attached beside the store, the name would be the store's.
+        var wal = Pipeline("wal.db", "PRAGMA journal_mode = WAL; CREATE TABLE ingest_log (relpath TEXT); INSERT INTO ingest_log VALUES ('x.c'), ('y.c');");
+        var run = Run();
+        ledger.Write(run, "other", [new IngestRecord { RelPath = "z.c" }]);
+
+        Assert.Equal(2, ledger.WriteDelta(run, "ast", wal, "SELECT relpath FROM ingest_log"));
+        Assert.Equal(["z.c", "x.c", "y.c"], Fields(run).Select(f => f[0]));
+    }
+
+    [Fact]
+    public void Relpaths_compare_byte_for_byte_whatever_collation_the_pipeline_declares()
+    {
+        var wal = Pipeline("wal.db", "PRAGMA journal_mode = WAL; CREATE TABLE files (path TEXT COLLATE NOCASE); INSERT INTO files VALUES ('SRC/A.C'), ('src/b.c');");
+        var run = Run();
+        ledger.Write(run, "ast", [new IngestRecord { RelPath = "src/a.c" }]);
+
+        Assert.Equal(2, ledger.WriteDelta(run, "ast", wal, "SELECT path AS relpath FROM files"));
+        Assert.Equal(["src/a.c", "SRC/A.C", "src/b.c"], Fields(run).Select(f => f[0]));
+    }
+
+    [Fact]
+    public void A_pipeline_writer_in_the_middle_of_a_transaction_is_neither_blocked_nor_blocking()
+    {
+        var wal = Pipeline("wal.db", "PRAGMA journal_mode = WAL; " + Rows);
+        var before = File.ReadAllBytes(wal);
+        using var writer = new SqliteConnection($"Data Source={wal};Pooling=False;Default Timeout=1");
+        writer.Open();
+        using var transaction = writer.BeginTransaction(deferred: false);
+        using (var insert = writer.CreateCommand())
+        {
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT INTO files (id, path) VALUES (6, 'src/f.c')";
+            insert.ExecuteNonQuery();
+        }
+
+        var clock = Stopwatch.StartNew();
+        Assert.Equal(5, ledger.WriteDelta(Run(), "ast", wal, "SELECT path AS relpath FROM files"));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"the delta waited {clock.Elapsed} for the pipeline's writer");
+
+        // A delta holding the pipeline's write lock would make this commit, or the one after it, wait and fail.
+        transaction.Commit();
+        using (var more = writer.CreateCommand())
+        {
+            more.CommandText = "INSERT INTO files (id, path) VALUES (7, 'src/g.c')";
+            more.ExecuteNonQuery();
+        }
+
+        Assert.Equal(before, File.ReadAllBytes(wal));
+    }
+
+    private string Pipeline(string name, string sql)
+    {
+        var path = temp.Combine(name);
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+        return path;
+    }
+
+    private string Run() => new RunLedger(store).Start(null, null, "test", RunStatus.Running).RunId;
+
+    private List<string?[]> Fields(string run)
+    {
+        var records = new List<string?[]>();
+        ledger.Find(run, null, null, null, r => records.Add(
+            [r.RelPath, r.Status.ToString(), Text(r.SizeRaw), Text(r.SizeStored), r.ContentHash, Text(r.FileId),
+             Text(r.ContentVersionId), r.ErrorType, r.ErrorMessage, r.Timestamp == default ? "no time" : "time"]));
+        return records;
+    }
+
+    private static string? Text(long? number) => number?.ToString(CultureInfo.InvariantCulture);
+}
