@@ -8,88 +8,114 @@ namespace LogTools.Commands;
 
 /// <summary>
 /// Add-ApiCall: records model API calls. Objects with matching property names (Import-Csv rows, script
-/// objects, Add-ApiCall -PassThru output) bind from the pipeline; calls are stored in batches, the last
-/// one when the pipeline ends (or is stopped), so nothing accepted is lost at exit.
+/// objects, Add-ApiCall -PassThru output) come in as -InputObject and fill the parameters by property name;
+/// calls are stored in batches, the last one when the pipeline ends (or is stopped), so nothing accepted is
+/// lost at exit.
 /// </summary>
-[Cmdlet(VerbsCommon.Add, "ApiCall", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[Cmdlet(VerbsCommon.Add, "ApiCall", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ParametersSet)]
 [OutputType("LogTools.Engine.Sessions.ApiCall")]
 public sealed class AddApiCallCommand : StoreCmdlet
 {
     /// <summary>Writes the store: creates and migrates it when needed.</summary>
     protected override StoreAccess Access => StoreAccess.Write;
 
+    private const string ParametersSet = "Parameters";
+    private const string InputObjectSet = "InputObject";
     private const int BatchSize = 5000;
+
+    // PowerShell's binding by property name (ValueFromPipelineByPropertyName on all of these) cost more per object than
+    // storing the call: a pipeline object is taken whole and its properties are read here instead.
+    private static readonly PropertyBinder<AddApiCallCommand> FromObject = new(
+        nameof(Model), nameof(InputTokens), nameof(OutputTokens), nameof(CacheReadTokens), nameof(CacheWriteTokens), nameof(CacheWrite1hTokens),
+        nameof(CostUsd), nameof(DurationMs), nameof(Success), nameof(WorkerId), nameof(SessionId), nameof(Machine), nameof(Timestamp),
+        nameof(RequestId), nameof(MessageId));
+
+    private readonly string machineName = Environment.MachineName;
+    private IReadOnlySet<string> commandLine = new HashSet<string>();
+    private long position;
     private readonly List<ApiCall> batch = [];
     private readonly SortedSet<string> unpricedModels = new(StringComparer.Ordinal);
     private ApiCallStore? calls;
+    // Reference fields only: a struct field over engine types would make PowerShell load the engine while it reads the
+    // cmdlet types at import, before the module's private load context is wired.
+    private ApiCall[] writingCalls = [];
+    private Task<ApiCallAddResult>? writing;
     private PriceTable? prices;
 
     /// <summary>The model id as the provider reports it, e.g. claude-sonnet-4-5-20250929.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ParametersSet)]
+    [Parameter(ParameterSetName = InputObjectSet)]
     [Alias("model_name", "model_id")]
     [AllowEmptyString]
     [ArgumentCompleter(typeof(ModelCompleter))]
-    public string Model { get; set; } = string.Empty;
+    public string? Model { get; set; }
+
+    /// <summary>
+    /// A call as an object (an Import-Csv row, a script object, Add-ApiCall -PassThru output): its properties fill the
+    /// parameters of the same names or aliases that are not given on the command line.
+    /// </summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
+    public PSObject? InputObject { get; set; }
 
     // Token counts are taken as given (text from Import-Csv, JSON numbers, script values) and converted by the
     // engine's one rule, so that a bad value is an error naming it instead of a binding that silently leaves 0.
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter]
     [Alias("input_tokens", "tokens_input", "TokensInput", "prompt_tokens")]
     public object? InputTokens { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter]
     [Alias("output_tokens", "tokens_output", "TokensOutput", "completion_tokens")]
     public object? OutputTokens { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter]
     [Alias("cache_read_tokens", "cache_read_input_tokens", "tokens_cache_read", "TokensCacheRead")]
     public object? CacheReadTokens { get; set; }
 
     /// <summary>5-minute prompt-cache writes, and cache writes whose lifetime the source does not tell.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter]
     [Alias("cache_write_tokens", "cache_creation_input_tokens", "tokens_cache_write", "TokensCacheWrite", "ephemeral_5m_input_tokens", "CacheWrite5mTokens")]
     public object? CacheWriteTokens { get; set; }
 
     /// <summary>1-hour prompt-cache writes (priced at the 1-hour rate).</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter]
     [Alias("cache_write_1h_tokens", "ephemeral_1h_input_tokens", "tokens_cache_write_1h")]
     public object? CacheWrite1hTokens { get; set; }
 
     /// <summary>A cost given by the source (USD); empty means "estimate from the price table".</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter]
     [Alias("cost_usd", "estimated_cost_usd", "cost")]
     public object? CostUsd { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter]
     [Alias("duration_ms")]
     public object? DurationMs { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter]
     public object? Success { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter]
     [Alias("worker_id")]
     [ArgumentCompleter(typeof(WorkerIdCompleter))]
     public string? WorkerId { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter]
     [Alias("session_id")]
     [ArgumentCompleter(typeof(SessionIdCompleter))]
     public string? SessionId { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter]
     [Alias("machine_name")]
     public string? Machine { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter]
     [Alias("time", "created_at")]
     public object? Timestamp { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter]
     [Alias("request_id")]
     public string? RequestId { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter]
     [Alias("message_id")]
     public string? MessageId { get; set; }
 
@@ -106,14 +132,32 @@ public sealed class AddApiCallCommand : StoreCmdlet
     {
         prices = PriceTable.Effective(PriceFile is null ? null : ResolveUserPath(PriceFile));
         calls = new ApiCallStore(OpenStore(), prices);
+        commandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
     }
 
     protected override void Process()
     {
-        ApiCall? call = null;
-        ForInput(() => call = Bound());
-        if (call is null)
+        ApiCall call;
+        try
         {
+            if (InputObject is not null)
+            {
+                position++;
+                FromObject.Bind(this, InputObject, commandLine);
+            }
+
+            call = Bound();
+        }
+        catch (LogToolsException ex)
+        {
+            // One bad object is its own error, saying which one (the 3rd object is the CSV's 3rd row); the rest go on.
+            var record = ToErrorRecord(ex);
+            if (InputObject is not null)
+            {
+                record.ErrorDetails = new ErrorDetails($"Pipeline object {position}: {ex.Message}");
+            }
+
+            WriteError(record);
             return;
         }
 
@@ -143,7 +187,7 @@ public sealed class AddApiCallCommand : StoreCmdlet
         {
             WorkerId = worker,
             SessionId = session,
-            Model = Model.Trim(),
+            Model = Model?.Trim() ?? string.Empty,
             InputTokens = TokenCount.From(Unwrap(InputTokens), nameof(InputTokens)),
             OutputTokens = TokenCount.From(Unwrap(OutputTokens), nameof(OutputTokens)),
             CacheReadTokens = TokenCount.From(Unwrap(CacheReadTokens), nameof(CacheReadTokens)),
@@ -152,7 +196,7 @@ public sealed class AddApiCallCommand : StoreCmdlet
             CostUsd = ApiCallValues.Cost(Unwrap(CostUsd)),
             DurationMs = ApiCallValues.Duration(Unwrap(DurationMs)),
             Success = ApiCallValues.Success(Unwrap(Success)),
-            Machine = string.IsNullOrEmpty(Machine) ? Environment.MachineName : Machine,
+            Machine = string.IsNullOrEmpty(Machine) ? machineName : Machine,
             Timestamp = ApiCallValues.Timestamp(Unwrap(Timestamp)),
             RequestId = NullIfEmpty(RequestId),
             MessageId = NullIfEmpty(MessageId),
@@ -164,6 +208,7 @@ public sealed class AddApiCallCommand : StoreCmdlet
     protected override void End()
     {
         Flush(write: true);
+        Report(write: true);
         if (unpricedModels.Count > 0)
         {
             WriteWarning($"No price is known for model(s) {string.Join(", ", unpricedModels)}: their calls were stored without a cost and reports show them as unpriced. " +
@@ -177,11 +222,16 @@ public sealed class AddApiCallCommand : StoreCmdlet
         if (disposing)
         {
             Flush(write: false);
+            Report(write: false);
         }
 
         base.Dispose(disposing);
     }
 
+    /// <summary>
+    /// Hands the collected calls to the store on a worker thread, after reporting the batch before (one batch at a time
+    /// is written): storing overlaps with reading the next objects, so the pipeline costs the slower of the two, not both.
+    /// </summary>
     private void Flush(bool write)
     {
         if (batch.Count == 0 || calls is null)
@@ -189,11 +239,27 @@ public sealed class AddApiCallCommand : StoreCmdlet
             return;
         }
 
+        Report(write);
         var stored = batch.ToArray();
         batch.Clear();
+        var store = calls;
+        writingCalls = stored;
+        writing = Task.Run(() => store.Add(stored));
+    }
+
+    /// <summary>Waits for the batch being written and writes its outcome: verbose counts, its error, or its calls (-PassThru).</summary>
+    private void Report(bool write)
+    {
+        if (writing is not { } task)
+        {
+            return;
+        }
+
+        var stored = writingCalls;
+        (writing, writingCalls) = (null, []);
         try
         {
-            var result = calls.Add(stored);
+            var result = task.GetAwaiter().GetResult();
             if (write)
             {
                 WriteVerbose($"Stored {result.Added} API call(s); {result.Duplicates} duplicate(s) ignored.");
@@ -202,6 +268,11 @@ public sealed class AddApiCallCommand : StoreCmdlet
         catch (LogToolsException ex) when (write)
         {
             WriteEngineError(ex);
+            return;
+        }
+        catch (LogToolsException)
+        {
+            // stopped: nowhere left to report it, and what was stored is in the store
             return;
         }
 
