@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using LogTools.Engine.Hashing;
-using LogTools.Engine.Runs;
 using LogTools.Engine.Store;
 
 namespace LogTools.Engine.Ports;
@@ -49,22 +48,33 @@ public sealed class PortBuilder
             return;
         }
 
-        new PortBuilder(options, sink).Execute(plan, new PortTracking(store!, sink), (sink as RunRecorder)?.RunId);
+        new PortBuilder(options, sink).Execute(plan, new PortTracking(store!, sink), sink.RunId);
     }
 
-    /// <summary>The graph of <paramref name="options"/> in build order, each port with what to do and why; a plan marks nothing abandoned.</summary>
-    internal static List<PortPlanEntry> Plan(PortBuildOptions options, LogStore? store, IEngineSink sink) =>
-        new PortBuilder(options, sink).Plan(PortGraph.Load(options.PortsPath, options.Origins, sink.CancellationToken), store is null ? null : new PortTracking(store, sink));
+    /// <summary>
+    /// The graph of <paramref name="options"/> in build order, each port with what to do and why; a plan marks nothing
+    /// abandoned and renews no stat tuples. The time each stage took is one verbose line.
+    /// </summary>
+    internal static List<PortPlanEntry> Plan(PortBuildOptions options, LogStore? store, IEngineSink sink)
+    {
+        var clock = Stopwatch.StartNew();
+        var graph = PortGraph.Load(options.PortsPath, options.Origins, sink.CancellationToken);
+        return new PortBuilder(options, sink).Plan(graph, store is null ? null : new PortTracking(store, sink), clock);
+    }
 
     /// <summary>What each port needs, in the graph's order; the checksum or the index failing means "build it" (fail-safe).</summary>
-    private List<PortPlanEntry> Plan(PortGraph graph, PortTracking? tracking)
+    private List<PortPlanEntry> Plan(PortGraph graph, PortTracking? tracking, Stopwatch clock)
     {
+        var loaded = clock.Elapsed;
         var abandoned = tracking?.Try("abandoned builds", () => tracking.Index.Abandoned(mark: !options.WhatIf), new HashSet<string>()) ?? new HashSet<string>();
         var stored = tracking is null ? [] : tracking.Try("(reading) the checksum index", () => tracking.Index.Checksums(), null);
-        var folders = FolderSums(graph.Ordered);
+        var read = clock.Elapsed;
+        var folders = FolderSums(graph.Ordered, stored);
+        var summed = clock.Elapsed;
         var keys = new Dictionary<string, string>(StringComparer.Ordinal);
         var plan = new List<PortPlanEntry>(graph.Ordered.Count);
         var building = new HashSet<string>(StringComparer.Ordinal);
+        var renewed = new List<(string Origin, string Stats)>();
         for (var i = 0; i < graph.Ordered.Count; i++)
         {
             var port = graph.Ordered[i];
@@ -81,15 +91,28 @@ public sealed class PortBuilder
             {
                 building.Add(port.Origin);
             }
+            else if (entry.Action == PortPlanAction.Skip && checksum!.Folder.Stats is { } stats && stats != stored![port.Origin].Folder.Stats)
+            {
+                renewed.Add((port.Origin, stats));
+            }
 
             plan.Add(entry);
         }
 
+        var keyed = clock.Elapsed;
+        if (tracking is not null && renewed.Count > 0 && !options.WhatIf)
+        {
+            tracking.Try("the files' stat tuples", () => tracking.Index.RenewStats(renewed));
+        }
+
+        sink.Verbose($"Planned {plan.Count} ports in {clock.Elapsed.TotalMilliseconds:F0} ms: graph and port.yml {loaded.TotalMilliseconds:F0} ms, " +
+            $"index {(read - loaded).TotalMilliseconds:F0} ms, folder sums {(summed - read).TotalMilliseconds:F0} ms " +
+            $"({folders.Sum(f => f.Sum?.FilesRead ?? 0)} files read), " +
+            $"keys {(keyed - summed).TotalMilliseconds:F0} ms, stat renewal {(clock.Elapsed - keyed).TotalMilliseconds:F0} ms ({renewed.Count} ports).");
         return plan;
     }
-
     private static (PortPlanAction Action, string Reason) Decide(PortSpec port, PortChecksum? checksum,
-        Dictionary<string, (string Key, string FilesJson)>? stored, IReadOnlySet<string> abandoned, List<string> rebuilt)
+        Dictionary<string, (string Key, PortFolder Folder)>? stored, IReadOnlySet<string> abandoned, List<string> rebuilt)
     {
         if (port.Ignore is { } why)
         {
@@ -116,34 +139,17 @@ public sealed class PortBuilder
             return (PortPlanAction.Skip, "checksum match");
         }
 
-        var files = DirectoryChecksum.Changed(PortIndex.Files(last.FilesJson), checksum.Files);
+        var files = DirectoryChecksum.Changed(last.Folder.Files, checksum.Files);
         return files.Count > 0 ? (PortPlanAction.Build, $"checksum changed ({string.Join(", ", files)})")
             : rebuilt.Count > 0 ? (PortPlanAction.Build, $"dependency rebuilt ({string.Join(", ", rebuilt)})")
             : (PortPlanAction.Build, "dependency changed");
     }
 
-    // The folder sums do not depend on each other (only the keys do), so they are read on two threads ahead of the
-    // plan; a failure is kept for the plan to report in its order, as if the sum had been taken there.
-    private (DirectoryChecksum? Sum, Exception? Error)[] FolderSums(IReadOnlyList<PortSpec> ports)
-    {
-        var sums = new (DirectoryChecksum?, Exception?)[ports.Count];
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Min(2, Environment.ProcessorCount), CancellationToken = sink.CancellationToken };
-        Parallel.For(0, ports.Count, parallel, i =>
-        {
-            try
-            {
-                sums[i] = (DirectoryChecksum.Compute(ports[i].Folder, sink.CancellationToken), null);
-            }
-            catch (Exception ex)
-            {
-                sums[i] = (null, ex);
-            }
-        });
-        sink.CancellationToken.ThrowIfCancellationRequested();
-        return sums;
-    }
+    // Stat-first against the index; the folder sums do not depend on each other (only the keys do).
+    private (PortFolder? Sum, Exception? Error)[] FolderSums(IReadOnlyList<PortSpec> ports, Dictionary<string, (string Key, PortFolder Folder)>? stored) =>
+        PortParallel.Map(ports, port => PortFolder.Scan(port.Folder, stored?.GetValueOrDefault(port.Origin).Folder, sink.CancellationToken), sink.CancellationToken);
 
-    private PortChecksum? Checksum(PortSpec port, (DirectoryChecksum? Sum, Exception? Error) folder, Dictionary<string, string> keys)
+    private PortChecksum? Checksum(PortSpec port, (PortFolder? Sum, Exception? Error) folder, Dictionary<string, string> keys)
     {
         if (folder.Error is LogToolsException ex)
         {
