@@ -172,6 +172,7 @@ public sealed class PortBuilder
         var entries = plan.ToDictionary(e => e.Port.Origin, StringComparer.Ordinal);
         var dependents = PortGraph.DependentsOf(plan.Select(e => e.Port));
         var keys = plan.Where(e => e.Checksum is not null).ToDictionary(e => e.Port.Origin, e => e.Checksum!.Key, StringComparer.Ordinal);
+        // The package index, read once and then kept by the workers: a port's dependents start after its package is in.
         var packages = new Dictionary<string, string>(StringComparer.Ordinal);
         tracking.Try("(reading) the package index", () => tracking.Index.Packages(null, p => packages[p.Origin] = p.PackageFile));
         var waiting = plan.ToDictionary(e => e.Port.Origin, e => e.Port.Depends.Distinct(StringComparer.Ordinal).Count(), StringComparer.Ordinal);
@@ -179,6 +180,7 @@ public sealed class PortBuilder
         var counts = new Dictionary<PortBuildStatus, int>();
         using var queue = new BlockingCollection<PortPlanEntry>();
         using var done = new BlockingCollection<PortBuildResult>();
+        using var records = new BlockingCollection<Func<PortBuildResult>>();
         var toBuild = plan.Count(e => e.Action == PortPlanAction.Build);
         var workers = Enumerable.Range(0, Math.Min(options.Jobs, Math.Max(1, toBuild))).Select(_ => new Thread(() =>
         {
@@ -192,10 +194,29 @@ public sealed class PortBuilder
                     dependencyPackages = [.. port.Depends.Distinct(StringComparer.Ordinal).Where(packages.ContainsKey).Select(d => packages[d])];
                 }
 
-                done.Add(job.Run(entry, dependencyKeys, dependencyPackages));
+                var (package, record) = job.Run(entry, dependencyKeys, dependencyPackages);
+                if (package is not null)
+                {
+                    lock (packages)
+                    {
+                        packages[port.Origin] = package;
+                    }
+                }
+
+                records.Add(record);
             }
         }) { IsBackground = true, Name = "LogTools port builder" }).ToList();
         workers.ForEach(w => w.Start());
+
+        // One thread writes the finished ports' records, so a worker starts its next port meanwhile.
+        var writer = new Thread(() =>
+        {
+            foreach (var record in records.GetConsumingEnumerable())
+            {
+                done.Add(record());
+            }
+        }) { IsBackground = true, Name = "LogTools port records" };
+        writer.Start();
 
         void Ready(PortPlanEntry entry)
         {
@@ -233,14 +254,6 @@ public sealed class PortBuilder
                 var result = done.Take(sink.CancellationToken);
                 results[result.Origin] = result;
                 counts[result.Status] = counts.GetValueOrDefault(result.Status) + 1;
-                if (result.Status == PortBuildStatus.Success)
-                {
-                    lock (packages)
-                    {
-                        tracking.Try("(reading) the package index", () => tracking.Index.Packages(result.Origin, p => packages[p.Origin] = p.PackageFile));
-                    }
-                }
-
                 if (result.BuildId is not null)
                 {
                     built++;
@@ -261,8 +274,11 @@ public sealed class PortBuilder
         {
             queue.CompleteAdding();
             workers.ForEach(w => w.Join());
+            records.CompleteAdding();
+            writer.Join();
         }
 
+        sink.Verbose($"Ran the plan of {plan.Count} ports ({toBuild} to build) in {clock.Elapsed.TotalMilliseconds:F0} ms; summed over the builds: {job.Splits}.");
         sink.Output(new PortBuildStats
         {
             Total = results.Count, Success = counts.GetValueOrDefault(PortBuildStatus.Success), Failed = counts.GetValueOrDefault(PortBuildStatus.Failed),
