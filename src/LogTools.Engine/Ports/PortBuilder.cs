@@ -249,6 +249,7 @@ public sealed class PortBuilder
         {
             plan.Where(e => waiting[e.Port.Origin] == 0).ToList().ForEach(Ready);
             var built = 0;
+            var toCome = toBuild;
             while (results.Count < plan.Count)
             {
                 var result = done.Take(sink.CancellationToken);
@@ -259,8 +260,14 @@ public sealed class PortBuilder
                     built++;
                 }
 
+                // A port planned for building that a failed dependency stopped is no build to come either.
+                if (entries[result.Origin].Action == PortPlanAction.Build)
+                {
+                    toCome--;
+                }
+
                 sink.Output(result);
-                Report(plan.Count, results.Count, counts, built, toBuild, clock.Elapsed);
+                Report(plan.Count, results.Count, counts, built, toCome, clock.Elapsed);
                 foreach (var dependent in dependents[result.Origin])
                 {
                     if (--waiting[dependent] == 0)
@@ -288,9 +295,9 @@ public sealed class PortBuilder
     }
 
     // ETA: the time the builds so far took on average, times the builds still to come.
-    private void Report(int total, int finished, Dictionary<PortBuildStatus, int> counts, int built, int toBuild, TimeSpan elapsed)
+    private void Report(int total, int finished, Dictionary<PortBuildStatus, int> counts, int built, int toCome, TimeSpan elapsed)
     {
-        var eta = built == 0 || built >= toBuild ? string.Empty : $", about {TimeSpan.FromSeconds(Math.Round(elapsed.TotalSeconds / built * (toBuild - built))):c} left";
+        var eta = built == 0 || toCome == 0 ? string.Empty : $", about {TimeSpan.FromSeconds(Math.Round(elapsed.TotalSeconds / built * toCome)):c} left";
         var status = $"{counts.GetValueOrDefault(PortBuildStatus.Success)} built, {counts.GetValueOrDefault(PortBuildStatus.Failed)} failed, " +
             $"{counts.GetValueOrDefault(PortBuildStatus.Skipped)} skipped, {total - finished} remaining{eta}";
         sink.Progress(new EngineProgress("Invoke-PortBuild", status, finished, total));
