@@ -53,7 +53,7 @@ public sealed class PortBuilder
 
     /// <summary>
     /// The graph of <paramref name="options"/> in build order, each port with what to do and why; a plan marks nothing
-    /// abandoned and renews no stat tuples. The time each stage took is one verbose line.
+    /// abandoned and renews no stat tuples under -WhatIf (as for Get-PortStatus). The time each stage took is one verbose line.
     /// </summary>
     internal static List<PortPlanEntry> Plan(PortBuildOptions options, LogStore? store, IEngineSink sink)
     {
@@ -74,7 +74,7 @@ public sealed class PortBuilder
         var keys = new Dictionary<string, string>(StringComparer.Ordinal);
         var plan = new List<PortPlanEntry>(graph.Ordered.Count);
         var building = new HashSet<string>(StringComparer.Ordinal);
-        var renewed = new List<(string Origin, string Stats)>();
+        var renewed = new List<(string Origin, PortFolder Folder)>();
         for (var i = 0; i < graph.Ordered.Count; i++)
         {
             var port = graph.Ordered[i];
@@ -91,9 +91,10 @@ public sealed class PortBuilder
             {
                 building.Add(port.Origin);
             }
-            else if (entry.Action == PortPlanAction.Skip && checksum!.Folder.Stats is { } stats && stats != stored![port.Origin].Folder.Stats)
+            else if (entry.Action == PortPlanAction.Skip && checksum!.Folder is { Stats: not null } folder && stored![port.Origin].Folder is var was
+                && (folder.Stats != was.Stats || folder.Digest != was.Digest))
             {
-                renewed.Add((port.Origin, stats));
+                renewed.Add((port.Origin, folder));
             }
 
             plan.Add(entry);
@@ -111,6 +112,7 @@ public sealed class PortBuilder
             $"keys {(keyed - summed).TotalMilliseconds:F0} ms, stat renewal {(clock.Elapsed - keyed).TotalMilliseconds:F0} ms ({renewed.Count} ports).");
         return plan;
     }
+
     private static (PortPlanAction Action, string Reason) Decide(PortSpec port, PortChecksum? checksum,
         Dictionary<string, (string Key, PortFolder Folder)>? stored, IReadOnlySet<string> abandoned, List<string> rebuilt)
     {

@@ -25,12 +25,16 @@ internal sealed class PortIndex(LogStore store)
         return result;
     });
 
-    /// <summary>Records the stat tuples of folders whose files were read again and found unchanged (their checksums stand).</summary>
-    public void RenewStats(IReadOnlyList<(string Origin, string Stats)> renewed) => store.Database.Write((c, t) =>
+    /// <summary>
+    /// Records the folder digest and stat tuples of folders whose files were read again and found unchanged (their
+    /// checksums stand), so the next plan needs no read; a row from before the tuples gets its folder digest with them.
+    /// </summary>
+    public void RenewStats(IReadOnlyList<(string Origin, PortFolder Folder)> renewed) => store.Database.Write((c, t) =>
     {
-        foreach (var (origin, stats) in renewed)
+        foreach (var (origin, folder) in renewed)
         {
-            Execute(c, t, "UPDATE port_checksums SET file_stats = $stats WHERE origin = $origin", P("$origin", origin), P("$stats", stats));
+            Execute(c, t, "UPDATE port_checksums SET folder_digest = $folder, file_stats = $stats WHERE origin = $origin",
+                P("$origin", origin), P("$folder", folder.Digest), P("$stats", folder.Stats));
         }
     });
 
