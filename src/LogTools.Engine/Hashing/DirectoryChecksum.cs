@@ -31,7 +31,43 @@ public sealed class DirectoryChecksum
 
     /// <summary>Sums the tree under <paramref name="folder"/>.</summary>
     /// <exception cref="LogToolsException">The folder does not exist, or a file in it cannot be read.</exception>
-    public static DirectoryChecksum Compute(string folder, CancellationToken cancellationToken = default)
+    public static DirectoryChecksum Compute(string folder, CancellationToken cancellationToken = default) => Compute(folder, null, cancellationToken);
+
+    /// <summary>
+    /// Sums the tree under <paramref name="folder"/>; <paramref name="reuse"/> may give a file's entry (by its relative
+    /// path and full path) without its bytes being read, as a caller that can vouch the file is unchanged does.
+    /// </summary>
+    /// <exception cref="LogToolsException">The folder does not exist, or a file in it cannot be read.</exception>
+    internal static DirectoryChecksum Compute(string folder, Func<string, string, DirectoryChecksumEntry?>? reuse, CancellationToken cancellationToken)
+    {
+        var root = Path.GetFullPath(folder);
+        var options = new Blake3Options { MaxDegreeOfParallelism = 1, CancellationToken = cancellationToken };
+        var entries = new List<DirectoryChecksumEntry>();
+        foreach (var (relative, info) in Files(folder, cancellationToken))
+        {
+            if (reuse?.Invoke(relative, info.FullName) is { } known)
+            {
+                entries.Add(known);
+            }
+            else if (info.LinkTarget is { } target)
+            {
+                var bytes = Encoding.UTF8.GetBytes(target);
+                entries.Add(new DirectoryChecksumEntry(relative, DirectoryChecksumEntryKind.SymbolicLink, bytes.Length, HexDigest.Of(Blake3Hasher.Hash(bytes))));
+            }
+            else
+            {
+                var hash = FileBlake3.Compute(info.FullName, options);
+                entries.Add(new DirectoryChecksumEntry(relative, DirectoryChecksumEntryKind.File, hash.Length, hash.Hash));
+            }
+        }
+
+        entries.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
+        return new DirectoryChecksum(root, entries, Sum(entries));
+    }
+
+    /// <summary>The files and symbolic links a sum of <paramref name="folder"/> covers, by relative path ('/' separated), in no order.</summary>
+    /// <exception cref="LogToolsException">FolderNotFound.</exception>
+    internal static IEnumerable<(string RelativePath, FileSystemInfo Info)> Files(string folder, CancellationToken cancellationToken)
     {
         var root = Path.GetFullPath(folder);
         if (!Directory.Exists(root))
@@ -39,26 +75,19 @@ public sealed class DirectoryChecksum
             throw new LogToolsException("FolderNotFound", ErrorKind.ObjectNotFound, folder, $"The folder '{folder}' does not exist.");
         }
 
-        var options = new Blake3Options { MaxDegreeOfParallelism = 1, CancellationToken = cancellationToken };
-        var entries = new List<DirectoryChecksumEntry>();
+        return Enumerate(root, cancellationToken);
+    }
+
+    private static IEnumerable<(string, FileSystemInfo)> Enumerate(string root, CancellationToken cancellationToken)
+    {
         foreach (var info in new DirectoryInfo(root).EnumerateFileSystemInfos("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false }))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var relative = Path.GetRelativePath(root, info.FullName).Replace(Path.DirectorySeparatorChar, '/');
-            if (info.LinkTarget is { } target)
+            if (info is FileInfo || info.LinkTarget is not null)
             {
-                var bytes = Encoding.UTF8.GetBytes(target);
-                entries.Add(new DirectoryChecksumEntry(relative, DirectoryChecksumEntryKind.SymbolicLink, bytes.Length, HexDigest.Of(Blake3Hasher.Hash(bytes))));
-            }
-            else if (info is FileInfo file)
-            {
-                var hash = FileBlake3.Compute(file.FullName, options);
-                entries.Add(new DirectoryChecksumEntry(relative, DirectoryChecksumEntryKind.File, hash.Length, hash.Hash));
+                yield return (Path.GetRelativePath(root, info.FullName).Replace(Path.DirectorySeparatorChar, '/'), info);
             }
         }
-
-        entries.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
-        return new DirectoryChecksum(root, entries, Sum(entries));
     }
 
     /// <summary>The entries that differ between two sums of the same tree: added, removed or changed paths, in path order.</summary>

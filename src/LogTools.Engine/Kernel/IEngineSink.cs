@@ -36,6 +36,12 @@ public interface IEngineSink
     {
     }
 
+    /// <summary>
+    /// The run this work is recorded as (work that hangs its own records on it, such as each port's build, links
+    /// them); null when the sink is not a run's recorder.
+    /// </summary>
+    string? RunId => null;
+
     /// <summary>Debugging detail: recovery steps, decisions.</summary>
     void Verbose(string message);
 

@@ -8,23 +8,33 @@ namespace LogTools.Engine.Ports;
 /// <summary>
 /// Builds one port: saves its running record, runs its phases by the shell in fresh work folders with the port's
 /// environment, sends their output to the port's own run (so Get-RunEvent -Follow tails it), then records the
-/// outcome. Only a success stores the checksum (computed again, after the build) and the package.
+/// outcome (on the builder's writer thread). Only a success stores the checksum (computed again, after the build) and the package.
 /// </summary>
 internal sealed class PortBuildJob(PortTracking tracking, IEngineSink sink, PortBuildOptions options, string? parentRunId)
 {
     private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
 
-    /// <summary>Builds <paramref name="entry"/>'s port; <paramref name="dependencyKeys"/> and <paramref name="dependencyPackages"/> are its dependencies'.</summary>
-    public PortBuildResult Run(PortPlanEntry entry, IReadOnlyDictionary<string, string> dependencyKeys, IReadOnlyList<string> dependencyPackages)
+    /// <summary>Where the builds' time went, over all ports.</summary>
+    public PortBuildSplits Splits { get; } = new();
+
+    /// <summary>
+    /// Builds <paramref name="entry"/>'s port (<paramref name="dependencyKeys"/> and <paramref name="dependencyPackages"/>
+    /// are its dependencies'), its running record saved before the phases start. Gives the package it made, and the
+    /// step that records the outcome and returns the result: the builder's writer thread takes that step, so the
+    /// worker goes on to the next port while the records are written.
+    /// </summary>
+    public (string? Package, Func<PortBuildResult> Record) Run(PortPlanEntry entry, IReadOnlyDictionary<string, string> dependencyKeys, IReadOnlyList<string> dependencyPackages)
     {
         var port = entry.Port;
         var buildId = Guid.NewGuid().ToString();
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
+        var stage = Stopwatch.StartNew();
         var log = tracking.Try($"the log of port '{port.Origin}'", () => tracking.Ledger.Start(port.Origin, parentRunId, "port", RunStatus.Running), null);
         var logPath = log?.EventsPath;
         tracking.Try($"the start of the build of '{port.Origin}'", () => tracking.Index.Start(buildId, parentRunId, log?.RunId, port, entry.Checksum?.Key, logPath, started, entry.Reason));
 
+        Splits.Add(PortBuildSplits.Before, stage);
         var folders = Folders(port.Origin);
         var phases = new List<PortPhaseTiming>();
         string? failedPhase = null;
@@ -96,34 +106,42 @@ internal sealed class PortBuildJob(PortTracking tracking, IEngineSink sink, Port
             }
         }
 
+        Splits.Add(PortBuildSplits.Phases, stage);
         output.Flush();
         var succeeded = failure is null;
         var checksum = succeeded
-            ? tracking.Try($"the checksum of '{port.Origin}' after its build", () => PortChecksum.Compute(port, dependencyKeys, CancellationToken.None), null)
+            ? tracking.Try($"the checksum of '{port.Origin}' after its build", () => PortChecksum.Compute(port, PortFolder.Scan(port.Folder, entry.Checksum?.Folder, CancellationToken.None), dependencyKeys), null)
             : null;
+        Splits.Add(PortBuildSplits.Checksum, stage);
         var ended = DateTimeOffset.UtcNow;
-        tracking.Try($"the end of the build of '{port.Origin}'", () => tracking.Index.Finish(
-            buildId, port, succeeded ? PortRecordStatus.Success : PortRecordStatus.Failed, ended, clock.Elapsed, phases,
-            failedPhase, exitCode, failure, checksum, package));
-        if (log is not null)
+        var duration = clock.Elapsed;
+        return (succeeded ? package : null, () =>
         {
-            var status = succeeded ? RunStatus.Succeeded : sink.CancellationToken.IsCancellationRequested ? RunStatus.Cancelled : RunStatus.Failed;
-            tracking.Try($"the end of the log of '{port.Origin}'", () => tracking.Ledger.Complete(log.RunId, status, exitCode ?? (succeeded ? 0 : null), package is null ? [] : [package], null));
-        }
+            var recording = Stopwatch.StartNew();
+            tracking.Try($"the end of the build of '{port.Origin}'", () => tracking.Index.Finish(
+                buildId, port, succeeded ? PortRecordStatus.Success : PortRecordStatus.Failed, ended, duration, phases,
+                failedPhase, exitCode, failure, checksum, package));
+            if (log is not null)
+            {
+                var status = succeeded ? RunStatus.Succeeded : sink.CancellationToken.IsCancellationRequested ? RunStatus.Cancelled : RunStatus.Failed;
+                tracking.Try($"the end of the log of '{port.Origin}'", () => tracking.Ledger.Complete(log.RunId, status, exitCode ?? (succeeded ? 0 : null), package is null ? [] : [package], null));
+            }
 
-        if (!succeeded && !sink.CancellationToken.IsCancellationRequested)
-        {
-            sink.Error(new LogToolsException(
-                exitCode == 127 ? "PortPhaseCommandNotFound" : failedPhase == "package" ? "PortPackageInvalid" : "PortBuildFailed",
-                ErrorKind.InvalidOperation, port.Origin,
-                $"The port '{port.Origin}' failed: {failure}. Its checksum and package were left as they were.{(logPath is null ? string.Empty : $" Its output: {logPath}")}"));
-        }
+            Splits.Add(PortBuildSplits.After, recording);
+            if (!succeeded && !sink.CancellationToken.IsCancellationRequested)
+            {
+                sink.Error(new LogToolsException(
+                    exitCode == 127 ? "PortPhaseCommandNotFound" : failedPhase == "package" ? "PortPackageInvalid" : "PortBuildFailed",
+                    ErrorKind.InvalidOperation, port.Origin,
+                    $"The port '{port.Origin}' failed: {failure}. Its checksum and package were left as they were.{(logPath is null ? string.Empty : $" Its output: {logPath}")}"));
+            }
 
-        return new PortBuildResult
-        {
-            Origin = port.Origin, Version = port.Version, Status = succeeded ? PortBuildStatus.Success : PortBuildStatus.Failed,
-            Reason = failure ?? entry.Reason, Duration = clock.Elapsed, BuildId = buildId, LogPath = logPath, FailedPhase = failedPhase, ExitCode = exitCode,
-        };
+            return new PortBuildResult
+            {
+                Origin = port.Origin, Version = port.Version, Status = succeeded ? PortBuildStatus.Success : PortBuildStatus.Failed,
+                Reason = failure ?? entry.Reason, Duration = duration, BuildId = buildId, LogPath = logPath, FailedPhase = failedPhase, ExitCode = exitCode,
+            };
+        });
     }
 
     /// <summary>The port's work folders: fresh for each build, except the repository of latest packages.</summary>
@@ -216,7 +234,8 @@ internal sealed class PortBuildJob(PortTracking tracking, IEngineSink sink, Port
 
             if (runId is not null && batch.Length > 0)
             {
-                tracking.Try("the output of a port", () => tracking.Ledger.Append(runId, batch), 0);
+                // Left with the operating system: completing the port's run forces its log to disk.
+                tracking.Try("the output of a port", () => tracking.Ledger.Append(runId, batch, durable: false), 0);
             }
         }
     }

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using LogTools.Engine.Hashing;
-using LogTools.Engine.Runs;
 using LogTools.Engine.Store;
 
 namespace LogTools.Engine.Ports;
@@ -49,22 +48,33 @@ public sealed class PortBuilder
             return;
         }
 
-        new PortBuilder(options, sink).Execute(plan, new PortTracking(store!, sink), (sink as RunRecorder)?.RunId);
+        new PortBuilder(options, sink).Execute(plan, new PortTracking(store!, sink), sink.RunId);
     }
 
-    /// <summary>The graph of <paramref name="options"/> in build order, each port with what to do and why; a plan marks nothing abandoned.</summary>
-    internal static List<PortPlanEntry> Plan(PortBuildOptions options, LogStore? store, IEngineSink sink) =>
-        new PortBuilder(options, sink).Plan(PortGraph.Load(options.PortsPath, options.Origins, sink.CancellationToken), store is null ? null : new PortTracking(store, sink));
+    /// <summary>
+    /// The graph of <paramref name="options"/> in build order, each port with what to do and why; a plan marks nothing
+    /// abandoned and renews no stat tuples under -WhatIf (as for Get-PortStatus). The time each stage took is one verbose line.
+    /// </summary>
+    internal static List<PortPlanEntry> Plan(PortBuildOptions options, LogStore? store, IEngineSink sink)
+    {
+        var clock = Stopwatch.StartNew();
+        var graph = PortGraph.Load(options.PortsPath, options.Origins, sink.CancellationToken);
+        return new PortBuilder(options, sink).Plan(graph, store is null ? null : new PortTracking(store, sink), clock);
+    }
 
     /// <summary>What each port needs, in the graph's order; the checksum or the index failing means "build it" (fail-safe).</summary>
-    private List<PortPlanEntry> Plan(PortGraph graph, PortTracking? tracking)
+    private List<PortPlanEntry> Plan(PortGraph graph, PortTracking? tracking, Stopwatch clock)
     {
+        var loaded = clock.Elapsed;
         var abandoned = tracking?.Try("abandoned builds", () => tracking.Index.Abandoned(mark: !options.WhatIf), new HashSet<string>()) ?? new HashSet<string>();
         var stored = tracking is null ? [] : tracking.Try("(reading) the checksum index", () => tracking.Index.Checksums(), null);
-        var folders = FolderSums(graph.Ordered);
+        var read = clock.Elapsed;
+        var folders = FolderSums(graph.Ordered, stored);
+        var summed = clock.Elapsed;
         var keys = new Dictionary<string, string>(StringComparer.Ordinal);
         var plan = new List<PortPlanEntry>(graph.Ordered.Count);
         var building = new HashSet<string>(StringComparer.Ordinal);
+        var renewed = new List<(string Origin, PortFolder Folder)>();
         for (var i = 0; i < graph.Ordered.Count; i++)
         {
             var port = graph.Ordered[i];
@@ -81,15 +91,30 @@ public sealed class PortBuilder
             {
                 building.Add(port.Origin);
             }
+            else if (entry.Action == PortPlanAction.Skip && checksum!.Folder is { Stats: not null } folder && stored![port.Origin].Folder is var was
+                && (folder.Stats != was.Stats || folder.Digest != was.Digest))
+            {
+                renewed.Add((port.Origin, folder));
+            }
 
             plan.Add(entry);
         }
 
+        var keyed = clock.Elapsed;
+        if (tracking is not null && renewed.Count > 0 && !options.WhatIf)
+        {
+            tracking.Try("the files' stat tuples", () => tracking.Index.RenewStats(renewed));
+        }
+
+        sink.Verbose($"Planned {plan.Count} ports in {clock.Elapsed.TotalMilliseconds:F0} ms: graph and port.yml {loaded.TotalMilliseconds:F0} ms, " +
+            $"index {(read - loaded).TotalMilliseconds:F0} ms, folder sums {(summed - read).TotalMilliseconds:F0} ms " +
+            $"({folders.Sum(f => f.Sum?.FilesRead ?? 0)} files read), " +
+            $"keys {(keyed - summed).TotalMilliseconds:F0} ms, stat renewal {(clock.Elapsed - keyed).TotalMilliseconds:F0} ms ({renewed.Count} ports).");
         return plan;
     }
 
     private static (PortPlanAction Action, string Reason) Decide(PortSpec port, PortChecksum? checksum,
-        Dictionary<string, (string Key, string FilesJson)>? stored, IReadOnlySet<string> abandoned, List<string> rebuilt)
+        Dictionary<string, (string Key, PortFolder Folder)>? stored, IReadOnlySet<string> abandoned, List<string> rebuilt)
     {
         if (port.Ignore is { } why)
         {
@@ -116,34 +141,17 @@ public sealed class PortBuilder
             return (PortPlanAction.Skip, "checksum match");
         }
 
-        var files = DirectoryChecksum.Changed(PortIndex.Files(last.FilesJson), checksum.Files);
+        var files = DirectoryChecksum.Changed(last.Folder.Files, checksum.Files);
         return files.Count > 0 ? (PortPlanAction.Build, $"checksum changed ({string.Join(", ", files)})")
             : rebuilt.Count > 0 ? (PortPlanAction.Build, $"dependency rebuilt ({string.Join(", ", rebuilt)})")
             : (PortPlanAction.Build, "dependency changed");
     }
 
-    // The folder sums do not depend on each other (only the keys do), so they are read on two threads ahead of the
-    // plan; a failure is kept for the plan to report in its order, as if the sum had been taken there.
-    private (DirectoryChecksum? Sum, Exception? Error)[] FolderSums(IReadOnlyList<PortSpec> ports)
-    {
-        var sums = new (DirectoryChecksum?, Exception?)[ports.Count];
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Min(2, Environment.ProcessorCount), CancellationToken = sink.CancellationToken };
-        Parallel.For(0, ports.Count, parallel, i =>
-        {
-            try
-            {
-                sums[i] = (DirectoryChecksum.Compute(ports[i].Folder, sink.CancellationToken), null);
-            }
-            catch (Exception ex)
-            {
-                sums[i] = (null, ex);
-            }
-        });
-        sink.CancellationToken.ThrowIfCancellationRequested();
-        return sums;
-    }
+    // Stat-first against the index; the folder sums do not depend on each other (only the keys do).
+    private (PortFolder? Sum, Exception? Error)[] FolderSums(IReadOnlyList<PortSpec> ports, Dictionary<string, (string Key, PortFolder Folder)>? stored) =>
+        PortParallel.Map(ports, port => PortFolder.Scan(port.Folder, stored?.GetValueOrDefault(port.Origin).Folder, sink.CancellationToken), sink.CancellationToken);
 
-    private PortChecksum? Checksum(PortSpec port, (DirectoryChecksum? Sum, Exception? Error) folder, Dictionary<string, string> keys)
+    private PortChecksum? Checksum(PortSpec port, (PortFolder? Sum, Exception? Error) folder, Dictionary<string, string> keys)
     {
         if (folder.Error is LogToolsException ex)
         {
@@ -166,6 +174,7 @@ public sealed class PortBuilder
         var entries = plan.ToDictionary(e => e.Port.Origin, StringComparer.Ordinal);
         var dependents = PortGraph.DependentsOf(plan.Select(e => e.Port));
         var keys = plan.Where(e => e.Checksum is not null).ToDictionary(e => e.Port.Origin, e => e.Checksum!.Key, StringComparer.Ordinal);
+        // The package index, read once and then kept by the workers: a port's dependents start after its package is in.
         var packages = new Dictionary<string, string>(StringComparer.Ordinal);
         tracking.Try("(reading) the package index", () => tracking.Index.Packages(null, p => packages[p.Origin] = p.PackageFile));
         var waiting = plan.ToDictionary(e => e.Port.Origin, e => e.Port.Depends.Distinct(StringComparer.Ordinal).Count(), StringComparer.Ordinal);
@@ -173,6 +182,7 @@ public sealed class PortBuilder
         var counts = new Dictionary<PortBuildStatus, int>();
         using var queue = new BlockingCollection<PortPlanEntry>();
         using var done = new BlockingCollection<PortBuildResult>();
+        using var records = new BlockingCollection<Func<PortBuildResult>>();
         var toBuild = plan.Count(e => e.Action == PortPlanAction.Build);
         var workers = Enumerable.Range(0, Math.Min(options.Jobs, Math.Max(1, toBuild))).Select(_ => new Thread(() =>
         {
@@ -186,10 +196,29 @@ public sealed class PortBuilder
                     dependencyPackages = [.. port.Depends.Distinct(StringComparer.Ordinal).Where(packages.ContainsKey).Select(d => packages[d])];
                 }
 
-                done.Add(job.Run(entry, dependencyKeys, dependencyPackages));
+                var (package, record) = job.Run(entry, dependencyKeys, dependencyPackages);
+                if (package is not null)
+                {
+                    lock (packages)
+                    {
+                        packages[port.Origin] = package;
+                    }
+                }
+
+                records.Add(record);
             }
         }) { IsBackground = true, Name = "LogTools port builder" }).ToList();
         workers.ForEach(w => w.Start());
+
+        // One thread writes the finished ports' records, so a worker starts its next port meanwhile.
+        var writer = new Thread(() =>
+        {
+            foreach (var record in records.GetConsumingEnumerable())
+            {
+                done.Add(record());
+            }
+        }) { IsBackground = true, Name = "LogTools port records" };
+        writer.Start();
 
         void Ready(PortPlanEntry entry)
         {
@@ -222,26 +251,25 @@ public sealed class PortBuilder
         {
             plan.Where(e => waiting[e.Port.Origin] == 0).ToList().ForEach(Ready);
             var built = 0;
+            var toCome = toBuild;
             while (results.Count < plan.Count)
             {
                 var result = done.Take(sink.CancellationToken);
                 results[result.Origin] = result;
                 counts[result.Status] = counts.GetValueOrDefault(result.Status) + 1;
-                if (result.Status == PortBuildStatus.Success)
-                {
-                    lock (packages)
-                    {
-                        tracking.Try("(reading) the package index", () => tracking.Index.Packages(result.Origin, p => packages[p.Origin] = p.PackageFile));
-                    }
-                }
-
                 if (result.BuildId is not null)
                 {
                     built++;
                 }
 
+                // A port planned for building that a failed dependency stopped is no build to come either.
+                if (entries[result.Origin].Action == PortPlanAction.Build)
+                {
+                    toCome--;
+                }
+
                 sink.Output(result);
-                Report(plan.Count, results.Count, counts, built, toBuild, clock.Elapsed);
+                Report(plan.Count, results.Count, counts, built, toCome, clock.Elapsed);
                 foreach (var dependent in dependents[result.Origin])
                 {
                     if (--waiting[dependent] == 0)
@@ -255,8 +283,11 @@ public sealed class PortBuilder
         {
             queue.CompleteAdding();
             workers.ForEach(w => w.Join());
+            records.CompleteAdding();
+            writer.Join();
         }
 
+        sink.Verbose($"Ran the plan of {plan.Count} ports ({toBuild} to build) in {clock.Elapsed.TotalMilliseconds:F0} ms; summed over the builds: {job.Splits}.");
         sink.Output(new PortBuildStats
         {
             Total = results.Count, Success = counts.GetValueOrDefault(PortBuildStatus.Success), Failed = counts.GetValueOrDefault(PortBuildStatus.Failed),
@@ -266,9 +297,9 @@ public sealed class PortBuilder
     }
 
     // ETA: the time the builds so far took on average, times the builds still to come.
-    private void Report(int total, int finished, Dictionary<PortBuildStatus, int> counts, int built, int toBuild, TimeSpan elapsed)
+    private void Report(int total, int finished, Dictionary<PortBuildStatus, int> counts, int built, int toCome, TimeSpan elapsed)
     {
-        var eta = built == 0 || built >= toBuild ? string.Empty : $", about {TimeSpan.FromSeconds(Math.Round(elapsed.TotalSeconds / built * (toBuild - built))):c} left";
+        var eta = built == 0 || toCome == 0 ? string.Empty : $", about {TimeSpan.FromSeconds(Math.Round(elapsed.TotalSeconds / built * toCome)):c} left";
         var status = $"{counts.GetValueOrDefault(PortBuildStatus.Success)} built, {counts.GetValueOrDefault(PortBuildStatus.Failed)} failed, " +
             $"{counts.GetValueOrDefault(PortBuildStatus.Skipped)} skipped, {total - finished} remaining{eta}";
         sink.Progress(new EngineProgress("Invoke-PortBuild", status, finished, total));

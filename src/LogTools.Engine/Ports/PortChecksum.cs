@@ -11,24 +11,27 @@ namespace LogTools.Engine.Ports;
 /// </summary>
 public sealed class PortChecksum
 {
-    private PortChecksum(string key, IReadOnlyList<DirectoryChecksumEntry> files)
+    private PortChecksum(string key, PortFolder folder)
     {
         Key = key;
-        Files = files;
+        Folder = folder;
     }
 
     /// <summary>The key, lowercase hex.</summary>
     public string Key { get; }
 
     /// <summary>The port folder's files as summed (for listing what changed).</summary>
-    public IReadOnlyList<DirectoryChecksumEntry> Files { get; }
+    public IReadOnlyList<DirectoryChecksumEntry> Files => Folder.Files;
+
+    /// <summary>The port folder's sum, with the stat tuples that let the next sum read only what changed.</summary>
+    internal PortFolder Folder { get; }
 
     /// <summary>Sums <paramref name="port"/>; <paramref name="dependencyKeys"/> must hold a key for each of its dependencies.</summary>
     public static PortChecksum Compute(PortSpec port, IReadOnlyDictionary<string, string> dependencyKeys, CancellationToken cancellationToken) =>
-        Compute(port, DirectoryChecksum.Compute(port.Folder, cancellationToken), dependencyKeys);
+        Compute(port, PortFolder.Scan(port.Folder, null, cancellationToken), dependencyKeys);
 
     /// <summary>Sums <paramref name="port"/> from its folder's sum <paramref name="folder"/>, taken beforehand (a plan sums the folders of all ports at once).</summary>
-    public static PortChecksum Compute(PortSpec port, DirectoryChecksum folder, IReadOnlyDictionary<string, string> dependencyKeys)
+    internal static PortChecksum Compute(PortSpec port, PortFolder folder, IReadOnlyDictionary<string, string> dependencyKeys)
     {
         var hasher = Blake3Hasher.Create();
         Add(hasher, "logtools-port-1");
@@ -48,7 +51,7 @@ public sealed class PortChecksum
 
         var digest = new byte[32];
         hasher.Finalize(digest);
-        return new PortChecksum(HexDigest.Of(digest), folder.Entries);
+        return new PortChecksum(HexDigest.Of(digest), folder);
     }
 
     private static void Add(Blake3Hasher hasher, string text)

@@ -1,3 +1,5 @@
+using System.Runtime.ExceptionServices;
+
 namespace LogTools.Engine.Ports;
 
 /// <summary>
@@ -25,12 +27,16 @@ public sealed class PortGraph
 
         var ports = new Dictionary<string, PortSpec>(StringComparer.Ordinal);
         var queue = new Queue<string>();
-        foreach (var origin in origins.Count > 0 ? origins : Discover(portsPath))
+        List<string> tree = origins.Count > 0 ? [] : Discover(portsPath);
+        foreach (var origin in origins.Count > 0 ? origins : tree)
         {
             PortSpec.CheckOrigin(origin, origin, "-Port");
             queue.Enqueue(origin);
         }
 
+        // The whole tree is known up front, so its port.yml files are read ahead; a bad one is reported where it is reached.
+        var read = PortParallel.Map(tree, origin => PortSpec.Load(portsPath, origin), cancellationToken)
+            .Select((r, i) => (tree[i], r)).ToDictionary(r => r.Item1, r => r.r, StringComparer.Ordinal);
         while (queue.TryDequeue(out var origin))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -39,7 +45,12 @@ public sealed class PortGraph
                 continue;
             }
 
-            var port = PortSpec.Load(portsPath, origin);
+            if (read.TryGetValue(origin, out var ahead) && ahead.Error is not null)
+            {
+                ExceptionDispatchInfo.Throw(ahead.Error);
+            }
+
+            var port = ahead.Value ?? PortSpec.Load(portsPath, origin);
             ports[origin] = port;
             foreach (var dependency in port.Depends)
             {
@@ -57,7 +68,7 @@ public sealed class PortGraph
         return new PortGraph(Sort(ports));
     }
 
-    private static IEnumerable<string> Discover(string portsPath)
+    private static List<string> Discover(string portsPath)
     {
         var pending = new Stack<string>([portsPath]);
         var found = new List<string>();

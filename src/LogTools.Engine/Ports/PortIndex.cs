@@ -14,18 +14,29 @@ internal sealed class PortIndex(LogStore store)
         "build_id, origin, version, status, reason, checksum, started_at, ended_at, duration_ms, failed_phase, exit_code, log_path, package_file, phases_json, run_id, log_run_id, host";
 
     /// <summary>
-    /// The last successful build's checksum and files of each port, in one query. The files stay JSON until
-    /// <see cref="Files"/> reads them: only a port whose checksum changed needs them, and a no-op has none.
+    /// The last successful build's checksum and folder of each port, in one query. The files stay JSON until a port
+    /// whose stat tuples changed needs them, and a no-op has none.
     /// </summary>
-    public Dictionary<string, (string Key, string FilesJson)> Checksums() => store.Database.Read(connection =>
+    public Dictionary<string, (string Key, PortFolder Folder)> Checksums() => store.Database.Read(connection =>
     {
-        var result = new Dictionary<string, (string, string)>(StringComparer.Ordinal);
-        ForEach(connection, null, "SELECT origin, checksum, files_json FROM port_checksums", [], r => result[r.GetString(0)] = (r.GetString(1), r.GetString(2)));
+        var result = new Dictionary<string, (string, PortFolder)>(StringComparer.Ordinal);
+        ForEach(connection, null, "SELECT origin, checksum, files_json, folder_digest, file_stats FROM port_checksums", [],
+            r => result[r.GetString(0)] = (r.GetString(1), PortFolder.Stored(Text(r, 3) ?? string.Empty, Text(r, 4), r.GetString(2))));
         return result;
     });
 
-    /// <summary>The files of a <see cref="Checksums"/> row.</summary>
-    public static IReadOnlyList<DirectoryChecksumEntry> Files(string filesJson) => JsonSerializer.Deserialize<DirectoryChecksumEntry[]>(filesJson)!;
+    /// <summary>
+    /// Records the folder digest and stat tuples of folders whose files were read again and found unchanged (their
+    /// checksums stand), so the next plan needs no read; a row from before the tuples gets its folder digest with them.
+    /// </summary>
+    public void RenewStats(IReadOnlyList<(string Origin, PortFolder Folder)> renewed) => store.Database.Write((c, t) =>
+    {
+        foreach (var (origin, folder) in renewed)
+        {
+            Execute(c, t, "UPDATE port_checksums SET folder_digest = $folder, file_stats = $stats WHERE origin = $origin",
+                P("$origin", origin), P("$folder", folder.Digest), P("$stats", folder.Stats));
+        }
+    });
 
     /// <summary>
     /// The origins whose builds are recorded running by a builder that is gone; with <paramref name="mark"/>, those
@@ -100,8 +111,10 @@ internal sealed class PortIndex(LogStore store)
                 $"The build record {buildId} of '{port.Origin}' was not saved when the build started, so its checksum and package are not recorded either.");
         }
 
-        Execute(c, t, "INSERT OR REPLACE INTO port_checksums (origin, checksum, files_json, build_id, updated_at) VALUES ($origin, $checksum, $files, $id, $at)",
-            P("$origin", port.Origin), P("$checksum", checksum.Key), P("$files", JsonSerializer.Serialize(checksum.Files)), P("$id", buildId), P("$at", now));
+        Execute(c, t, "INSERT OR REPLACE INTO port_checksums (origin, checksum, files_json, folder_digest, file_stats, build_id, updated_at) " +
+            "VALUES ($origin, $checksum, $files, $folder, $stats, $id, $at)",
+            P("$origin", port.Origin), P("$checksum", checksum.Key), P("$files", JsonSerializer.Serialize(checksum.Files)), P("$folder", checksum.Folder.Digest),
+            P("$stats", checksum.Folder.Stats), P("$id", buildId), P("$at", now));
         if (packageFile is not null)
         {
             Execute(c, t, "INSERT OR REPLACE INTO port_packages (origin, version, build_id, package_file, updated_at) VALUES ($origin, $version, $id, $file, $at)",

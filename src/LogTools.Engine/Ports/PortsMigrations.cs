@@ -5,7 +5,8 @@ namespace LogTools.Engine.Ports;
 /// <summary>
 /// The Ports area's tables: one build record per port built (hung on the Invoke-PortBuild run and on the port's own
 /// run, which holds its phase output), the checksum index that lets an unchanged port be skipped, and the package
-/// index. The two indexes change only when a build succeeds.
+/// index. The two indexes change only when a build succeeds (a no-op may renew the stat tuples of files it read again and
+/// found unchanged).
 /// </summary>
 internal static class PortsMigrations
 {
@@ -48,6 +49,10 @@ internal static class PortsMigrations
                 package_file TEXT NOT NULL,
                 updated_at   TEXT NOT NULL
             );
+            """),
+        new(2, "port_checksums: the folder sum and the files' stat tuples", """
+            ALTER TABLE port_checksums ADD COLUMN folder_digest TEXT;
+            ALTER TABLE port_checksums ADD COLUMN file_stats TEXT;
             """),
     ], ["port_builds", "port_checksums", "port_packages"]);
 }

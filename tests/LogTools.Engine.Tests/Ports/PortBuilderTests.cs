@@ -73,6 +73,24 @@ public sealed class PortBuilderTests : IDisposable
     }
 
     [Fact]
+    public void AChecksumRecordedBeforeTheStatTuples_IsSkippedAndRenewed_ThenSkippedByStatAlone()
+    {
+        Port("x/a", "phases:\n  build: 'true'");
+        File.WriteAllText(Path.Combine(Tree, "x/a", "fix.patch"), "--- a\n");
+        Thread.Sleep(TimeSpan.FromSeconds(3.5)); // past the racy window, so the tuples can vouch for the files
+        Assert.Equal(PortBuildStatus.Success, Assert.Single(Build(Options()).Outputs.OfType<PortBuildResult>()).Status);
+        // as a store from before Ports migration 2 holds it: the checksum and files, no folder digest, no tuples
+        LogStore.Open(StorePath).Database.Write((c, t) => Sql.Execute(c, t, "UPDATE port_checksums SET folder_digest = NULL, file_stats = NULL"));
+
+        foreach (var filesRead in new[] { 2, 0 })
+        {
+            var sink = Build(Options());
+            Assert.Equal(PortBuildStatus.Skipped, Assert.Single(sink.Outputs.OfType<PortBuildResult>()).Status);
+            Assert.Contains(sink.Verbose, line => line.Contains($"({filesRead} files read)", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public void WhatIfWritesNothing_NotEvenTheStore()
     {
         Port("x/a", "phases:\n  build: 'touch \"$PORTDIR/built\"'");

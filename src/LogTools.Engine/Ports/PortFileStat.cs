@@ -1,0 +1,71 @@
+using System.Runtime.InteropServices;
+
+namespace LogTools.Engine.Ports;
+
+/// <summary>
+/// What the kernel says of a file without reading it (Linux statx, the link itself for a symbolic link): its size,
+/// mtime, ctime, inode and device. A write sets both times; the ctime cannot be set by a program (touch -d, cp -p and
+/// tar set the mtime, and the ctime moves to "now" as they do), and a file replaced by another has a new inode. So
+/// an equal tuple stands for the same bytes, unless the file changed within the ctime's tick after the tuple was
+/// taken: a tuple whose ctime is that recent is <see cref="Racy"/>, and vouches for nothing.
+/// </summary>
+internal readonly partial record struct PortFileStat(long Length, long ModifiedNs, long ChangedNs, ulong Inode, ulong Device)
+{
+    // Wider than any file system's timestamp tick (ext4 and xfs: the kernel's coarse clock; FAT: 2 s).
+    private static readonly long RacyNs = TimeSpan.FromSeconds(3).Ticks * 100;
+
+    private static bool unavailable = !OperatingSystem.IsLinux();
+
+    /// <summary>Whether the file's ctime was too close to the time of the stat for the tuple to vouch for its bytes.</summary>
+    public bool Racy { get; init; }
+
+    /// <summary>The tuple of <paramref name="path"/>, or null where statx is not available (not Linux) or fails.</summary>
+    public static PortFileStat? Of(string path)
+    {
+        if (unavailable)
+        {
+            return null;
+        }
+
+        var now = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
+        try
+        {
+            if (Statx(AtCurrentFolder, path, AtSymlinkNoFollow, StatxBasicStats, out var buffer) != 0)
+            {
+                return null;
+            }
+
+            var changed = buffer.ChangedSeconds * 1_000_000_000 + buffer.ChangedNanoseconds;
+            return new PortFileStat(
+                (long)buffer.Size, buffer.ModifiedSeconds * 1_000_000_000 + buffer.ModifiedNanoseconds, changed, buffer.Inode,
+                ((ulong)buffer.DeviceMajor << 32) | buffer.DeviceMinor) { Racy = changed > now - RacyNs };
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // a libc before 2.28 has no statx: every file is then read, as off Linux
+            unavailable = true;
+            return null;
+        }
+    }
+
+    private const int AtCurrentFolder = -100;
+    private const int AtSymlinkNoFollow = 0x100;
+    private const uint StatxBasicStats = 0x7ff;
+
+    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Statx(int folder, string path, int flags, uint mask, out StatxBuffer buffer);
+
+    // struct statx (linux/stat.h): the same layout on every architecture.
+    [StructLayout(LayoutKind.Explicit, Size = 256)]
+    private struct StatxBuffer
+    {
+        [FieldOffset(32)] public ulong Inode;
+        [FieldOffset(40)] public ulong Size;
+        [FieldOffset(96)] public long ChangedSeconds;
+        [FieldOffset(104)] public uint ChangedNanoseconds;
+        [FieldOffset(112)] public long ModifiedSeconds;
+        [FieldOffset(120)] public uint ModifiedNanoseconds;
+        [FieldOffset(136)] public uint DeviceMajor;
+        [FieldOffset(140)] public uint DeviceMinor;
+    }
+}
