@@ -125,25 +125,17 @@ public sealed class ApiCallStore
             // row's id back (RETURNING) made bulk inserts measurably slower.
             var last = Convert.ToInt64(Sql.Scalar(connection, transaction, "SELECT coalesce(max(call_id), 0) FROM api_calls"));
             var next = last;
-            using var insert = connection.CreateCommand();
-            insert.Transaction = transaction;
             // Only the de-duplication key makes a duplicate: OR IGNORE would also drop a row that fails a CHECK.
-            insert.CommandText = """
+            using var insert = Sql.Command(connection, transaction, """
                 INSERT INTO api_calls (worker_id, session_id, timestamp, model, tokens_input, tokens_output,
                     tokens_cache_read, tokens_cache_write, tokens_total, estimated_cost_usd, cost_given, duration_ms, success,
                     machine, request_id, message_id, dedup_key, source, tokens_cache_write_1h, call_id)
                 VALUES ($worker, $session, $time, $model, $in, $out, $cr, $cw, $total, $cost, $given, $duration, $success,
                     $machine, $request, $message, $dedup, $source, $cw1h, $id)
                 ON CONFLICT (dedup_key) DO NOTHING
-                """;
+                """, []);
             var p = new[] { "$worker", "$session", "$time", "$model", "$in", "$out", "$cr", "$cw", "$total", "$cost", "$given", "$duration", "$success", "$machine", "$request", "$message", "$dedup", "$source", "$cw1h", "$id" }
-                .Select(name =>
-                {
-                    var parameter = insert.CreateParameter();
-                    parameter.ParameterName = name;
-                    insert.Parameters.Add(parameter);
-                    return parameter;
-                }).ToArray();
+                .Select(name => Sql.Parameter(insert, name)).ToArray();
             insert.Prepare();
             var stored = new long?[batch.Count];
             for (var i = 0; i < batch.Count; i++)
