@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 
 namespace LogTools.Engine.Store;
@@ -24,10 +25,15 @@ internal static class Sql
     }
 
     /// <summary>Adds a parameter named as the SQL text names it (<c>$name</c>), for a command that is run many times with new values.</summary>
-    public static DbParameter Parameter(DbCommand command, string name)
+    public static DbParameter Parameter(DbCommand command, string name, DbType? type = null)
     {
         var parameter = command.CreateParameter();
         parameter.ParameterName = SqlDialect.Of(command.Connection!).ParameterName(name);
+        if (type is { } known)
+        {
+            parameter.DbType = known;
+        }
+
         command.Parameters.Add(parameter);
         return parameter;
     }
