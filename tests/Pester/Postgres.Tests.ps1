@@ -11,7 +11,9 @@ BeforeAll {
     # One value from the store's database, read with psql (the oracle: not through LogTools).
     function Invoke-Psql([string] $Store, [string] $Query) {
         $database = ($Store -split '[/?]')[3]
-        & psql -h $Server.Socket -U logtools -d $database -tAc "SET search_path = main; $Query"
+        $env:PGOPTIONS = '-c search_path=main'
+        try { & psql -h $Server.Socket -U logtools -d $database -tAc $Query }
+        finally { Remove-Item Env:PGOPTIONS }
     }
 }
 
@@ -38,7 +40,7 @@ Describe 'A store on PostgreSQL' {
         $cost = Get-ApiCost -Store $store
         $cost.Calls | Should -Be 2
         $cost.CostUsd | Should -Be 3.75
-        (Get-LogRun -Store $store -RunId $run.RunId).Status | Should -Be 'Completed'
+        (Get-LogRun -Store $store -RunId $run.RunId).Status | Should -Be 'Succeeded'
         (Get-RunEvent -Store $store -RunId $run.RunId | Where-Object Type -EQ step).Message | Should -Be 'one'
         # The rows are on the server, the run's events under the content root.
         Invoke-Psql $store 'SELECT count(*) FROM api_calls' | Should -Be 2
