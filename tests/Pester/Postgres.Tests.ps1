@@ -46,7 +46,8 @@ Describe 'A store on PostgreSQL' {
         Invoke-Psql $store 'SELECT count(*) FROM api_calls' | Should -Be 2
         Invoke-Psql $store "SELECT session_id FROM sessions" | Should -Be 'pg-one'
         $content = ($store -split 'content=')[1]
-        Test-Path (Join-Path $content $run.EventsPath) | Should -BeTrue
+        $run.EventsPath | Should -BeLike "$content/runs/*"
+        Test-Path $run.EventsPath | Should -BeTrue
 
         $info = Get-LogStore -Store $store
         $info.Backend | Should -Be 'PostgreSQL'
@@ -125,7 +126,7 @@ Complete-LogRun -RunId $run.RunId | Out-Null
         Invoke-Psql $store "SELECT count(*), count(DISTINCT host) FROM sessions WHERE session_id LIKE 's-host-%'" | Should -Be '8|8'
         Invoke-Psql $store "SELECT count(*), count(DISTINCT message) FROM events WHERE event_type = 'work'" | Should -Be '160|160'
         Invoke-Psql $store 'SELECT count(*), count(DISTINCT call_id), sum(tokens_input), sum(tokens_output) FROM api_calls' | Should -Be "160|160|$(8 * (2000 + 210))|$(8 * 210)"
-        Invoke-Psql $store "SELECT count(*) FROM runs WHERE status = 'completed'" | Should -Be 8
+        Invoke-Psql $store "SELECT count(*) FROM runs WHERE status = 'succeeded'" | Should -Be 8
         $byMachine = Get-ApiCost -Store $store -GroupBy Machine
         $byMachine.Key | Sort-Object | Should -Be (1..8 | ForEach-Object { "host-$_" })
         $byMachine.Calls | Should -Be (@(20) * 8)
