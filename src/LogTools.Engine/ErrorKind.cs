@@ -15,4 +15,7 @@ public enum ErrorKind
     ReadError,
     WriteError,
     LimitExceeded,
+
+    /// <summary>A server (the store's database server) cannot be reached.</summary>
+    ConnectionError,
 }

@@ -199,3 +199,36 @@ function Stop-Midway([string] $Command, [scriptblock] $Midway) {
     }
     finally { $ps.Dispose() }
 }
+
+# A throwaway PostgreSQL cluster for the server backend: initdb'd in a temp folder and run by the unprivileged user
+# 'nobody' (the server refuses root), on a Unix socket only, with password logins for the user 'logtools'.
+# Returns Bin, Root, Socket and Password; Stop-TestPostgres stops and removes it.
+function Start-TestPostgres {
+    $bin = Get-ChildItem /usr/lib/postgresql/*/bin/initdb -ErrorAction SilentlyContinue |
+        Sort-Object { [int]$_.Directory.Parent.Name } | Select-Object -Last 1 | ForEach-Object DirectoryName
+    if (-not $bin) { throw 'PostgreSQL is not installed (Debian: apt-get install postgresql); the server backend cannot be tested.' }
+    $root = Join-Path '/tmp' "logtools-pg-$([guid]::NewGuid().ToString('n').Substring(0, 8))"
+    New-Item -ItemType Directory -Path $root | Out-Null
+    $password = [guid]::NewGuid().ToString('n')
+    Set-Content -Path "$root/password" -Value $password
+    & chown -R nobody $root
+    & runuser -u nobody -- "$bin/initdb" -D "$root/data" -U logtools --auth=scram-sha-256 "--pwfile=$root/password" -E UTF8 --no-sync | Out-Null
+    if ($LASTEXITCODE -ne 0) { throw "initdb failed in $root" }
+    & runuser -u nobody -- "$bin/pg_ctl" -D "$root/data" -l "$root/server.log" -w -o "-k $root -c listen_addresses='' -c fsync=off -c max_connections=200" start | Out-Null
+    if ($LASTEXITCODE -ne 0) { throw "the test PostgreSQL server did not start: $(Get-Content "$root/server.log" -Raw)" }
+    [pscustomobject]@{ Bin = $bin; Root = $root; Socket = $root; Password = $password }
+}
+
+# A new database on the test cluster and a content root for it, as a store location (postgres://...).
+function New-TestPostgresStore($Server) {
+    $name = "t$([guid]::NewGuid().ToString('n').Substring(0, 8))"
+    $env:PGPASSWORD = $Server.Password
+    & "$($Server.Bin)/createdb" -h $Server.Socket -U logtools $name
+    if ($LASTEXITCODE -ne 0) { throw "createdb $name failed" }
+    "postgres://logtools@/$($name)?host=$($Server.Socket)&content=$(New-TestFolder 'pgcontent')"
+}
+
+function Stop-TestPostgres($Server) {
+    & runuser -u nobody -- "$($Server.Bin)/pg_ctl" -D "$($Server.Root)/data" -m immediate -w stop | Out-Null
+    Remove-Item -Recurse -Force $Server.Root
+}

@@ -28,7 +28,7 @@ public sealed class ApiCall : ApiTokens
 
     public bool Success { get; init; } = true;
 
-    public string Machine { get; init; } = Environment.MachineName;
+    public string Machine { get; init; } = HostName.Current;
 
     public string? RequestId { get; init; }
 

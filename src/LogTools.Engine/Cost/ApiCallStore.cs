@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 using LogTools.Engine.Store;
 
@@ -125,25 +126,24 @@ public sealed class ApiCallStore
             // row's id back (RETURNING) made bulk inserts measurably slower.
             var last = Convert.ToInt64(Sql.Scalar(connection, transaction, "SELECT coalesce(max(call_id), 0) FROM api_calls"));
             var next = last;
-            using var insert = connection.CreateCommand();
-            insert.Transaction = transaction;
             // Only the de-duplication key makes a duplicate: OR IGNORE would also drop a row that fails a CHECK.
-            insert.CommandText = """
+            using var insert = Sql.Command(connection, transaction, """
                 INSERT INTO api_calls (worker_id, session_id, timestamp, model, tokens_input, tokens_output,
                     tokens_cache_read, tokens_cache_write, tokens_total, estimated_cost_usd, cost_given, duration_ms, success,
                     machine, request_id, message_id, dedup_key, source, tokens_cache_write_1h, call_id)
                 VALUES ($worker, $session, $time, $model, $in, $out, $cr, $cw, $total, $cost, $given, $duration, $success,
                     $machine, $request, $message, $dedup, $source, $cw1h, $id)
                 ON CONFLICT (dedup_key) DO NOTHING
-                """;
-            var p = new[] { "$worker", "$session", "$time", "$model", "$in", "$out", "$cr", "$cw", "$total", "$cost", "$given", "$duration", "$success", "$machine", "$request", "$message", "$dedup", "$source", "$cw1h", "$id" }
-                .Select(name =>
+                """, []);
+            // Typed, so the statement can be prepared before the first values (PostgreSQL needs the types to prepare it).
+            var p = new[]
                 {
-                    var parameter = insert.CreateParameter();
-                    parameter.ParameterName = name;
-                    insert.Parameters.Add(parameter);
-                    return parameter;
-                }).ToArray();
+                    ("$worker", DbType.String), ("$session", DbType.String), ("$time", DbType.String), ("$model", DbType.String), ("$in", DbType.Int64),
+                    ("$out", DbType.Int64), ("$cr", DbType.Int64), ("$cw", DbType.Int64), ("$total", DbType.Int64), ("$cost", DbType.Double), ("$given", DbType.Int64),
+                    ("$duration", DbType.Int64), ("$success", DbType.Int64), ("$machine", DbType.String), ("$request", DbType.String), ("$message", DbType.String),
+                    ("$dedup", DbType.String), ("$source", DbType.String), ("$cw1h", DbType.Int64), ("$id", DbType.Int64),
+                }
+                .Select(parameter => Sql.Parameter(insert, parameter.Item1, parameter.Item2)).ToArray();
             insert.Prepare();
             var stored = new long?[batch.Count];
             for (var i = 0; i < batch.Count; i++)
@@ -159,9 +159,9 @@ public sealed class ApiCallStore
                 p[7].Value = call.CacheWriteTokens;
                 p[8].Value = call.TotalTokens;
                 p[9].Value = call.CostUsd is { } cost ? (double)cost : DBNull.Value;
-                p[10].Value = call.CostUsd is null ? 0 : 1;
+                p[10].Value = call.CostUsd is null ? 0L : 1L;
                 p[11].Value = (object?)call.DurationMs ?? DBNull.Value;
-                p[12].Value = call.Success ? 1 : 0;
+                p[12].Value = call.Success ? 1L : 0L;
                 p[13].Value = call.Machine;
                 p[14].Value = (object?)call.RequestId ?? DBNull.Value;
                 p[15].Value = (object?)call.MessageId ?? DBNull.Value;

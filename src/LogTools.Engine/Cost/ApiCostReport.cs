@@ -305,7 +305,7 @@ public sealed class ApiCostReport
         // The terms are unpacked once (MATERIALIZED), and CROSS JOIN keeps them outside: each is one range on the primary key.
         Sql.ForEach(connection, null, $"""
             WITH w (unit, level, first, last, sign) AS MATERIALIZED (
-                SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each($terms))
+                SELECT CAST(value ->> 0 AS INTEGER), CAST(value ->> 1 AS INTEGER), CAST(value ->> 2 AS INTEGER), CAST(value ->> 3 AS INTEGER), CAST(value ->> 4 AS INTEGER) FROM json_each($terms))
             SELECT w.unit, a.model, {columns}
             FROM w CROSS JOIN api_call_series AS a ON a.level = w.level AND a.slot >= w.first AND a.slot < w.last
             GROUP BY 1, 2

@@ -32,12 +32,12 @@ internal static class CostMigrations
         ("tokens_output", "{0}.tokens_output"),
         ("tokens_cache_read", "{0}.tokens_cache_read"),
         ("tokens_cache_write", "{0}.tokens_cache_write"),
-        ("est_input", "CASE WHEN {0}.cost_given THEN 0 ELSE {0}.tokens_input END"),
-        ("est_output", "CASE WHEN {0}.cost_given THEN 0 ELSE {0}.tokens_output END"),
-        ("est_cache_read", "CASE WHEN {0}.cost_given THEN 0 ELSE {0}.tokens_cache_read END"),
-        ("est_cache_write", "CASE WHEN {0}.cost_given THEN 0 ELSE {0}.tokens_cache_write END"),
-        ("given_calls", "CASE WHEN {0}.cost_given THEN 1 ELSE 0 END"),
-        ("given_nanos", "CASE WHEN {0}.cost_given THEN CAST(round({0}.estimated_cost_usd * 1e9) AS INTEGER) ELSE 0 END"),
+        ("est_input", "CASE WHEN {0}.cost_given <> 0 THEN 0 ELSE {0}.tokens_input END"),
+        ("est_output", "CASE WHEN {0}.cost_given <> 0 THEN 0 ELSE {0}.tokens_output END"),
+        ("est_cache_read", "CASE WHEN {0}.cost_given <> 0 THEN 0 ELSE {0}.tokens_cache_read END"),
+        ("est_cache_write", "CASE WHEN {0}.cost_given <> 0 THEN 0 ELSE {0}.tokens_cache_write END"),
+        ("given_calls", "CASE WHEN {0}.cost_given <> 0 THEN 1 ELSE 0 END"),
+        ("given_nanos", "CASE WHEN {0}.cost_given <> 0 THEN CAST(round({0}.estimated_cost_usd * 1e9) AS INTEGER) ELSE 0 END"),
     ];
 
     /// <summary>Today's sums: Cost migration 4 added the 1-hour cache writes (priced apart from the 5-minute ones).</summary>
@@ -45,7 +45,7 @@ internal static class CostMigrations
     [
         .. SumsV5,
         ("tokens_cache_write_1h", "{0}.tokens_cache_write_1h"),
-        ("est_cache_write_1h", "CASE WHEN {0}.cost_given THEN 0 ELSE {0}.tokens_cache_write_1h END"),
+        ("est_cache_write_1h", "CASE WHEN {0}.cost_given <> 0 THEN 0 ELSE {0}.tokens_cache_write_1h END"),
     ];
 
     /// <summary>The aggregate tables and their keys as expressions over an api_calls row alias.</summary>
@@ -136,14 +136,14 @@ internal static class CostMigrations
                 SELECT {string.Join(", ", quarters.Key.Select(k => string.Format(k.Expression, "r")))}, {RowSums("r")}
                 FROM api_calls r WHERE r.call_id > $after GROUP BY {string.Join(", ", quarters.Key.Select((_, i) => i + 1))};
             INSERT INTO {quarters.Table} ({keys}, {sums}) SELECT {keys}, {sums} FROM {BatchTable} WHERE true
-                ON CONFLICT ({keys}) DO UPDATE SET {Increments};
+                ON CONFLICT ({keys}) DO UPDATE SET {IncrementsOf(quarters.Table, Sums)};
 
             """);
         var quarterSums = string.Join(", ", SumColumns.Select(c => $"sum({c})"));
         foreach (var (level, slot) in new[] { (0, "quarter / 96"), (1, "quarter / 4"), (2, "quarter") })
         {
             sql.Append($"INSERT INTO api_call_series (level, slot, model, {sums}) SELECT {level}, {slot}, model, {quarterSums} ")
-               .Append($"FROM {BatchTable} WHERE true GROUP BY 2, 3 ON CONFLICT (level, slot, model) DO UPDATE SET {Increments};\n");
+               .Append($"FROM {BatchTable} WHERE true GROUP BY 2, 3 ON CONFLICT (level, slot, model) DO UPDATE SET {IncrementsOf("api_call_series", Sums)};\n");
         }
 
         sql.Append($"DELETE FROM {BatchTable};\n");
@@ -155,17 +155,8 @@ internal static class CostMigrations
     /// caller's write transaction. A batch's rows are exactly those: ApiCallStore.Add gives them the ids after the largest
     /// one it read in the same transaction, which keeps other writers out.
     /// </summary>
-    internal static void AddRowsAfter(DbConnection connection, DbTransaction transaction, long lastCallIdBefore)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = AddRowsAfterSql;
-        var after = command.CreateParameter();
-        after.ParameterName = "$after";
-        after.Value = lastCallIdBefore;
-        command.Parameters.Add(after);
-        command.ExecuteNonQuery();
-    }
+    internal static void AddRowsAfter(DbConnection connection, DbTransaction transaction, long lastCallIdBefore) =>
+        Sql.Execute(connection, transaction, AddRowsAfterSql, ("$after", lastCallIdBefore));
 
     /// <summary>
     /// A per-row insert trigger for the archive's copy (INSERT ... SELECT from the live store, which keeps call ids
@@ -250,16 +241,15 @@ internal static class CostMigrations
             var rowSums = string.Join(", ", sums.Select(s => $"sum({string.Format(s.Expression, "r")})"));
             sql.Append($"INSERT INTO {table} ({keys}, {string.Join(", ", sums.Select(s => s.Column))}) SELECT {keyValues}, {rowSums} FROM api_calls r ")
                .Append($"WHERE {where} GROUP BY {string.Join(", ", key.Select((_, i) => i + 1))} ")
-               .Append($"ON CONFLICT ({keys}) DO UPDATE SET {IncrementsOf(sums)};\n");
+               .Append($"ON CONFLICT ({keys}) DO UPDATE SET {IncrementsOf(table, sums)};\n");
         }
 
         return sql.ToString();
     }
 
-    private static string Increments => IncrementsOf(Sums);
-
-    private static string IncrementsOf((string Column, string Expression)[] sums) =>
-        string.Join(", ", sums.Select(s => $"{s.Column} = {s.Column} + excluded.{s.Column}"));
+    /// <remarks>The stored value is named with its table: PostgreSQL reads a bare column name there as ambiguous.</remarks>
+    private static string IncrementsOf(string table, (string Column, string Expression)[] sums) =>
+        string.Join(", ", sums.Select(s => $"{s.Column} = {table}.{s.Column} + excluded.{s.Column}"));
 
     /// <summary>Adds (sign 1) or removes (sign -1) one row's contribution to every aggregate; emptied aggregate rows go away.</summary>
     private static string Apply(string row, int sign, (string Column, string Expression)[] sums)
@@ -271,7 +261,7 @@ internal static class CostMigrations
             var keyValues = string.Join(", ", key.Select(k => string.Format(k.Expression, row)));
             var sumValues = string.Join(", ", sums.Select(s => $"{sign} * ({string.Format(s.Expression, row)})"));
             sql.Append($"  INSERT INTO {table} ({keys}, {string.Join(", ", sums.Select(s => s.Column))}) VALUES ({keyValues}, {sumValues}) ")
-               .Append($"ON CONFLICT ({keys}) DO UPDATE SET {IncrementsOf(sums)};\n");
+               .Append($"ON CONFLICT ({keys}) DO UPDATE SET {IncrementsOf(table, sums)};\n");
             if (sign < 0)
             {
                 var match = string.Join(" AND ", key.Select(k => $"{k.Column} = {string.Format(k.Expression, row)}"));

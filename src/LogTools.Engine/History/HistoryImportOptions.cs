@@ -4,5 +4,5 @@ namespace LogTools.Engine.Sessions;
 public sealed class HistoryImportOptions
 {
     /// <summary>The machine every imported call is attributed to; also part of the per-file state's key.</summary>
-    public string Machine { get; init; } = Environment.MachineName;
+    public string Machine { get; init; } = HostName.Current;
 }

@@ -81,7 +81,7 @@ internal sealed class PortIndex(LogStore store)
             "INSERT INTO port_builds (build_id, run_id, log_run_id, origin, version, status, reason, checksum, started_at, log_path, host, pid, process_started_at) " +
             "VALUES ($id, $run, $log_run, $origin, $version, 'running', $reason, $checksum, $at, $log, $host, $pid, $pstart)",
             P("$id", buildId), P("$run", runId), P("$log_run", logRunId), P("$origin", port.Origin), P("$version", port.Version), P("$reason", reason),
-            P("$checksum", checksum), P("$at", StoreTime.ToText(startedAt)), P("$log", logPath), P("$host", Environment.MachineName),
+            P("$checksum", checksum), P("$at", StoreTime.ToText(startedAt)), P("$log", logPath), P("$host", HostName.Current),
             P("$pid", process.Id), P("$pstart", process.StartedAt is { } s ? StoreTime.ToText(s) : null)));
     }
 

@@ -58,14 +58,14 @@ public sealed class RunLedger(LogStore store, TimeProvider? clock = null)
             "VALUES ($id, $ws, $cfg, $kind, $status, $at, $started, $path, $host, $pid, $pstart, $max)",
             P("$id", id), P("$ws", workspace), P("$cfg", configuration), P("$kind", kind), P("$status", Lower(status)),
             P("$at", StoreTime.ToText(now)), P("$started", status == RunStatus.Running ? StoreTime.ToText(now) : null),
-            P("$path", RunLayout.RelativeEventsPath(id, now)), P("$host", Environment.MachineName), P("$pid", process.Id),
+            P("$path", RunLayout.RelativeEventsPath(id, now)), P("$host", HostName.Current), P("$pid", process.Id),
             P("$pstart", process.StartedAt is { } p ? StoreTime.ToText(p) : null), P("$max", maxLogBytes)));
         if (status == RunStatus.Running)
         {
             var payload = JsonSerializer.Serialize(new Dictionary<string, object?>
             {
                 ["kind"] = kind, ["workspace"] = workspace, ["configuration"] = configuration,
-                ["host"] = Environment.MachineName, ["pid"] = process.Id,
+                ["host"] = HostName.Current, ["pid"] = process.Id,
             });
             Append(id, [new NewRunEvent { Type = RunEventTypes.Started, Time = now, PayloadJson = payload }]);
         }
@@ -141,7 +141,7 @@ public sealed class RunLedger(LogStore store, TimeProvider? clock = null)
                 "host = $host, pid = $pid, process_started_at = $pstart WHERE run_id = $id",
                 P("$id", runId), P("$count", count), P("$bytes", bytes), P("$max", worst?.ToString().ToLowerInvariant()),
                 P("$snippet", Snippet(snippet)), P("$now", StoreTime.ToText(time.GetUtcNow())),
-                P("$host", Environment.MachineName), P("$pid", process.Id), P("$pstart", process.StartedAt is { } p ? StoreTime.ToText(p) : null));
+                P("$host", HostName.Current), P("$pid", process.Id), P("$pstart", process.StartedAt is { } p ? StoreTime.ToText(p) : null));
         });
         return events.Count;
     }

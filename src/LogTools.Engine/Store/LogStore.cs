@@ -5,8 +5,9 @@ using System.Reflection;
 namespace LogTools.Engine.Store;
 
 /// <summary>
-/// One store: a folder holding logtools.db (the SQLite index) and the content files. Opening checks
-/// the folder and the database, refuses anything it must not touch, and runs pending migrations.
+/// One store: a folder holding logtools.db (the SQLite index) and the content files, or a database on a PostgreSQL
+/// server and the shared folder (content root) holding the content files. Opening checks the folder and the database,
+/// refuses anything it must not touch, and runs pending migrations.
 /// </summary>
 public sealed class LogStore
 {
@@ -16,12 +17,17 @@ public sealed class LogStore
     private static readonly ConcurrentDictionary<string, LogStore> Opened = new(StringComparer.Ordinal);
 
     private LogStore(string path, StorePolicy policy, string? databasePath = null, bool existing = false)
+        : this(path, StoreDatabase.Open(databasePath ?? System.IO.Path.Combine(path, DatabaseFileName), policy, existing))
     {
-        Path = path;
-        Database = StoreDatabase.Open(databasePath ?? System.IO.Path.Combine(path, DatabaseFileName), policy, existing);
     }
 
-    /// <summary>Full path of the store folder.</summary>
+    private LogStore(string path, StoreDatabase database)
+    {
+        Path = path;
+        Database = database;
+    }
+
+    /// <summary>Full path of the store folder (on a server, the content root).</summary>
     public string Path { get; }
 
     public StoreDatabase Database { get; }
@@ -36,22 +42,28 @@ public sealed class LogStore
     /// error for a store that does not exist or, with Read, has an older schema, so a mistyped path is never
     /// taken for an empty store.
     /// </summary>
-    public static LogStore Open(string path, StoreAccess access = StoreAccess.Write, StorePolicy? policy = null)
+    /// <param name="path">The store folder, or a server location (postgres://user@host:5432/database?content=/shared/folder).</param>
+    /// <param name="password">For a server: the password given as a credential (otherwise PGPASSWORD or ~/.pgpass).</param>
+    public static LogStore Open(string path, StoreAccess access = StoreAccess.Write, StorePolicy? policy = null, string? password = null)
     {
-        var full = System.IO.Path.GetFullPath(path);
+        var server = ServerLocation.IsServer(path) ? ServerLocation.Parse(path) : null;
+        var full = server is null ? System.IO.Path.GetFullPath(path) : path;
+        LogStore Create(bool existing) => server is null
+            ? new LogStore(full, policy ?? StorePolicy.Default, existing: existing)
+            : new LogStore(server.ContentRoot, StoreDatabase.OpenServer(server, password, policy));
         if (access != StoreAccess.Write)
         {
-            var reader = new LogStore(full, policy ?? StorePolicy.Default, existing: true);
+            var reader = Create(existing: true);
             reader.PrepareReader(access);
             return reader;
         }
 
-        if (Opened.TryGetValue(full, out var known) && File.Exists(known.Database.DatabasePath))
+        if (Opened.TryGetValue(full, out var known) && (server is not null || known.Database.Exists()))
         {
             return known;
         }
 
-        var store = new LogStore(full, policy ?? StorePolicy.Default);
+        var store = Create(existing: false);
         store.Prepare();
         Opened[full] = store;
         return store;
@@ -134,10 +146,11 @@ public sealed class LogStore
                 .. StoreSchema.Areas.Where(a => a.Latest > 0).Select(a => new StoreAreaVersion(a.Name, versions.Areas.GetValueOrDefault(a.Name), a.Latest)),
                 .. versions.Areas.Where(a => StoreSchema.Areas.All(k => k.Name != a.Key)).Select(a => new StoreAreaVersion(a.Key, a.Value, 0)),
             ],
+            Backend = Database.Backend,
             SqliteVersion = Database.BackendVersion(connection),
             EngineVersion = EngineVersion,
             CreatedAt = StoreTime.ParseOrNull(created),
-            DatabaseBytes = SizeNamed(DatabaseFileName),
+            DatabaseBytes = Database.ServerBytes(connection) ?? SizeNamed(DatabaseFileName),
             WalBytes = SizeNamed(DatabaseFileName + "-wal"),
             ContentBytes = files.Where(f => !f.Name.StartsWith(DatabaseFileName, StringComparison.Ordinal)).Sum(f => f.Length),
             Tables = counts,
@@ -151,7 +164,7 @@ public sealed class LogStore
     private void Prepare()
     {
         CheckFolder();
-        if (!File.Exists(Database.DatabasePath))
+        if (!Database.Exists())
         {
             // A store folder removed behind this process's back: its pooled connections still hold the deleted
             // file open, and writing through them would put every new row into a file nobody can see.
@@ -169,7 +182,7 @@ public sealed class LogStore
     private void PrepareReader(StoreAccess access)
     {
         RefuseFile();
-        if (!File.Exists(Database.DatabasePath))
+        if (!Database.Exists())
         {
             throw new LogToolsException(
                 "StoreNotFound", ErrorKind.ObjectNotFound, Path,
@@ -199,11 +212,11 @@ public sealed class LogStore
     /// <summary>" (areas behind: ...)" for an error message, or nothing.</summary>
     private static string BehindText(List<string> behind) => behind.Count > 0 ? $" (areas behind: {string.Join(", ", behind)})" : "";
 
-    /// <summary>The number of migrations the store records as applied (PRAGMA user_version), and each area's version.</summary>
+    /// <summary>The number of migrations the store records as applied (SQLite: PRAGMA user_version), and each area's version.</summary>
     private (int Total, Dictionary<string, int> Areas) Versions() => Database.Read(c => Versions(c, null));
 
     private static (int Total, Dictionary<string, int> Areas) Versions(DbConnection connection, DbTransaction? transaction) =>
-        (Convert.ToInt32(Sql.Scalar(connection, transaction, "PRAGMA user_version")), StoreSchema.Applied(connection, transaction));
+        (SqlDialect.Of(connection).ReadUserVersion(connection, transaction), StoreSchema.Applied(connection, transaction));
 
     /// <summary>
     /// Reads the first row of every table, so damage to any table's root page (which reading page 1 alone
@@ -294,7 +307,7 @@ public sealed class LogStore
 
         if (current.Total != StoreSchema.Latest)
         {
-            Sql.Execute(connection, transaction, $"PRAGMA user_version = {StoreSchema.Latest}");
+            SqlDialect.Of(connection).WriteUserVersion(connection, transaction, StoreSchema.Latest);
         }
 
         if (current.Areas.Count == 0)
@@ -313,6 +326,6 @@ public sealed class LogStore
         "StoreNotWritable", ErrorKind.PermissionDenied, Path,
         $"The store folder '{Path}' cannot be written ({inner.Message}). Choose a writable folder with -Store or Set-LogStore, or fix its permissions.", inner);
 
-    /// <summary>Whether a store exists in the folder <paramref name="path"/> (its database file is there), without opening it.</summary>
-    public static bool Exists(string path) => File.Exists(System.IO.Path.Combine(path, DatabaseFileName));
+    /// <summary>Whether a store exists in the folder <paramref name="path"/> (its database file is there), without opening it; a server store is taken to exist, as only connecting could tell.</summary>
+    public static bool Exists(string path) => ServerLocation.IsServer(path) || File.Exists(System.IO.Path.Combine(path, DatabaseFileName));
 }

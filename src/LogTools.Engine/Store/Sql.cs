@@ -1,24 +1,41 @@
+using System.Data;
 using System.Data.Common;
 
 namespace LogTools.Engine.Store;
 
-/// <summary>Small helpers over System.Data.Common so every area's SQL reads as SQL: commands with named parameters (null as SQL NULL), scalars, rows.</summary>
+/// <summary>
+/// Small helpers over System.Data.Common so every area's SQL reads as SQL: commands with named parameters (null as SQL NULL),
+/// scalars, rows. Every command is made here, so the text written in SQLite's spelling reaches each backend in its own
+/// (<see cref="SqlDialect"/>).
+/// </summary>
 internal static class Sql
 {
     public static DbCommand Command(DbConnection connection, DbTransaction? transaction, string text, IEnumerable<(string Name, object? Value)> parameters)
     {
+        var dialect = SqlDialect.Of(connection);
         var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = text;
+        command.CommandText = dialect.Translate(text);
         foreach (var (name, value) in parameters)
         {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value ?? DBNull.Value;
-            command.Parameters.Add(parameter);
+            Parameter(command, name).Value = value ?? DBNull.Value;
         }
 
         return command;
+    }
+
+    /// <summary>Adds a parameter named as the SQL text names it (<c>$name</c>), for a command that is run many times with new values.</summary>
+    public static DbParameter Parameter(DbCommand command, string name, DbType? type = null)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = SqlDialect.Of(command.Connection!).ParameterName(name);
+        if (type is { } known)
+        {
+            parameter.DbType = known;
+        }
+
+        command.Parameters.Add(parameter);
+        return parameter;
     }
 
     public static int Execute(DbConnection connection, DbTransaction? transaction, string text, params (string Name, object? Value)[] parameters)

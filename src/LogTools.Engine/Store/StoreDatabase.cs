@@ -8,8 +8,8 @@ namespace LogTools.Engine.Store;
 /// retries. Every area reads and writes through <see cref="Read{T}"/> and <see cref="Write{T}"/>, so several
 /// processes (scheduled tasks) can write the same store at once without "database is locked" reaching the user.
 /// Backend-neutral: signatures use System.Data.Common types, and a backend says only what its errors mean
-/// (<see cref="Classify"/>); the failures users see are the same for every backend. <see cref="SqliteStoreDatabase"/>
-/// is the one backend today.
+/// (<see cref="Classify"/>); the failures users see are the same for every backend: <see cref="SqliteStoreDatabase"/>
+/// (a file, the default) and <see cref="PostgresStoreDatabase"/> (a database server, for many hosts).
 /// </summary>
 public abstract class StoreDatabase
 {
@@ -22,6 +22,7 @@ public abstract class StoreDatabase
         Policy = policy ?? StorePolicy.Default;
     }
 
+    /// <summary>The database file, or the server location without its password: what messages name.</summary>
     public string DatabasePath { get; }
 
     public StorePolicy Policy { get; }
@@ -30,12 +31,22 @@ public abstract class StoreDatabase
     public abstract string Backend { get; }
 
     /// <summary>The marker that stops writes after the database was reported damaged, kept across processes.</summary>
-    public string CorruptMarkerPath => DatabasePath + CorruptMarkerSuffix;
+    public virtual string CorruptMarkerPath => DatabasePath + CorruptMarkerSuffix;
 
     /// <param name="databasePath">The database file.</param>
     /// <param name="policy">Busy timeout; the default when null.</param>
     /// <param name="existing">For readers and -WhatIf: open the database only if it exists, never creating it.</param>
     public static StoreDatabase Open(string databasePath, StorePolicy? policy = null, bool existing = false) => new SqliteStoreDatabase(databasePath, policy, existing);
+
+    /// <summary>A store's database on a server (<see cref="ServerLocation.IsServer"/>).</summary>
+    /// <param name="password">The password when given as a credential; otherwise the server's usual sources (PGPASSWORD, ~/.pgpass).</param>
+    internal static StoreDatabase OpenServer(ServerLocation location, string? password, StorePolicy? policy = null) => new PostgresStoreDatabase(location, password, policy);
+
+    /// <summary>Whether the store's database exists (without creating it).</summary>
+    public virtual bool Exists() => File.Exists(DatabasePath);
+
+    /// <summary>The database's size as the server counts it; null for a file database, whose files are measured.</summary>
+    public virtual long? ServerBytes(DbConnection connection) => null;
 
     /// <summary>Opens a (pooled) connection with the store's settings applied.</summary>
     public abstract DbConnection OpenConnection();
@@ -206,6 +217,18 @@ public abstract class StoreDatabase
             "StoreNotWritable", ErrorKind.PermissionDenied, DatabasePath,
             $"The store database '{DatabasePath}' cannot be written or opened ({ex.Message}). Nothing was written; " +
             "check that the folder is mounted writable and that you may write it, or choose another store with -Store.", ex),
+        StoreFailure.Unreachable => new LogToolsException(
+            "StoreServerUnreachable", ErrorKind.ConnectionError, DatabasePath,
+            $"The database server of '{DatabasePath}' cannot be reached ({ex.Message}). Nothing was written; " +
+            "check that the server runs and accepts connections at that host and port (or socket folder), then run the command again.", ex),
+        StoreFailure.AccessDenied => new LogToolsException(
+            "StoreAccessDenied", ErrorKind.PermissionDenied, DatabasePath,
+            $"The database server of '{DatabasePath}' refused the login ({ex.Message}). Nothing was written; " +
+            "check the user name and the password given through PGPASSWORD, ~/.pgpass or -Credential.", ex),
+        StoreFailure.Missing => new LogToolsException(
+            "StoreDatabaseMissing", ErrorKind.ObjectNotFound, DatabasePath,
+            $"The database of '{DatabasePath}' does not exist on its server ({ex.Message}). LogTools never creates databases on a server; " +
+            "create it (createdb) and grant it to the store's user, then run the command again.", ex),
         _ => new LogToolsException(
             "StoreIOError", ErrorKind.WriteError, DatabasePath,
             $"Reading or writing '{DatabasePath}' failed at the operating-system level ({ex.Message}). The unit of work was rolled back; " +

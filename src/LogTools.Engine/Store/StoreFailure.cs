@@ -14,4 +14,13 @@ internal enum StoreFailure
     NotWritable,
 
     IOError,
+
+    /// <summary>The database server cannot be reached (nothing listens, a name that does not resolve, a timeout).</summary>
+    Unreachable,
+
+    /// <summary>The server refused the login.</summary>
+    AccessDenied,
+
+    /// <summary>The server has no such database.</summary>
+    Missing,
 }

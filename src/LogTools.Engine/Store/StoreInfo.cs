@@ -18,7 +18,10 @@ public sealed class StoreInfo
     /// <summary>The newest schema version this LogTools knows; equal to SchemaVersion after opening.</summary>
     public required int LatestSchemaVersion { get; init; }
 
-    /// <summary>The version of the SQLite library actually loaded.</summary>
+    /// <summary>The database engine: SQLite (a file) or PostgreSQL (a server).</summary>
+    public required string Backend { get; init; }
+
+    /// <summary>The version of the SQLite library actually loaded, or of the PostgreSQL server.</summary>
     public required string SqliteVersion { get; init; }
 
     public required string EngineVersion { get; init; }

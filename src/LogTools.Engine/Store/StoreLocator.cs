@@ -9,25 +9,28 @@ public static class StoreLocator
 {
     public const string EnvironmentVariable = "LOGTOOLS_STORE";
 
-    /// <param name="parameterPath">The -Store value, already resolved against PowerShell's location.</param>
+    /// <summary>Whether <paramref name="location"/> is a store on a database server (postgres://...) rather than a folder.</summary>
+    public static bool IsServer(string? location) => ServerLocation.IsServer(location);
+
+    /// <param name="parameterPath">The -Store value, already resolved against PowerShell's location (a server location as given).</param>
     /// <param name="sessionPath">The folder chosen with Set-LogStore for this session.</param>
     /// <param name="settings">The user's settings (candidate list).</param>
     public static StoreLocation Resolve(string? parameterPath, string? sessionPath, UserSettings settings)
     {
         if (!string.IsNullOrWhiteSpace(parameterPath))
         {
-            return new StoreLocation(Path.GetFullPath(parameterPath), StoreSource.Parameter, "-Store parameter");
+            return new StoreLocation(Full(parameterPath), StoreSource.Parameter, "-Store parameter");
         }
 
         if (!string.IsNullOrWhiteSpace(sessionPath))
         {
-            return new StoreLocation(Path.GetFullPath(sessionPath), StoreSource.Session, "Set-LogStore in this session");
+            return new StoreLocation(Full(sessionPath), StoreSource.Session, "Set-LogStore in this session");
         }
 
         var fromEnvironment = System.Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(fromEnvironment))
         {
-            return new StoreLocation(Path.GetFullPath(ExpandHome(fromEnvironment)), StoreSource.Environment, "$env:" + EnvironmentVariable);
+            return new StoreLocation(Full(fromEnvironment), StoreSource.Environment, "$env:" + EnvironmentVariable);
         }
 
         foreach (var candidate in settings.StoreCandidates)
@@ -57,6 +60,9 @@ public static class StoreLocator
         var xdg = System.Environment.GetEnvironmentVariable("XDG_DATA_HOME");
         return Path.Combine(string.IsNullOrEmpty(xdg) ? Path.Combine(UserSettings.HomeFolder(), ".local", "share") : xdg, "LogTools");
     }
+
+    /// <summary>A folder as a full path; a server location as it is.</summary>
+    private static string Full(string location) => IsServer(location) ? location : Path.GetFullPath(ExpandHome(location));
 
     private static string ExpandHome(string path) =>
         path == "~" || path.StartsWith("~/", StringComparison.Ordinal) || path.StartsWith("~\\", StringComparison.Ordinal)

@@ -61,7 +61,7 @@ public static class StoreSchema
     internal static Dictionary<string, int> Applied(DbConnection connection, DbTransaction? transaction)
     {
         var applied = new Dictionary<string, int>(StringComparer.Ordinal);
-        var keyColumns = Convert.ToInt32(Sql.Scalar(connection, transaction, "SELECT count(*) FROM pragma_table_info('schema_migrations') WHERE pk > 0"));
+        var keyColumns = SqlDialect.Of(connection).KeyColumns(connection, transaction, "schema_migrations");
         void Note(string area, int version) => applied[area] = Math.Max(version, applied.GetValueOrDefault(area));
         if (keyColumns == 1)
         {

@@ -48,7 +48,7 @@ public sealed class SessionLedger(LogStore store, TimeProvider? clock = null)
                 "INSERT INTO sessions (session_id, started_at, git_commit, config, host, user_name, working_dir, pid, process_started_at) " +
                 "VALUES ($id, $at, $commit, $config, $host, $user, $dir, $pid, $processStarted)",
                 P("$id", id), P("$at", StoreTime.ToText(now)), P("$commit", commit), P("$config", config),
-                P("$host", Environment.MachineName), P("$user", Environment.UserName), P("$dir", workingDirectory),
+                P("$host", HostName.Current), P("$user", Environment.UserName), P("$dir", workingDirectory),
                 P("$pid", process.Id), P("$processStarted", process.StartedAt is { } p ? StoreTime.ToText(p) : null));
             return Load(connection, transaction, id);
         });

@@ -25,7 +25,7 @@ internal static class SessionProcess
     /// </summary>
     public static bool MayBeRunning(string host, long? processId, DateTimeOffset? startedAt)
     {
-        if (processId is not { } id || !string.Equals(host, Environment.MachineName, StringComparison.OrdinalIgnoreCase))
+        if (processId is not { } id || !string.Equals(host, HostName.Current, StringComparison.OrdinalIgnoreCase))
         {
             return true;
         }

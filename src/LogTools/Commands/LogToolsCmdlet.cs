@@ -159,7 +159,7 @@ public abstract class LogToolsCmdlet : PSCmdlet, IDisposable
     /// <summary>Where the store is and which rule chose it, without opening it.</summary>
     /// <param name="parameterPath">The -Store value as the user typed it, or null.</param>
     protected StoreLocation LocateStore(string? parameterPath) => MustSucceed(() => StoreLocator.Resolve(
-        parameterPath is null ? null : ResolveUserPath(parameterPath), SessionStoreChoice.Get(), UserSettings.Load(UserSettings.DefaultPath())));
+        parameterPath is null || StoreLocator.IsServer(parameterPath) ? parameterPath : ResolveUserPath(parameterPath), SessionStoreChoice.Get(), UserSettings.Load(UserSettings.DefaultPath())));
 
     /// <summary>
     /// Runs a step without which no input can be handled (finding or opening the store, a zone, a price file): its
@@ -266,6 +266,7 @@ public abstract class LogToolsCmdlet : PSCmdlet, IDisposable
         ErrorKind.ReadError => ErrorCategory.ReadError,
         ErrorKind.WriteError => ErrorCategory.WriteError,
         ErrorKind.LimitExceeded => ErrorCategory.LimitsExceeded,
+        ErrorKind.ConnectionError => ErrorCategory.ConnectionError,
         _ => ErrorCategory.NotSpecified,
     };
 }

@@ -1,0 +1,148 @@
+using System.Data;
+using System.Data.Common;
+using Npgsql;
+
+namespace LogTools.Engine.Store;
+
+/// <summary>
+/// The PostgreSQL backend, for a store written by many hosts: the only code that knows Npgsql's connections, error codes
+/// and pools. The store's tables live in the schema "main" (the name SQLite gives a connection's own database, which the
+/// areas' SQL names). Writers take one transaction-scoped advisory lock first, so writes to a store are one at a time
+/// as on SQLite, and the areas' read-then-write units (next ids, aggregates) stay exact on every host at once.
+/// </summary>
+internal sealed class PostgresStoreDatabase : StoreDatabase
+{
+    /// <summary>The oldest server LogTools supports: 13 (MERGE-free upserts, identity columns, the JSON operators it uses).</summary>
+    public const int OldestServer = 13;
+
+    /// <summary>The advisory lock key every writer of a store takes (advisory locks are per database, so one key serves every store).</summary>
+    private const long WriteLockKey = 0x4C6F67546F6F6C73; // "LogTools"
+
+    private readonly string connectionString;
+    private readonly string contentRoot;
+    private int serverChecked;
+
+    static PostgresStoreDatabase() => SqlDialect.Register(typeof(NpgsqlConnection), PostgresDialect.Instance);
+
+    public PostgresStoreDatabase(ServerLocation location, string? password, StorePolicy? policy)
+        : base(location.Display, policy)
+    {
+        contentRoot = location.ContentRoot;
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = location.Host,
+            Port = location.Port,
+            Database = location.Database,
+            SearchPath = "main",
+            Pooling = true,
+            Timeout = 15,
+            // A waiting writer gives up the lock wait after 5 s and the retry loop tries again, within the policy's timeout.
+            Options = "-c lock_timeout=5000",
+            ApplicationName = "LogTools",
+        };
+        if (location.User is { } user)
+        {
+            builder.Username = user;
+        }
+
+        // Npgsql reads PGPASSWORD and ~/.pgpass itself when no password is given here.
+        if ((password ?? location.Password) is { } secret)
+        {
+            builder.Password = secret;
+        }
+
+        connectionString = builder.ConnectionString;
+    }
+
+    public override string Backend => "PostgreSQL";
+
+    /// <summary>On the content root: the server holds no files of LogTools'.</summary>
+    public override string CorruptMarkerPath => Path.Combine(contentRoot, "postgres" + CorruptMarkerSuffix);
+
+    public override DbConnection OpenConnection()
+    {
+        var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        if (Interlocked.Exchange(ref serverChecked, 1) == 0 && connection.PostgreSqlVersion.Major < OldestServer)
+        {
+            connection.Dispose();
+            Interlocked.Exchange(ref serverChecked, 0);
+            throw new LogToolsException(
+                "StoreServerTooOld", ErrorKind.InvalidOperation, DatabasePath,
+                $"The PostgreSQL server of '{DatabasePath}' is version {connection.PostgreSqlVersion}; LogTools needs {OldestServer} or newer. " +
+                "Nothing was written; upgrade the server or choose another store.");
+        }
+
+        return connection;
+    }
+
+    public override string BackendVersion(DbConnection connection) => (string)Sql.Scalar(connection, null, "SHOW server_version")!;
+
+    public override IReadOnlyList<string> Tables(DbConnection connection)
+    {
+        var tables = new List<string>();
+        Sql.ForEach(
+            connection, null, "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name COLLATE \"C\"",
+            [], r => tables.Add(r.GetString(0)));
+        return tables;
+    }
+
+    public override bool Exists() => Read(c => Sql.Scalar(c, null, "SELECT to_regclass('schema_migrations') IS NOT NULL") is true);
+
+    public override long? ServerBytes(DbConnection connection) => Convert.ToInt64(Sql.Scalar(connection, null, "SELECT pg_database_size(current_database())"));
+
+    public override bool? HasDatabaseFormat() => null;
+
+    /// <summary>The schema and the store's functions, made once by whichever writer comes first.</summary>
+    public override void PrepareForWriters() => Write((c, t) =>
+    {
+        Sql.Execute(c, t, "CREATE SCHEMA IF NOT EXISTS main");
+        Sql.Execute(c, t, PostgresDialect.Functions);
+    });
+
+    /// <remarks>PostgreSQL checks its pages as it reads them (and reports damage as errors, which mark the store); there is no whole-database check to run.</remarks>
+    public override IReadOnlyList<string> IntegrityFindings() => [];
+
+    public override T WriteAttached<T>(string schema, string path, Func<DbConnection, DbTransaction, T> work) => throw Unsupported("moving records into the monthly archive databases");
+
+    public override void BackupTo(string destinationPath) => throw Unsupported("Backup-LogStore (use pg_dump for the database and copy the content root)");
+
+    public override void ReleaseConnections()
+    {
+        using var connection = new NpgsqlConnection(connectionString);
+        NpgsqlConnection.ClearPool(connection);
+    }
+
+    public override void ReleaseAllConnections() => NpgsqlConnection.ClearAllPools();
+
+    private protected override DbTransaction BeginWrite(DbConnection connection)
+    {
+        var transaction = connection.BeginTransaction(IsolationLevel.ReadCommitted);
+        Sql.Execute(connection, transaction, $"SELECT pg_advisory_xact_lock({WriteLockKey})");
+        return transaction;
+    }
+
+    private protected override StoreFailure? Classify(DbException ex) => ex switch
+    {
+        PostgresException pg => pg.SqlState switch
+        {
+            // serialization failure, deadlock, lock timeout, a server shutting down or starting: the unit is retried.
+            "40001" or "40P01" or "55P03" or "57P01" or "57P02" or "57P03" => StoreFailure.Busy,
+            "53100" => StoreFailure.DiskFull,
+            "25006" or "42501" => StoreFailure.NotWritable,
+            "XX001" or "XX002" => StoreFailure.Corrupt,
+            "58030" => StoreFailure.IOError,
+            "28P01" or "28000" => StoreFailure.AccessDenied,
+            "3D000" => StoreFailure.Missing,
+            _ => null,
+        },
+        // A connection that broke in the middle of a unit: the server rolled it back whole, and it is retried.
+        NpgsqlException { IsTransient: true, InnerException: not (System.Net.Sockets.SocketException or TimeoutException) } => StoreFailure.Busy,
+        NpgsqlException => StoreFailure.Unreachable,
+        _ => null,
+    };
+
+    private LogToolsException Unsupported(string what) => new(
+        "StoreBackendUnsupported", ErrorKind.InvalidOperation, DatabasePath,
+        $"The store '{DatabasePath}' is on PostgreSQL, where LogTools does not support {what}. Nothing was changed.");
+}
