@@ -51,7 +51,8 @@ Describe 'A store on PostgreSQL' {
 
         $info = Get-LogStore -Store $store
         $info.Backend | Should -Be 'PostgreSQL'
-        $info.SqliteVersion | Should -Match '^1[0-9]'
+        $info.BackendVersion | Should -Match '^1[0-9]'
+        $info.SqliteVersion | Should -BeNullOrEmpty
         $info.SchemaVersion | Should -Be $info.LatestSchemaVersion
         $info.DatabaseBytes | Should -BeGreaterThan 0
         $info.Path | Should -Be $content
@@ -127,6 +128,10 @@ Complete-LogRun -RunId $run.RunId | Out-Null
         Invoke-Psql $store "SELECT count(*), count(DISTINCT message) FROM events WHERE event_type = 'work'" | Should -Be '160|160'
         Invoke-Psql $store 'SELECT count(*), count(DISTINCT call_id), sum(tokens_input), sum(tokens_output) FROM api_calls' | Should -Be "160|160|$(8 * (2000 + 210))|$(8 * 210)"
         Invoke-Psql $store "SELECT count(*) FROM runs WHERE status = 'succeeded'" | Should -Be 8
+        $byMachine = Get-ApiCost -Store $store -GroupBy Machine
+        $byMachine.Key | Sort-Object | Should -Be (1..8 | ForEach-Object { "host-$_" })
+        $byMachine.Calls | Should -Be (@(20) * 8)
+        $byMachine | ForEach-Object { $_.InputTokens | Should -Be 2210 }
         (Get-ApiCost -Store $store -GroupBy Day).Calls | Should -Be 160
         foreach ($run in Get-LogRun -Store $store) {
             @(Get-RunEvent -Store $store -RunId $run.RunId | Where-Object Type -EQ step).Count | Should -Be 20

@@ -22,8 +22,8 @@ Write-Warning 'careful'
     }
 
     It 'renders objects with the module views, without colour codes under NO_COLOR' {
-        $run.Stdout | Should -Match ([regex]::Escape("Path          : $store"))
-        $run.Stdout | Should -Match 'SqliteVersion : 3\.\d+\.\d+'
+        $run.Stdout | Should -Match ([regex]::Escape("Path           : $store"))
+        $run.Stdout | Should -Match 'BackendVersion : 3\.\d+\.\d+'
         $run.Stdout | Should -Match 'Name\s+Area\s+Rows\r?\n----\s+----\s+----' # the table view of the store's tables
         $run.Stdout | Should -Match 'api_calls\s+Cost\s+0'
         $run.Stdout + $run.Stderr | Should -Not -Match "`e\["

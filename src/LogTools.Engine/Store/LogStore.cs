@@ -147,7 +147,7 @@ public sealed class LogStore
                 .. versions.Areas.Where(a => StoreSchema.Areas.All(k => k.Name != a.Key)).Select(a => new StoreAreaVersion(a.Key, a.Value, 0)),
             ],
             Backend = Database.Backend,
-            SqliteVersion = Database.BackendVersion(connection),
+            BackendVersion = Database.BackendVersion(connection),
             EngineVersion = EngineVersion,
             CreatedAt = StoreTime.ParseOrNull(created),
             DatabaseBytes = Database.ServerBytes(connection) ?? SizeNamed(DatabaseFileName),

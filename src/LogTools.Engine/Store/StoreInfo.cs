@@ -21,8 +21,11 @@ public sealed class StoreInfo
     /// <summary>The database engine: SQLite (a file) or PostgreSQL (a server).</summary>
     public required string Backend { get; init; }
 
-    /// <summary>The version of the SQLite library actually loaded, or of the PostgreSQL server.</summary>
-    public required string SqliteVersion { get; init; }
+    /// <summary>The version of the database engine holding the index: the SQLite library loaded, or the PostgreSQL server.</summary>
+    public required string BackendVersion { get; init; }
+
+    /// <summary>The version of the SQLite library actually loaded when the backend is SQLite; null for a server.</summary>
+    public string? SqliteVersion => Backend == "SQLite" ? BackendVersion : null;
 
     public required string EngineVersion { get; init; }
 

@@ -30,7 +30,7 @@ public sealed class AddApiCallCommand : StoreCmdlet
         nameof(CostUsd), nameof(DurationMs), nameof(Success), nameof(WorkerId), nameof(SessionId), nameof(Machine), nameof(Timestamp),
         nameof(RequestId), nameof(MessageId));
 
-    private readonly string machineName = Environment.MachineName;
+    private readonly string machineName = HostName.Current;
     private IReadOnlySet<string> commandLine = new HashSet<string>();
     private long position;
     private readonly List<ApiCall> batch = [];

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using LogTools.Engine;
 using LogTools.Engine.Sessions;
 using LogTools.Engine.Store;
 
@@ -38,7 +39,7 @@ public sealed class ImportLogHistoryCommand : StoreCmdlet
     /// <summary>The machine the calls are attributed to. Default: this machine.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
-    public string Machine { get; set; } = Environment.MachineName;
+    public string Machine { get; set; } = HostName.Current;
 
     /// <summary>Writes one total for the whole run instead of one object per file.</summary>
     [Parameter]
