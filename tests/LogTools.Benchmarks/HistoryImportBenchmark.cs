@@ -53,7 +53,7 @@ public sealed class HistoryImportBenchmark : IBenchmark
 
         // Rounds alternate ccusage and LogTools (each into a fresh store), so both see the same load; the ratio is
         // taken per round (ccusage's time / LogTools' time = LogTools' MB/s / ccusage's MB/s).
-        var loadBefore = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        var loadBefore = Timing.Load();
         string? ccJson = null;
         var ccTimes = new List<double>();
         var ltTimes = new List<double>();
@@ -84,7 +84,7 @@ public sealed class HistoryImportBenchmark : IBenchmark
             Console.WriteLine($"round {i + 1}: ccusage {elapsed.TotalSeconds:0.000} s, LogTools {clock.Elapsed.TotalSeconds:0.000} s, ratio {elapsed.TotalSeconds / clock.Elapsed.TotalSeconds:0.00}x");
         }
 
-        var loadAfter = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        var loadAfter = Timing.Load();
         var ratios = ccTimes.Zip(ltTimes, (c, l) => c / l).ToList();
         Console.WriteLine($"LogTools import: {summary!.Lines} lines, {summary.Calls} calls ({summary.Calls / mb:0} a MB), {summary.Imported} imported, {summary.Duplicates} duplicates, {summary.Malformed} malformed");
         Console.WriteLine($"load average {loadBefore} before, {loadAfter} after");
@@ -117,12 +117,12 @@ public sealed class HistoryImportBenchmark : IBenchmark
         Console.WriteLine();
         Console.WriteLine($"| benchmark ({rounds} rounds alternated, load {loadBefore}–{loadAfter}) | median (fastest–slowest) | MB/s at the median |");
         Console.WriteLine("|---|---:|---:|");
-        Console.WriteLine($"| LogTools: import {files.Count} Claude logs, {mb:0} MB, {summary.Calls} calls | {Spread(ltTimes, "s")} | {mb / Median(ltTimes):0} |");
-        Console.WriteLine($"| ccusage 20.0.24 daily --json --offline, same files | {Spread(ccTimes, "s")} | {mb / Median(ccTimes):0} |");
-        Console.WriteLine($"| ratio per round (LogTools MB/s / ccusage MB/s) | {Median(ratios):0.00}x ({ratios.Min():0.00}–{ratios.Max():0.00}x) | |");
+        Console.WriteLine($"| LogTools: import {files.Count} Claude logs, {mb:0} MB, {summary.Calls} calls | {Spread(ltTimes, "s")} | {mb / Timing.Median(ltTimes):0} |");
+        Console.WriteLine($"| ccusage 20.0.24 daily --json --offline, same files | {Spread(ccTimes, "s")} | {mb / Timing.Median(ccTimes):0} |");
+        Console.WriteLine($"| ratio per round (LogTools MB/s / ccusage MB/s) | {Timing.Median(ratios):0.00}x ({ratios.Min():0.00}–{ratios.Max():0.00}x) | |");
         // Round 1 is the import's first in this process, as each Import-LogHistory call is: code not yet optimised by
         // tiered compilation. The later rounds run it optimised.
-        Console.WriteLine($"| ratio in round 1 (first import in the process) / later rounds, median | {ratios[0]:0.00}x / {(ratios.Count > 1 ? Median(ratios.Skip(1).ToList()) : double.NaN):0.00}x | |");
+        Console.WriteLine($"| ratio in round 1 (first import in the process) / later rounds, median | {ratios[0]:0.00}x / {(ratios.Count > 1 ? Timing.Median(ratios.Skip(1)) : double.NaN):0.00}x | |");
         Console.WriteLine($"| stages alone, one thread each: parse / validate / write, µs a call | {parse * 1e6 / summary.Calls:0.0} / {validate * 1e6 / summary.Calls:0.0} / {write * 1e6 / summary.Calls:0.0} | |");
         Console.WriteLine($"| per-day, per-model token totals | {verdict} | |");
         Console.WriteLine($"| first import of 10,000 small logs (incl. file enumeration) | {firstClock.Elapsed.TotalSeconds:0.00} s | |");
@@ -130,13 +130,7 @@ public sealed class HistoryImportBenchmark : IBenchmark
         return verdict == "agree" ? 0 : 1;
     }
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
-    private static string Spread(List<double> values, string unit) => $"{Median(values):0.000} {unit} ({values.Min():0.000}–{values.Max():0.000})";
+    private static string Spread(List<double> values, string unit) => $"{Timing.Median(values):0.000} {unit} ({values.Min():0.000}–{values.Max():0.000})";
 
     /// <summary>
     /// The import's two stages apart, each on one thread: reading and parsing every file, validating the calls (the importer does it beside parsing), then writing the
