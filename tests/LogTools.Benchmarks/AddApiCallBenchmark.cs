@@ -36,7 +36,7 @@ public sealed class AddApiCallBenchmark : IBenchmark
                 }
                 """, rows);
             var start = DateTimeOffset.UtcNow.AddDays(-30);
-            var load = new List<string> { Load() };
+            var load = new List<string> { Timing.Load() };
             var times = new Dictionary<string, List<double>> { ["cmdlet"] = [], ["engine"] = [], ["text"] = [], ["where"] = [] };
             for (var round = 0; round < rounds; round++)
             {
@@ -56,7 +56,7 @@ public sealed class AddApiCallBenchmark : IBenchmark
                 Directory.Delete(folder, recursive: true);
             }
 
-            load.Add(Load());
+            load.Add(Timing.Load());
             Console.WriteLine($"{rows:N0} calls, {rounds} rounds interleaved; load average {string.Join(" at the start, ", load)} at the end");
             Console.WriteLine();
             Console.WriteLine("| measurement | median | fastest–slowest | rows/s (median) | reference, same rounds | ratio (median of rounds) |");
@@ -72,8 +72,8 @@ public sealed class AddApiCallBenchmark : IBenchmark
             {
                 var sorted = times[key].Order().ToList();
                 var median = sorted[sorted.Count / 2];
-                var ratio = reference is null ? "" : $"{Median(times[reference].Zip(times[key], (r, t) => r / t)):0.00}x";
-                var referenceText = reference is null ? "" : $"{referenceLabel}: {rows / Median(times[reference]):N0} rows/s";
+                var ratio = reference is null ? "" : $"{Timing.Median(times[reference].Zip(times[key], (r, t) => r / t)):0.00}x";
+                var referenceText = reference is null ? "" : $"{referenceLabel}: {rows / Timing.Median(times[reference]):N0} rows/s";
                 Console.WriteLine($"| {label} | {median:0.00} s | {sorted[0]:0.00}–{sorted[^1]:0.00} s | {rows / median:N0} | {referenceText} | {ratio} |");
             }
         }
@@ -90,11 +90,4 @@ public sealed class AddApiCallBenchmark : IBenchmark
         return clock.Elapsed.TotalSeconds;
     }
 
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[sorted.Count / 2];
-    }
-
-    private static string Load() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
 }

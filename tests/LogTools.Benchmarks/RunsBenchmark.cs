@@ -70,7 +70,7 @@ public sealed class RunsBenchmark : IBenchmark
             }
 
             Row($"engine writes, {events:N0} console.line events", writes, "engine", "FileStream", events, "ev/s");
-            var engineRate = events / Median(writes["engine"]) * 1000;
+            var engineRate = events / Timing.Median(writes["engine"]) * 1000;
             Row("  the same against the target", $"{engineRate:N0} ev/s", "target 500,000 ev/s", engineRate / 500_000);
 
             // 2. Write-RunEvent through the pipeline, against the same lines through a compiled cmdlet that keeps nothing.
@@ -227,14 +227,13 @@ public sealed class RunsBenchmark : IBenchmark
         return times;
     }
 
-    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
     // A rate row: each side's median rate with its range over the rounds, and the median of the rounds' ratios
     // (reference time / measured time), with their range.
     private static void Row(string what, Dictionary<string, List<double>> times, string measured, string against, double amount, string unit)
     {
         string Rate(List<double> ms) =>
-            $"{amount / Median(ms) * 1000:N0} {unit} (median; {amount / ms.Max() * 1000:N0}–{amount / ms.Min() * 1000:N0})";
+            $"{amount / Timing.Median(ms) * 1000:N0} {unit} (median; {amount / ms.Max() * 1000:N0}–{amount / ms.Min() * 1000:N0})";
         var ratios = times[against].Zip(times[measured], (r, m) => r / m).Order().ToList();
         Console.WriteLine($"| {what} | {Rate(times[measured])} | {against} {Rate(times[against])} | {ratios[ratios.Count / 2]:0.00}x ({ratios[0]:0.00}–{ratios[^1]:0.00}) |");
     }

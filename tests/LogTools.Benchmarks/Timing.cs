@@ -23,6 +23,16 @@ public static class Timing
         return (times[times.Count / 2], times[0]);
     }
 
+    /// <summary>The median of <paramref name="values"/> (the upper one of the middle two for an even count).</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
+    }
+
+    /// <summary>The machine's 1-minute load average, as text.</summary>
+    public static string Load() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
+
     /// <summary>A runspace that imported out/LogTools by path.</summary>
     public static Runspace ModuleRunspace()
     {
