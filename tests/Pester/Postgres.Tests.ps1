@@ -59,6 +59,38 @@ Describe 'A store on PostgreSQL' {
         ($info | Format-List * | Out-String) | Should -Not -Match $Server.Password
     }
 
+    It 'audits an ingest run with Merkle blocks and a proof, mirrors a log and builds ports incrementally on the same store' {
+        $store = New-TestPostgresStore $Server
+        $files = New-TestFolder 'pg-ingest'
+        foreach ($i in 1..3) { Set-Content -Path (Join-Path $files "f$i.json") -Value "{`"n`":$i}" }
+        $ingest = Start-LogRun -Store $store -Kind ingest
+        Start-IngestPhase -Store $store -RunId $ingest.RunId -Phase vanilla_ingest | Out-Null
+        Write-IngestLog -Store $store -RunId $ingest.RunId -Phase vanilla_ingest -Path (Join-Path $files '*.json') -Root $files | Out-Null
+        $phase = Complete-IngestPhase -Store $store -RunId $ingest.RunId -Phase vanilla_ingest -RowsOut 3
+        Complete-LogRun -Store $store -RunId $ingest.RunId | Out-Null
+        $phase.Files | Should -Be 3
+        $phase.Processed | Should -Be 3
+        (Get-IngestBlock -Store $store -RunId $ingest.RunId).FilesCount | Should -Be 3
+        $checks = @(Test-IngestBlock -Store $store -RunId $ingest.RunId)
+        $checks.Count | Should -BeGreaterThan 0
+        $checks | Where-Object Status -NE 'Ok' | Should -BeNullOrEmpty
+        (Get-IngestProof -Store $store -RunId $ingest.RunId -RelPath f2.json | Test-IngestProof).Valid | Should -BeTrue
+
+        $logs = New-TestFolder 'pg-mirror'
+        Set-Content -Path (Join-Path $logs 'app-2026-11-01T00-00-00.000.json') -Value '{"msg":"archived"}'
+        Set-Content -Path (Join-Path $logs 'app.json') -Value '{"msg":"active"}'
+        $sync = Sync-LogSource -Store $store -Name app -ArchivedPattern (Join-Path $logs 'app-*.json') -ActivePattern (Join-Path $logs 'app.json') -PondPath app
+        @($sync).Count | Should -BeGreaterThan 0
+        Test-LogMirror -Store $store -Source app | Select-Object -ExpandProperty Status | Should -Be 'Ok', 'Ok'
+
+        $ports = New-TestFolder 'pg-ports'
+        $folder = New-Item -ItemType Directory -Path (Join-Path $ports 'demo/a') -Force
+        Set-Content -Path (Join-Path $folder 'port.yml') -Value 'name: demo/a', 'version: "1.0"', 'phases:', '  build: "true"'
+        (Invoke-PortBuild -Store $store -PortsPath $ports | Where-Object Origin -EQ demo/a).Status | Should -Be 'Success'
+        (Invoke-PortBuild -Store $store -PortsPath $ports | Where-Object Origin -EQ demo/a).Status | Should -Be 'Skipped'
+        Invoke-Psql $store "SELECT count(*) FROM port_builds WHERE status = 'success'" | Should -Be 1
+    }
+
     It 'refuses a store migrated by a newer LogTools, and leaves it unchanged' {
         $store = New-TestPostgresStore $Server
         Start-LogSession -Store $store | Out-Null

@@ -215,8 +215,9 @@ public sealed class IngestLedger(LogStore store, TimeProvider? clock = null)
         Query(
             connection, null,
             "SELECT l.n, l.ok, l.skipped, l.err, l.raw, l.stored, f.started_at, f.completed_at, f.rows_out, f.block_size, f.block_count, f.merkle_root, f.built_at " +
-            "FROM (SELECT count(*) AS n, total(status = 'processed') AS ok, total(status = 'skipped') AS skipped, total(status = 'error') AS err, " +
-            "total(size_raw) AS raw, total(size_stored) AS stored FROM ingest_log WHERE build_id = $b AND phase = $p) l " +
+            "FROM (SELECT count(*) AS n, count(*) FILTER (WHERE status = 'processed') AS ok, count(*) FILTER (WHERE status = 'skipped') AS skipped, " +
+            "count(*) FILTER (WHERE status = 'error') AS err, coalesce(sum(size_raw), 0) AS raw, coalesce(sum(size_stored), 0) AS stored " +
+            "FROM ingest_log WHERE build_id = $b AND phase = $p) l " +
             "LEFT JOIN ingest_phases f ON f.build_id = $b AND f.phase = $p",
             [P("$b", runId), P("$p", phase)],
             r =>
@@ -228,11 +229,11 @@ public sealed class IngestLedger(LogStore store, TimeProvider? clock = null)
                     RunId = runId,
                     Phase = phase,
                     Files = r.GetInt64(0),
-                    Processed = (long)r.GetDouble(1),
-                    Skipped = (long)r.GetDouble(2),
-                    Errors = (long)r.GetDouble(3),
-                    BytesRaw = (long)r.GetDouble(4),
-                    BytesStored = (long)r.GetDouble(5),
+                    Processed = r.GetInt64(1),
+                    Skipped = r.GetInt64(2),
+                    Errors = r.GetInt64(3),
+                    BytesRaw = r.GetInt64(4),
+                    BytesStored = r.GetInt64(5),
                     StartedAt = started,
                     CompletedAt = completed,
                     Duration = completed - started,

@@ -76,8 +76,9 @@ internal static class MirrorState
 
     public static void PutFile(DbConnection connection, DbTransaction transaction, MirrorFileInfo file) =>
         Execute(connection, transaction, $"""
-            INSERT OR REPLACE INTO mirror_files ({FileColumns})
+            INSERT INTO mirror_files ({FileColumns})
             VALUES ($source, $name, $kind, $status, $host_path, $length, $blake3, $hash_state, $first_chunk, $last_chunk, $host_length, $host_mtime, $host_blake3, $unaccounted, $message, $mirrored_at, $updated_at)
+            {ReplaceOnConflict("source, name", FileColumns)}
             """,
             ("$source", file.Source), ("$name", file.Name), ("$kind", file.Kind.ToString().ToLowerInvariant()), ("$status", StatusText(file.Status)),
             ("$host_path", file.HostPath), ("$length", file.Length), ("$blake3", file.Blake3), ("$hash_state", file.HashState),

@@ -87,8 +87,9 @@ public sealed class MirrorSync
     internal static string PondFolder(string storePath, LogStore? store, string pondPath)
     {
         string[] parts = ["pond", .. pondPath.Split('/')];
-        var folder = store?.ContentPath(parts) ?? Path.GetFullPath(Path.Combine([storePath, .. parts]));
-        var pondRoot = Path.Combine(Path.GetFullPath(storePath), "pond") + Path.DirectorySeparatorChar;
+        var content = LogStore.ContentFolder(storePath);
+        var folder = store?.ContentPath(parts) ?? Path.GetFullPath(Path.Combine([content, .. parts]));
+        var pondRoot = Path.Combine(Path.GetFullPath(content), "pond") + Path.DirectorySeparatorChar;
         if (!folder.StartsWith(pondRoot, StringComparison.Ordinal))
         {
             throw new LogToolsException(

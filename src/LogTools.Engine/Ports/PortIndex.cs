@@ -111,13 +111,15 @@ internal sealed class PortIndex(LogStore store)
                 $"The build record {buildId} of '{port.Origin}' was not saved when the build started, so its checksum and package are not recorded either.");
         }
 
-        Execute(c, t, "INSERT OR REPLACE INTO port_checksums (origin, checksum, files_json, folder_digest, file_stats, build_id, updated_at) " +
-            "VALUES ($origin, $checksum, $files, $folder, $stats, $id, $at)",
+        const string checksumColumns = "origin, checksum, files_json, folder_digest, file_stats, build_id, updated_at";
+        Execute(c, t, $"INSERT INTO port_checksums ({checksumColumns}) VALUES ($origin, $checksum, $files, $folder, $stats, $id, $at) " +
+            ReplaceOnConflict("origin", checksumColumns),
             P("$origin", port.Origin), P("$checksum", checksum.Key), P("$files", JsonSerializer.Serialize(checksum.Files)), P("$folder", checksum.Folder.Digest),
             P("$stats", checksum.Folder.Stats), P("$id", buildId), P("$at", now));
         if (packageFile is not null)
         {
-            Execute(c, t, "INSERT OR REPLACE INTO port_packages (origin, version, build_id, package_file, updated_at) VALUES ($origin, $version, $id, $file, $at)",
+            const string packageColumns = "origin, version, build_id, package_file, updated_at";
+            Execute(c, t, $"INSERT INTO port_packages ({packageColumns}) VALUES ($origin, $version, $id, $file, $at) " + ReplaceOnConflict("origin", packageColumns),
                 P("$origin", port.Origin), P("$version", port.Version), P("$id", buildId), P("$file", packageFile), P("$at", now));
         }
     });
@@ -126,7 +128,7 @@ internal sealed class PortIndex(LogStore store)
     public void Packages(string? origin, Action<PortPackage> sink) => store.Database.Read(connection =>
     {
         Query(connection, null,
-            "SELECT origin, version, build_id, package_file, updated_at FROM port_packages WHERE $origin IS NULL OR origin GLOB $origin ORDER BY origin",
+            "SELECT origin, version, build_id, package_file, updated_at FROM port_packages WHERE CAST($origin AS TEXT) IS NULL OR origin GLOB $origin ORDER BY origin",
             [P("$origin", origin is null ? null : IdPattern.ToGlob(origin))],
             r => new PortPackage { Origin = r.GetString(0), Version = r.GetString(1), BuildId = r.GetString(2), PackageFile = r.GetString(3), BuiltAt = StoreTime.Parse(r.GetString(4)) },
             sink);
@@ -137,8 +139,8 @@ internal sealed class PortIndex(LogStore store)
     public void Builds(string? origin, PortRecordStatus? status, DateTimeOffset? since, int? last, Action<PortBuildRecord> sink) => store.Database.Read(connection =>
     {
         Query(connection, null,
-            $"SELECT {RecordColumns} FROM port_builds WHERE ($origin IS NULL OR origin GLOB $origin) AND ($status IS NULL OR status = $status) " +
-            "AND ($since IS NULL OR started_at >= $since) ORDER BY started_at DESC, build_id LIMIT $limit",
+            $"SELECT {RecordColumns} FROM port_builds WHERE (CAST($origin AS TEXT) IS NULL OR origin GLOB $origin) AND (CAST($status AS TEXT) IS NULL OR status = $status) " +
+            "AND (CAST($since AS TEXT) IS NULL OR started_at >= $since) ORDER BY started_at DESC, build_id LIMIT $limit",
             [P("$origin", origin is null ? null : IdPattern.ToGlob(origin)), P("$status", status is { } s ? Lower(s) : null),
              P("$since", since is { } at ? StoreTime.ToText(at) : null), P("$limit", last ?? -1)],
             Record, sink);

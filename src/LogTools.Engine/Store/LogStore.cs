@@ -326,6 +326,9 @@ public sealed class LogStore
         "StoreNotWritable", ErrorKind.PermissionDenied, Path,
         $"The store folder '{Path}' cannot be written ({inner.Message}). Choose a writable folder with -Store or Set-LogStore, or fix its permissions.", inner);
 
+    /// <summary>The folder holding a location's content files: the folder itself, or a server store's content root.</summary>
+    public static string ContentFolder(string location) => ServerLocation.IsServer(location) ? ServerLocation.Parse(location).ContentRoot : location;
+
     /// <summary>Whether a store exists in the folder <paramref name="path"/> (its database file is there), without opening it; a server store is taken to exist, as only connecting could tell.</summary>
     public static bool Exists(string path) => ServerLocation.IsServer(path) || File.Exists(System.IO.Path.Combine(path, DatabaseFileName));
 }

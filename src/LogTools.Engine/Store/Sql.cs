@@ -69,6 +69,17 @@ internal static class Sql
 
     public static (string Name, object? Value) P(string name, object? value) => (name, value);
 
+    /// <summary>
+    /// "ON CONFLICT (keys) DO UPDATE SET" every other of <paramref name="columns"/> to the new row's value: an insert
+    /// that replaces the row with the same keys, spelt the same for SQLite and PostgreSQL (INSERT OR REPLACE is SQLite's).
+    /// </summary>
+    public static string ReplaceOnConflict(string keys, string columns)
+    {
+        var keyNames = keys.Split(',', StringSplitOptions.TrimEntries);
+        var others = columns.Split(',', StringSplitOptions.TrimEntries).Where(c => !keyNames.Contains(c)).Select(c => $"{c} = excluded.{c}");
+        return $"ON CONFLICT ({keys}) DO UPDATE SET {string.Join(", ", others)}";
+    }
+
     public static string? Text(DbDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
 
     public static long? Integer(DbDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetInt64(column);
