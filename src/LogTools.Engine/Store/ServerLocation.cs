@@ -76,6 +76,6 @@ internal sealed record ServerLocation(string Host, int Port, string Database, st
         return new LogToolsException(
             "StoreLocationInvalid", ErrorKind.InvalidArgument, shown,
             $"The store location '{shown}' cannot be used: {why}. Write it as postgres://user@host:5432/logtools?content=/mnt/shared/logtools " +
-            "(a Unix socket: ?host=/run/postgresql); give the password through PGPASSWORD, ~/.pgpass or -Credential, never in the location.");
+            "(a Unix socket: ?host=/run/postgresql); give the password through PGPASSWORD or ~/.pgpass rather than in the location.");
     }
 }
