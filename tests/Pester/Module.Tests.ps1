@@ -8,7 +8,7 @@ Describe 'The assembled module in real pwsh' {
         $info.Path | Should -Be $store
         $info.SqliteVersion | Should -Match '^3\.\d+\.\d+$'
         $info.Backend | Should -Be 'SQLite'
-        $info.BackendVersion | Should -Be $info.SqliteVersion
+        $info.BackendVersion | Should -Match '^3\.\d+\.\d+$'
         (Get-Module LogTools).Path | Should -Be (Join-Path $Repo 'out/LogTools/LogTools.dll')
     }
 
