@@ -1,3 +1,6 @@
+using System.Data.Common;
+using Npgsql;
+
 namespace LogTools.Engine.Store;
 
 /// <summary>
@@ -13,12 +16,38 @@ internal sealed record ServerLocation(string Host, int Port, string Database, st
     /// <summary>The location without its password: safe for messages, errors and output.</summary>
     public string Display => $"postgres://{(User is null ? "" : Uri.EscapeDataString(User) + "@")}{(Host.StartsWith('/') ? Uri.EscapeDataString(Host) : Host)}:{Port}/{Database}";
 
+    /// <summary>
+    /// The whole location as a URI without the password: what a session remembers and <see cref="Parse"/> reads back
+    /// (a Unix socket goes in <c>?host=</c>, where its slashes need no escaping).
+    /// </summary>
+    public string Location
+    {
+        get
+        {
+            var socket = Host.StartsWith('/');
+            var user = User is null ? "" : Uri.EscapeDataString(User) + "@";
+            var query = (socket ? "host=" + QueryPath(Host) + "&" : "") + "content=" + QueryPath(ContentRoot);
+            return $"postgres://{user}{(socket ? "localhost" : Host)}:{Port}/{Uri.EscapeDataString(Database)}?{query}";
+        }
+    }
+
     /// <summary>Whether <paramref name="location"/> names a server store rather than a folder.</summary>
     public static bool IsServer(string? location) =>
         location is not null && (location.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || location.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>
+    /// A server store as Set-LogStore takes it: a postgres:// URI or key=value pairs (Host, Port, Database, Username,
+    /// Password), a content root that replaces the URI's, and a user (a credential's) that replaces the connection's.
+    /// </summary>
+    public static ServerLocation FromConnection(string connection, string? contentRoot, string? user)
+    {
+        var location = IsServer(connection) ? Parse(connection, contentRoot) : FromKeywords(connection, contentRoot);
+        return user is null ? location : location with { User = user };
+    }
+
     /// <summary>Reads a postgres:// URI; a missing or relative content root, or a missing database, is refused.</summary>
-    public static ServerLocation Parse(string location)
+    /// <param name="contentRoot">A content root given apart from the URI, which replaces the URI's.</param>
+    public static ServerLocation Parse(string location, string? contentRoot = null)
     {
         var rest = location[(location.IndexOf("://", StringComparison.Ordinal) + 3)..];
         var query = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -31,6 +60,11 @@ internal sealed record ServerLocation(string Host, int Port, string Database, st
             }
 
             rest = rest[..q];
+        }
+
+        if (contentRoot is not null)
+        {
+            query["content"] = contentRoot;
         }
 
         var slash = rest.IndexOf('/');
@@ -61,13 +95,58 @@ internal sealed record ServerLocation(string Host, int Port, string Database, st
             throw Invalid(location, "it names no database (postgres://user@host:5432/DATABASE?content=...)");
         }
 
-        if (query.GetValueOrDefault("content") is not { Length: > 0 } content || !Path.IsPathFullyQualified(content))
+        return new ServerLocation(host, port, database, user, password, FullContentRoot(query.GetValueOrDefault("content"), location));
+    }
+
+    private static ServerLocation FromKeywords(string connection, string? contentRoot)
+    {
+        DbConnectionStringBuilder pairs;
+        try
         {
-            throw Invalid(location, "it names no content root, the shared folder for the store's files, as a full path (?content=/mnt/shared/logtools)");
+            pairs = new DbConnectionStringBuilder { ConnectionString = connection };
+        }
+        catch (ArgumentException e)
+        {
+            throw Invalid("(a connection string)", "it is neither a postgres:// URI nor a list of key=value pairs (" + e.Message + ")");
         }
 
-        return new ServerLocation(host, port, database, user, password, Path.GetFullPath(content));
+        // Messages show the pairs without the password.
+        var shown = new DbConnectionStringBuilder();
+        foreach (var key in pairs.Keys.Cast<string>().Where(k => !k.Equals("password", StringComparison.OrdinalIgnoreCase) && !k.Equals("pwd", StringComparison.OrdinalIgnoreCase)))
+        {
+            shown[key] = pairs[key];
+        }
+
+        var unknown = pairs.Keys.Cast<string>().Where(k => !KeywordsUsed.Contains(k)).ToList();
+        if (unknown.Count > 0)
+        {
+            // Dropping a setting such as SSL Mode quietly would connect in a way the admin did not ask for.
+            throw Invalid(shown.ConnectionString, $"LogTools uses only Host, Port, Database, Username and Password from it, and it also sets {string.Join(", ", unknown)}");
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder(connection);
+        if (string.IsNullOrEmpty(builder.Database))
+        {
+            throw Invalid(shown.ConnectionString, "it names no database (Database=logtools)");
+        }
+
+        return new ServerLocation(
+            string.IsNullOrEmpty(builder.Host) ? "localhost" : builder.Host, builder.Port, builder.Database, builder.Username, builder.Password,
+            FullContentRoot(contentRoot, shown.ConnectionString));
     }
+
+    private static readonly HashSet<string> KeywordsUsed = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "host", "server", "port", "database", "db", "username", "user name", "user id", "userid", "user", "password", "pwd",
+    };
+
+    // Slashes stay readable; Parse unescapes the rest.
+    private static string QueryPath(string path) => Uri.EscapeDataString(path).Replace("%2F", "/", StringComparison.Ordinal);
+
+    private static string FullContentRoot(string? content, string location) =>
+        content is { Length: > 0 } && Path.IsPathFullyQualified(content)
+            ? Path.GetFullPath(content)
+            : throw Invalid(location, "it names no content root, the shared folder for the store's files, as a full path (?content=/mnt/shared/logtools, or -ContentRoot)");
 
     private static LogToolsException Invalid(string location, string why)
     {
@@ -76,6 +155,6 @@ internal sealed record ServerLocation(string Host, int Port, string Database, st
         return new LogToolsException(
             "StoreLocationInvalid", ErrorKind.InvalidArgument, shown,
             $"The store location '{shown}' cannot be used: {why}. Write it as postgres://user@host:5432/logtools?content=/mnt/shared/logtools " +
-            "(a Unix socket: ?host=/run/postgresql); give the password through PGPASSWORD or ~/.pgpass rather than in the location.");
+            "(a Unix socket: ?host=/run/postgresql); give the password through Set-LogStore -Credential, PGPASSWORD or ~/.pgpass rather than in the location.");
     }
 }

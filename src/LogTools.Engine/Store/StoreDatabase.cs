@@ -224,7 +224,7 @@ public abstract class StoreDatabase
         StoreFailure.AccessDenied => new LogToolsException(
             "StoreAccessDenied", ErrorKind.PermissionDenied, DatabasePath,
             $"The database server of '{DatabasePath}' refused the login ({ex.Message}). Nothing was written; " +
-            "check the user name and the password given through PGPASSWORD, ~/.pgpass or the location.", ex),
+            "check the user name and the password given through Set-LogStore -Credential, PGPASSWORD, ~/.pgpass or the location.", ex),
         StoreFailure.Missing => new LogToolsException(
             "StoreDatabaseMissing", ErrorKind.ObjectNotFound, DatabasePath,
             $"The database of '{DatabasePath}' does not exist on its server ({ex.Message}). LogTools never creates databases on a server; " +

@@ -12,6 +12,16 @@ public static class StoreLocator
     /// <summary>Whether <paramref name="location"/> is a store on a database server (postgres://...) rather than a folder.</summary>
     public static bool IsServer(string? location) => ServerLocation.IsServer(location);
 
+    /// <summary>
+    /// A server store as Set-LogStore -ConnectionString takes it (a postgres:// URI or key=value pairs, a content root, a
+    /// credential's user): the location a session keeps, which holds no password, and the password the connection held.
+    /// </summary>
+    public static (string Location, string? Password) ServerStore(string connection, string? contentRoot, string? user)
+    {
+        var server = ServerLocation.FromConnection(connection, contentRoot, user);
+        return (server.Location, server.Password);
+    }
+
     /// <param name="parameterPath">The -Store value, already resolved against PowerShell's location (a server location as given).</param>
     /// <param name="sessionPath">The folder chosen with Set-LogStore for this session.</param>
     /// <param name="settings">The user's settings (candidate list).</param>

@@ -5,14 +5,15 @@ using LogTools.Engine.Store;
 namespace LogTools.Commands;
 
 /// <summary>
-/// Set-LogStore: chooses the store for the rest of this PowerShell session (-Path), saves the user's
-/// ordered candidate folders (-Candidate), or forgets the session's choice (-Reset).
+/// Set-LogStore: chooses the store for the rest of this PowerShell session (-Path, or a PostgreSQL store with
+/// -ConnectionString), saves the user's ordered candidate folders (-Candidate), or forgets the session's choice (-Reset).
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "LogStore", SupportsShouldProcess = true, DefaultParameterSetName = PathSet)]
 [OutputType("LogTools.Engine.Store.StoreInfo")]
 public sealed class SetLogStoreCommand : LogToolsCmdlet
 {
     private const string PathSet = "Path";
+    private const string ServerSet = "Server";
     private const string CandidateSet = "Candidate";
     private const string ResetSet = "Reset";
 
@@ -20,6 +21,21 @@ public sealed class SetLogStoreCommand : LogToolsCmdlet
     [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = string.Empty;
+
+    /// <summary>A PostgreSQL store for this session: a postgres:// URI or key=value pairs (Host, Port, Database, Username, Password).</summary>
+    [Parameter(ParameterSetName = ServerSet, Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string ConnectionString { get; set; } = string.Empty;
+
+    /// <summary>The shared folder for a PostgreSQL store's files (conversations, run events, the pond, archives); replaces the URI's ?content=.</summary>
+    [Parameter(ParameterSetName = ServerSet)]
+    [ValidateNotNullOrEmpty]
+    public string? ContentRoot { get; set; }
+
+    /// <summary>The user and password for a PostgreSQL store; the password is kept in memory for this session only.</summary>
+    [Parameter(ParameterSetName = ServerSet)]
+    [Credential]
+    public PSCredential? Credential { get; set; }
 
     /// <summary>Store folders to try in order for this user; the first whose parent exists wins. An empty list clears it.</summary>
     [Parameter(ParameterSetName = CandidateSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
@@ -50,6 +66,19 @@ public sealed class SetLogStoreCommand : LogToolsCmdlet
                 }
 
                 break;
+            case ServerSet:
+                var password = Credential?.GetNetworkCredential().Password;
+                var (location, given) = MustSucceed(() => StoreLocator.ServerStore(
+                    ConnectionString, ContentRoot is null ? null : ResolveUserPath(ContentRoot), Credential?.UserName));
+                password ??= given;
+                if (ShouldProcess(location, "Use as the LogTools store for this session"))
+                {
+                    LogStore.Open(location, password: password);
+                    SessionStoreChoice.Set(location, password);
+                    done = true;
+                }
+
+                break;
             case CandidateSet:
                 var settingsPath = UserSettings.DefaultPath();
                 if (ShouldProcess(settingsPath, $"Save store candidates: {string.Join(", ", Candidate)}"))
@@ -74,7 +103,7 @@ public sealed class SetLogStoreCommand : LogToolsCmdlet
         if (PassThru && done)
         {
             var location = LocateStore(null);
-            WriteObject(LogStore.Open(location.Path).Describe(location.Source, location.Detail));
+            WriteObject(LogStore.Open(location.Path, password: SessionStoreChoice.PasswordFor(location.Path)).Describe(location.Source, location.Detail));
         }
     });
 }

@@ -54,7 +54,7 @@ public abstract class StoreCmdlet : LogToolsCmdlet
             var location = LocateStore(Store);
             var access = Access == StoreAccess.Write && WhatIfRequested() ? StoreAccess.Read : Access;
             WriteVerbose($"Store: {location.Path} ({location.Detail}), opened for {access}");
-            store = MustSucceed(() => LogStore.Open(location.Path, access));
+            store = MustSucceed(() => LogStore.Open(location.Path, access, password: SessionStoreChoice.PasswordFor(location.Path)));
             if (access == StoreAccess.Write)
             {
                 Recorder?.Attach(store);
