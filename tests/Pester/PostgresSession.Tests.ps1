@@ -92,3 +92,41 @@ Describe 'Set-LogStore -ConnectionString' {
         Get-ChildItem $db.Content | Should -BeNullOrEmpty
     }
 }
+
+Describe 'A connection dropped in the middle of writes' {
+    It 'retries each batch whole: nothing lost, nothing doubled, no error reaches the user' {
+        $db = New-Database
+        $env:PGPASSWORD = $Server.Password
+        try {
+            Start-LogSession -Store $db.Location -SessionId warm-up | Out-Null # the schema exists before the writer starts
+            $script = @'
+Import-Module $LogToolsModule
+$ErrorActionPreference = 'Stop'
+1..30000 | ForEach-Object { [pscustomobject]@{ Model = 'model-x'; InputTokens = $_; OutputTokens = 1; CostUsd = 0.001 } } | Add-ApiCall
+'ok'
+'@
+            $writer = Start-Pwsh -File -Script $script -Environment @{ LOGTOOLS_STORE = $db.Location; PGPASSWORD = $Server.Password }
+            $out = $writer.StandardOutput.ReadToEndAsync(); $err = $writer.StandardError.ReadToEndAsync()
+            # The server ends the writer's connections while it writes, as a restart or a network cut would: five
+            # times, half a second apart.
+            $dropped = 0
+            $drops = 0
+            while (-not $writer.WaitForExit(500)) {
+                if ($drops -lt 5) {
+                    $dropped += [int](& psql -h $Server.Socket -U logtools -d $db.Name -tAc "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'LogTools' AND datname = current_database() AND pid <> pg_backend_pid()")
+                    $drops++
+                }
+            }
+            $dropped | Should -BeGreaterThan 0
+            $err.Result | Should -BeNullOrEmpty
+            $writer.ExitCode | Should -Be 0
+            $out.Result.Trim() | Should -Be 'ok'
+            & psql -h $Server.Socket -U logtools -d $db.Name -tAc 'SELECT count(*), count(DISTINCT tokens_input), sum(tokens_input) FROM main.api_calls' |
+                Should -Be "30000|30000|$(30000 * 30001 / 2)"
+            $cost = Get-ApiCost -Store $db.Location
+            $cost.Calls | Should -Be 30000
+            $cost.InputTokens | Should -Be (30000 * 30001 / 2)
+        }
+        finally { Remove-Item Env:PGPASSWORD -ErrorAction SilentlyContinue }
+    }
+}

@@ -126,8 +126,10 @@ internal sealed class PostgresStoreDatabase : StoreDatabase
     {
         PostgresException pg => pg.SqlState switch
         {
-            // serialization failure, deadlock, lock timeout, a server shutting down or starting: the unit is retried.
-            "40001" or "40P01" or "55P03" or "57P01" or "57P02" or "57P03" => StoreFailure.Busy,
+            // serialization failure, deadlock, lock timeout: the unit is retried.
+            "40001" or "40P01" or "55P03" => StoreFailure.Busy,
+            // the connection ended by the server (terminated, shutting down or starting): the unit is retried on a new one.
+            "57P01" or "57P02" or "57P03" => StoreFailure.Dropped,
             "53100" => StoreFailure.DiskFull,
             "25006" or "42501" => StoreFailure.NotWritable,
             "XX001" or "XX002" => StoreFailure.Corrupt,
@@ -137,7 +139,7 @@ internal sealed class PostgresStoreDatabase : StoreDatabase
             _ => null,
         },
         // A connection that broke in the middle of a unit: the server rolled it back whole, and it is retried.
-        NpgsqlException { IsTransient: true, InnerException: not (System.Net.Sockets.SocketException or TimeoutException) } => StoreFailure.Busy,
+        NpgsqlException { IsTransient: true, InnerException: not (System.Net.Sockets.SocketException or TimeoutException) } => StoreFailure.Dropped,
         NpgsqlException => StoreFailure.Unreachable,
         _ => null,
     };

@@ -181,14 +181,20 @@ public abstract class StoreDatabase
             {
                 return attempt();
             }
-            catch (DbException ex) when (Classify(ex) == StoreFailure.Busy)
+            catch (DbException ex) when (Classify(ex) is StoreFailure.Busy or StoreFailure.Dropped)
             {
                 if (clock.Elapsed >= Policy.BusyTimeout)
                 {
-                    throw new LogToolsException(
-                        "StoreBusy", ErrorKind.ResourceBusy, DatabasePath,
-                        $"The store database '{DatabasePath}' stayed locked by another process for {Policy.BusyTimeout.TotalSeconds:0} s. " +
-                        "Nothing was written; run the command again when the other writer has finished.", ex);
+                    throw Classify(ex) == StoreFailure.Busy
+                        ? new LogToolsException(
+                            "StoreBusy", ErrorKind.ResourceBusy, DatabasePath,
+                            $"The store database '{DatabasePath}' stayed locked by another process for {Policy.BusyTimeout.TotalSeconds:0} s. " +
+                            "Nothing was written; run the command again when the other writer has finished.", ex)
+                        : new LogToolsException(
+                            "StoreConnectionLost", ErrorKind.ConnectionError, DatabasePath,
+                            $"The connection to the database server of '{DatabasePath}' kept breaking for {Policy.BusyTimeout.TotalSeconds:0} s ({ex.Message}). " +
+                            "The unit of work being written was rolled back each time, and what the command wrote before it is stored; " +
+                            "check the server and the network, then run the command again.", ex);
                 }
 
                 // Jitter keeps several waiting processes from retrying in lockstep.

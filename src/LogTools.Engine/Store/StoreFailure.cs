@@ -6,6 +6,9 @@ internal enum StoreFailure
     /// <summary>Another connection holds a lock: the unit of work is retried.</summary>
     Busy,
 
+    /// <summary>The connection to the server broke in the middle of a unit, which the server rolled back whole: it is retried.</summary>
+    Dropped,
+
     /// <summary>The database file is damaged: writes stop until Test-LogStore finds it sound.</summary>
     Corrupt,
 
