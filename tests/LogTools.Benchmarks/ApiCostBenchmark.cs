@@ -66,7 +66,8 @@ public sealed class ApiCostBenchmark : IBenchmark
         return 0;
     }
 
-    private static void Generate(LogStore store, long rows)
+    /// <summary>Adds the benchmark's calls up to <paramref name="rows"/> through ApiCallStore.Add in batches of 50,000; returns the time the adding took.</summary>
+    internal static TimeSpan Generate(LogStore store, long rows)
     {
         var have = store.Database.Read(c =>
         {
@@ -76,7 +77,7 @@ public sealed class ApiCostBenchmark : IBenchmark
         });
         if (have >= rows)
         {
-            return;
+            return TimeSpan.Zero;
         }
 
         var random = new Random(42);
@@ -104,6 +105,7 @@ public sealed class ApiCostBenchmark : IBenchmark
         }
 
         Console.Error.WriteLine();
+        return clock.Elapsed;
     }
 
     private static string Sqlite3(string database, string sql)

@@ -262,7 +262,7 @@ public sealed class HistoryImportBenchmark : IBenchmark
     // uses and usage blocks, summaries, rare synthetic entries, resumed conversations that start with a copy of an
     // earlier file (same message and request ids), timestamps over <paramref name="days"/> days. With a density, the
     // lines between calls are shortened or added so that each call comes with 1 MB / density of log.
-    private static void Generate(string projects, long targetBytes, int fileCount, int? callsPerMb, int days)
+    internal static void Generate(string projects, long targetBytes, int fileCount, int? callsPerMb, int days)
     {
         var random = new Random(42);
         var perFile = targetBytes / fileCount;

@@ -1,0 +1,75 @@
+using System.Diagnostics;
+
+namespace LogTools.Benchmarks;
+
+/// <summary>
+/// A PostgreSQL cluster of Debian's packaged server, made for one benchmark run in a temporary folder and removed with
+/// it: listening only on a Unix socket there, trusting local logins, durability off (as the Pester tests' cluster).
+/// Root cannot run the server, so as root it runs as the unprivileged user nobody.
+/// </summary>
+public sealed class ThrowawayPostgres : IDisposable
+{
+    private readonly string bin;
+    private readonly string root;
+
+    public ThrowawayPostgres()
+    {
+        bin = Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin"))
+            .Where(d => File.Exists(Path.Combine(d, "initdb"))).OrderBy(d => int.Parse(Path.GetFileName(Path.GetDirectoryName(d))!)).LastOrDefault()
+            ?? throw new InvalidOperationException("PostgreSQL is not installed (Debian: apt-get install postgresql).");
+        root = Directory.CreateTempSubdirectory("logtools-bench-pg-").FullName;
+        Run("chown", "-R", "nobody", root);
+        AsServerUser(Path.Combine(bin, "initdb"), "-D", Path.Combine(root, "data"), "-U", "logtools", "--auth=trust", "-E", "UTF8", "--no-sync");
+        AsServerUser(
+            Path.Combine(bin, "pg_ctl"), "-D", Path.Combine(root, "data"), "-l", Path.Combine(root, "server.log"), "-w",
+            "-o", $"-k {root} -c listen_addresses='' -c fsync=off -c shared_buffers=512MB", "start");
+        Version = File.ReadAllText(Path.Combine(root, "data", "PG_VERSION")).Trim();
+    }
+
+    /// <summary>The server's major version.</summary>
+    public string Version { get; }
+
+    /// <summary>A new database and content root, as a store location.</summary>
+    public string NewStore(string name)
+    {
+        Run(Path.Combine(bin, "createdb"), "-h", root, "-U", "logtools", name);
+        var content = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"logtools-bench-pgcontent-{name}-{Guid.NewGuid():N}")).FullName;
+        return $"postgres://logtools@/{name}?host={root}&content={content}";
+    }
+
+    public void Dispose()
+    {
+        AsServerUser(Path.Combine(bin, "pg_ctl"), "-D", Path.Combine(root, "data"), "-m", "immediate", "-w", "stop");
+        Directory.Delete(root, recursive: true);
+    }
+
+    private static void AsServerUser(string program, params string[] args)
+    {
+        if (Environment.UserName == "root")
+        {
+            Run("runuser", ["-u", "nobody", "--", program, .. args]);
+        }
+        else
+        {
+            Run(program, args);
+        }
+    }
+
+    private static void Run(string program, params string[] args)
+    {
+        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{program} {string.Join(' ', args)} failed ({process.ExitCode}): {error}{output.Result}");
+        }
+    }
+}
