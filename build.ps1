@@ -49,15 +49,26 @@ try {
                 Invoke-Dotnet 'build', 'LogTools.sln', '-c', $Configuration
                 $passed = 0; $failedCount = 0
                 if (-not $SkipXunit) {
-                    $arguments = @('test', 'LogTools.sln', '-c', $Configuration, '--no-build')
-                    if ($XunitFilter) { $arguments += '--filter', $XunitFilter }
-                    Write-Verbose "dotnet $($arguments -join ' ')"
-                    & dotnet @arguments | ForEach-Object {
-                        $_
-                        # One result line per test assembly: "Passed!  - Failed: 0, Passed: 238, Skipped: 0, ..."
-                        if ($_ -match 'Failed:\s+(\d+),\s+Passed:\s+(\d+),') { $failedCount += [int]$Matches[1]; $passed += [int]$Matches[2] }
+                    # Every test on SQLite, then the engine's tests of the store-backed areas again on a throwaway PostgreSQL cluster.
+                    $backend = '(Category=Backend)' + $(if ($XunitFilter) { "&($XunitFilter)" })
+                    foreach ($run in @(
+                            @{ Target = 'LogTools.sln'; Filter = $XunitFilter; Backend = $null },
+                            @{ Target = 'tests/LogTools.Engine.Tests'; Filter = $backend; Backend = 'postgres' })) {
+                        $arguments = @('test', $run.Target, '-c', $Configuration, '--no-build')
+                        if ($run.Filter) { $arguments += '--filter', $run.Filter }
+                        Write-Verbose "dotnet $($arguments -join ' ') (backend: $($run.Backend ?? 'sqlite'))"
+                        $env:LOGTOOLS_TEST_BACKEND = $run.Backend
+                        $before = $failedCount
+                        try {
+                            & dotnet @arguments | ForEach-Object {
+                                $_
+                                # One result line per test assembly: "Passed!  - Failed: 0, Passed: 238, Skipped: 0, ..."
+                                if ($_ -match 'Failed:\s+(\d+),\s+Passed:\s+(\d+),') { $failedCount += [int]$Matches[1]; $passed += [int]$Matches[2] }
+                            }
+                        }
+                        finally { Remove-Item Env:LOGTOOLS_TEST_BACKEND -ErrorAction SilentlyContinue }
+                        if ($LASTEXITCODE -ne 0 -and $failedCount -eq $before) { $failedCount++ } # a crash or build failure counts too
                     }
-                    if ($LASTEXITCODE -ne 0 -and $failedCount -eq 0) { $failedCount++ } # a crash or build failure counts too
                 }
                 if (-not $SkipPester) {
                     Invoke-Dotnet 'restore', 'tests/Pester/Pester.proj', '--verbosity', 'quiet'

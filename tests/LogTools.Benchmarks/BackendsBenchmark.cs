@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using LogTools.Engine;
 using LogTools.Engine.Tests;
+using LogTools.Tests.Support;
 using LogTools.Engine.Sessions;
 using LogTools.Engine.Store;
 

@@ -11,7 +11,7 @@ public sealed class ApiCallStoreTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
-    private LogStore Store() => LogStore.Open(temp.Combine("store"));
+    private LogStore Store() => TestBackend.Open(temp.Combine("store"));
 
     private static ApiCall Call(string model = "claude-sonnet-4-20250514", long input = 1000, string? message = null, string? request = null,
         DateTimeOffset? at = null, decimal? cost = null) => new()
@@ -29,6 +29,7 @@ public sealed class ApiCallStoreTests : IDisposable
     });
 
     [Fact]
+    [Trait("Category", TestBackend.Category)]
     public void The_key_joins_message_and_request_and_is_null_unless_both_are_known()
     {
         Assert.Equal("msg_1:req_1", ApiCallKey.For("msg_1", "req_1"));
@@ -38,6 +39,7 @@ public sealed class ApiCallStoreTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", TestBackend.Category)]
     public void Add_stores_every_column_and_ignores_calls_already_stored_by_key()
     {
         var store = Store();
@@ -56,6 +58,7 @@ public sealed class ApiCallStoreTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", TestBackend.Category)]
     public void Add_sets_the_stored_id_and_the_estimate_on_the_callers_objects()
     {
         var call = Call();
@@ -71,6 +74,7 @@ public sealed class ApiCallStoreTests : IDisposable
     }
 
     [Theory]
+    [Trait("Category", TestBackend.Category)]
     [InlineData("tokens", "InvalidTokenCount")]
     [InlineData("future", "TimestampOutOfRange")]
     [InlineData("model", "ApiCallModelMissing")]
@@ -93,6 +97,7 @@ public sealed class ApiCallStoreTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", TestBackend.Category)]
     public void Work_given_to_Add_runs_in_the_same_transaction_as_the_rows()
     {
         var store = Store();
@@ -112,6 +117,7 @@ public sealed class ApiCallStoreTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", TestBackend.Category)]
     public void The_aggregates_follow_inserts_updates_and_deletes_exactly()
     {
         var store = Store();
@@ -128,39 +134,11 @@ public sealed class ApiCallStoreTests : IDisposable
             command.ExecuteNonQuery();
         });
 
-        var sums = string.Join(", ", "count(*) AS calls, sum(tokens_input), sum(tokens_output), sum(tokens_cache_read), sum(tokens_cache_write)",
-            "sum(CASE WHEN cost_given THEN 0 ELSE tokens_input END)", "sum(CASE WHEN cost_given THEN 1 ELSE 0 END)",
-            "sum(CASE WHEN cost_given THEN CAST(round(estimated_cost_usd * 1e9) AS INTEGER) ELSE 0 END)");
-        var aggregateSums = "sum(calls), sum(tokens_input), sum(tokens_output), sum(tokens_cache_read), sum(tokens_cache_write), sum(est_input), sum(given_calls), sum(given_nanos)";
-        foreach (var (rows, aggregate) in new[]
-        {
-            ($"SELECT date(timestamp), model, {sums} FROM api_calls GROUP BY 1, 2", $"SELECT date(slot * 86400, 'unixepoch'), model, {aggregateSums} FROM api_call_series WHERE level = 0 GROUP BY 1, 2"),
-            ($"SELECT strftime('%Y-%m-%d %H', timestamp), model, {sums} FROM api_calls GROUP BY 1, 2", $"SELECT strftime('%Y-%m-%d %H', slot * 3600, 'unixepoch'), model, {aggregateSums} FROM api_call_series WHERE level = 1 GROUP BY 1, 2"),
-            ($"SELECT CAST(strftime('%s', timestamp) AS INTEGER) / 900, model, {sums} FROM api_calls GROUP BY 1, 2", $"SELECT slot, model, {aggregateSums} FROM api_call_series WHERE level = 2 GROUP BY 1, 2"),
-            ($"SELECT CAST(strftime('%s', timestamp) AS INTEGER) / 900, model, machine, {sums} FROM api_calls GROUP BY 1, 2, 3", $"SELECT quarter, model, machine, {aggregateSums} FROM api_call_quarters GROUP BY 1, 2, 3"),
-        })
-        {
-            Assert.Equal(Rows(store, rows), Rows(store, aggregate));
-        }
-
-        Assert.Equal(0, Count(store, "SELECT count(*) FROM api_call_series WHERE calls = 0"));
+        AssertAggregatesMatchRows(store.Database);
     }
 
-    private static List<string> Rows(LogStore store, string sql) => store.Database.Read(c =>
-    {
-        using var command = c.CreateCommand();
-        command.CommandText = sql + " ORDER BY 1, 2, 3";
-        using var reader = command.ExecuteReader();
-        var rows = new List<string>();
-        while (reader.Read())
-        {
-            rows.Add(string.Join("|", Enumerable.Range(0, reader.FieldCount).Select(reader.GetValue)));
-        }
-
-        return rows;
-    });
-
     [Fact]
+    [Trait("Category", TestBackend.Category)]
     public void The_ids_handed_back_are_the_stored_rows_ids_when_duplicates_sit_inside_a_batch()
     {
         var store = Store();
@@ -218,51 +196,63 @@ public sealed class ApiCallStoreTests : IDisposable
         return command;
     }
 
-    // Every row and column of every aggregate table, against a GROUP BY over api_calls written out here independently.
+    // Every row and column of every aggregate table, against sums over the rows of api_calls made here independently
+    // (in C#, so the same check runs on every backend).
     private static void AssertAggregatesMatchRows(StoreDatabase database)
     {
-        const string sums = """
-            count(*), sum(tokens_input), sum(tokens_output), sum(tokens_cache_read), sum(tokens_cache_write),
-            sum(CASE WHEN cost_given THEN 0 ELSE tokens_input END), sum(CASE WHEN cost_given THEN 0 ELSE tokens_output END),
-            sum(CASE WHEN cost_given THEN 0 ELSE tokens_cache_read END), sum(CASE WHEN cost_given THEN 0 ELSE tokens_cache_write END),
-            sum(cost_given), sum(CASE WHEN cost_given THEN CAST(round(estimated_cost_usd * 1e9) AS INTEGER) ELSE 0 END)
-            """;
         const string columns = "calls, tokens_input, tokens_output, tokens_cache_read, tokens_cache_write, est_input, est_output, est_cache_read, est_cache_write, given_calls, given_nanos";
-        var pairs = new List<(string Rows, string Aggregate)>();
-        foreach (var (level, seconds) in new[] { (0, 86400), (1, 3600), (2, 900) })
-        {
-            pairs.Add(($"SELECT {level}, CAST(strftime('%s', timestamp) AS INTEGER) / {seconds}, model, {sums} FROM api_calls GROUP BY 2, 3 ORDER BY 2, 3",
-                $"SELECT level, slot, model, {columns} FROM api_call_series WHERE level = {level} ORDER BY 2, 3"));
-        }
-
-        pairs.Add(($"SELECT CAST(strftime('%s', timestamp) AS INTEGER) / 900, model, machine, coalesce(worker_id, ''), coalesce(session_id, ''), {sums} FROM api_calls GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5",
-            $"SELECT quarter, model, machine, worker_id, session_id, {columns} FROM api_call_quarters ORDER BY 1, 2, 3, 4, 5"));
+        var expected = new SortedDictionary<string, long[]>(StringComparer.Ordinal);
+        var actual = new SortedDictionary<string, long[]>(StringComparer.Ordinal);
         database.Read(connection =>
         {
-            foreach (var (rows, aggregate) in pairs)
+            Sql.ForEach(connection, null, """
+                SELECT timestamp, model, machine, coalesce(worker_id, ''), coalesce(session_id, ''),
+                       tokens_input, tokens_output, tokens_cache_read, tokens_cache_write, cost_given, estimated_cost_usd
+                FROM api_calls
+                """, [], r =>
             {
-                var expected = All(Command(connection, rows));
-                Assert.NotEmpty(expected);
-                Assert.Equal(expected, All(Command(connection, aggregate)));
-            }
+                var seconds = StoreTime.Parse(r.GetString(0)).ToUnixTimeSeconds();
+                var given = r.GetInt64(9) == 1;
+                long[] tokens = [r.GetInt64(5), r.GetInt64(6), r.GetInt64(7), r.GetInt64(8)];
+                long[] values =
+                [
+                    1, .. tokens, .. tokens.Select(t => given ? 0 : t), given ? 1 : 0,
+                    given ? (long)Math.Round(r.GetDouble(10) * 1e9, MidpointRounding.AwayFromZero) : 0,
+                ];
+                foreach (var (level, span) in new[] { (0, 86400), (1, 3600), (2, 900) })
+                {
+                    Add(expected, $"series {level} {seconds / span} {r.GetString(1)}", values);
+                }
 
-            Assert.Equal(0, Convert.ToInt64(Command(connection, "SELECT (SELECT count(*) FROM api_call_series) - (SELECT count(*) FROM api_call_series WHERE calls > 0)").ExecuteScalar()));
+                Add(expected, $"quarter {seconds / 900} {r.GetString(1)} {r.GetString(2)} {r.GetString(3)} {r.GetString(4)}", values);
+            });
+            Sql.ForEach(connection, null, $"SELECT level, slot, model, {columns} FROM api_call_series", [], r =>
+                Add(actual, $"series {r.GetInt64(0)} {r.GetInt64(1)} {r.GetString(2)}", Values(r, 3)));
+            Sql.ForEach(connection, null, $"SELECT quarter, model, machine, worker_id, session_id, {columns} FROM api_call_quarters", [], r =>
+                Add(actual, $"quarter {r.GetInt64(0)} {r.GetString(1)} {r.GetString(2)} {r.GetString(3)} {r.GetString(4)}", Values(r, 5)));
             return true;
         });
 
-        static List<string> All(DbCommand command)
-        {
-            using (command)
-            using (var reader = command.ExecuteReader())
-            {
-                var rows = new List<string>();
-                while (reader.Read())
-                {
-                    rows.Add(string.Join("|", Enumerable.Range(0, reader.FieldCount).Select(reader.GetValue)));
-                }
+        Assert.NotEmpty(expected);
+        Assert.Equal(Lines(expected), Lines(actual));
 
-                return rows;
+        static long[] Values(DbDataReader r, int from) => Enumerable.Range(from, r.FieldCount - from).Select(r.GetInt64).ToArray();
+
+        static void Add(SortedDictionary<string, long[]> sums, string key, long[] values)
+        {
+            if (sums.TryGetValue(key, out var sum))
+            {
+                for (var i = 0; i < values.Length; i++)
+                {
+                    sum[i] += values[i];
+                }
+            }
+            else
+            {
+                sums[key] = [.. values];
             }
         }
+
+        static List<string> Lines(SortedDictionary<string, long[]> sums) => sums.Select(x => x.Key + " = " + string.Join(",", x.Value)).ToList();
     }
 }

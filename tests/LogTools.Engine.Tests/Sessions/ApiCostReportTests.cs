@@ -5,6 +5,7 @@ using LogTools.Tests.Support;
 
 namespace LogTools.Engine.Tests.Sessions;
 
+[Trait("Category", TestBackend.Category)]
 public sealed class ApiCostReportTests : IDisposable
 {
     private static readonly string[] Models = ["claude-sonnet-4-20250514", "o3", "gpt-4.1", "my-local-model"];
@@ -15,7 +16,7 @@ public sealed class ApiCostReportTests : IDisposable
     /// <summary>Calls spread over 12 days around a price change (o3, 2025-06-10) and a DST change elsewhere, some with a given cost.</summary>
     internal static LogStore Seeded(string path, DateTimeOffset from, int count = 3000, int seed = 11)
     {
-        var store = LogStore.Open(path);
+        var store = TestBackend.Open(path);
         var random = new Random(seed);
         new ApiCallStore(store).Add(Enumerable.Range(0, count).Select(i => new ApiCall
         {
@@ -39,16 +40,11 @@ public sealed class ApiCostReportTests : IDisposable
         var result = new Dictionary<string, (long, long, long, decimal, long)>();
         store.Database.Read(connection =>
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = """
+            Sql.ForEach(connection, null, """
                 SELECT timestamp, model, tokens_input, tokens_output, tokens_cache_read, tokens_cache_write, cost_given,
                        CAST(round(estimated_cost_usd * 1e9) AS INTEGER), tokens_cache_write_1h
                 FROM api_calls WHERE timestamp >= $s AND timestamp < $e
-                """;
-            command.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter("$s", StoreTime.ToText(since)));
-            command.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter("$e", StoreTime.ToText(until)));
-            using var r = command.ExecuteReader();
-            while (r.Read())
+                """, [("$s", StoreTime.ToText(since)), ("$e", StoreTime.ToText(until))], r =>
             {
                 var at = StoreTime.Parse(r.GetString(0));
                 var key = calendar.Label(calendar.StartOf(at));
@@ -69,7 +65,7 @@ public sealed class ApiCostReportTests : IDisposable
                 }
 
                 result[key] = (calls + 1, input + tokens[0], total + tokens.Sum(), known, unpriced);
-            }
+            });
 
             return true;
         });
@@ -121,7 +117,7 @@ public sealed class ApiCostReportTests : IDisposable
         {
             using var command = connection.CreateCommand();
             command.CommandText = """
-                SELECT date(timestamp), count(*), sum(tokens_input), sum(tokens_output), sum(tokens_cache_read), sum(tokens_cache_write)
+                SELECT substr(timestamp, 1, 10), count(*), sum(tokens_input), sum(tokens_output), sum(tokens_cache_read), sum(tokens_cache_write)
                 FROM api_calls GROUP BY 1 ORDER BY 1
                 """;
             using var r = command.ExecuteReader();
@@ -165,7 +161,7 @@ public sealed class ApiCostReportTests : IDisposable
     [Fact]
     public void An_empty_store_reports_one_zero_total_and_no_groups()
     {
-        var store = LogStore.Open(temp.Combine("store"));
+        var store = TestBackend.Open(temp.Combine("store"));
         var report = new ApiCostReport(store, PriceTable.Embedded);
         var total = Assert.Single(report.Run(null, null, ApiCostGroup.None, TimeZoneInfo.Utc));
         Assert.Equal((0L, 0m, 0m), (total.Calls, total.KnownCostUsd, total.CostUsd!.Value));

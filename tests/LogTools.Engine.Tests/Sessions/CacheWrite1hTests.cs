@@ -15,6 +15,7 @@ public sealed class CacheWrite1hTests : IDisposable
     public void Dispose() => temp.Dispose();
 
     [Fact]
+    [Trait("Category", TestBackend.Category)]
     public void Every_claude_price_has_a_1_hour_write_at_twice_the_input_price_and_others_fall_back_to_their_write_price()
     {
         var claude = PriceTable.Embedded.Prices.Where(p => p.Model.StartsWith("claude-", StringComparison.Ordinal)).ToList();
@@ -26,9 +27,10 @@ public sealed class CacheWrite1hTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", TestBackend.Category)]
     public void A_call_prices_each_kind_of_cache_write_at_its_rate()
     {
-        var store = LogStore.Open(temp.Combine("store"));
+        var store = TestBackend.Open(temp.Combine("store"));
         var call = new ApiCall { Model = "claude-sonnet-4-5", InputTokens = 10, OutputTokens = 20, CacheWriteTokens = 1000, CacheWrite1hTokens = 2000, Timestamp = At };
         new ApiCallStore(store, PriceTable.Embedded).Add([call]);
 
@@ -42,6 +44,7 @@ public sealed class CacheWrite1hTests : IDisposable
     }
 
     [Theory]
+    [Trait("Category", TestBackend.Category)]
     [InlineData("\"cache_creation_input_tokens\":3000,\"cache_creation\":{\"ephemeral_5m_input_tokens\":1000,\"ephemeral_1h_input_tokens\":2000}", 1000, 2000)]
     [InlineData("\"cache_creation\":{\"ephemeral_5m_input_tokens\":1000,\"ephemeral_1h_input_tokens\":2000}", 1000, 2000)]
     [InlineData("\"cache_creation_input_tokens\":3000", 3000, 0)]
@@ -57,6 +60,7 @@ public sealed class CacheWrite1hTests : IDisposable
     }
 
     [Theory]
+    [Trait("Category", TestBackend.Category)]
     [InlineData("\"input_tokens\":\"12\",\"output_tokens\":2", "usage.input_tokens of \"12\", which is not a token count (InvalidTokenCount")]
     [InlineData("\"input_tokens\":1,\"output_tokens\":2.5", "usage.output_tokens of 2.5, which is not a token count (InvalidTokenCount")]
     [InlineData("\"input_tokens\":1,\"output_tokens\":2,\"cache_creation\":{\"ephemeral_1h_input_tokens\":-4}", "usage.cache_creation.ephemeral_1h_input_tokens of -4")]
@@ -100,7 +104,7 @@ public sealed class CacheWrite1hTests : IDisposable
             transaction.Commit();
         }
 
-        var store = LogStore.Open(folder);
+        var store = TestBackend.Open(folder);
         var report = new ApiCostReport(store, PriceTable.Embedded);
         var before = report.Run(null, null, ApiCostGroup.None, TimeZoneInfo.Utc).Single();
         Assert.Equal(StoreSchema.Latest, store.Database.Read(c => Convert.ToInt32(Sql.Scalar(c, null, "PRAGMA user_version"))));

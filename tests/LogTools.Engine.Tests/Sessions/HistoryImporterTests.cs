@@ -5,6 +5,7 @@ using LogTools.Tests.Support;
 
 namespace LogTools.Engine.Tests.Sessions;
 
+[Trait("Category", TestBackend.Category)]
 public sealed class HistoryImporterTests : IDisposable
 {
     private readonly TempFolder _temp = new();
@@ -13,7 +14,7 @@ public sealed class HistoryImporterTests : IDisposable
 
     public HistoryImporterTests()
     {
-        _store = LogStore.Open(_temp.Combine("store"));
+        _store = TestBackend.Open(_temp.Combine("store"));
         _importer = new HistoryImporter(_store);
     }
 
@@ -161,17 +162,7 @@ public sealed class HistoryImporterTests : IDisposable
             return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData([.. head, .. tail, .. BitConverter.GetBytes((long)bytes.Length)]));
         }
 
-        void Record(string fingerprint) => _store.Database.Write((c, t) =>
-        {
-            using var command = c.CreateCommand();
-            command.Transaction = t;
-            command.CommandText = "UPDATE history_import_files SET fingerprint = $f";
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = "$f";
-            parameter.Value = fingerprint;
-            command.Parameters.Add(parameter);
-            command.ExecuteNonQuery();
-        });
+        void Record(string fingerprint) => _store.Database.Write((c, t) => Sql.Execute(c, t, "UPDATE history_import_files SET fingerprint = $f", ("$f", fingerprint)));
 
         string Recorded() => _store.Database.Read(c =>
         {

@@ -4,6 +4,7 @@ using LogTools.Tests.Support;
 
 namespace LogTools.Engine.Tests.Sessions;
 
+[Trait("Category", TestBackend.Category)]
 public sealed class TelemetryTimeTests : IDisposable
 {
     private readonly TempFolder _temp = new();
@@ -34,7 +35,7 @@ public sealed class TelemetryTimeTests : IDisposable
     {
         // Local zone UTC+10; now is 01:00 local on the 15th (15:00 UTC on the 14th).
         var clock = new FixedClock(new DateTimeOffset(2025, 1, 14, 15, 0, 0, TimeSpan.Zero), TimeZoneInfo.CreateCustomTimeZone("plus10", TimeSpan.FromHours(10), "plus10", "plus10"));
-        var store = LogStore.Open(_temp.Combine("store"));
+        var store = TestBackend.Open(_temp.Combine("store"));
         new SessionLedger(store, clock).Start("s", _temp.Path, null);
         var tasks = new TaskLedger(store, clock);
         foreach (var (id, completedUtc) in new[] { ("yesterday-local", 13), ("today-local", 14) })
@@ -89,7 +90,7 @@ public sealed class TelemetryTimeTests : IDisposable
         Assert.Equal("TimestampOutOfRange", Assert.Throws<LogToolsException>(() => ApiCallStore.Validate(call)).ErrorId);
         var future = new ApiCall { Model = "gpt-4o", Timestamp = DateTimeOffset.UtcNow + TelemetryTime.FutureAllowance + TimeSpan.FromMinutes(1) };
         Assert.Equal("TimestampOutOfRange", Assert.Throws<LogToolsException>(() => ApiCallStore.Validate(future)).ErrorId);
-        var store = LogStore.Open(_temp.Combine("store"));
+        var store = TestBackend.Open(_temp.Combine("store"));
         new SessionLedger(store).Start("s", _temp.Path, null);
         var error = Assert.Throws<LogToolsException>(() => new EventLedger(store).Write(new NewLogEvent { SessionId = "s", Type = "note", Message = "m", Timestamp = new DateTimeOffset(1999, 1, 1, 0, 0, 0, TimeSpan.Zero) }));
         Assert.Equal("TimestampOutOfRange", error.ErrorId);
@@ -103,7 +104,7 @@ public sealed class TelemetryTimeTests : IDisposable
         Assert.Equal("InvalidTimeWindow", Assert.Throws<LogToolsException>(() => TimeWindow.Between(since, until)).ErrorId);
         Assert.Equal((since, (DateTimeOffset?)since), TimeWindow.Between(since, since));
         Assert.Equal((since, (DateTimeOffset?)null), TimeWindow.Between(since, null));
-        var store = LogStore.Open(_temp.Combine("store"));
+        var store = TestBackend.Open(_temp.Combine("store"));
         Assert.Equal("InvalidTimeWindow", Assert.Throws<LogToolsException>(() => new ApiCostReport(store, PriceTable.Embedded).Run(since, until, ApiCostGroup.None, TimeZoneInfo.Utc)).ErrorId);
         Assert.Equal("InvalidTimeWindow", Assert.Throws<LogToolsException>(() => new EventLedger(store).Find(new EventQuery { Since = since, Until = until }, _ => { })).ErrorId);
         Assert.Equal("InvalidTimeWindow", Assert.Throws<LogToolsException>(() => new SessionLedger(store).Find(null, false, false, since, until, _ => { })).ErrorId);

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 
-namespace LogTools.Benchmarks;
+namespace LogTools.Tests.Support;
 
 /// <summary>
-/// A PostgreSQL cluster of Debian's packaged server, made for one benchmark run in a temporary folder and removed with
-/// it: listening only on a Unix socket there, trusting local logins, durability off (as the Pester tests' cluster).
+/// A PostgreSQL cluster of Debian's packaged server, made for one test or benchmark process in a temporary folder and
+/// removed with it: listening only on a Unix socket there, trusting local logins, durability off (as the Pester tests' cluster).
 /// Root cannot run the server, so as root it runs as the unprivileged user nobody.
 /// </summary>
 public sealed class ThrowawayPostgres : IDisposable
@@ -17,7 +17,7 @@ public sealed class ThrowawayPostgres : IDisposable
         bin = Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin"))
             .Where(d => File.Exists(Path.Combine(d, "initdb"))).OrderBy(d => int.Parse(Path.GetFileName(Path.GetDirectoryName(d))!)).LastOrDefault()
             ?? throw new InvalidOperationException("PostgreSQL is not installed (Debian: apt-get install postgresql).");
-        root = Directory.CreateTempSubdirectory("logtools-bench-pg-").FullName;
+        root = Directory.CreateTempSubdirectory("logtools-pg-").FullName;
         Run("chown", "-R", "nobody", root);
         AsServerUser(Path.Combine(bin, "initdb"), "-D", Path.Combine(root, "data"), "-U", "logtools", "--auth=trust", "-E", "UTF8", "--no-sync");
         AsServerUser(
@@ -29,11 +29,11 @@ public sealed class ThrowawayPostgres : IDisposable
     /// <summary>The server's major version.</summary>
     public string Version { get; }
 
-    /// <summary>A new database and content root, as a store location.</summary>
-    public string NewStore(string name)
+    /// <summary>A new database, as a store location with <paramref name="contentRoot"/> (by default a new temporary folder).</summary>
+    public string NewStore(string name, string? contentRoot = null)
     {
         Run(Path.Combine(bin, "createdb"), "-h", root, "-U", "logtools", name);
-        var content = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"logtools-bench-pgcontent-{name}-{Guid.NewGuid():N}")).FullName;
+        var content = contentRoot ?? Directory.CreateTempSubdirectory($"logtools-pgcontent-{name}-").FullName;
         return $"postgres://logtools@/{name}?host={root}&content={content}";
     }
 
