@@ -15,12 +15,8 @@ public static class TestBackend
 
     private static readonly ConcurrentDictionary<string, string> Locations = new();
 
-    private static readonly Lazy<ThrowawayPostgres> Cluster = new(() =>
-    {
-        var cluster = new ThrowawayPostgres();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Dispose();
-        return cluster;
-    });
+    // Never disposed: the cluster's watchdog removes it when the test process ends.
+    private static readonly Lazy<ThrowawayPostgres> Cluster = new(() => new ThrowawayPostgres());
 
     public static bool IsPostgres { get; } = Environment.GetEnvironmentVariable("LOGTOOLS_TEST_BACKEND") == "postgres";
 

@@ -24,6 +24,12 @@ public sealed class ThrowawayPostgres : IDisposable
             Path.Combine(bin, "pg_ctl"), "-D", Path.Combine(root, "data"), "-l", Path.Combine(root, "server.log"), "-w",
             "-o", $"-k {root} -c listen_addresses='' -c fsync=off -c shared_buffers=512MB", "start");
         Version = File.ReadAllText(Path.Combine(root, "data", "PG_VERSION")).Trim();
+
+        // A watchdog in a session of its own stops and removes the cluster once this process has ended, however it
+        // ends: a test runner ends its test host without waiting for exit handlers.
+        var asServerUser = Environment.UserName == "root" ? "runuser -u nobody -- " : "";
+        var stop = $"{asServerUser}'{Path.Combine(bin, "pg_ctl")}' -D '{Path.Combine(root, "data")}' -m immediate -w stop >/dev/null 2>&1; rm -rf '{root}'";
+        Process.Start("setsid", ["-f", "sh", "-c", $"while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 1; done; {stop}"]).Dispose();
     }
 
     /// <summary>The server's major version.</summary>
