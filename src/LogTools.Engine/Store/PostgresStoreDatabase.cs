@@ -122,6 +122,8 @@ internal sealed class PostgresStoreDatabase : StoreDatabase
         return transaction;
     }
 
+    private protected override DbTransaction BeginSnapshot(DbConnection connection) => connection.BeginTransaction(IsolationLevel.RepeatableRead);
+
     private protected override StoreFailure? Classify(DbException ex) => ex switch
     {
         PostgresException pg => pg.SqlState switch

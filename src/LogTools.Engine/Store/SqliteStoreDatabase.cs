@@ -192,6 +192,9 @@ internal sealed class SqliteStoreDatabase : StoreDatabase
 
     private protected override DbTransaction BeginWrite(DbConnection connection) => ((SqliteConnection)connection).BeginTransaction(deferred: false);
 
+    /// <remarks>A deferred transaction: WAL gives it one snapshot from its first read on.</remarks>
+    private protected override DbTransaction BeginSnapshot(DbConnection connection) => ((SqliteConnection)connection).BeginTransaction(deferred: true);
+
     private protected override StoreFailure? Classify(DbException ex) => ex is not SqliteException sqlite ? null : sqlite.SqliteErrorCode switch
     {
         SqliteBusy or SqliteLocked => StoreFailure.Busy,

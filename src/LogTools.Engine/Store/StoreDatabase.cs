@@ -101,6 +101,16 @@ public abstract class StoreDatabase
         return work(connection);
     });
 
+    /// <summary>Runs read-only work in one transaction that sees the database as it was when the work began, whatever others write meanwhile.</summary>
+    public T ReadSnapshot<T>(Func<DbConnection, DbTransaction, T> work) => WithRetry(() =>
+    {
+        using var connection = OpenConnection();
+        using var transaction = BeginSnapshot(connection);
+        var result = work(connection, transaction);
+        transaction.Commit();
+        return result;
+    });
+
     /// <summary>
     /// Runs work in one write-locking transaction and commits it. On a busy or locked database the whole unit is
     /// rolled back and retried with backoff until the policy's timeout, so <paramref name="work"/> must do nothing
@@ -166,6 +176,9 @@ public abstract class StoreDatabase
 
     /// <summary>A transaction that takes the write lock at once, so a busy database shows before any work is done.</summary>
     private protected abstract DbTransaction BeginWrite(DbConnection connection);
+
+    /// <summary>A transaction that takes no write lock and reads one snapshot throughout.</summary>
+    private protected abstract DbTransaction BeginSnapshot(DbConnection connection);
 
     /// <summary>What the backend's error means; null for none of the known failures (a defect, which goes up as it is).</summary>
     private protected abstract StoreFailure? Classify(DbException ex);

@@ -12,6 +12,9 @@ public static class StoreLocator
     /// <summary>Whether <paramref name="location"/> is a store on a database server (postgres://...) rather than a folder.</summary>
     public static bool IsServer(string? location) => ServerLocation.IsServer(location);
 
+    /// <summary>A location as messages show it: a server location without its password.</summary>
+    public static string Display(string location) => IsServer(location) ? ServerLocation.Parse(location).Display : location;
+
     /// <param name="parameterPath">The -Store value, already resolved against PowerShell's location (a server location as given).</param>
     /// <param name="sessionPath">The folder chosen with Set-LogStore for this session.</param>
     /// <param name="settings">The user's settings (candidate list).</param>
