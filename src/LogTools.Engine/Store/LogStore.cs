@@ -146,6 +146,32 @@ public sealed class LogStore
         return combined;
     }
 
+    /// <summary>
+    /// Holds the store's lock named <paramref name="name"/> (one sync of a source, one build of a port tree at a time) until
+    /// disposed: across processes, and on a server store across hosts (an advisory lock; a file lock in the store's locks/
+    /// folder otherwise). A holder that dies releases it. Waits up to <paramref name="timeout"/> for another holder, then
+    /// throws what <paramref name="held"/> makes.
+    /// </summary>
+    public IDisposable Lock(string name, TimeSpan timeout, Func<LogToolsException> held)
+    {
+        var lockFile = ContentPath("locks", name + ".lock");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            if (Database.TryLock(name, lockFile) is { } lease)
+            {
+                return lease;
+            }
+
+            if (clock.Elapsed >= timeout)
+            {
+                throw held();
+            }
+
+            Thread.Sleep(50);
+        }
+    }
+
     /// <summary>Everything Get-LogStore shows: where, how chosen, schema, SQLite version, sizes and row counts.</summary>
     public StoreInfo Describe(StoreSource source, string sourceDetail) => Database.Read(connection =>
     {

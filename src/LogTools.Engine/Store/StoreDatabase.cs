@@ -88,6 +88,13 @@ public abstract class StoreDatabase
     /// </summary>
     public abstract void BackupTo(string destinationPath);
 
+    /// <summary>
+    /// Tries once to take the store's lock named <paramref name="name"/>, held across processes (and, on a server, across
+    /// hosts) until the result is disposed or its process ends; null while another holder has it. A file database locks
+    /// <paramref name="lockFile"/>; a server takes an advisory lock of its own.
+    /// </summary>
+    internal abstract IDisposable? TryLock(string name, string lockFile);
+
     /// <summary>Closes this database's idle pooled connections, so its files can be moved or removed.</summary>
     public abstract void ReleaseConnections();
 
