@@ -2,13 +2,7 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     $script:Server = Start-TestPostgres
 
-    # One value from a PostgreSQL store's database, read with psql (the oracle: not through LogTools).
-    function Invoke-Psql([string] $Store, [string] $Query) {
-        $database = ($Store -split '[/?]')[3]
-        $env:PGOPTIONS = '-c search_path=main'
-        try { & psql -h $Server.Socket -U logtools -d $database -tAc $Query }
-        finally { Remove-Item Env:PGOPTIONS }
-    }
+    function Invoke-Psql([string] $Store, [string] $Query) { Invoke-TestPsql $Server $Store $Query }
 
     function Get-Failure([scriptblock] $Script) {
         try { & $Script; 'no error' } catch { $_.FullyQualifiedErrorId }

@@ -2,10 +2,7 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     $script:Server = Start-TestPostgres
 
-    function Invoke-Psql([string] $Store, [string] $Query) {
-        $database = ($Store -split '[/?]')[3]
-        & psql -h $Server.Socket -U logtools -d $database -tAc $Query
-    }
+    function Invoke-Psql([string] $Store, [string] $Query) { Invoke-TestPsql $Server $Store $Query }
 
     # A command run by another host (its own process and machine name) on the store; returns the error id it stopped with, or 'ok'.
     function Invoke-OtherHost([string] $Machine, [string] $Command) {

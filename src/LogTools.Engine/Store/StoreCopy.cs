@@ -48,7 +48,8 @@ public static class StoreCopy
                 Verify(table, connection, transaction);
             }
 
-            return (Details: details, Files: content == StoreContentMode.Copy ? CopyContent(source.Path, root, progress) : (0, 0L));
+            var (files, bytes) = content == StoreContentMode.Copy ? CopyContent(source.Path, root, progress) : (0, 0L);
+            return (Details: details, Files: files, Bytes: bytes);
         });
 
         return new StoreCopyResult
@@ -61,8 +62,8 @@ public static class StoreCopy
             Tables = copied.Details.Count,
             Rows = copied.Details.Sum(t => t.Rows),
             Content = content,
-            ContentFiles = copied.Files.Item1,
-            ContentBytes = copied.Files.Item2,
+            ContentFiles = copied.Files,
+            ContentBytes = copied.Bytes,
             SchemaVersion = StoreSchema.Latest,
             Verified = true,
             Duration = clock.Elapsed,
