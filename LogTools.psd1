@@ -15,6 +15,7 @@
         'Set-LogStore'
         'Test-LogStore'
         'Backup-LogStore'
+        'Copy-LogStore'
         'Get-FileBlake3'
         'Start-LogSession'
         'Stop-LogSession'

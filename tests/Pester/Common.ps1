@@ -232,3 +232,12 @@ function Stop-TestPostgres($Server) {
     & runuser -u nobody -- "$($Server.Bin)/pg_ctl" -D "$($Server.Root)/data" -m immediate -w stop | Out-Null
     Remove-Item -Recurse -Force $Server.Root
 }
+
+# One value from a PostgreSQL store's database (New-TestPostgresStore) on the test cluster, read with psql (the oracle: not
+# through LogTools), with the store's schema first on the search path.
+function Invoke-TestPsql($Server, [string] $Store, [string] $Query) {
+    $database = ($Store -split '[/?]')[3]
+    $env:PGOPTIONS = '-c search_path=main'
+    try { & psql -h $Server.Socket -U logtools -d $database -tAc $Query }
+    finally { Remove-Item Env:PGOPTIONS }
+}

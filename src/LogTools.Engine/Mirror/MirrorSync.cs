@@ -120,7 +120,10 @@ public sealed class MirrorSync
             yield break;
         }
 
-        using var sourceLock = options.WhatIf ? null : MirrorLock.Acquire(Writable.ContentPath("locks", $"mirror-{Source}.lock"), Source, options.LockTimeout);
+        using var sourceLock = options.WhatIf ? null : Writable.Lock($"mirror-{Source}", options.LockTimeout, () => new LogToolsException(
+            "SyncInProgress", ErrorKind.ResourceBusy, Source,
+            $"Another sync of the source '{Source}' (on this or another host) has held its lock for {options.LockTimeout.TotalSeconds:0.#} s. " +
+            "Nothing was changed; run the sync again later or give a longer -LockTimeout."));
         if (!options.WhatIf)
         {
             Directory.CreateDirectory(pondFolder);

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
+using System.Security.Cryptography;
+using System.Text;
 using LogTools.Engine.Hashing;
 using LogTools.Engine.Store;
 
@@ -36,6 +38,7 @@ public sealed class PortBuilder
         }
 
         var store = options.WhatIf && !LogStore.Exists(storePath) ? null : open();
+        using var treeLock = options.WhatIf ? null : LockTree(store!, options.PortsPath);
         var plan = Plan(options, store, sink);
         if (options.WhatIf)
         {
@@ -49,6 +52,20 @@ public sealed class PortBuilder
         }
 
         new PortBuilder(options, sink).Execute(plan, new PortTracking(store!, sink), sink.RunId);
+    }
+
+    /// <summary>
+    /// One build of a port tree at a time, on every host writing the store: a second one would plan from the same
+    /// checksums and build the same ports again. The tree is named by its full path, hashed into a lock name.
+    /// </summary>
+    private static IDisposable LockTree(LogStore store, string portsPath)
+    {
+        var tree = Path.TrimEndingDirectorySeparator(Path.GetFullPath(portsPath));
+        var name = "ports-" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(tree)))[..16].ToLowerInvariant();
+        return store.Lock(name, TimeSpan.Zero, () => new LogToolsException(
+            "PortBuildInProgress", ErrorKind.ResourceBusy, tree,
+            $"Another Invoke-PortBuild of the port tree '{tree}' (on this or another host) is running. Nothing was built; " +
+            "run the build again when it has finished (Get-PortBuild -Status Running shows what it builds)."));
     }
 
     /// <summary>

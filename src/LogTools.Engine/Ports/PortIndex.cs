@@ -135,14 +135,14 @@ internal sealed class PortIndex(LogStore store)
         return true;
     });
 
-    /// <summary>Build records, newest first: by origin (wildcard), status and start time; the latest <paramref name="last"/> when given.</summary>
+    /// <summary>Build records, newest first: by origin (wildcard), status and start time; the latest <paramref name="last"/> when given (no limit is the largest one: PostgreSQL refuses SQLite's LIMIT -1).</summary>
     public void Builds(string? origin, PortRecordStatus? status, DateTimeOffset? since, int? last, Action<PortBuildRecord> sink) => store.Database.Read(connection =>
     {
         Query(connection, null,
             $"SELECT {RecordColumns} FROM port_builds WHERE (CAST($origin AS TEXT) IS NULL OR origin GLOB $origin) AND (CAST($status AS TEXT) IS NULL OR status = $status) " +
             "AND (CAST($since AS TEXT) IS NULL OR started_at >= $since) ORDER BY started_at DESC, build_id LIMIT $limit",
             [P("$origin", origin is null ? null : IdPattern.ToGlob(origin)), P("$status", status is { } s ? Lower(s) : null),
-             P("$since", since is { } at ? StoreTime.ToText(at) : null), P("$limit", last ?? -1)],
+             P("$since", since is { } at ? StoreTime.ToText(at) : null), P("$limit", last ?? long.MaxValue)],
             Record, sink);
         return true;
     });

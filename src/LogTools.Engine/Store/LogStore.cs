@@ -46,27 +46,51 @@ public sealed class LogStore
     /// <param name="password">For a server: the password given as a credential (otherwise PGPASSWORD or ~/.pgpass).</param>
     public static LogStore Open(string path, StoreAccess access = StoreAccess.Write, StorePolicy? policy = null, string? password = null)
     {
-        var server = ServerLocation.IsServer(path) ? ServerLocation.Parse(path) : null;
-        var full = server is null ? System.IO.Path.GetFullPath(path) : path;
-        LogStore Create(bool existing) => server is null
-            ? new LogStore(full, policy ?? StorePolicy.Default, existing: existing)
-            : new LogStore(server.ContentRoot, StoreDatabase.OpenServer(server, password, policy));
+        var full = ServerLocation.IsServer(path) ? path : System.IO.Path.GetFullPath(path);
         if (access != StoreAccess.Write)
         {
-            var reader = Create(existing: true);
+            var reader = Create(path, policy, password, existing: true);
             reader.PrepareReader(access);
             return reader;
         }
 
-        if (Opened.TryGetValue(full, out var known) && (server is not null || known.Database.Exists()))
+        if (Opened.TryGetValue(full, out var known) && (ServerLocation.IsServer(path) || known.Database.Exists()))
         {
             return known;
         }
 
-        var store = Create(existing: false);
+        var store = Create(path, policy, password, existing: false);
         store.Prepare();
         Opened[full] = store;
         return store;
+    }
+
+    /// <summary>
+    /// The store at <paramref name="path"/> opened to inspect it (never created, migrated or changed), as <see cref="StoreAccess.Inspect"/>
+    /// opens it; null when there is no store there yet.
+    /// </summary>
+    internal static LogStore? OpenIfExists(string path, string? password = null)
+    {
+        var store = Create(path, null, password, existing: true);
+        if (!store.Database.Exists())
+        {
+            return null;
+        }
+
+        store.PrepareReader(StoreAccess.Inspect);
+        return store;
+    }
+
+    /// <summary>The store object of a folder or server location, not yet checked or opened.</summary>
+    private static LogStore Create(string path, StorePolicy? policy, string? password, bool existing)
+    {
+        if (ServerLocation.IsServer(path))
+        {
+            var server = ServerLocation.Parse(path);
+            return new LogStore(server.ContentRoot, StoreDatabase.OpenServer(server, password, policy));
+        }
+
+        return new LogStore(System.IO.Path.GetFullPath(path), policy ?? StorePolicy.Default, existing: existing);
     }
 
     /// <summary>
@@ -120,6 +144,32 @@ public sealed class LogStore
         }
 
         return combined;
+    }
+
+    /// <summary>
+    /// Holds the store's lock named <paramref name="name"/> (one sync of a source, one build of a port tree at a time) until
+    /// disposed: across processes, and on a server store across hosts (an advisory lock; a file lock in the store's locks/
+    /// folder otherwise). A holder that dies releases it. Waits up to <paramref name="timeout"/> for another holder, then
+    /// throws what <paramref name="held"/> makes.
+    /// </summary>
+    public IDisposable Lock(string name, TimeSpan timeout, Func<LogToolsException> held)
+    {
+        var lockFile = ContentPath("locks", name + ".lock");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            if (Database.TryLock(name, lockFile) is { } lease)
+            {
+                return lease;
+            }
+
+            if (clock.Elapsed >= timeout)
+            {
+                throw held();
+            }
+
+            Thread.Sleep(50);
+        }
     }
 
     /// <summary>Everything Get-LogStore shows: where, how chosen, schema, SQLite version, sizes and row counts.</summary>

@@ -47,14 +47,34 @@ internal sealed partial class PostgresDialect : SqlDialect
     {
     }
 
-    public override int KeyColumns(DbConnection connection, DbTransaction? transaction, string table) => Convert.ToInt32(Sql.Scalar(
-        connection, transaction,
-        """
-        SELECT count(*) FROM information_schema.table_constraints c
-        JOIN information_schema.key_column_usage k ON k.constraint_schema = c.constraint_schema AND k.constraint_name = c.constraint_name
-        WHERE c.constraint_type = 'PRIMARY KEY' AND c.table_schema = current_schema() AND c.table_name = $t
-        """,
-        ("$t", table)));
+    public override IReadOnlyList<StoreColumn> Columns(DbConnection connection, DbTransaction? transaction, string table)
+    {
+        var columns = new List<StoreColumn>();
+        Sql.ForEach(
+            connection, transaction,
+            """
+            SELECT a.attname, coalesce(k.position, 0), format_type(a.atttypid, NULL), a.attidentity <> ''
+            FROM pg_attribute a LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary
+            LEFT JOIN LATERAL unnest(CAST(i.indkey AS int2[])) WITH ORDINALITY AS k (attnum, position) ON k.attnum = a.attnum
+            WHERE a.attrelid = to_regclass($t) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum
+            """,
+            [("$t", table)],
+            r => columns.Add(new StoreColumn(r.GetString(0), Convert.ToInt32(r.GetValue(1)), KindOf(r.GetString(2)), r.GetBoolean(3))));
+        return columns;
+    }
+
+    public override string OrderTerm(StoreColumn column) => column.Kind == StoreValueKind.Text ? Quote(column.Name) + " COLLATE \"C\"" : Quote(column.Name);
+
+    /// <remarks>An identity column's sequence knows nothing of ids given explicitly: it is moved past the largest.</remarks>
+    public override void AfterCopy(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<StoreColumn> columns)
+    {
+        foreach (var column in columns.Where(c => c.Identity))
+        {
+            Sql.Execute(
+                connection, transaction, $"SELECT setval(pg_get_serial_sequence($t, $c), (SELECT max({Quote(column.Name)}) FROM {Quote(table)}))",
+                ("$t", table), ("$c", column.Name));
+        }
+    }
 
     /// <summary>
     /// The store's own functions, created with its schema: SQLite's GLOB (case-sensitive, anchored; * any run,

@@ -1,5 +1,8 @@
+using System.Buffers.Binary;
 using System.Data;
 using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
 using Npgsql;
 
 namespace LogTools.Engine.Store;
@@ -115,12 +118,39 @@ internal sealed class PostgresStoreDatabase : StoreDatabase
 
     public override void ReleaseAllConnections() => NpgsqlConnection.ClearAllPools();
 
+    /// <remarks>
+    /// A session-level advisory lock on a connection of its own, kept open while it is held: every host sees it, and the
+    /// server releases it when the holder's connection ends (a killed process). The key is the name's SHA-256, first 8 bytes.
+    /// </remarks>
+    internal override IDisposable? TryLock(string name, string lockFile) => WithRetry<IDisposable?>(() =>
+    {
+        var key = BinaryPrimitives.ReadInt64LittleEndian(SHA256.HashData(Encoding.UTF8.GetBytes("LogTools lock " + name)));
+        var connection = OpenConnection();
+        try
+        {
+            if (Sql.Scalar(connection, null, "SELECT pg_try_advisory_lock($key)", ("$key", key)) is true)
+            {
+                return new AdvisoryLock(connection, key);
+            }
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+
+        connection.Dispose();
+        return null;
+    });
+
     private protected override DbTransaction BeginWrite(DbConnection connection)
     {
         var transaction = connection.BeginTransaction(IsolationLevel.ReadCommitted);
         Sql.Execute(connection, transaction, $"SELECT pg_advisory_xact_lock({WriteLockKey})");
         return transaction;
     }
+
+    private protected override DbTransaction BeginSnapshot(DbConnection connection) => connection.BeginTransaction(IsolationLevel.RepeatableRead);
 
     private protected override StoreFailure? Classify(DbException ex) => ex switch
     {
@@ -143,6 +173,26 @@ internal sealed class PostgresStoreDatabase : StoreDatabase
         NpgsqlException => StoreFailure.Unreachable,
         _ => null,
     };
+
+    /// <summary>A held advisory lock: released, and its connection closed, when disposed.</summary>
+    private sealed class AdvisoryLock(DbConnection connection, long key) : IDisposable
+    {
+        public void Dispose()
+        {
+            try
+            {
+                Sql.Execute(connection, null, "SELECT pg_advisory_unlock($key)", ("$key", key));
+            }
+            catch (DbException)
+            {
+                // A broken connection: the server released the lock with the session.
+            }
+            finally
+            {
+                connection.Dispose();
+            }
+        }
+    }
 
     private LogToolsException Unsupported(string what) => new(
         "StoreBackendUnsupported", ErrorKind.InvalidOperation, DatabasePath,

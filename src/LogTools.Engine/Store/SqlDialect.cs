@@ -33,7 +33,32 @@ internal abstract class SqlDialect
     public abstract void WriteUserVersion(DbConnection connection, DbTransaction? transaction, int version);
 
     /// <summary>The number of primary-key columns of <paramref name="table"/>; 0 when the table does not exist.</summary>
-    public abstract int KeyColumns(DbConnection connection, DbTransaction? transaction, string table);
+    public int KeyColumns(DbConnection connection, DbTransaction? transaction, string table) => Columns(connection, transaction, table).Count(c => c.Key > 0);
+
+    /// <summary>The columns of <paramref name="table"/> in table order; none when the table does not exist.</summary>
+    public abstract IReadOnlyList<StoreColumn> Columns(DbConnection connection, DbTransaction? transaction, string table);
+
+    /// <summary>
+    /// A column as an ORDER BY term that sorts the same on every backend: text by its UTF-8 bytes (SQLite's BINARY
+    /// collation), whatever the server's locale.
+    /// </summary>
+    public abstract string OrderTerm(StoreColumn column);
+
+    /// <summary>After rows were inserted with their own ids: what the backend numbers next comes after them.</summary>
+    public abstract void AfterCopy(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<StoreColumn> columns);
+
+    /// <summary>The kind of values a column declared as <paramref name="type"/> holds; null for any.</summary>
+    private protected static StoreValueKind? KindOf(string type) => type.ToUpperInvariant() switch
+    {
+        "INTEGER" or "BIGINT" or "SMALLINT" => StoreValueKind.Integer,
+        "REAL" or "DOUBLE PRECISION" => StoreValueKind.Real,
+        "TEXT" => StoreValueKind.Text,
+        "BLOB" or "BYTEA" => StoreValueKind.Blob,
+        _ => null,
+    };
+
+    /// <summary>A column's name quoted for SQL (both backends quote with double quotes).</summary>
+    public static string Quote(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     private sealed class SqliteDialect : SqlDialect
     {
@@ -47,7 +72,21 @@ internal abstract class SqlDialect
         public override void WriteUserVersion(DbConnection connection, DbTransaction? transaction, int version) =>
             Sql.Execute(connection, transaction, $"PRAGMA user_version = {version}");
 
-        public override int KeyColumns(DbConnection connection, DbTransaction? transaction, string table) =>
-            Convert.ToInt32(Sql.Scalar(connection, transaction, "SELECT count(*) FROM pragma_table_info($t) WHERE pk > 0", ("$t", table)));
+        public override IReadOnlyList<StoreColumn> Columns(DbConnection connection, DbTransaction? transaction, string table)
+        {
+            var columns = new List<StoreColumn>();
+            Sql.ForEach(
+                connection, transaction, "SELECT name, pk, type FROM pragma_table_info($t) ORDER BY cid", [("$t", table)],
+                r => columns.Add(new StoreColumn(r.GetString(0), r.GetInt32(1), KindOf(r.GetString(2)), Identity: false)));
+            return columns;
+        }
+
+        /// <remarks>A column of any type sorts by its text, as it does on PostgreSQL, where it is text.</remarks>
+        public override string OrderTerm(StoreColumn column) => column.Kind is null ? $"CAST({Quote(column.Name)} AS TEXT)" : Quote(column.Name);
+
+        /// <remarks>SQLite numbers a new row after the largest id there is.</remarks>
+        public override void AfterCopy(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<StoreColumn> columns)
+        {
+        }
     }
 }

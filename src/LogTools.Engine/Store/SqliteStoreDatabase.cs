@@ -188,9 +188,26 @@ internal sealed class SqliteStoreDatabase : StoreDatabase
         SqliteConnection.ClearPool(connection);
     }
 
+    /// <remarks>An exclusive handle (flock on Unix, share-none on Windows), which the OS releases when a holder dies: no stale locks. It locks one machine only, or the hosts of a file system that honours such locks.</remarks>
+    internal override IDisposable? TryLock(string name, string lockFile)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(lockFile)!);
+        try
+        {
+            return new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+        }
+        catch (IOException) when (File.Exists(lockFile))
+        {
+            return null;
+        }
+    }
+
     public override void ReleaseAllConnections() => SqliteConnection.ClearAllPools();
 
     private protected override DbTransaction BeginWrite(DbConnection connection) => ((SqliteConnection)connection).BeginTransaction(deferred: false);
+
+    /// <remarks>A deferred transaction: WAL gives it one snapshot from its first read on.</remarks>
+    private protected override DbTransaction BeginSnapshot(DbConnection connection) => ((SqliteConnection)connection).BeginTransaction(deferred: true);
 
     private protected override StoreFailure? Classify(DbException ex) => ex is not SqliteException sqlite ? null : sqlite.SqliteErrorCode switch
     {

@@ -18,6 +18,8 @@ public static class StoreBackup
     /// <summary>Starts the hash that verifies copied files; set once when the engine loads (EngineAreas).</summary>
     internal static Func<IBackupHasher> Hasher { get; set; } = () => throw new InvalidOperationException("No backup hash is registered (EngineAreas sets one).");
 
+    private static readonly ContentCopyFailure Failure = new("BackupVerificationFailed", "no backup was kept", "Backup-LogStore");
+
     public static StoreBackupResult Create(LogStore store, string destination, Action<string>? progress = null)
     {
         var target = CheckDestination(store, destination);
@@ -29,20 +31,7 @@ public static class StoreBackup
             Directory.CreateDirectory(temporary);
             progress?.Invoke(store.Database.DatabasePath);
             var database = CopyDatabase(store.Database, System.IO.Path.Combine(temporary, LogStore.DatabaseFileName), copies);
-            var (files, bytes) = CopyContent(store, temporary, copies, progress);
-            foreach (var copy in copies)
-            {
-                var findings = copy.IntegrityFindings();
-                copy.ReleaseConnections();
-                if (findings.Count > 0)
-                {
-                    throw new LogToolsException(
-                        "BackupVerificationFailed", ErrorKind.InvalidData, copy.DatabasePath,
-                        $"The copy of '{copy.DatabasePath}' failed SQLite's integrity check ({findings[0]}); no backup was kept. " +
-                        "Run Test-LogStore on the store, then Backup-LogStore again.");
-                }
-            }
-
+            var (files, bytes) = CopyContent(store.Path, temporary, copies, Failure, progress);
             Directory.Move(temporary, target);
             return new StoreBackupResult
             {
@@ -100,14 +89,18 @@ public static class StoreBackup
         return new FileInfo(path).Length;
     }
 
-    private static (int Files, long Bytes) CopyContent(LogStore store, string temporary, List<StoreDatabase> copies, Action<string>? progress)
+    /// <summary>
+    /// Copies the content folders of the store in <paramref name="sourceRoot"/> into <paramref name="destinationRoot"/>, each file
+    /// verified by its hash and each database (the archive's) by SQLite's integrity check.
+    /// </summary>
+    internal static (int Files, long Bytes) CopyContent(string sourceRoot, string destinationRoot, List<StoreDatabase> copies, ContentCopyFailure failure, Action<string>? progress)
     {
         var files = 0;
         long bytes = 0;
         foreach (var folder in ContentFolders)
         {
             var databases = StoreSchema.Areas.Any(a => a.DatabaseFolders.Contains(folder));
-            var source = System.IO.Path.Combine(store.Path, folder);
+            var source = System.IO.Path.Combine(sourceRoot, folder);
             if (!Directory.Exists(source))
             {
                 continue;
@@ -117,13 +110,26 @@ public static class StoreBackup
             foreach (var file in Directory.EnumerateFiles(source, "*", options).Where(IsContent).Order(StringComparer.Ordinal))
             {
                 progress?.Invoke(file);
-                var copy = System.IO.Path.Combine(temporary, System.IO.Path.GetRelativePath(store.Path, file));
+                var copy = System.IO.Path.Combine(destinationRoot, System.IO.Path.GetRelativePath(sourceRoot, file));
                 Directory.CreateDirectory(System.IO.Path.GetDirectoryName(copy)!);
                 // Databases beside the index (the archive's) may be written at this moment: copy them as databases too.
                 bytes += databases && file.EndsWith(".db", StringComparison.Ordinal)
                     ? CopyDatabase(StoreDatabase.Open(file, existing: true), copy, copies)
-                    : CopyFile(file, copy);
+                    : CopyFile(file, copy, failure);
                 files++;
+            }
+        }
+
+        foreach (var copy in copies)
+        {
+            var findings = copy.IntegrityFindings();
+            copy.ReleaseConnections();
+            if (findings.Count > 0)
+            {
+                throw new LogToolsException(
+                    failure.Id, ErrorKind.InvalidData, copy.DatabasePath,
+                    $"The copy of '{copy.DatabasePath}' failed SQLite's integrity check ({findings[0]}); {failure.Outcome}. " +
+                    $"Run Test-LogStore on the store, then {failure.Command} again.");
             }
         }
 
@@ -136,7 +142,7 @@ public static class StoreBackup
           || path.EndsWith(".tmp", StringComparison.Ordinal) || path.EndsWith(StoreDatabase.CorruptMarkerSuffix, StringComparison.Ordinal));
 
     /// <summary>Copies the bytes there are now (an active log may grow meanwhile), hashing them, then checks the copy on disk against that hash.</summary>
-    private static long CopyFile(string source, string copy)
+    private static long CopyFile(string source, string copy, ContentCopyFailure failure)
     {
         var buffer = new byte[1 << 20];
         string read;
@@ -151,8 +157,8 @@ public static class StoreBackup
         if (Hash(written, buffer, null) != read)
         {
             throw new LogToolsException(
-                "BackupVerificationFailed", ErrorKind.InvalidData, copy,
-                $"The copy of '{source}' does not hash to the bytes read from it; no backup was kept. Check the destination disk and run Backup-LogStore again.");
+                failure.Id, ErrorKind.InvalidData, copy,
+                $"The copy of '{source}' does not hash to the bytes read from it; {failure.Outcome}. Check the destination disk and run {failure.Command} again.");
         }
 
         return written.Length;

@@ -88,6 +88,13 @@ public abstract class StoreDatabase
     /// </summary>
     public abstract void BackupTo(string destinationPath);
 
+    /// <summary>
+    /// Tries once to take the store's lock named <paramref name="name"/>, held across processes (and, on a server, across
+    /// hosts) until the result is disposed or its process ends; null while another holder has it. A file database locks
+    /// <paramref name="lockFile"/>; a server takes an advisory lock of its own.
+    /// </summary>
+    internal abstract IDisposable? TryLock(string name, string lockFile);
+
     /// <summary>Closes this database's idle pooled connections, so its files can be moved or removed.</summary>
     public abstract void ReleaseConnections();
 
@@ -99,6 +106,16 @@ public abstract class StoreDatabase
     {
         using var connection = OpenConnection();
         return work(connection);
+    });
+
+    /// <summary>Runs read-only work in one transaction that sees the database as it was when the work began, whatever others write meanwhile.</summary>
+    public T ReadSnapshot<T>(Func<DbConnection, DbTransaction, T> work) => WithRetry(() =>
+    {
+        using var connection = OpenConnection();
+        using var transaction = BeginSnapshot(connection);
+        var result = work(connection, transaction);
+        transaction.Commit();
+        return result;
     });
 
     /// <summary>
@@ -166,6 +183,9 @@ public abstract class StoreDatabase
 
     /// <summary>A transaction that takes the write lock at once, so a busy database shows before any work is done.</summary>
     private protected abstract DbTransaction BeginWrite(DbConnection connection);
+
+    /// <summary>A transaction that takes no write lock and reads one snapshot throughout.</summary>
+    private protected abstract DbTransaction BeginSnapshot(DbConnection connection);
 
     /// <summary>What the backend's error means; null for none of the known failures (a defect, which goes up as it is).</summary>
     private protected abstract StoreFailure? Classify(DbException ex);

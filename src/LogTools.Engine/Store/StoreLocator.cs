@@ -22,6 +22,9 @@ public static class StoreLocator
         return (server.Location, server.Password);
     }
 
+    /// <summary>A location as messages show it: a server location without its password.</summary>
+    public static string Display(string location) => IsServer(location) ? ServerLocation.Parse(location).Display : location;
+
     /// <param name="parameterPath">The -Store value, already resolved against PowerShell's location (a server location as given).</param>
     /// <param name="sessionPath">The folder chosen with Set-LogStore for this session.</param>
     /// <param name="settings">The user's settings (candidate list).</param>

@@ -83,19 +83,14 @@ public abstract class StoreCmdlet : LogToolsCmdlet
     /// </summary>
     protected void WithProgress(string activity, string status, Action<Action<string>> work)
     {
-        var progress = new ProgressRecord(1, activity, status);
         try
         {
-            work(item =>
-            {
-                progress.CurrentOperation = item;
-                WriteProgress(progress);
-            });
+            // A record per report: a host that keeps the records (a runspace's progress stream) keeps each one as it was.
+            work(item => WriteProgress(new ProgressRecord(1, activity, status) { CurrentOperation = item }));
         }
         finally
         {
-            progress.RecordType = ProgressRecordType.Completed;
-            WriteProgress(progress);
+            WriteProgress(new ProgressRecord(1, activity, status) { RecordType = ProgressRecordType.Completed });
         }
     }
 

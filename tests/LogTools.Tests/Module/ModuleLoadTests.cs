@@ -6,7 +6,7 @@ namespace LogTools.Tests.Module;
 public sealed class ModuleLoadTests
 {
     private static readonly string[] ExpectedCmdlets = [
-        "Get-LogStore", "Set-LogStore", "Test-LogStore", "Backup-LogStore", "Get-FileBlake3",
+        "Get-LogStore", "Set-LogStore", "Test-LogStore", "Backup-LogStore", "Copy-LogStore", "Get-FileBlake3",
         "Start-LogSession", "Stop-LogSession", "Get-LogSession", "Set-LogTask", "Get-LogTask", "Set-LogWorker", "Get-LogWorker",
         "Write-LogEvent", "Get-LogEvent", "Get-LogContent",
         "Sync-LogSource", "Test-LogMirror", "Get-LogMirror",
