@@ -97,6 +97,22 @@ Describe 'Copy-LogStore between SQLite and PostgreSQL' {
         Get-Failure { Copy-LogStore -Store $Source -Destination ((New-TestPostgresStore $Server) -replace 'content=[^&]+', "content=$Source") -ErrorAction Stop } | Should -BeLike 'ContentRootIsSource,*'
     }
 
+    It 'logs in to the destination with -DestinationCredential, and reports a wrong one as StoreAccessDenied' {
+        $pg = New-TestPostgresStore $Server
+        Remove-Item Env:PGPASSWORD
+        try {
+            $wrong = [pscredential]::new('logtools', (ConvertTo-SecureString 'not-the-secret-9' -AsPlainText -Force))
+            $failure = try { Copy-LogStore -Store $Source -Destination $pg -DestinationCredential $wrong -ErrorAction Stop; 'no error' } catch { $_ }
+            "$($failure.FullyQualifiedErrorId)" | Should -BeLike 'StoreAccessDenied,*'
+            "$failure" | Should -Not -Match 'not-the-secret-9'
+            $right = [pscredential]::new('logtools', (ConvertTo-SecureString $Server.Password -AsPlainText -Force))
+            $copy = Copy-LogStore -Store $Source -Destination $pg -DestinationCredential $right
+            $copy.Verified | Should -BeTrue
+        }
+        finally { $env:PGPASSWORD = $Server.Password }
+        Invoke-Psql $pg 'SELECT count(*) FROM runs' | Should -Be ($copy.Details | Where-Object Table -EQ runs).Rows
+    }
+
     It 'changes nothing under -WhatIf: no folder, no tables' {
         $folder = Join-Path (New-TestFolder 'copy-whatif') 'store'
         $pg = New-TestPostgresStore $Server

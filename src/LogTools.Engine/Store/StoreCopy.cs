@@ -23,12 +23,13 @@ public static class StoreCopy
     /// <param name="destination">A store folder or server location holding no store yet, or an empty one.</param>
     /// <param name="content">Whether the content files are copied or left in place.</param>
     /// <param name="progress">Gets each table and file as it is copied.</param>
-    public static StoreCopyResult Copy(LogStore source, string destination, StoreContentMode content, Action<string>? progress = null)
+    /// <param name="password">For a destination on a server: the password given as a credential (otherwise PGPASSWORD or ~/.pgpass).</param>
+    public static StoreCopyResult Copy(LogStore source, string destination, StoreContentMode content, Action<string>? progress = null, string? password = null)
     {
         var clock = Stopwatch.StartNew();
         var root = LogStore.ContentFolder(ServerLocation.IsServer(destination) ? destination : Path.GetFullPath(destination));
-        CheckDestination(source, destination, root, content);
-        var target = LogStore.Open(destination);
+        CheckDestination(source, destination, root, content, password);
+        var target = LogStore.Open(destination, password: password);
         var tables = StoreSchema.Areas.SelectMany(a => a.Tables.Select(t => (Area: a.Name, Table: t))).ToList();
         var copied = target.Database.Write((connection, transaction) =>
         {
@@ -72,9 +73,9 @@ public static class StoreCopy
     }
 
     /// <summary>Refuses, before anything is written, a destination that is the source or holds records or content files.</summary>
-    private static void CheckDestination(LogStore source, string destination, string root, StoreContentMode content)
+    private static void CheckDestination(LogStore source, string destination, string root, StoreContentMode content, string? password)
     {
-        var existing = LogStore.OpenIfExists(destination);
+        var existing = LogStore.OpenIfExists(destination, password);
         var shown = existing?.Database.DatabasePath ?? root;
         if (existing is not null && existing.Database.DatabasePath == source.Database.DatabasePath)
         {

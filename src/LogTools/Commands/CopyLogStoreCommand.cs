@@ -21,16 +21,29 @@ public sealed class CopyLogStoreCommand : StoreCmdlet
     [ValidateSet("Copy", "InPlace", IgnoreCase = true)]
     public string Content { get; set; } = "Copy";
 
+    /// <summary>The user and password for a destination on PostgreSQL; otherwise the session's (Set-LogStore -Credential), PGPASSWORD or ~/.pgpass.</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? DestinationCredential { get; set; }
+
     protected override void End()
     {
         var store = OpenStore();
         var destination = StoreLocator.IsServer(Destination) ? Destination : ResolveUserPath(Destination);
+        var password = SessionStoreChoice.PasswordFor(destination);
+        if (DestinationCredential is { } credential)
+        {
+            (destination, _) = MustSucceed(() => StoreLocator.ServerStore(destination, null, credential.UserName));
+            password = credential.GetNetworkCredential().Password;
+        }
+
         var shown = StoreLocator.Display(destination);
         if (!ShouldProcess(shown, $"Copy the store '{store.Database.DatabasePath}' (content files: {Content})"))
         {
             return;
         }
 
-        WithProgress("Copy-LogStore", $"Copying '{store.Database.DatabasePath}' to '{shown}'", report => WriteObject(StoreCopy.Copy(store, destination, Enum.Parse<StoreContentMode>(Content, ignoreCase: true), report)));
+        WithProgress("Copy-LogStore", $"Copying '{store.Database.DatabasePath}' to '{shown}'", report => WriteObject(StoreCopy.Copy(
+            store, destination, Enum.Parse<StoreContentMode>(Content, ignoreCase: true), report, password)));
     }
 }
