@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using LogTools.Engine.Journal;
 
@@ -13,6 +14,9 @@ namespace LogTools.Engine.Runs;
 /// </summary>
 public static class RunEventReader
 {
+    // The reads of a completed log known to be its writer's: few system calls, and the buffer stays pooled.
+    private const int WrittenReadBytes = 4 << 20;
+
     /// <summary>Reads the events of <paramref name="run"/> that <paramref name="query"/> selects into <paramref name="sink"/>.</summary>
     /// <param name="problem">Receives each defect found on the way (broken line, truncated .gz); reading goes on where it can.</param>
     public static void Read(LogRun run, RunEventQuery query, Action<RunEventLine> sink, Action<LogToolsException> problem, CancellationToken cancel)
@@ -33,7 +37,7 @@ public static class RunEventReader
         }
 
         var path = run.EventsPath;
-        var cursor = new Cursor();
+        var cursor = new Cursor(new RunEventLine(run.RunId));
         (cursor.Offset, cursor.LineBase) = File.Exists(path) ? Seek(path, query.FromSequence) : (0L, 0L);
         var tail = query.Tail is { } n ? new Queue<RunEventLine>(Math.Min(n, 4096)) : null;
         var completed = false;
@@ -62,7 +66,7 @@ public static class RunEventReader
             path = RunLedger.Existing(run.EventsPath);
             if (File.Exists(path) && (first || new FileInfo(path).Length > cursor.Offset))
             {
-                completed = Pass(run, path, cursor, query, Collect, problem, !query.Follow || run.IsCompleted);
+                completed = (first && WrittenPass(run, path, cursor, query, Collect)) || Pass(run, path, cursor, query, Collect, problem, !query.Follow || run.IsCompleted);
             }
 
             if (!completed)
@@ -174,7 +178,7 @@ public static class RunEventReader
                 // Events already read from the rolling tail come again once completion folds it into the log.
                 if (e.Sequence > cursor.TailSequence)
                 {
-                    Deliver(run, query, sink, new RunEventLine(run.RunId, lines, entry.Utf8, e), cursor);
+                    Deliver(run, query, sink, cursor.Line.Next(lines, entry.Utf8, e), cursor);
                 }
 
                 done = lines;
@@ -198,6 +202,87 @@ public static class RunEventReader
         cursor.LineBase = done;
         return completed;
     }
+
+    /// <summary>
+    /// Reads a completed run's log that is still the file its writer completed: the length and last-write time recorded
+    /// at completion. Our writer's lines are well formed by construction, so each line's sequence and type are read at
+    /// their fixed places (<see cref="RunEnvelopeScan.TryReadWritten"/>), with the sequences' continuity, instead of the
+    /// full check of every byte. Large reads, no copy but the partial line at a read's end. At the first line that does
+    /// not fit (an edit that kept the length and time), it stops there and leaves the rest to <see cref="Pass"/>, which
+    /// checks it all and reports what is broken.
+    /// </summary>
+    /// <returns>True when it read the whole log (run.completed included); false when the log is some other file, or at the line it stopped at.</returns>
+    private static bool WrittenPass(LogRun run, string path, Cursor cursor, RunEventQuery query, Action<RunEventLine> sink)
+    {
+        if (!run.IsCompleted || run.EventsWritten is not { } written || path.EndsWith(RunLayout.CompressedSuffix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        var length = RandomAccess.GetLength(handle);
+        if (length != run.EventsBytes || File.GetLastWriteTimeUtc(handle).Ticks != written)
+        {
+            return false;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(length - cursor.Offset, 4096, WrittenReadBytes));
+        try
+        {
+            var offset = cursor.Offset; // of buffer[0] in the file
+            var expected = offset == 0 ? 1L : 0L; // after a seek, the line sought is verified already: its sequence is taken
+            var lines = cursor.LineBase;
+            var completed = false;
+            var end = 0;
+            while (true)
+            {
+                var read = RandomAccess.Read(handle, buffer.AsSpan(end), offset + end);
+                end += read;
+                var start = 0;
+                for (int newline; (newline = buffer.AsSpan(start, end - start).IndexOf((byte)'\n')) >= 0; start += newline + 1)
+                {
+                    var utf8 = buffer.AsMemory(start, newline);
+                    var type = RunEnvelopeScan.TryReadWritten(utf8.Span, out var sequence, out var typeUtf8) ? RunEnvelope.TypeText(typeUtf8) : null;
+                    if (type is null && Checked(utf8.Span) is { } whole)
+                    {
+                        (sequence, type) = (whole.Sequence, whole.Type);
+                    }
+
+                    if (type is null || (expected != 0 && !RunEnvelope.Continues(expected, sequence, type)))
+                    {
+                        (cursor.Offset, cursor.LineBase) = (offset + start, lines);
+                        return false;
+                    }
+
+                    expected = sequence + 1;
+                    completed |= type == RunEventTypes.Completed;
+                    Deliver(run, query, sink, cursor.Line.Next(++lines, utf8, new RunEnvelope(sequence, null, type, null, null)), cursor);
+                }
+
+                // The end: every line whole, or a last line without its newline (left to Pass, which reports it).
+                // A line longer than the buffer is left to Pass too.
+                if (read == 0 || (start == 0 && end == buffer.Length))
+                {
+                    (cursor.Offset, cursor.LineBase) = (offset + start, lines);
+                    return start == end && read == 0 && completed;
+                }
+
+                buffer.AsSpan(start, end - start).CopyTo(buffer);
+                offset += start;
+                end -= start;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    // A line the writer writes in another shape (an escaped type) is checked whole, as Pass would check it.
+    private static RunEnvelope? Checked(ReadOnlySpan<byte> line) =>
+        line is [.., (byte)'}'] && JournalLine.Check(line, validateJson: false, out _, out _) == JournalEntryStatus.Ok
+            ? RunEnvelope.Read(line, withPayload: false)
+            : null;
 
     private static void Deliver(LogRun run, RunEventQuery query, Action<RunEventLine> sink, RunEventLine line, Cursor cursor)
     {
@@ -259,7 +344,7 @@ public static class RunEventReader
 
             if (e.Sequence > cursor.LastSequence)
             {
-                Deliver(run, query, sink, new RunEventLine(run.RunId, entry.LineNumber, entry.Utf8, e), cursor);
+                Deliver(run, query, sink, cursor.Line.Next(entry.LineNumber, entry.Utf8, e), cursor);
                 cursor.TailSequence = e.Sequence;
             }
         }
@@ -268,8 +353,11 @@ public static class RunEventReader
     }
 
     /// <summary>Where a reader stands in a run's log and its rolling tail, from one pass to the next.</summary>
-    private sealed class Cursor
+    private sealed class Cursor(RunEventLine line)
     {
+        /// <summary>The object each line is handed on in.</summary>
+        public RunEventLine Line { get; } = line;
+
         public long Offset { get; set; }
 
         /// <summary>The number of the last line read whole.</summary>
