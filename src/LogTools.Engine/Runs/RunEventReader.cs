@@ -14,8 +14,10 @@ namespace LogTools.Engine.Runs;
 /// </summary>
 public static class RunEventReader
 {
-    // The reads of a completed log known to be its writer's: few system calls, and the buffer stays pooled.
+    // The reads of a completed log known to be its writer's: few system calls, and the buffers stay pooled. A longer
+    // line than the reserve (a huge payload) leaves the rest of the log to the full check.
     private const int WrittenReadBytes = 4 << 20;
+    private const int WrittenLineBytes = 1 << 20;
 
     /// <summary>Reads the events of <paramref name="run"/> that <paramref name="query"/> selects into <paramref name="sink"/>.</summary>
     /// <param name="problem">Receives each defect found on the way (broken line, truncated .gz); reading goes on where it can.</param>
@@ -207,7 +209,7 @@ public static class RunEventReader
     /// Reads a completed run's log that is still the file its writer completed: the length and last-write time recorded
     /// at completion. Our writer's lines are well formed by construction, so each line's sequence and type are read at
     /// their fixed places (<see cref="RunEnvelopeScan.TryReadWritten"/>), with the sequences' continuity, instead of the
-    /// full check of every byte. Large reads, no copy but the partial line at a read's end. At the first line that does
+    /// full check of every byte. Large reads, on the other core while this one hands on the lines read before, no copy but the partial line at a read's end. At the first line that does
     /// not fit (an edit that kept the length and time), it stops there and leaves the rest to <see cref="Pass"/>, which
     /// checks it all and reports what is broken.
     /// </summary>
@@ -226,19 +228,33 @@ public static class RunEventReader
             return false;
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(length - cursor.Offset, 4096, WrittenReadBytes));
+        // Two buffers: while this thread hands on the lines of one, the next read fills the other on another core. Each
+        // read lands after a reserve, where the partial line that ended the previous read is put in front of it.
+        var chunk = (int)Math.Clamp(length - cursor.Offset, 4096, WrittenReadBytes);
+        var reserve = Math.Min(chunk, WrittenLineBytes);
+        byte[][] buffers = [ArrayPool<byte>.Shared.Rent(reserve + chunk), ArrayPool<byte>.Shared.Rent(reserve + chunk)];
+        Task<int>? ahead = null;
         try
         {
-            var offset = cursor.Offset; // of buffer[0] in the file
-            var expected = offset == 0 ? 1L : 0L; // after a seek, the line sought is verified already: its sequence is taken
+            var next = cursor.Offset; // where the next read starts in the file
+            var expected = next == 0 ? 1L : 0L; // after a seek, the line sought is verified already: its sequence is taken
             var lines = cursor.LineBase;
             var completed = false;
-            var end = 0;
-            while (true)
+            var carry = 0;
+            var read = RandomAccess.Read(handle, buffers[0].AsSpan(reserve, chunk), next);
+            for (var current = 0; ; current = 1 - current)
             {
-                var read = RandomAccess.Read(handle, buffer.AsSpan(end), offset + end);
-                end += read;
-                var start = 0;
+                var buffer = buffers[current];
+                var origin = next - reserve; // the file offset of buffer[0]
+                next += read;
+                if (read == chunk)
+                {
+                    var (other, from) = (buffers[1 - current], next);
+                    ahead = Task.Run(() => RandomAccess.Read(handle, other.AsSpan(reserve, chunk), from));
+                }
+
+                var start = reserve - carry;
+                var end = reserve + read;
                 for (int newline; (newline = buffer.AsSpan(start, end - start).IndexOf((byte)'\n')) >= 0; start += newline + 1)
                 {
                     var utf8 = buffer.AsMemory(start, newline);
@@ -250,7 +266,7 @@ public static class RunEventReader
 
                     if (type is null || (expected != 0 && !RunEnvelope.Continues(expected, sequence, type)))
                     {
-                        (cursor.Offset, cursor.LineBase) = (offset + start, lines);
+                        (cursor.Offset, cursor.LineBase) = (origin + start, lines);
                         return false;
                     }
 
@@ -260,21 +276,29 @@ public static class RunEventReader
                 }
 
                 // The end: every line whole, or a last line without its newline (left to Pass, which reports it).
-                // A line longer than the buffer is left to Pass too.
-                if (read == 0 || (start == 0 && end == buffer.Length))
+                // A line longer than the reserve is left to Pass too.
+                carry = end - start;
+                if (read == 0 || carry > reserve)
                 {
-                    (cursor.Offset, cursor.LineBase) = (offset + start, lines);
-                    return start == end && read == 0 && completed;
+                    (cursor.Offset, cursor.LineBase) = (origin + start, lines);
+                    return carry == 0 && read == 0 && completed;
                 }
 
-                buffer.AsSpan(start, end - start).CopyTo(buffer);
-                offset += start;
-                end -= start;
+                buffer.AsSpan(start, carry).CopyTo(buffers[1 - current].AsSpan(reserve - carry));
+                read = ahead?.GetAwaiter().GetResult() ?? RandomAccess.Read(handle, buffers[1 - current].AsSpan(reserve, chunk), next);
+                ahead = null;
             }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            // A read still filling a buffer must end before the buffer goes back to the pool.
+            if (ahead is not null)
+            {
+                ((IAsyncResult)ahead).AsyncWaitHandle.WaitOne();
+            }
+
+            ArrayPool<byte>.Shared.Return(buffers[0]);
+            ArrayPool<byte>.Shared.Return(buffers[1]);
         }
     }
 

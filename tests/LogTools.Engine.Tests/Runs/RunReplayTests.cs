@@ -50,6 +50,32 @@ public sealed class RunReplayTests : IDisposable
     }
 
     [Fact]
+    public void ALogOfSeveralReads_LinesAcrossTheirEdges_ReplaysTheSameBothWays_AndIsReadAsWrittenToItsEnd()
+    {
+        var (_, ledger, run) = Completed(60_000, maxLogBytes: null);
+        var time = File.GetLastWriteTimeUtc(run.EventsPath);
+        var written = Replay(run, new RunEventQuery());
+        File.SetLastWriteTimeUtc(run.EventsPath, DateTime.UtcNow.AddMinutes(1));
+        var checkedLines = Replay(ledger.Get(run.RunId), new RunEventQuery());
+
+        Assert.True(new FileInfo(run.EventsPath).Length > 2 * (4 << 20), "the log spans more than two of the replay's reads");
+        Assert.Equal(Enumerable.Range(1, 60_002).Select(i => (long)i), written.Select(e => e.Sequence));
+        Assert.Equal(checkedLines, written);
+
+        // A payload broken near the end, length and time kept: read as written (no line checked whole), so the
+        // written path held across every read's edge.
+        var bytes = File.ReadAllBytes(run.EventsPath);
+        Overwrite(run.EventsPath, Array.IndexOf(bytes, (byte)'#', LineStart(bytes, 59_001)) + 1, "x"u8);
+        File.SetLastWriteTimeUtc(run.EventsPath, time);
+        var problems = new List<LogToolsException>();
+        var sequences = new List<long>();
+        RunEventReader.Read(ledger.Get(run.RunId), new RunEventQuery(), line => sequences.Add(line.Sequence), problems.Add, CancellationToken.None);
+
+        Assert.Equal(Enumerable.Range(1, 60_002).Select(i => (long)i), sequences);
+        Assert.Empty(problems);
+    }
+
+    [Fact]
     public void ACappedRun_ReadsOnPastItsTruncationMarker_TheSameBothWays()
     {
         var (_, ledger, run) = Completed(5000, maxLogBytes: 64 * 1024);
