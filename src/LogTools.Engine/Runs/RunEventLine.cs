@@ -47,7 +47,23 @@ public sealed class RunEventLine
     /// </exception>
     public RunEvent ToEvent()
     {
-        using var document = Parse();
+        try
+        {
+            return Parse();
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            // InvalidOperationException: a string that is no text (a lone surrogate escape).
+            throw new LogToolsException(
+                "RunEventLineInvalid", ErrorKind.InvalidData, $"{RunId}:{LineNumber}",
+                $"Line {LineNumber} of the log of run '{RunId}' is not a run event ({ex.Message}); the log was changed after completion " +
+                "while keeping its size and time. Check it with Test-LogRun, and restore it from a backup.", ex);
+        }
+    }
+
+    private RunEvent Parse()
+    {
+        using var document = text is null ? JsonDocument.Parse(utf8) : JsonDocument.Parse(text);
         var root = document.RootElement;
         var payload = root.TryGetProperty("payload", out var p) && p.ValueKind == JsonValueKind.Object
             ? (Sessions.DataMap?)Journal.JsonTree.Value(p, entries => new Sessions.DataMap(entries))
@@ -64,21 +80,6 @@ public sealed class RunEventLine
             Payload = payload,
             LineNumber = LineNumber,
         };
-    }
-
-    private JsonDocument Parse()
-    {
-        try
-        {
-            return text is null ? JsonDocument.Parse(utf8) : JsonDocument.Parse(text);
-        }
-        catch (JsonException ex)
-        {
-            throw new LogToolsException(
-                "RunEventLineInvalid", ErrorKind.InvalidData, $"{RunId}:{LineNumber}",
-                $"Line {LineNumber} of the log of run '{RunId}' is not a run event ({ex.Message}); the log was changed after completion " +
-                "while keeping its size and time. Check it with Test-LogRun, and restore it from a backup.", ex);
-        }
     }
 
     /// <summary>Writes the raw line's UTF-8 bytes, then <paramref name="suffix"/>, without building its text.</summary>

@@ -68,7 +68,8 @@ public static class RunEventReader
             path = RunLedger.Existing(run.EventsPath);
             if (File.Exists(path) && (first || new FileInfo(path).Length > cursor.Offset))
             {
-                completed = (first && WrittenPass(run, path, cursor, query, Collect)) || Pass(run, path, cursor, query, Collect, problem, !query.Follow || run.IsCompleted);
+                completed = (first && WrittenPass(run, path, cursor, query, Collect))
+                    || Pass(run, path, cursor, query, Collect, problem, !query.Follow || run.IsCompleted);
             }
 
             if (!completed)
@@ -209,9 +210,10 @@ public static class RunEventReader
     /// Reads a completed run's log that is still the file its writer completed: the length and last-write time recorded
     /// at completion. Our writer's lines are well formed by construction, so each line's sequence and type are read at
     /// their fixed places (<see cref="RunEnvelopeScan.TryReadWritten"/>), with the sequences' continuity, instead of the
-    /// full check of every byte. Large reads, on the other core while this one hands on the lines read before, no copy but the partial line at a read's end. At the first line that does
-    /// not fit (an edit that kept the length and time), it stops there and leaves the rest to <see cref="Pass"/>, which
-    /// checks it all and reports what is broken.
+    /// full check of every byte. Large reads, each made on another core while this one hands on the lines of the one
+    /// before; no copy but the partial line at a read's end. At the first line that does not fit (an edit that kept the
+    /// length and time), it stops there and leaves the rest to <see cref="Pass"/>, which checks it all and reports what
+    /// is broken.
     /// </summary>
     /// <returns>True when it read the whole log (run.completed included); false when the log is some other file, or at the line it stopped at.</returns>
     private static bool WrittenPass(LogRun run, string path, Cursor cursor, RunEventQuery query, Action<RunEventLine> sink)
