@@ -72,6 +72,12 @@ public sealed class LogRun
     /// <summary>The size cap of the log: beyond half of it the run keeps a rolling tail, and completion drops what lies between (log.truncated).</summary>
     public long MaxLogBytes { get; init; } = RunLayout.DefaultMaxLogBytes;
 
+    /// <summary>
+    /// The log's last-write time (UTC ticks) when completion recorded <see cref="EventsBytes"/>; with that length it
+    /// tells the file our writer completed from one changed since (see <see cref="RunEventReader"/>).
+    /// </summary>
+    internal long? EventsWritten { get; init; }
+
     /// <summary>True for a run that is over (succeeded, failed, cancelled).</summary>
     public bool IsCompleted => Status is RunStatus.Succeeded or RunStatus.Failed or RunStatus.Cancelled;
 }

@@ -9,10 +9,15 @@ namespace LogTools.Engine.Runs;
 /// </summary>
 internal readonly record struct RunEnvelope(long Sequence, string? Time, string? Type, LogEventSeverity? Severity, string? Message)
 {
-    // A log mostly repeats a few types: the last one read on this thread is reused instead of a new string per line
-    // (its text and UTF-8 together: one thread-local access per line).
+    // A log mostly repeats a few types: the ones read last on this thread are reused instead of a new string per line
+    // (each one's text and UTF-8 together; one thread-local access per line).
+    private const int TypesKept = 8;
+
     [ThreadStatic]
-    private static (string Text, byte[] Utf8)? lastType;
+    private static KnownType[]? types;
+
+    [ThreadStatic]
+    private static int lastType;
 
     /// <summary>
     /// The envelope of <paramref name="line"/>, or null when it is not one well-formed JSON object (nothing after it)
@@ -105,19 +110,38 @@ internal readonly record struct RunEnvelope(long Sequence, string? Time, string?
     private static string TypeText(ref Utf8JsonReader reader) =>
         reader.ValueIsEscaped || !System.Text.Unicode.Utf8.IsValid(reader.ValueSpan) ? reader.GetString()! : TypeText(reader.ValueSpan);
 
-    private static string TypeText(ReadOnlySpan<byte> utf8)
+    /// <summary>The text of a type's UTF-8, the same string for the same type while it is among the last few read.</summary>
+    internal static string TypeText(ReadOnlySpan<byte> utf8)
     {
-        if (lastType is { } last && utf8.SequenceEqual(last.Utf8))
+        var kept = types ??= new KnownType[TypesKept];
+        var last = lastType;
+        for (var i = 0; i < kept.Length; i++)
         {
-            return last.Text;
+            var at = (last + i) % kept.Length;
+            if (kept[at] is { } known && utf8.SequenceEqual(known.Utf8))
+            {
+                lastType = at;
+                return known.Text;
+            }
         }
 
+        // A new type takes the slot after the last one hit: a run of one type keeps the others.
         var text = System.Text.Encoding.UTF8.GetString(utf8);
-        lastType = (text, utf8.ToArray());
+        lastType = (last + 1) % kept.Length;
+        kept[lastType] = new KnownType(text, utf8.ToArray());
         return text;
     }
+
+    /// <summary>
+    /// True when <paramref name="sequence"/> may follow the previous line's in a completed log (<paramref name="expected"/>
+    /// is that plus one): the next number, or a log.truncated marker, which stands for the dropped range and carries its last number.
+    /// </summary>
+    internal static bool Continues(long expected, long sequence, string? type) =>
+        sequence == expected || (sequence > expected && type == RunEventTypes.Truncated);
 
     /// <summary>A severity name as stored (any case), or null.</summary>
     public static LogEventSeverity? ParseSeverity(string? text) =>
         Enum.TryParse<LogEventSeverity>(text, ignoreCase: true, out var value) && Enum.IsDefined(value) && !int.TryParse(text, out _) ? value : null;
+
+    private sealed record KnownType(string Text, byte[] Utf8);
 }

@@ -50,6 +50,54 @@ internal ref struct RunEnvelopeScan
         return scan.Envelope(out sequence, out type);
     }
 
+    /// <summary>
+    /// The sequence and type of a line our writer wrote, read at their fixed places without checking the rest of the
+    /// line (for a log known to be the writer's own, see <see cref="RunEventReader"/>); false when the line does not
+    /// start as the writer starts every line, or its time or type holds an escape.
+    /// </summary>
+    public static bool TryReadWritten(ReadOnlySpan<byte> line, out long sequence, out ReadOnlySpan<byte> type)
+    {
+        sequence = 0;
+        type = default;
+        if (!line.StartsWith("{\"sequence\":"u8) || line[^1] != '}')
+        {
+            return false;
+        }
+
+        // Written inline rather than with the walk's steps: this runs once per line of a large replay.
+        var at = "{\"sequence\":"u8.Length;
+        long value = 0;
+        for (uint digit; at < line.Length && (digit = (uint)(line[at] - '0')) <= 9; at++)
+        {
+            value = (value * 10) + digit;
+        }
+
+        var digits = at - "{\"sequence\":"u8.Length;
+        var rest = line[at..];
+        if (digits is < 1 or > 18 || line["{\"sequence\":"u8.Length] == '0' || !rest.StartsWith(",\"time\":\""u8))
+        {
+            return false;
+        }
+
+        rest = rest[",\"time\":\""u8.Length..];
+        var time = rest.IndexOfAny((byte)'"', (byte)'\\');
+        if (time < 0 || rest[time] != '"' || !rest[(time + 1)..].StartsWith(",\"type\":\""u8))
+        {
+            return false;
+        }
+
+        rest = rest[(time + 1 + ",\"type\":\""u8.Length)..];
+        var end = rest.IndexOfAny((byte)'"', (byte)'\\');
+        if (end < 0 || rest[end] != '"')
+        {
+            return false;
+        }
+
+        sequence = value;
+        type = rest[..end];
+        return true;
+    }
+
     // The line exactly as the writer writes a text-only event, walked with fixed prefixes and one search per string:
     // with no backslash and no control character in the line, every string runs to the next quote and is valid.
     private static bool WriterShape(ReadOnlySpan<byte> line, out long sequence, out ReadOnlySpan<byte> type)

@@ -7,24 +7,19 @@ namespace LogTools.Engine.Runs;
 /// <summary>
 /// One line of a run's log as a reader hands it on: its sequence and type; its text and event object are built on
 /// demand, so a replay that only counts or filters allocates no string per line. The line's bytes belong to the
-/// reader's buffer: read <see cref="Text"/> or call <see cref="ToEvent"/> during the call that received the line.
+/// reader's buffer and the object itself is the reader's, handed on again with the next line: read <see cref="Text"/>
+/// or call <see cref="ToEvent"/> during the call that received the line.
 /// </summary>
 public sealed class RunEventLine
 {
     private ReadOnlyMemory<byte> utf8;
     private string? text;
 
-    internal RunEventLine(string runId, long lineNumber, ReadOnlyMemory<byte> utf8, RunEnvelope envelope)
-    {
-        RunId = runId;
-        LineNumber = lineNumber;
-        this.utf8 = utf8;
-        Envelope = envelope;
-    }
+    internal RunEventLine(string runId) => RunId = runId;
 
     public string RunId { get; }
 
-    public long LineNumber { get; }
+    public long LineNumber { get; private set; }
 
     /// <summary>The raw NDJSON line.</summary>
     public string Text => text ??= Encoding.UTF8.GetString(utf8.Span);
@@ -33,10 +28,40 @@ public sealed class RunEventLine
 
     public string Type => Envelope.Type!;
 
-    internal RunEnvelope Envelope { get; }
+    internal RunEnvelope Envelope { get; private set; }
+
+    /// <summary>This object as the next line read (so a replay allocates nothing per line).</summary>
+    internal RunEventLine Next(long lineNumber, ReadOnlyMemory<byte> line, RunEnvelope envelope)
+    {
+        LineNumber = lineNumber;
+        utf8 = line;
+        text = null;
+        Envelope = envelope;
+        return this;
+    }
 
     /// <summary>The line as an event object, with its payload parsed.</summary>
+    /// <exception cref="LogToolsException">
+    /// RunEventLineInvalid: the line is no JSON. Only a completed log changed behind the store's back while keeping its
+    /// length and last-write time gets here, since that one is read without checking each payload (see <see cref="RunEventReader"/>).
+    /// </exception>
     public RunEvent ToEvent()
+    {
+        try
+        {
+            return Parse();
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            // InvalidOperationException: a string that is no text (a lone surrogate escape).
+            throw new LogToolsException(
+                "RunEventLineInvalid", ErrorKind.InvalidData, $"{RunId}:{LineNumber}",
+                $"Line {LineNumber} of the log of run '{RunId}' is not a run event ({ex.Message}); the log was changed after completion " +
+                "while keeping its size and time. Check it with Test-LogRun, and restore it from a backup.", ex);
+        }
+    }
+
+    private RunEvent Parse()
     {
         using var document = text is null ? JsonDocument.Parse(utf8) : JsonDocument.Parse(text);
         var root = document.RootElement;
@@ -72,11 +97,11 @@ public sealed class RunEventLine
         output.Write(suffix);
     }
 
-    /// <summary>The line with its text copied out of the reader's buffer, to keep beyond the call that received it.</summary>
+    /// <summary>A copy of the line with its text out of the reader's buffer, to keep beyond the call that received it.</summary>
     internal RunEventLine Keep()
     {
-        _ = Text;
-        utf8 = default;
-        return this;
+        var kept = new RunEventLine(RunId).Next(LineNumber, default, Envelope);
+        kept.text = Text;
+        return kept;
     }
 }

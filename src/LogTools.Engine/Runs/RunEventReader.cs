@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using LogTools.Engine.Journal;
 
@@ -13,6 +14,11 @@ namespace LogTools.Engine.Runs;
 /// </summary>
 public static class RunEventReader
 {
+    // The reads of a completed log known to be its writer's: few system calls, and the buffers stay pooled. A longer
+    // line than the reserve (a huge payload) leaves the rest of the log to the full check.
+    private const int WrittenReadBytes = 4 << 20;
+    private const int WrittenLineBytes = 1 << 20;
+
     /// <summary>Reads the events of <paramref name="run"/> that <paramref name="query"/> selects into <paramref name="sink"/>.</summary>
     /// <param name="problem">Receives each defect found on the way (broken line, truncated .gz); reading goes on where it can.</param>
     public static void Read(LogRun run, RunEventQuery query, Action<RunEventLine> sink, Action<LogToolsException> problem, CancellationToken cancel)
@@ -33,7 +39,7 @@ public static class RunEventReader
         }
 
         var path = run.EventsPath;
-        var cursor = new Cursor();
+        var cursor = new Cursor(new RunEventLine(run.RunId));
         (cursor.Offset, cursor.LineBase) = File.Exists(path) ? Seek(path, query.FromSequence) : (0L, 0L);
         var tail = query.Tail is { } n ? new Queue<RunEventLine>(Math.Min(n, 4096)) : null;
         var completed = false;
@@ -62,7 +68,8 @@ public static class RunEventReader
             path = RunLedger.Existing(run.EventsPath);
             if (File.Exists(path) && (first || new FileInfo(path).Length > cursor.Offset))
             {
-                completed = Pass(run, path, cursor, query, Collect, problem, !query.Follow || run.IsCompleted);
+                completed = (first && WrittenPass(run, path, cursor, query, Collect))
+                    || Pass(run, path, cursor, query, Collect, problem, !query.Follow || run.IsCompleted);
             }
 
             if (!completed)
@@ -174,7 +181,7 @@ public static class RunEventReader
                 // Events already read from the rolling tail come again once completion folds it into the log.
                 if (e.Sequence > cursor.TailSequence)
                 {
-                    Deliver(run, query, sink, new RunEventLine(run.RunId, lines, entry.Utf8, e), cursor);
+                    Deliver(run, query, sink, cursor.Line.Next(lines, entry.Utf8, e), cursor);
                 }
 
                 done = lines;
@@ -198,6 +205,110 @@ public static class RunEventReader
         cursor.LineBase = done;
         return completed;
     }
+
+    /// <summary>
+    /// Reads a completed run's log that is still the file its writer completed: the length and last-write time recorded
+    /// at completion. Our writer's lines are well formed by construction, so each line's sequence and type are read at
+    /// their fixed places (<see cref="RunEnvelopeScan.TryReadWritten"/>), with the sequences' continuity, instead of the
+    /// full check of every byte. Large reads, each made on another core while this one hands on the lines of the one
+    /// before; no copy but the partial line at a read's end. At the first line that does not fit (an edit that kept the
+    /// length and time), it stops there and leaves the rest to <see cref="Pass"/>, which checks it all and reports what
+    /// is broken.
+    /// </summary>
+    /// <returns>True when it read the whole log (run.completed included); false when the log is some other file, or at the line it stopped at.</returns>
+    private static bool WrittenPass(LogRun run, string path, Cursor cursor, RunEventQuery query, Action<RunEventLine> sink)
+    {
+        if (!run.IsCompleted || run.EventsWritten is not { } written || path.EndsWith(RunLayout.CompressedSuffix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        var length = RandomAccess.GetLength(handle);
+        if (length != run.EventsBytes || File.GetLastWriteTimeUtc(handle).Ticks != written)
+        {
+            return false;
+        }
+
+        // Two buffers: while this thread hands on the lines of one, the next read fills the other on another core. Each
+        // read lands after a reserve, where the partial line that ended the previous read is put in front of it.
+        var chunk = (int)Math.Clamp(length - cursor.Offset, 4096, WrittenReadBytes);
+        var reserve = Math.Min(chunk, WrittenLineBytes);
+        byte[][] buffers = [ArrayPool<byte>.Shared.Rent(reserve + chunk), ArrayPool<byte>.Shared.Rent(reserve + chunk)];
+        Task<int>? ahead = null;
+        try
+        {
+            var next = cursor.Offset; // where the next read starts in the file
+            var expected = next == 0 ? 1L : 0L; // after a seek, the line sought is verified already: its sequence is taken
+            var lines = cursor.LineBase;
+            var completed = false;
+            var carry = 0;
+            var read = RandomAccess.Read(handle, buffers[0].AsSpan(reserve, chunk), next);
+            for (var current = 0; ; current = 1 - current)
+            {
+                var buffer = buffers[current];
+                var origin = next - reserve; // the file offset of buffer[0]
+                next += read;
+                if (read == chunk)
+                {
+                    var (other, from) = (buffers[1 - current], next);
+                    ahead = Task.Run(() => RandomAccess.Read(handle, other.AsSpan(reserve, chunk), from));
+                }
+
+                var start = reserve - carry;
+                var end = reserve + read;
+                for (int newline; (newline = buffer.AsSpan(start, end - start).IndexOf((byte)'\n')) >= 0; start += newline + 1)
+                {
+                    var utf8 = buffer.AsMemory(start, newline);
+                    var type = RunEnvelopeScan.TryReadWritten(utf8.Span, out var sequence, out var typeUtf8) ? RunEnvelope.TypeText(typeUtf8) : null;
+                    if (type is null && Checked(utf8.Span) is { } whole)
+                    {
+                        (sequence, type) = (whole.Sequence, whole.Type);
+                    }
+
+                    if (type is null || (expected != 0 && !RunEnvelope.Continues(expected, sequence, type)))
+                    {
+                        (cursor.Offset, cursor.LineBase) = (origin + start, lines);
+                        return false;
+                    }
+
+                    expected = sequence + 1;
+                    completed |= type == RunEventTypes.Completed;
+                    Deliver(run, query, sink, cursor.Line.Next(++lines, utf8, new RunEnvelope(sequence, null, type, null, null)), cursor);
+                }
+
+                // The end: every line whole, or a last line without its newline (left to Pass, which reports it).
+                // A line longer than the reserve is left to Pass too.
+                carry = end - start;
+                if (read == 0 || carry > reserve)
+                {
+                    (cursor.Offset, cursor.LineBase) = (origin + start, lines);
+                    return carry == 0 && read == 0 && completed;
+                }
+
+                buffer.AsSpan(start, carry).CopyTo(buffers[1 - current].AsSpan(reserve - carry));
+                read = ahead?.GetAwaiter().GetResult() ?? RandomAccess.Read(handle, buffers[1 - current].AsSpan(reserve, chunk), next);
+                ahead = null;
+            }
+        }
+        finally
+        {
+            // A read still filling a buffer must end before the buffer goes back to the pool.
+            if (ahead is not null)
+            {
+                ((IAsyncResult)ahead).AsyncWaitHandle.WaitOne();
+            }
+
+            ArrayPool<byte>.Shared.Return(buffers[0]);
+            ArrayPool<byte>.Shared.Return(buffers[1]);
+        }
+    }
+
+    // A line the writer writes in another shape (an escaped type) is checked whole, as Pass would check it.
+    private static RunEnvelope? Checked(ReadOnlySpan<byte> line) =>
+        line is [.., (byte)'}'] && JournalLine.Check(line, validateJson: false, out _, out _) == JournalEntryStatus.Ok
+            ? RunEnvelope.Read(line, withPayload: false)
+            : null;
 
     private static void Deliver(LogRun run, RunEventQuery query, Action<RunEventLine> sink, RunEventLine line, Cursor cursor)
     {
@@ -259,7 +370,7 @@ public static class RunEventReader
 
             if (e.Sequence > cursor.LastSequence)
             {
-                Deliver(run, query, sink, new RunEventLine(run.RunId, entry.LineNumber, entry.Utf8, e), cursor);
+                Deliver(run, query, sink, cursor.Line.Next(entry.LineNumber, entry.Utf8, e), cursor);
                 cursor.TailSequence = e.Sequence;
             }
         }
@@ -268,8 +379,11 @@ public static class RunEventReader
     }
 
     /// <summary>Where a reader stands in a run's log and its rolling tail, from one pass to the next.</summary>
-    private sealed class Cursor
+    private sealed class Cursor(RunEventLine line)
     {
+        /// <summary>The object each line is handed on in.</summary>
+        public RunEventLine Line { get; } = line;
+
         public long Offset { get; set; }
 
         /// <summary>The number of the last line read whole.</summary>

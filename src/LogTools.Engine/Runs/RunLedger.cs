@@ -17,7 +17,7 @@ public sealed class RunLedger(LogStore store, TimeProvider? clock = null)
     private const string Columns =
         "run_id, workspace_id, configuration_id, kind, status, exit_code, created_at, started_at, completed_at, summary_json, " +
         "events_path, output_paths, events_count, events_bytes, events_blake3, input_file_count, table_count, row_count, " +
-        "max_severity, last_console_snippet, host, pid, process_started_at, logging_error, events_lost, max_log_bytes";
+        "max_severity, last_console_snippet, host, pid, process_started_at, logging_error, events_lost, max_log_bytes, events_written";
 
     private const int SnippetLength = 200;
 
@@ -197,6 +197,7 @@ public sealed class RunLedger(LogStore store, TimeProvider? clock = null)
         RunSummary summary;
         string summaryJson;
         string? digest = null;
+        long? written = null;
         long count = run.EventsCount, bytes = run.EventsBytes;
         try
         {
@@ -218,6 +219,7 @@ public sealed class RunLedger(LogStore store, TimeProvider? clock = null)
             }
 
             digest = Blake3File.Hash(run.EventsPath).ToString();
+            written = File.GetLastWriteTimeUtc(run.EventsPath).Ticks;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && ex is not Journal.JournalInUseException)
         {
@@ -230,12 +232,12 @@ public sealed class RunLedger(LogStore store, TimeProvider? clock = null)
         store.Database.Write((connection, transaction) => Execute(
             connection, transaction,
             "UPDATE runs SET status = $status, exit_code = $exit, completed_at = $at, started_at = COALESCE(started_at, $at), summary_json = $summary, " +
-            "output_paths = $outputs, events_count = $count, events_bytes = $bytes, events_blake3 = $digest, gap_pending = 0, " +
+            "output_paths = $outputs, events_count = $count, events_bytes = $bytes, events_blake3 = $digest, events_written = $written, gap_pending = 0, " +
             "max_severity = COALESCE($max, max_severity), last_console_snippet = COALESCE($snippet, last_console_snippet), " +
             "input_file_count = $files, table_count = $tables, row_count = $rows WHERE run_id = $id",
             P("$id", runId), P("$status", Lower(status)), P("$exit", exitCode), P("$at", StoreTime.ToText(now)), P("$summary", summaryJson),
             P("$outputs", JsonSerializer.Serialize(outputPaths)), P("$count", count), P("$bytes", bytes), P("$digest", digest),
-            P("$max", summary.MaxSeverity?.ToString().ToLowerInvariant()), P("$snippet", Snippet(summary.LastConsoleLine)),
+            P("$written", written), P("$max", summary.MaxSeverity?.ToString().ToLowerInvariant()), P("$snippet", Snippet(summary.LastConsoleLine)),
             P("$files", Number(caller, "input_file_count")), P("$tables", Number(caller, "table_count")), P("$rows", Number(caller, "row_count"))));
         RunCompletion.Completed(store, runId);
         return Get(runId);
@@ -375,6 +377,7 @@ public sealed class RunLedger(LogStore store, TimeProvider? clock = null)
             LoggingError = Sql.Text(r, 23),
             EventsLost = r.GetInt64(24),
             MaxLogBytes = Integer(r, 25) ?? RunLayout.DefaultMaxLogBytes,
+            EventsWritten = Integer(r, 26),
         };
     }
 }

@@ -168,8 +168,7 @@ public sealed class RunMaintenance(LogStore store, TimeProvider? clock = null)
             {
                 var envelope = entry.Status == JournalEntryStatus.Ok ? RunEnvelope.Read(entry.Utf8.Span, withPayload: false) : null;
                 var sequence = envelope?.Sequence;
-                // A log.truncated marker stands for the events the size cap dropped; it carries the last of their sequences.
-                if (sequence is { } s && (s == expected || (s > expected && envelope!.Value.Type == RunEventTypes.Truncated)))
+                if (sequence is { } s && RunEnvelope.Continues(expected, s, envelope!.Value.Type))
                 {
                     events += s - expected + 1;
                     expected = s + 1;

@@ -45,6 +45,7 @@ internal static class RunsMigrations
             CREATE INDEX runs_configuration_created ON runs (configuration_id, created_at);
             """),
         new(2, "runs.max_log_bytes (the size cap of each run's log)", "ALTER TABLE runs ADD COLUMN max_log_bytes INTEGER;"),
+        new(3, "runs.events_written (the log's last-write time at completion, for the replay's fast path)", "ALTER TABLE runs ADD COLUMN events_written INTEGER;"),
     ], ["runs"])
     {
         ContentFolders = [RunLayout.Folder],
