@@ -63,7 +63,8 @@ public sealed class PortGraph
             ports[origin] = port;
             foreach (var dependency in port.Depends)
             {
-                if (!ports.ContainsKey(dependency) && !File.Exists(Path.Combine(portsPath, dependency, PortSpec.FileName)))
+                // A port of the tree was found with its port.yml a moment ago: only a port outside it is looked for.
+                if (!ports.ContainsKey(dependency) && !read.ContainsKey(dependency) && !File.Exists(Path.Combine(portsPath, dependency, PortSpec.FileName)))
                 {
                     throw new LogToolsException(
                         "PortDependencyMissing", ErrorKind.ObjectNotFound, origin,
