@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Enumeration;
 using System.Text;
 
 namespace LogTools.Engine.Hashing;
@@ -43,20 +44,20 @@ public sealed class DirectoryChecksum
         var root = Path.GetFullPath(folder);
         var options = new Blake3Options { MaxDegreeOfParallelism = 1, CancellationToken = cancellationToken };
         var entries = new List<DirectoryChecksumEntry>();
-        foreach (var (relative, info) in Files(folder, cancellationToken))
+        foreach (var (relative, path) in Files(folder, cancellationToken))
         {
-            if (reuse?.Invoke(relative, info.FullName) is { } known)
+            if (reuse?.Invoke(relative, path) is { } known)
             {
                 entries.Add(known);
             }
-            else if (info.LinkTarget is { } target)
+            else if (new FileInfo(path).LinkTarget is { } target)
             {
                 var bytes = Encoding.UTF8.GetBytes(target);
                 entries.Add(new DirectoryChecksumEntry(relative, DirectoryChecksumEntryKind.SymbolicLink, bytes.Length, HexDigest.Of(Blake3Hasher.Hash(bytes))));
             }
             else
             {
-                var hash = FileBlake3.Compute(info.FullName, options);
+                var hash = FileBlake3.Compute(path, options);
                 entries.Add(new DirectoryChecksumEntry(relative, DirectoryChecksumEntryKind.File, hash.Length, hash.Hash));
             }
         }
@@ -65,11 +66,14 @@ public sealed class DirectoryChecksum
         return new DirectoryChecksum(root, entries, Sum(entries));
     }
 
-    /// <summary>The files and symbolic links a sum of <paramref name="folder"/> covers, by relative path ('/' separated), in no order.</summary>
+    /// <summary>
+    /// The files and symbolic links a sum of <paramref name="folder"/> covers, by relative path ('/' separated) and full
+    /// path, in no order.
+    /// </summary>
     /// <exception cref="LogToolsException">FolderNotFound.</exception>
-    internal static IEnumerable<(string RelativePath, FileSystemInfo Info)> Files(string folder, CancellationToken cancellationToken)
+    internal static IEnumerable<(string RelativePath, string FullPath)> Files(string folder, CancellationToken cancellationToken)
     {
-        var root = Path.GetFullPath(folder);
+        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
         if (!Directory.Exists(root))
         {
             throw new LogToolsException("FolderNotFound", ErrorKind.ObjectNotFound, folder, $"The folder '{folder}' does not exist.");
@@ -78,15 +82,22 @@ public sealed class DirectoryChecksum
         return Enumerate(root, cancellationToken);
     }
 
-    private static IEnumerable<(string, FileSystemInfo)> Enumerate(string root, CancellationToken cancellationToken)
+    // One listing that yields paths, no FileSystemInfo: a file's entry needs no stat; only a folder is asked whether it is a link.
+    private static IEnumerable<(string, string)> Enumerate(string root, CancellationToken cancellationToken)
     {
-        foreach (var info in new DirectoryInfo(root).EnumerateFileSystemInfos("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false }))
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false };
+        var entries = new FileSystemEnumerable<(string, string)>(root, (ref FileSystemEntry entry) =>
+        {
+            var path = entry.ToFullPath();
+            return (path[(root.Length + 1)..].Replace(Path.DirectorySeparatorChar, '/'), path);
+        }, options)
+        {
+            ShouldIncludePredicate = (ref FileSystemEntry entry) => !entry.IsDirectory || entry.Attributes.HasFlag(FileAttributes.ReparsePoint),
+        };
+        foreach (var entry in entries)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (info is FileInfo || info.LinkTarget is not null)
-            {
-                yield return (Path.GetRelativePath(root, info.FullName).Replace(Path.DirectorySeparatorChar, '/'), info);
-            }
+            yield return entry;
         }
     }
 

@@ -75,23 +75,26 @@ public sealed class PortBuilder
     internal static List<PortPlanEntry> Plan(PortBuildOptions options, LogStore? store, IEngineSink sink)
     {
         var clock = Stopwatch.StartNew();
-        var graph = PortGraph.Load(options.PortsPath, options.Origins, sink.CancellationToken);
-        return new PortBuilder(options, sink).Plan(graph, store is null ? null : new PortTracking(store, sink), clock);
+        var tracking = store is null ? null : new PortTracking(store, sink);
+        // The index first: it holds the port.yml files as read, so an unchanged one is not parsed again.
+        var stored = tracking is null ? [] : tracking.Try("(reading) the checksum index", () => tracking.Index.Checksums(), null);
+        var read = clock.Elapsed;
+        var graph = PortGraph.Load(options.PortsPath, options.Origins, stored, sink.CancellationToken);
+        return new PortBuilder(options, sink).Plan(graph, tracking, stored, clock, read);
     }
 
     /// <summary>What each port needs, in the graph's order; the checksum or the index failing means "build it" (fail-safe).</summary>
-    private List<PortPlanEntry> Plan(PortGraph graph, PortTracking? tracking, Stopwatch clock)
+    private List<PortPlanEntry> Plan(PortGraph graph, PortTracking? tracking, Dictionary<string, PortIndexRow>? stored, Stopwatch clock, TimeSpan read)
     {
         var loaded = clock.Elapsed;
         var abandoned = tracking?.Try("abandoned builds", () => tracking.Index.Abandoned(mark: !options.WhatIf), new HashSet<string>()) ?? new HashSet<string>();
-        var stored = tracking is null ? [] : tracking.Try("(reading) the checksum index", () => tracking.Index.Checksums(), null);
-        var read = clock.Elapsed;
+        var marked = clock.Elapsed;
         var folders = FolderSums(graph.Ordered, stored);
         var summed = clock.Elapsed;
         var keys = new Dictionary<string, string>(StringComparer.Ordinal);
         var plan = new List<PortPlanEntry>(graph.Ordered.Count);
         var building = new HashSet<string>(StringComparer.Ordinal);
-        var renewed = new List<(string Origin, PortFolder Folder)>();
+        var renewed = new List<(PortSpec Port, PortFolder Folder)>();
         for (var i = 0; i < graph.Ordered.Count; i++)
         {
             var port = graph.Ordered[i];
@@ -108,10 +111,10 @@ public sealed class PortBuilder
             {
                 building.Add(port.Origin);
             }
-            else if (entry.Action == PortPlanAction.Skip && checksum!.Folder is { Stats: not null } folder && stored![port.Origin].Folder is var was
-                && (folder.Stats != was.Stats || folder.Digest != was.Digest))
+            else if (entry.Action == PortPlanAction.Skip && checksum!.Folder is { Stats: not null } folder && stored![port.Origin] is var was
+                && (folder.Stats != was.Folder.Stats || folder.Digest != was.Folder.Digest || (port.Vouched is not null && port.Vouched != was.SpecStat)))
             {
-                renewed.Add((port.Origin, folder));
+                renewed.Add((port, folder));
             }
 
             plan.Add(entry);
@@ -123,15 +126,16 @@ public sealed class PortBuilder
             tracking.Try("the files' stat tuples", () => tracking.Index.RenewStats(renewed));
         }
 
-        sink.Verbose($"Planned {plan.Count} ports in {clock.Elapsed.TotalMilliseconds:F0} ms: graph and port.yml {loaded.TotalMilliseconds:F0} ms, " +
-            $"index {(read - loaded).TotalMilliseconds:F0} ms, folder sums {(summed - read).TotalMilliseconds:F0} ms " +
+        sink.Verbose($"Planned {plan.Count} ports in {clock.Elapsed.TotalMilliseconds:F0} ms: index {read.TotalMilliseconds:F0} ms, " +
+            $"graph and port.yml {(loaded - read).TotalMilliseconds:F0} ms ({graph.Ordered.Count(p => p.Parsed)} port.yml parsed), " +
+            $"abandoned builds {(marked - loaded).TotalMilliseconds:F0} ms, folder sums {(summed - marked).TotalMilliseconds:F0} ms " +
             $"({folders.Sum(f => f.Sum?.FilesRead ?? 0)} files read), " +
             $"keys {(keyed - summed).TotalMilliseconds:F0} ms, stat renewal {(clock.Elapsed - keyed).TotalMilliseconds:F0} ms ({renewed.Count} ports).");
         return plan;
     }
 
     private static (PortPlanAction Action, string Reason) Decide(PortSpec port, PortChecksum? checksum,
-        Dictionary<string, (string Key, PortFolder Folder)>? stored, IReadOnlySet<string> abandoned, List<string> rebuilt)
+        Dictionary<string, PortIndexRow>? stored, IReadOnlySet<string> abandoned, List<string> rebuilt)
     {
         if (port.Ignore is { } why)
         {
@@ -165,8 +169,8 @@ public sealed class PortBuilder
     }
 
     // Stat-first against the index; the folder sums do not depend on each other (only the keys do).
-    private (PortFolder? Sum, Exception? Error)[] FolderSums(IReadOnlyList<PortSpec> ports, Dictionary<string, (string Key, PortFolder Folder)>? stored) =>
-        PortParallel.Map(ports, port => PortFolder.Scan(port.Folder, stored?.GetValueOrDefault(port.Origin).Folder, sink.CancellationToken), sink.CancellationToken);
+    private (PortFolder? Sum, Exception? Error)[] FolderSums(IReadOnlyList<PortSpec> ports, Dictionary<string, PortIndexRow>? stored) =>
+        PortParallel.Map(ports, port => PortFolder.Scan(port.Folder, stored?.GetValueOrDefault(port.Origin)?.Folder, sink.CancellationToken), sink.CancellationToken);
 
     private PortChecksum? Checksum(PortSpec port, (PortFolder? Sum, Exception? Error) folder, Dictionary<string, string> keys)
     {

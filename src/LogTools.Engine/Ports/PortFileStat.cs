@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 
 namespace LogTools.Engine.Ports;
@@ -19,8 +20,14 @@ internal readonly partial record struct PortFileStat(long Length, long ModifiedN
     /// <summary>Whether the file's ctime was too close to the time of the stat for the tuple to vouch for its bytes.</summary>
     public bool Racy { get; init; }
 
-    /// <summary>The tuple of <paramref name="path"/>, or null where statx is not available (not Linux) or fails.</summary>
-    public static PortFileStat? Of(string path)
+    /// <summary>The tuple as one line of text, "length mtime ctime inode device", as a single file's tuple is stored.</summary>
+    public string Text => string.Create(CultureInfo.InvariantCulture, $"{Length} {ModifiedNs} {ChangedNs} {Inode} {Device}");
+
+    /// <summary>
+    /// The tuple of <paramref name="path"/> (with <paramref name="follow"/>, of the file a symbolic link leads to), or
+    /// null where statx is not available (not Linux) or fails.
+    /// </summary>
+    public static PortFileStat? Of(string path, bool follow = false)
     {
         if (unavailable)
         {
@@ -30,7 +37,7 @@ internal readonly partial record struct PortFileStat(long Length, long ModifiedN
         var now = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
         try
         {
-            if (Statx(AtCurrentFolder, path, AtSymlinkNoFollow, StatxBasicStats, out var buffer) != 0)
+            if (Statx(AtCurrentFolder, path, follow ? 0 : AtSymlinkNoFollow, StatxBasicStats, out var buffer) != 0)
             {
                 return null;
             }

@@ -44,9 +44,9 @@ internal sealed class PortFolder
     public static PortFolder Scan(string folder, PortFolder? known, CancellationToken cancellationToken)
     {
         var stats = new SortedDictionary<string, PortFileStat?>(StringComparer.Ordinal);
-        foreach (var (relative, info) in DirectoryChecksum.Files(folder, cancellationToken))
+        foreach (var (relative, path) in DirectoryChecksum.Files(folder, cancellationToken))
         {
-            stats[relative] = PortFileStat.Of(info.FullName);
+            stats[relative] = PortFileStat.Of(path);
         }
 
         var text = stats.Values.All(s => s is not null) ? Write(stats) : null;

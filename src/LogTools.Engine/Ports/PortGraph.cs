@@ -16,8 +16,17 @@ public sealed class PortGraph
 
     /// <summary>Resolves the graph under <paramref name="portsPath"/> from <paramref name="origins"/>, or the whole tree when there are none.</summary>
     /// <exception cref="LogToolsException">PortsPathNotFound, PortNotFound, PortDependencyMissing, PortDependencyCycle, or a bad port.yml.</exception>
-    public static PortGraph Load(string portsPath, IReadOnlyList<string> origins, CancellationToken cancellationToken = default)
+    public static PortGraph Load(string portsPath, IReadOnlyList<string> origins, CancellationToken cancellationToken = default) =>
+        Load(portsPath, origins, null, cancellationToken);
+
+    /// <summary>
+    /// Resolves the graph as <see cref="Load(string, IReadOnlyList{string}, CancellationToken)"/>, a port.yml whose stat
+    /// tuple is the one <paramref name="stored"/> keeps for its origin taken from there instead of parsed.
+    /// </summary>
+    internal static PortGraph Load(string portsPath, IReadOnlyList<string> origins, IReadOnlyDictionary<string, PortIndexRow>? stored, CancellationToken cancellationToken)
     {
+        PortSpec Read(string origin) => PortSpec.Load(portsPath, origin, stored?.GetValueOrDefault(origin)?.Spec);
+
         if (!Directory.Exists(portsPath))
         {
             throw new LogToolsException(
@@ -35,7 +44,7 @@ public sealed class PortGraph
         }
 
         // The whole tree is known up front, so its port.yml files are read ahead; a bad one is reported where it is reached.
-        var read = PortParallel.Map(tree, origin => PortSpec.Load(portsPath, origin), cancellationToken)
+        var read = PortParallel.Map(tree, Read, cancellationToken)
             .Select((r, i) => (tree[i], r)).ToDictionary(r => r.Item1, r => r.r, StringComparer.Ordinal);
         while (queue.TryDequeue(out var origin))
         {
@@ -50,11 +59,12 @@ public sealed class PortGraph
                 ExceptionDispatchInfo.Throw(ahead.Error);
             }
 
-            var port = ahead.Value ?? PortSpec.Load(portsPath, origin);
+            var port = ahead.Value ?? Read(origin);
             ports[origin] = port;
             foreach (var dependency in port.Depends)
             {
-                if (!ports.ContainsKey(dependency) && !File.Exists(Path.Combine(portsPath, dependency, PortSpec.FileName)))
+                // A port of the tree was found with its port.yml a moment ago: only a port outside it is looked for.
+                if (!ports.ContainsKey(dependency) && !read.ContainsKey(dependency) && !File.Exists(Path.Combine(portsPath, dependency, PortSpec.FileName)))
                 {
                     throw new LogToolsException(
                         "PortDependencyMissing", ErrorKind.ObjectNotFound, origin,

@@ -14,27 +14,28 @@ internal sealed class PortIndex(LogStore store)
         "build_id, origin, version, status, reason, checksum, started_at, ended_at, duration_ms, failed_phase, exit_code, log_path, package_file, phases_json, run_id, log_run_id, host";
 
     /// <summary>
-    /// The last successful build's checksum and folder of each port, in one query. The files stay JSON until a port
-    /// whose stat tuples changed needs them, and a no-op has none.
+    /// The last successful build's checksum, folder and port.yml of each port, in one query. The files stay JSON until a
+    /// port whose stat tuples changed needs them, and a no-op has none.
     /// </summary>
-    public Dictionary<string, (string Key, PortFolder Folder)> Checksums() => store.Database.Read(connection =>
+    public Dictionary<string, PortIndexRow> Checksums() => store.Database.Read(connection =>
     {
-        var result = new Dictionary<string, (string, PortFolder)>(StringComparer.Ordinal);
-        ForEach(connection, null, "SELECT origin, checksum, files_json, folder_digest, file_stats FROM port_checksums", [],
-            r => result[r.GetString(0)] = (r.GetString(1), PortFolder.Stored(Text(r, 3) ?? string.Empty, Text(r, 4), r.GetString(2))));
+        var result = new Dictionary<string, PortIndexRow>(StringComparer.Ordinal);
+        ForEach(connection, null, "SELECT origin, checksum, files_json, folder_digest, file_stats, spec_stat, spec_json FROM port_checksums", [],
+            r => result[r.GetString(0)] = new PortIndexRow(r.GetString(1), PortFolder.Stored(Text(r, 3) ?? string.Empty, Text(r, 4), r.GetString(2)), Text(r, 5), Text(r, 6)));
         return result;
     });
 
     /// <summary>
     /// Records the folder digest and stat tuples of folders whose files were read again and found unchanged (their
     /// checksums stand), so the next plan needs no read; a row from before the tuples gets its folder digest with them.
+    /// A port.yml parsed again is recorded with its new tuple, so the next plan takes it from here.
     /// </summary>
-    public void RenewStats(IReadOnlyList<(string Origin, PortFolder Folder)> renewed) => store.Database.Write((c, t) =>
+    public void RenewStats(IReadOnlyList<(PortSpec Port, PortFolder Folder)> renewed) => store.Database.Write((c, t) =>
     {
-        foreach (var (origin, folder) in renewed)
+        foreach (var (port, folder) in renewed)
         {
-            Execute(c, t, "UPDATE port_checksums SET folder_digest = $folder, file_stats = $stats WHERE origin = $origin",
-                P("$origin", origin), P("$folder", folder.Digest), P("$stats", folder.Stats));
+            Execute(c, t, "UPDATE port_checksums SET folder_digest = $folder, file_stats = $stats, spec_stat = $spec_stat, spec_json = $spec WHERE origin = $origin",
+                P("$origin", port.Origin), P("$folder", folder.Digest), P("$stats", folder.Stats), P("$spec_stat", port.Vouched), P("$spec", port.ToJson()));
         }
     });
 
@@ -111,11 +112,11 @@ internal sealed class PortIndex(LogStore store)
                 $"The build record {buildId} of '{port.Origin}' was not saved when the build started, so its checksum and package are not recorded either.");
         }
 
-        const string checksumColumns = "origin, checksum, files_json, folder_digest, file_stats, build_id, updated_at";
-        Execute(c, t, $"INSERT INTO port_checksums ({checksumColumns}) VALUES ($origin, $checksum, $files, $folder, $stats, $id, $at) " +
+        const string checksumColumns = "origin, checksum, files_json, folder_digest, file_stats, spec_stat, spec_json, build_id, updated_at";
+        Execute(c, t, $"INSERT INTO port_checksums ({checksumColumns}) VALUES ($origin, $checksum, $files, $folder, $stats, $spec_stat, $spec, $id, $at) " +
             ReplaceOnConflict("origin", checksumColumns),
             P("$origin", port.Origin), P("$checksum", checksum.Key), P("$files", JsonSerializer.Serialize(checksum.Files)), P("$folder", checksum.Folder.Digest),
-            P("$stats", checksum.Folder.Stats), P("$id", buildId), P("$at", now));
+            P("$stats", checksum.Folder.Stats), P("$spec_stat", port.Vouched), P("$spec", port.ToJson()), P("$id", buildId), P("$at", now));
         if (packageFile is not null)
         {
             const string packageColumns = "origin, version, build_id, package_file, updated_at";

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
@@ -45,6 +47,15 @@ public sealed partial class PortSpec
     /// <summary>The shell command of each phase the port has; a phase not listed is skipped.</summary>
     public IReadOnlyDictionary<string, string> Phases { get; private set; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// The port.yml's stat tuple (<see cref="PortFileStat.Text"/>) taken before it was read, when it vouches for the bytes
+    /// read (not racy); the index keeps it with <see cref="ToJson"/>, so an unchanged port.yml is not parsed again.
+    /// </summary>
+    internal string? Vouched { get; private set; }
+
+    /// <summary>Whether the port.yml was parsed (rather than taken from the index).</summary>
+    internal bool Parsed { get; private set; }
+
     /// <summary>Throws PortNameInvalid unless <paramref name="origin"/> is a relative name of plain segments (no '..', no '\').</summary>
     public static void CheckOrigin(string origin, object target, string where)
     {
@@ -58,13 +69,29 @@ public sealed partial class PortSpec
 
     /// <summary>Reads the port at <paramref name="origin"/> under <paramref name="portsPath"/>.</summary>
     /// <exception cref="LogToolsException">PortNotFound, or the file is not a valid port.yml.</exception>
-    public static PortSpec Load(string portsPath, string origin)
+    public static PortSpec Load(string portsPath, string origin) => Load(portsPath, origin, null);
+
+    /// <summary>
+    /// Reads the port at <paramref name="origin"/>, or takes it from <paramref name="cached"/> (what the index keeps: the
+    /// <see cref="Vouched"/> tuple and <see cref="ToJson"/>) when the port.yml's tuple is that one and not racy.
+    /// </summary>
+    /// <exception cref="LogToolsException">PortNotFound, or the file is not a valid port.yml.</exception>
+    internal static PortSpec Load(string portsPath, string origin, (string Stat, string Json)? cached)
     {
         var folder = Path.Combine(portsPath, origin);
         var path = Path.Combine(folder, FileName);
-        if (!File.Exists(path))
+        // Taken before the bytes are read, so a change during the read gives a new tuple the next time.
+        var stat = PortFileStat.Of(path, follow: true);
+        if (stat is null && !File.Exists(path))
         {
             throw new LogToolsException("PortNotFound", ErrorKind.ObjectNotFound, origin, $"There is no port '{origin}': '{path}' does not exist.");
+        }
+
+        var vouched = stat is { Racy: false } tuple ? tuple.Text : null;
+        if (vouched is not null && cached is { } known && known.Stat == vouched && FromJson(origin, folder, known.Json) is { } kept)
+        {
+            kept.Vouched = vouched;
+            return kept;
         }
 
         var spec = Parse(path, folder);
@@ -75,7 +102,68 @@ public sealed partial class PortSpec
                 $"'{path}': the name '{spec.Origin}' must be the port's folder under the ports tree, '{origin}'. Rename the folder or fix the name.");
         }
 
+        spec.Vouched = vouched;
+        spec.Parsed = true;
         return spec;
+    }
+
+    /// <summary>What the port.yml says, as the index keeps it (the name is the origin the index row is for).</summary>
+    internal string ToJson()
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("version", Version);
+            writer.WriteStartArray("depends");
+            foreach (var dependency in Depends)
+            {
+                writer.WriteStringValue(dependency);
+            }
+
+            writer.WriteEndArray();
+            if (Ignore is not null)
+            {
+                writer.WriteString("ignore", Ignore);
+            }
+
+            foreach (var (name, map) in new[] { ("options", Options), ("phases", Phases) })
+            {
+                writer.WriteStartObject(name);
+                foreach (var (key, value) in map)
+                {
+                    writer.WriteString(key, value);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    // The spec ToJson wrote, or null when the text is not that (the port.yml is then parsed).
+    private static PortSpec? FromJson(string origin, string folder, string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            var root = document.RootElement;
+            Dictionary<string, string> Map(string name) => root.GetProperty(name).EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal);
+            return new PortSpec(origin, root.GetProperty("version").GetString()!, Path.GetFullPath(folder))
+            {
+                Depends = [.. root.GetProperty("depends").EnumerateArray().Select(d => d.GetString()!)],
+                Options = new SortedDictionary<string, string>(Map("options"), StringComparer.Ordinal),
+                Ignore = root.TryGetProperty("ignore", out var ignore) ? ignore.GetString() : null,
+                Phases = Map("phases"),
+            };
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     private static PortSpec Parse(string path, string folder)

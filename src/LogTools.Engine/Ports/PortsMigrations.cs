@@ -6,7 +6,7 @@ namespace LogTools.Engine.Ports;
 /// The Ports area's tables: one build record per port built (hung on the Invoke-PortBuild run and on the port's own
 /// run, which holds its phase output), the checksum index that lets an unchanged port be skipped, and the package
 /// index. The two indexes change only when a build succeeds (a no-op may renew the stat tuples of files it read again and
-/// found unchanged).
+/// found unchanged, and of a port.yml it parsed again).
 /// </summary>
 internal static class PortsMigrations
 {
@@ -53,6 +53,10 @@ internal static class PortsMigrations
         new(2, "port_checksums: the folder sum and the files' stat tuples", """
             ALTER TABLE port_checksums ADD COLUMN folder_digest TEXT;
             ALTER TABLE port_checksums ADD COLUMN file_stats TEXT;
+            """),
+        new(3, "port_checksums: the port.yml as read and the stat tuple that vouches for it", """
+            ALTER TABLE port_checksums ADD COLUMN spec_stat TEXT;
+            ALTER TABLE port_checksums ADD COLUMN spec_json TEXT;
             """),
     ], ["port_builds", "port_checksums", "port_packages"]);
 }
