@@ -18,7 +18,7 @@ public sealed class IngestAuditTests : IDisposable
 
     public IngestAuditTests()
     {
-        store = LogStore.Open(temp.Combine("store"));
+        store = TestBackend.Open(temp.Combine("store"));
         ledger = new IngestLedger(store);
         audit = new IngestAudit(store);
     }
@@ -26,6 +26,7 @@ public sealed class IngestAuditTests : IDisposable
     public void Dispose() => temp.Dispose();
 
     [Fact]
+    [Trait("Category", TestBackend.Category)]
     public void Blocks_cut_records_in_log_order_and_their_roots_are_RFC9162_trees_over_the_leaf_bytes()
     {
         var run = Run();
@@ -54,6 +55,7 @@ public sealed class IngestAuditTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", TestBackend.Category)]
     public void Building_twice_changes_nothing_and_a_running_run_needs_Force()
     {
         var run = Run();
@@ -75,6 +77,7 @@ public sealed class IngestAuditTests : IDisposable
     }
 
     [Theory]
+    [Trait("Category", TestBackend.Category)]
     [InlineData("UPDATE ingest_log SET status = 'skipped' WHERE log_id = (SELECT min(log_id) + 3 FROM ingest_log)", "merkle_hash")]
     [InlineData("UPDATE ingest_log SET size_raw = size_raw + 1 WHERE log_id = (SELECT min(log_id) + 3 FROM ingest_log)", "bytes_raw")]
     [InlineData("DELETE FROM ingest_log WHERE log_id = (SELECT min(log_id) + 3 FROM ingest_log)", "files_count")]
@@ -91,6 +94,7 @@ public sealed class IngestAuditTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", TestBackend.Category)]
     public void Inserted_rows_are_found_inside_a_block_and_after_the_last()
     {
         var run = Built(10, blockSize: 4);
@@ -105,6 +109,7 @@ public sealed class IngestAuditTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", TestBackend.Category)]
     public void A_deleted_block_row_breaks_the_phase_root()
     {
         var run = Built(10, blockSize: 4);
@@ -117,6 +122,7 @@ public sealed class IngestAuditTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", TestBackend.Category)]
     public void Every_record_of_an_unbalanced_phase_has_a_proof_that_verifies_and_any_changed_field_fails_it()
     {
         var run = Built(13, blockSize: 5);
@@ -137,6 +143,7 @@ public sealed class IngestAuditTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", TestBackend.Category)]
     public void Block_and_phase_roots_of_known_records_stay_the_same_from_release_to_release()
     {
         // Roots already stored and proofs already handed out must verify with every later build: these are the
@@ -179,6 +186,7 @@ public sealed class IngestAuditTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", TestBackend.Category)]
     public void Leaf_bytes_are_length_prefixed_fields_in_the_documented_order()
     {
         var bytes = IngestLeaf.Bytes(new IngestRecord
@@ -199,6 +207,7 @@ public sealed class IngestAuditTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", TestBackend.Category)]
     public void Delta_logging_reads_the_pipeline_database_and_logs_only_rows_not_yet_logged()
     {
         var run = Run();
@@ -220,6 +229,7 @@ public sealed class IngestAuditTests : IDisposable
     }
 
     [Theory]
+    [Trait("Category", TestBackend.Category)]
     [InlineData("SELECT path AS relpath, ast FROM files", "IngestQueryColumnUnknown")]
     [InlineData("SELECT path FROM files", "IngestQueryColumnUnknown")]
     [InlineData("SELECT id AS file_id FROM files", "IngestQueryRelPathMissing")]
@@ -244,6 +254,7 @@ public sealed class IngestAuditTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", TestBackend.Category)]
     public void A_file_that_is_not_SQLite_and_a_locked_database_are_refused()
     {
         var run = Run();
@@ -267,6 +278,7 @@ public sealed class IngestAuditTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", TestBackend.Category)]
     public void Writing_to_an_unknown_or_completed_run_is_refused()
     {
         Assert.Equal("RunNotFound", Assert.Throws<LogToolsException>(() => ledger.Write("nope", "p", [Record("a", IngestStatus.Processed, 1)])).ErrorId);

@@ -12,6 +12,7 @@ namespace LogTools.Engine.Tests.Ingest;
 /// Delta logging from a pipeline database in WAL mode (attached read-only, one INSERT … SELECT) against the same rows
 /// in rollback-journal mode (read row by row): the same records, in the same order, and the pipeline never held up.
 /// </summary>
+[Trait("Category", TestBackend.Category)]
 public sealed class IngestDeltaTests : IDisposable
 {
     private const string Rows =
@@ -25,7 +26,7 @@ public sealed class IngestDeltaTests : IDisposable
 
     public IngestDeltaTests()
     {
-        store = LogStore.Open(temp.Combine("store"));
+        store = TestBackend.Open(temp.Combine("store"));
         ledger = new IngestLedger(store);
     }
 

@@ -11,7 +11,7 @@ internal sealed class MirrorFixture : IDisposable
     {
         Root = Path.Combine(Path.GetTempPath(), "logtools-mirror-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(HostDir);
-        Store = LogStore.Open(Path.Combine(Root, "store"));
+        Store = TestBackend.Open(Path.Combine(Root, "store"));
         Config = MirrorSourceConfig.Create("app", "app-*.json", "app.json", "logs/app", HostDir);
     }
 

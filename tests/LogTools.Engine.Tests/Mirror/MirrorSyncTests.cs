@@ -4,6 +4,7 @@ using LogTools.Engine.Mirror;
 
 namespace LogTools.Engine.Tests.Mirror;
 
+[Trait("Category", TestBackend.Category)]
 public sealed class MirrorSyncTests
 {
     [Fact]
@@ -300,9 +301,8 @@ public sealed class MirrorSyncTests
     {
         using var f = new MirrorFixture();
         f.Append("app.json", MirrorFixture.Lines(0, 1));
-        var lockPath = Path.Combine(f.Store.Path, "locks", "mirror-app.lock");
-        Directory.CreateDirectory(Path.GetDirectoryName(lockPath)!);
-        using var held = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        // Held as another sync holds it: a file lock on SQLite, an advisory lock on its own connection on PostgreSQL.
+        using var held = f.Store.Lock("mirror-app", TimeSpan.Zero, () => new LogToolsException("TestLockHeld", ErrorKind.ResourceBusy, "test", "held"));
 
         var ex = Assert.Throws<LogToolsException>(() => f.Sync());
 

@@ -4,6 +4,7 @@ using LogTools.Tests.Support;
 
 namespace LogTools.Engine.Tests.Ports;
 
+[Trait("Category", TestBackend.Category)]
 public sealed class PortBuilderTests : IDisposable
 {
     private readonly TempFolder temp = new();
@@ -25,7 +26,7 @@ public sealed class PortBuilderTests : IDisposable
     private TestSink Build(PortBuildOptions options, CancellationToken cancellationToken = default)
     {
         var sink = new TestSink { CancellationToken = cancellationToken };
-        PortBuilder.Build(StorePath, () => LogStore.Open(StorePath), options, sink);
+        PortBuilder.Build(StorePath, () => TestBackend.Open(StorePath), options, sink);
         return sink;
     }
 
@@ -80,7 +81,7 @@ public sealed class PortBuilderTests : IDisposable
         Thread.Sleep(TimeSpan.FromSeconds(3.5)); // past the racy window, so the tuples can vouch for the files
         Assert.Equal(PortBuildStatus.Success, Assert.Single(Build(Options()).Outputs.OfType<PortBuildResult>()).Status);
         // as a store from before Ports migration 2 holds it: the checksum and files, no folder digest, no tuples
-        LogStore.Open(StorePath).Database.Write((c, t) => Sql.Execute(c, t, "UPDATE port_checksums SET folder_digest = NULL, file_stats = NULL"));
+        TestBackend.Open(StorePath).Database.Write((c, t) => Sql.Execute(c, t, "UPDATE port_checksums SET folder_digest = NULL, file_stats = NULL"));
 
         foreach (var filesRead in new[] { 2, 0 })
         {
@@ -130,12 +131,12 @@ public sealed class PortBuilderTests : IDisposable
         await Task.Delay(200);
         Assert.False(File.Exists(Path.Combine(Tree, "x/finished")));
         var records = new List<PortBuildRecord>();
-        PortQueries.Builds(LogStore.Open(StorePath), null, null, null, null, records.Add);
+        PortQueries.Builds(TestBackend.Open(StorePath), null, null, null, null, records.Add);
         var record = Assert.Single(records);
         Assert.Equal(PortRecordStatus.Failed, record.Status);
         Assert.Equal("build", record.FailedPhase);
         var packages = new List<PortPackage>();
-        PortQueries.Packages(LogStore.Open(StorePath), null, packages.Add);
+        PortQueries.Packages(TestBackend.Open(StorePath), null, packages.Add);
         Assert.Empty(packages);
         Port("x/slow", "phases:\n  build: 'true'");
         Assert.Equal("new", Assert.Single(Build(Options()).Outputs.OfType<PortBuildResult>()).Reason);

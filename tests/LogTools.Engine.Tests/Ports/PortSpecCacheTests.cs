@@ -4,6 +4,7 @@ using LogTools.Tests.Support;
 
 namespace LogTools.Engine.Tests.Ports;
 
+[Trait("Category", TestBackend.Category)]
 public sealed class PortSpecCacheTests : IDisposable
 {
     private readonly TempFolder temp = new();
@@ -35,7 +36,7 @@ public sealed class PortSpecCacheTests : IDisposable
     private TestSink Build()
     {
         var sink = new TestSink();
-        PortBuilder.Build(StorePath, () => LogStore.Open(StorePath), new PortBuildOptions { PortsPath = Tree, WorkPath = temp.Combine("work"), Jobs = 2 }, sink);
+        PortBuilder.Build(StorePath, () => TestBackend.Open(StorePath), new PortBuildOptions { PortsPath = Tree, WorkPath = temp.Combine("work"), Jobs = 2 }, sink);
         return sink;
     }
 

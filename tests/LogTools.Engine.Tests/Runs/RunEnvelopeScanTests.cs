@@ -12,6 +12,7 @@ namespace LogTools.Engine.Tests.Runs;
 /// them (truncated, a byte removed or replaced, bytes inserted, trailing content, invalid UTF-8), the envelope read
 /// with the scan equals the envelope read by the reader alone, and both equal an independent oracle (JsonDocument).
 /// </summary>
+[Trait("Category", TestBackend.Category)]
 public sealed class RunEnvelopeScanTests : IDisposable
 {
     private static readonly byte[] Interesting =
@@ -98,7 +99,7 @@ public sealed class RunEnvelopeScanTests : IDisposable
     [Fact]
     public void Replay_ReportsALineWithContentAfterItsObjectOrAnUnclosedObject_ByItsNumber_AndReadsTheRest()
     {
-        var ledger = new RunLedger(LogStore.Open(temp.Combine("store")));
+        var ledger = new RunLedger(TestBackend.Open(temp.Combine("store")));
         var run = ledger.Start(null, null, "test", RunStatus.Running);
         ledger.Append(run.RunId, [new NewRunEvent { Type = RunEventTypes.ConsoleLine, Time = DateTimeOffset.UtcNow, Message = "one" }]);
         var good = File.ReadAllLines(run.EventsPath).Length;

@@ -6,6 +6,7 @@ using LogTools.Tests.Support;
 
 namespace LogTools.Engine.Tests.Runs;
 
+[Trait("Category", TestBackend.Category)]
 public sealed class RunLogCapTests : IDisposable
 {
     private const long Cap = 64 * 1024;
@@ -104,7 +105,7 @@ public sealed class RunLogCapTests : IDisposable
     [Fact]
     public async Task AFollower_GoesOnThroughTheRollingTailAndTheFold_ShowingEachEventOnceInOrder_UntilRunCompleted()
     {
-        var store = LogStore.Open(temp.Combine("store"));
+        var store = TestBackend.Open(temp.Combine("store"));
         var ledger = new RunLedger(store);
         var run = ledger.Start(null, null, "test", RunStatus.Running, Cap);
         var seen = new List<(long Sequence, string Type)>();
@@ -131,7 +132,7 @@ public sealed class RunLogCapTests : IDisposable
     [Fact]
     public void ARunUnderItsCap_HasNoTailAndNoMarker_AndACapBelowTheMinimumIsRefused()
     {
-        var store = LogStore.Open(temp.Combine("store"));
+        var store = TestBackend.Open(temp.Combine("store"));
         var ledger = new RunLedger(store);
         var run = ledger.Start(null, null, "test", RunStatus.Running);
         Write(ledger, run.RunId, 100);
@@ -146,7 +147,7 @@ public sealed class RunLogCapTests : IDisposable
 
     private (LogStore Store, RunLedger Ledger, LogRun Run) StartCapped(int events)
     {
-        var store = LogStore.Open(temp.Combine("store"));
+        var store = TestBackend.Open(temp.Combine("store"));
         var ledger = new RunLedger(store);
         var run = ledger.Start(null, null, "test", RunStatus.Running, Cap);
         Write(ledger, run.RunId, events);

@@ -8,6 +8,7 @@ using LogTools.Tests.Support;
 
 namespace LogTools.Engine.Tests.Runs;
 
+[Trait("Category", TestBackend.Category)]
 public sealed class RunLogTests : IDisposable
 {
     private readonly TempFolder temp = new();
@@ -17,7 +18,7 @@ public sealed class RunLogTests : IDisposable
     [Fact]
     public void WritersNumberOnFromTheLastLine_AndIndexEveryThousandthEventAtItsOffset()
     {
-        var ledger = new RunLedger(LogStore.Open(temp.Combine("store")));
+        var ledger = new RunLedger(TestBackend.Open(temp.Combine("store")));
         var run = ledger.Start(null, null, "test", RunStatus.Running);
         for (var batch = 0; batch < 3; batch++)
         {
@@ -46,7 +47,7 @@ public sealed class RunLogTests : IDisposable
     [Fact]
     public void Complete_SummarisesTheLog_RecordsItsBlake3_AndRefusesFurtherEvents()
     {
-        var ledger = new RunLedger(LogStore.Open(temp.Combine("store")));
+        var ledger = new RunLedger(TestBackend.Open(temp.Combine("store")));
         var run = ledger.Start("ws", "cfg", "test", RunStatus.Running);
         ledger.Append(run.RunId, [Line("one"), Line("two"), new NewRunEvent { Type = "validation.issue", Time = DateTimeOffset.UtcNow, Severity = LogEventSeverity.Warning }]);
 
@@ -70,7 +71,7 @@ public sealed class RunLogTests : IDisposable
     [Fact]
     public void Verify_TellsAnIntactLogFromAnEditedAndACutOne()
     {
-        var store = LogStore.Open(temp.Combine("store"));
+        var store = TestBackend.Open(temp.Combine("store"));
         var ledger = new RunLedger(store);
         var ids = Enumerable.Range(0, 3).Select(_ =>
         {
@@ -95,7 +96,7 @@ public sealed class RunLogTests : IDisposable
     [Fact]
     public void Compress_ReplacesThePlainLogWithAVerifiedGzip_ThatReadersReadTheSame()
     {
-        var store = LogStore.Open(temp.Combine("store"));
+        var store = TestBackend.Open(temp.Combine("store"));
         var ledger = new RunLedger(store);
         var run = ledger.Start(null, null, "test", RunStatus.Running);
         ledger.Append(run.RunId, [.. Enumerable.Range(0, 2500).Select(i => Line($"line {i}"))]);
@@ -123,7 +124,7 @@ public sealed class RunLogTests : IDisposable
     [Fact]
     public void Remove_ExportsThenDeletesRowAndFolder_AndSweepsTheFolderOfAnInterruptedRemoval()
     {
-        var store = LogStore.Open(temp.Combine("store"));
+        var store = TestBackend.Open(temp.Combine("store"));
         var ledger = new RunLedger(store);
         var run = ledger.Start(null, null, "test", RunStatus.Running);
         ledger.Append(run.RunId, [Line("x")]);

@@ -6,6 +6,7 @@ using LogTools.Tests.Support;
 
 namespace LogTools.Engine.Tests.Runs;
 
+[Trait("Category", TestBackend.Category)]
 public sealed class RunRecorderTests : IDisposable
 {
     private readonly TempFolder temp = new();
@@ -19,7 +20,7 @@ public sealed class RunRecorderTests : IDisposable
         var recorder = new RunRecorder(inner, "sync");
         var early = new LogToolsException("MirrorFileUnreadable", ErrorKind.ReadError, "/host/a.log", "a.log could not be read.");
         recorder.Error(early);
-        var store = LogStore.Open(temp.Combine("store"));
+        var store = TestBackend.Open(temp.Combine("store"));
         recorder.Attach(store);
         var result = new MirrorResult { Source = "app", Name = "b.log", Action = MirrorAction.Copied, BytesCopied = 10, Length = 10, Blake3 = "ab" };
         recorder.Output(result);
@@ -42,7 +43,7 @@ public sealed class RunRecorderTests : IDisposable
     [Fact]
     public void ARunWithoutErrorsSucceeds_AStoppedOneIsCancelled_AndATerminatingFailureIsRecorded()
     {
-        var store = LogStore.Open(temp.Combine("store"));
+        var store = TestBackend.Open(temp.Combine("store"));
         RunStatus Completed(bool stopped, Exception? failure)
         {
             var recorder = new RunRecorder(new TestSink(), "import");

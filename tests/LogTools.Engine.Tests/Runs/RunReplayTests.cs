@@ -10,6 +10,7 @@ namespace LogTools.Engine.Tests.Runs;
 /// The replay's two ways through a completed log: the writer's own file (length and last-write time as recorded at
 /// completion) read by sequence and type only, and any other file checked line by line.
 /// </summary>
+[Trait("Category", TestBackend.Category)]
 public sealed class RunReplayTests : IDisposable
 {
     private readonly TempFolder temp = new();
@@ -156,7 +157,7 @@ public sealed class RunReplayTests : IDisposable
     // run.completed (and run.started first).
     private (LogStore Store, RunLedger Ledger, LogRun Run) Completed(int events, long? maxLogBytes)
     {
-        var store = LogStore.Open(temp.Combine("store"));
+        var store = TestBackend.Open(temp.Combine("store"));
         var ledger = new RunLedger(store);
         var run = maxLogBytes is { } cap ? ledger.Start(null, null, "test", RunStatus.Running, cap) : ledger.Start(null, null, "test", RunStatus.Running);
         for (var i = 0; i < events; i += 100)

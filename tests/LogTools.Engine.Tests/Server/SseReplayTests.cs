@@ -10,6 +10,7 @@ using LogTools.Tests.Support;
 namespace LogTools.Engine.Tests.Server;
 
 /// <summary>The SSE replay's bytes: frames gathered in 64 KiB writes must be exactly one frame per line, as before.</summary>
+[Trait("Category", TestBackend.Category)]
 public sealed class SseReplayTests : IDisposable
 {
     private readonly TempFolder temp = new();
@@ -19,7 +20,7 @@ public sealed class SseReplayTests : IDisposable
     [Fact]
     public async Task AReplayAcrossManyBuffers_IsEveryLineFramedOnce_AndResumesExactlyAfterLastEventId()
     {
-        var store = LogStore.Open(temp.Combine("store"));
+        var store = TestBackend.Open(temp.Combine("store"));
         var ledger = new RunLedger(store);
         var run = ledger.Start(null, null, "test", RunStatus.Running);
         // About 300 KiB of short lines around one line longer than a whole buffer (150 KiB).
@@ -30,7 +31,7 @@ public sealed class SseReplayTests : IDisposable
         var lines = File.ReadAllLines(done.EventsPath);
         Assert.Equal(3003, lines.Length); // run.started, 3,001 lines, run.completed
 
-        using var server = LogServer.Start(LogStore.Open(store.Path, StoreAccess.Read), "127.0.0.1", FreePort());
+        using var server = LogServer.Start(TestBackend.Open(store.Path, StoreAccess.Read), "127.0.0.1", FreePort());
         using var http = new HttpClient();
         var url = $"{server.Url}api/runs/{run.RunId}/events?stream=true";
 
