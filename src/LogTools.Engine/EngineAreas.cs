@@ -27,8 +27,9 @@ internal static class EngineAreas
         StoreSchema.Register(LogArchive.Area);
         StoreSchema.Register(RunsMigrations.Area);
         StoreSchema.Register(IngestMigrations.Area);
-        RunCompletion.Register(IngestAudit.OnRunCompleted);
-        RunFiles.Register(IngestLedger.WriteRunFiles);
+        RunHooks.Completed.Register(IngestAudit.OnRunCompleted);
+        RunHooks.Files.Register(IngestLedger.WriteRunFiles);
+        RunHooks.Removing.Register(IngestLedger.DeleteRun);
         StoreSchema.Register(Ports.PortsMigrations.Area);
         StoreBackup.Hasher = () => new Blake3BackupHasher();
     }

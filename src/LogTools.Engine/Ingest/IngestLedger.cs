@@ -70,7 +70,7 @@ public sealed class IngestLedger(LogStore store, TimeProvider? clock = null)
         });
     }
 
-    /// <summary>The <see cref="RunFiles"/> writer (registered by EngineAreas): a job's file records become its run's ingest records.</summary>
+    /// <summary>The <see cref="RunHooks.Files"/> hook (registered by EngineAreas): a job's file records become its run's ingest records.</summary>
     internal static void WriteRunFiles(LogStore store, string runId, IReadOnlyList<RunFileRecord> files)
     {
         var ledger = new IngestLedger(store);
@@ -81,6 +81,15 @@ public sealed class IngestLedger(LogStore store, TimeProvider? clock = null)
                 RelPath = f.RelPath, Status = ParseStatus(f.Status, f.RelPath), SizeRaw = f.SizeRaw, SizeStored = f.SizeStored,
                 ContentHash = f.ContentHash, ErrorType = f.ErrorType, ErrorMessage = f.ErrorMessage,
             })]);
+        }
+    }
+
+    /// <summary>The <see cref="RunHooks.Removing"/> hook (registered by EngineAreas): a removed run's records, blocks, phases and deltas go with it.</summary>
+    internal static void DeleteRun(DbConnection connection, DbTransaction transaction, string runId)
+    {
+        foreach (var table in IngestMigrations.Area.Tables)
+        {
+            Execute(connection, transaction, $"DELETE FROM {table} WHERE build_id = $b", P("$b", runId));
         }
     }
 

@@ -66,5 +66,16 @@ internal static class IngestMigrations
             CREATE INDEX ingest_log_build_phase_relpath ON ingest_log (build_id, phase, relpath);
             DROP INDEX ingest_log_build_phase;
             """),
-    ], ["ingest_log", "ingest_blocks", "ingest_phases"]);
+        // What the last delta of a run's phase read: the number of the query's rows and a BLAKE3 of their relpaths in
+        // order, all of them logged since. A delta whose query starts with the same rows looks up only the rows after them.
+        new(3, "ingest_deltas", """
+            CREATE TABLE ingest_deltas (
+                build_id        TEXT NOT NULL,
+                phase           TEXT NOT NULL,
+                query_rows      INTEGER NOT NULL,
+                relpaths_blake3 TEXT NOT NULL,
+                PRIMARY KEY (build_id, phase)
+            );
+            """),
+    ], ["ingest_log", "ingest_blocks", "ingest_phases", "ingest_deltas"]);
 }

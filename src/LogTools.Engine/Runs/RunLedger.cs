@@ -239,7 +239,7 @@ public sealed class RunLedger(LogStore store, TimeProvider? clock = null)
             P("$outputs", JsonSerializer.Serialize(outputPaths)), P("$count", count), P("$bytes", bytes), P("$digest", digest),
             P("$written", written), P("$max", summary.MaxSeverity?.ToString().ToLowerInvariant()), P("$snippet", Snippet(summary.LastConsoleLine)),
             P("$files", Number(caller, "input_file_count")), P("$tables", Number(caller, "table_count")), P("$rows", Number(caller, "row_count"))));
-        RunCompletion.Completed(store, runId);
+        RunHooks.Completed.Call(hook => hook(store, runId));
         return Get(runId);
     }
 

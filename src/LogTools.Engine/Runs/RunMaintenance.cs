@@ -96,8 +96,8 @@ public sealed class RunMaintenance(LogStore store, TimeProvider? clock = null)
 
     /// <summary>
     /// Removes runs completed more than <paramref name="olderThan"/> ago (of the given statuses): exported first when
-    /// <paramref name="exportPath"/> is given (the log as it is and the run's metadata as JSON), then the row, then the
-    /// folder. Folders of runs whose row is already gone (a removal interrupted before) are removed too.
+    /// <paramref name="exportPath"/> is given (the log as it is and the run's metadata as JSON), then the row with what other
+    /// areas hang on the run (<see cref="RunHooks.Removing"/>, in the same transaction), then the folder. Folders of runs whose row is already gone (a removal interrupted before) are removed too.
     /// </summary>
     public void Remove(TimeSpan olderThan, IReadOnlyCollection<RunStatus>? statuses, string? exportPath, Func<LogRun, bool> approve, Func<string, bool> approveOrphan, Action<LogRun> sink)
     {
@@ -115,7 +115,10 @@ public sealed class RunMaintenance(LogStore store, TimeProvider? clock = null)
             }
 
             store.Database.Write((connection, transaction) =>
-                Execute(connection, transaction, "DELETE FROM runs WHERE run_id = $id", P("$id", run.RunId)));
+            {
+                RunHooks.Removing.Call(hook => hook(connection, transaction, run.RunId));
+                Execute(connection, transaction, "DELETE FROM runs WHERE run_id = $id", P("$id", run.RunId));
+            });
             DeleteFolder(Path.GetDirectoryName(run.EventsPath)!);
             sink(run);
         }

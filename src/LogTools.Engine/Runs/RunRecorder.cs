@@ -10,7 +10,7 @@ namespace LogTools.Engine.Runs;
 /// passes every report on and writes, through <see cref="RunLedger"/>, one event per output object
 /// (<see cref="IRunOutput.ToRunEvent"/>), warning and error, stamps each output with the run's id, and completes the
 /// run with the outputs' counts as its summary. The files the job reports (<see cref="IEngineSink.File"/>) go, in the
-/// same batches, to <see cref="RunFiles"/>. Events are appended in batches (at most a second old, so
+/// same batches, to <see cref="RunHooks.Files"/>. Events are appended in batches (at most a second old, so
 /// Get-RunEvent -Follow sees a long job move). The run starts when <see cref="Attach"/> gives it a store; what is
 /// reported before is written then, and a job that never opened a store records nothing.
 /// </summary>
@@ -198,7 +198,7 @@ public sealed class RunRecorder(IEngineSink inner, string kind) : IEngineSink
 
             if (files.Count > 0)
             {
-                RunFiles.Write(store, RunId, files);
+                RunHooks.Files.Call(hook => hook(store, RunId, files));
             }
         }
         catch (LogToolsException ex)

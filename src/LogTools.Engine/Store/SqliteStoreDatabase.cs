@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace LogTools.Engine.Store;
 
@@ -156,6 +157,40 @@ internal sealed class SqliteStoreDatabase : StoreDatabase
             Sql.Execute(connection, null, $"DETACH DATABASE \"{schema}\"");
         }
     });
+
+    /// <remarks>SQLite's own statement API under the connection: column_blob gives a text value's bytes without a copy.</remarks>
+    public override void ForEachUtf8(DbConnection connection, string sql, IReadOnlyList<(string Name, long Value)> parameters, Utf8Row row)
+    {
+        var db = ((SqliteConnection)connection).Handle!;
+        Check(db, raw.sqlite3_prepare_v2(db, sql, out var statement));
+        using (statement)
+        {
+            foreach (var (name, value) in parameters)
+            {
+                Check(db, raw.sqlite3_bind_int64(statement, raw.sqlite3_bind_parameter_index(statement, name), value));
+            }
+
+            int result;
+            while ((result = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+            {
+                var isText = raw.sqlite3_column_type(statement, 0) == raw.SQLITE_TEXT;
+                if (!row(isText ? raw.sqlite3_column_blob(statement, 0) : default, isText))
+                {
+                    return;
+                }
+            }
+
+            Check(db, result);
+        }
+    }
+
+    private static void Check(sqlite3 db, int result)
+    {
+        if (result is not (raw.SQLITE_OK or raw.SQLITE_DONE))
+        {
+            throw new SqliteException(raw.sqlite3_errmsg(db).utf8_to_string(), result, raw.sqlite3_extended_errcode(db));
+        }
+    }
 
     /// <remarks>SQLite's online backup: one read transaction, so other processes are not blocked in WAL mode.</remarks>
     public override void BackupTo(string destinationPath) => WithRetry(() =>

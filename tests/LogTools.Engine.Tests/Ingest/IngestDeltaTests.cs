@@ -3,6 +3,7 @@ using System.Globalization;
 using LogTools.Engine.Ingest;
 using LogTools.Engine.Runs;
 using LogTools.Engine.Store;
+using LogTools.Engine.Tests.Support;
 using LogTools.Tests.Support;
 using Microsoft.Data.Sqlite;
 
@@ -130,14 +131,70 @@ public sealed class IngestDeltaTests : IDisposable
         Assert.Equal(before, File.ReadAllBytes(wal));
     }
 
+    [Fact]
+    public void A_delta_whose_query_starts_with_the_last_delta_rows_gives_the_records_of_the_row_by_row_reading()
+    {
+        var wal = Pipeline("wal.db", "PRAGMA journal_mode = WAL; " + Rows);
+        var rollback = Pipeline("rollback.db", Rows);
+        var (attached, byRow) = (Run(), Run());
+        const string First = "SELECT id AS file_id, path AS relpath FROM files WHERE id <= 3 ORDER BY id";
+        Assert.Equal(3, ledger.WriteDelta(attached, "ast", wal, First));
+        Assert.Equal(3, ledger.WriteDelta(byRow, "ast", rollback, First));
+        // Logged between the deltas, and returned after the first delta's rows: not logged twice.
+        ledger.Write(attached, "ast", [new IngestRecord { RelPath = "src/e.c" }]);
+        ledger.Write(byRow, "ast", [new IngestRecord { RelPath = "src/e.c" }]);
+
+        // After the first delta's rows: a new one, the one logged since, the new one again, one of the first delta's again.
+        const string Second = First + " ) UNION ALL SELECT * FROM ( SELECT id, path FROM files WHERE id >= 4 ORDER BY id ) " +
+            "UNION ALL SELECT * FROM ( SELECT id, path FROM files WHERE id IN (1, 4) ORDER BY id";
+        var query = $"SELECT * FROM ( {Second} )";
+        Assert.Equal(1, ledger.WriteDelta(attached, "ast", wal, query));
+        Assert.Equal(1, ledger.WriteDelta(byRow, "ast", rollback, query));
+
+        Assert.Equal(Fields(byRow), Fields(attached));
+        Assert.Equal(["src/a.c", "src/b.c", "src/c.c", "src/e.c", "src/d.c"], Fields(attached).Select(f => f[0]));
+        Assert.Equal(0, ledger.WriteDelta(attached, "ast", wal, query));
+    }
+
+    [Fact]
+    public void The_rows_of_the_last_delta_are_not_looked_up_again_and_any_other_order_is()
+    {
+        var wal = Pipeline("wal.db", "PRAGMA journal_mode = WAL; " + Rows);
+        var run = Run();
+        const string First = "SELECT path AS relpath FROM files WHERE id <= 3 ORDER BY id";
+        ledger.WriteDelta(run, "ast", wal, First);
+        // A record of the first delta removed behind the ledger's back: a delta starting with that delta's rows takes
+        // them as logged (so it did not look them up), ...
+        SqliteFile.Execute(store.Database.DatabasePath, "DELETE FROM ingest_log WHERE relpath = 'src/b.c'");
+
+        Assert.Equal(1, ledger.WriteDelta(run, "ast", wal, "SELECT path AS relpath FROM files WHERE id <= 4 ORDER BY id"));
+        Assert.Equal(["src/a.c", "src/c.c", "src/d.c"], Fields(run).Select(f => f[0]));
+
+        // ... and one whose rows come in another order looks every one up.
+        Assert.Equal(2, ledger.WriteDelta(run, "ast", wal, "SELECT path AS relpath FROM files ORDER BY id DESC"));
+        Assert.Equal(["src/a.c", "src/c.c", "src/d.c", "src/e.c", "src/b.c"], Fields(run).Select(f => f[0]));
+    }
+
+    [Fact]
+    public void A_row_after_the_last_delta_rows_that_the_row_by_row_reading_refuses_logs_nothing()
+    {
+        var wal = Pipeline("wal.db", "PRAGMA journal_mode = WAL; " + Rows);
+        var run = Run();
+        ledger.WriteDelta(run, "ast", wal, "SELECT path AS relpath, 'processed' AS status FROM files WHERE id <= 2 ORDER BY id");
+
+        var error = Assert.Throws<LogToolsException>(() => ledger.WriteDelta(
+            run, "ast", wal, "SELECT path AS relpath, CASE WHEN id = 4 THEN 'done' ELSE 'processed' END AS status FROM files ORDER BY id"));
+
+        Assert.Equal("IngestStatusInvalid", error.ErrorId);
+        Assert.Equal(["src/a.c", "src/b.c"], Fields(run).Select(f => f[0]));
+        // The digest of the first delta still stands: the next delta takes its rows as logged and logs the rest.
+        Assert.Equal(3, ledger.WriteDelta(run, "ast", wal, "SELECT path AS relpath FROM files ORDER BY id"));
+    }
+
     private string Pipeline(string name, string sql)
     {
         var path = temp.Combine(name);
-        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
+        SqliteFile.Execute(path, sql);
         return path;
     }
 
