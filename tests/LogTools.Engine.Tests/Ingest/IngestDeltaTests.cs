@@ -13,7 +13,6 @@ namespace LogTools.Engine.Tests.Ingest;
 /// Delta logging from a pipeline database in WAL mode (attached read-only, one INSERT … SELECT) against the same rows
 /// in rollback-journal mode (read row by row): the same records, in the same order, and the pipeline never held up.
 /// </summary>
-[Trait("Category", TestBackend.Category)]
 public sealed class IngestDeltaTests : IDisposable
 {
     private const string Rows =
@@ -34,6 +33,7 @@ public sealed class IngestDeltaTests : IDisposable
     public void Dispose() => temp.Dispose();
 
     [Theory]
+    [Trait("Category", TestBackend.Category)]
     // What SQL maps itself: statuses in any case or absent, numbers, a number as content_hash, the query's own order.
     [InlineData("SELECT id AS file_id, path AS relpath, st AS status, bytes AS size_raw, hash AS content_hash, err AS error_type FROM files ORDER BY path DESC")]
     // What only the row-by-row reading decides: a relpath twice, a number in text, a real that is a whole number.
@@ -57,6 +57,7 @@ public sealed class IngestDeltaTests : IDisposable
     }
 
     [Theory]
+    [Trait("Category", TestBackend.Category)]
     [InlineData("SELECT path AS relpath, 'done' AS status FROM files", "IngestStatusInvalid")]
     [InlineData("SELECT path AS relpath, 'big' AS size_raw FROM files", "IngestColumnInvalid")]
     [InlineData("SELECT ' ' AS relpath FROM files", "IngestRelPathMissing")]
@@ -79,6 +80,7 @@ public sealed class IngestDeltaTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", TestBackend.Category)]
     public void A_query_naming_a_table_of_the_store_reads_the_pipeline_table_of_that_name()
     {
         // The pipeline has a table named like one of the store's; attached beside the store, the name would be the store's.
@@ -91,6 +93,7 @@ public sealed class IngestDeltaTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", TestBackend.Category)]
     public void Relpaths_compare_byte_for_byte_whatever_collation_the_pipeline_declares()
     {
         var wal = Pipeline("wal.db", "PRAGMA journal_mode = WAL; CREATE TABLE files (path TEXT COLLATE NOCASE); INSERT INTO files VALUES ('SRC/A.C'), ('src/b.c');");
@@ -102,6 +105,7 @@ public sealed class IngestDeltaTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", TestBackend.Category)]
     public void A_pipeline_writer_in_the_middle_of_a_transaction_is_neither_blocked_nor_blocking()
     {
         var wal = Pipeline("wal.db", "PRAGMA journal_mode = WAL; " + Rows);
@@ -132,6 +136,7 @@ public sealed class IngestDeltaTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", TestBackend.Category)]
     public void A_delta_whose_query_starts_with_the_last_delta_rows_gives_the_records_of_the_row_by_row_reading()
     {
         var wal = Pipeline("wal.db", "PRAGMA journal_mode = WAL; " + Rows);
@@ -176,6 +181,7 @@ public sealed class IngestDeltaTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", TestBackend.Category)]
     public void A_row_after_the_last_delta_rows_that_the_row_by_row_reading_refuses_logs_nothing()
     {
         var wal = Pipeline("wal.db", "PRAGMA journal_mode = WAL; " + Rows);
