@@ -29,7 +29,7 @@ public sealed class BackendsBenchmark : IBenchmark
         try
         {
             var sqlite = Path.Combine(temp, "store");
-            var postgres = server.NewStore("bench_cost");
+            var postgres = server.NewStore("bench_cost", Directory.CreateDirectory(Path.Combine(temp, "content-cost")).FullName);
             var insertSqlite = ApiCostBenchmark.Generate(LogStore.Open(sqlite), rows);
             var insertPostgres = ApiCostBenchmark.Generate(LogStore.Open(postgres), rows);
 
@@ -56,7 +56,7 @@ public sealed class BackendsBenchmark : IBenchmark
             long calls = 0;
             for (var round = 0; round < rounds; round++)
             {
-                foreach (var (name, location) in new[] { ("sqlite", Path.Combine(temp, $"import-{round}")), ("postgres", server.NewStore($"bench_import_{round}")) })
+                foreach (var (name, location) in new[] { ("sqlite", Path.Combine(temp, $"import-{round}")), ("postgres", server.NewStore($"bench_import_{round}", Directory.CreateDirectory(Path.Combine(temp, $"content-import-{round}")).FullName)) })
                 {
                     var store = LogStore.Open(location);
                     var clock = Stopwatch.StartNew();
@@ -77,7 +77,7 @@ public sealed class BackendsBenchmark : IBenchmark
         }
         finally
         {
-            SqliteCleanup(temp);
+            RemoveFolder(temp);
         }
     }
 
@@ -88,7 +88,8 @@ public sealed class BackendsBenchmark : IBenchmark
         Console.WriteLine($"| {what} | {s.ToString(format, CultureInfo.InvariantCulture)} {unit} | {p.ToString(format, CultureInfo.InvariantCulture)} {unit} | {p / s:0.00}x |");
     }
 
-    private static void SqliteCleanup(string temp)
+    // The SQLite stores' pooled connections hold their files open until cleared.
+    private static void RemoveFolder(string temp)
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(temp, recursive: true);

@@ -210,39 +210,36 @@ public abstract class StoreDatabase
             {
                 return attempt();
             }
-            catch (DbException ex) when (Classify(ex) is StoreFailure.Busy or StoreFailure.Dropped)
+            catch (DbException ex) when (Classify(ex) is { } failure)
             {
-                if (clock.Elapsed >= Policy.BusyTimeout)
+                if (failure is not (StoreFailure.Busy or StoreFailure.Dropped) || clock.Elapsed >= Policy.BusyTimeout)
                 {
-                    throw Classify(ex) == StoreFailure.Busy
-                        ? new LogToolsException(
-                            "StoreBusy", ErrorKind.ResourceBusy, DatabasePath,
-                            $"The store database '{DatabasePath}' stayed locked by another process for {Policy.BusyTimeout.TotalSeconds:0} s. " +
-                            "Nothing was written; run the command again when the other writer has finished.", ex)
-                        : new LogToolsException(
-                            "StoreConnectionLost", ErrorKind.ConnectionError, DatabasePath,
-                            $"The connection to the database server of '{DatabasePath}' kept breaking for {Policy.BusyTimeout.TotalSeconds:0} s ({ex.Message}). " +
-                            "The unit of work being written was rolled back each time, and what the command wrote before it is stored; " +
-                            "check the server and the network, then run the command again.", ex);
+                    throw Failure(failure, ex);
                 }
 
                 // Jitter keeps several waiting processes from retrying in lockstep.
                 Thread.Sleep(delay + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 10)));
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 250));
             }
-            catch (DbException ex) when (Classify(ex) is { } failure)
-            {
-                throw Failure(failure, ex);
-            }
         }
     }
 
     /// <summary>
-    /// The failure users see, the same for every backend: damage marks the database so no process writes to it again
-    /// until it is checked; a full disk, a read-only file and I/O errors get their own ids.
+    /// The failure users see, the same for every backend: a lock or a broken connection that outlasted the retries,
+    /// damage that marks the database so no process writes to it again until it is checked; a full disk, a read-only
+    /// file and I/O errors get their own ids.
     /// </summary>
     private LogToolsException Failure(StoreFailure failure, DbException ex) => failure switch
     {
+        StoreFailure.Busy => new LogToolsException(
+            "StoreBusy", ErrorKind.ResourceBusy, DatabasePath,
+            $"The store database '{DatabasePath}' stayed locked by another process for {Policy.BusyTimeout.TotalSeconds:0} s. " +
+            "Nothing was written; run the command again when the other writer has finished.", ex),
+        StoreFailure.Dropped => new LogToolsException(
+            "StoreConnectionLost", ErrorKind.ConnectionError, DatabasePath,
+            $"The connection to the database server of '{DatabasePath}' kept breaking for {Policy.BusyTimeout.TotalSeconds:0} s ({ex.Message}). " +
+            "The unit of work being written was rolled back each time, and what the command wrote before it is stored; " +
+            "check the server and the network, then run the command again.", ex),
         StoreFailure.Corrupt => Corrupt(MarkCorrupt(ex.Message.TrimEnd('.')), ex),
         StoreFailure.DiskFull => new LogToolsException(
             "StoreDiskFull", ErrorKind.WriteError, DatabasePath,

@@ -35,12 +35,11 @@ public sealed class ThrowawayPostgres : IDisposable
     /// <summary>The server's major version.</summary>
     public string Version { get; }
 
-    /// <summary>A new database, as a store location with <paramref name="contentRoot"/> (by default a new temporary folder).</summary>
-    public string NewStore(string name, string? contentRoot = null)
+    /// <summary>A new database, as a store location with <paramref name="contentRoot"/> for its files.</summary>
+    public string NewStore(string name, string contentRoot)
     {
         Run(Path.Combine(bin, "createdb"), "-h", root, "-U", "logtools", name);
-        var content = contentRoot ?? Directory.CreateTempSubdirectory($"logtools-pgcontent-{name}-").FullName;
-        return $"postgres://logtools@/{name}?host={root}&content={content}";
+        return $"postgres://logtools@/{name}?host={root}&content={contentRoot}";
     }
 
     public void Dispose()
