@@ -111,7 +111,10 @@ internal readonly record struct RunEnvelope(long Sequence, string? Time, string?
         reader.ValueIsEscaped || !System.Text.Unicode.Utf8.IsValid(reader.ValueSpan) ? reader.GetString()! : TypeText(reader.ValueSpan);
 
     /// <summary>The text of a type's UTF-8, the same string for the same type while it is among the last few read.</summary>
-    internal static string TypeText(ReadOnlySpan<byte> utf8)
+    internal static string TypeText(ReadOnlySpan<byte> utf8) => Known(utf8).Text;
+
+    /// <summary><see cref="TypeText(ReadOnlySpan{byte})"/> with the UTF-8 kept beside it, for a reader to match the next line's type in place.</summary>
+    internal static KnownType Known(ReadOnlySpan<byte> utf8)
     {
         var kept = types ??= new KnownType[TypesKept];
         var last = lastType;
@@ -121,15 +124,13 @@ internal readonly record struct RunEnvelope(long Sequence, string? Time, string?
             if (kept[at] is { } known && utf8.SequenceEqual(known.Utf8))
             {
                 lastType = at;
-                return known.Text;
+                return known;
             }
         }
 
         // A new type takes the slot after the last one hit: a run of one type keeps the others.
-        var text = System.Text.Encoding.UTF8.GetString(utf8);
         lastType = (last + 1) % kept.Length;
-        kept[lastType] = new KnownType(text, utf8.ToArray());
-        return text;
+        return kept[lastType] = new KnownType(System.Text.Encoding.UTF8.GetString(utf8), utf8.ToArray());
     }
 
     /// <summary>
@@ -143,5 +144,6 @@ internal readonly record struct RunEnvelope(long Sequence, string? Time, string?
     public static LogEventSeverity? ParseSeverity(string? text) =>
         Enum.TryParse<LogEventSeverity>(text, ignoreCase: true, out var value) && Enum.IsDefined(value) && !int.TryParse(text, out _) ? value : null;
 
-    private sealed record KnownType(string Text, byte[] Utf8);
+    /// <summary>A type's text and its UTF-8, as kept for reuse.</summary>
+    internal sealed record KnownType(string Text, byte[] Utf8);
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Text.Unicode;
 
@@ -50,52 +51,63 @@ internal ref struct RunEnvelopeScan
         return scan.Envelope(out sequence, out type);
     }
 
+    // Where a string of the writer's head ends, or what makes it not the writer's: an escape, or a line end.
+    private static readonly SearchValues<byte> HeadStops = SearchValues.Create("\"\\\n"u8);
+
     /// <summary>
-    /// The sequence and type of a line our writer wrote, read at their fixed places without checking the rest of the
-    /// line (for a log known to be the writer's own, see <see cref="RunEventReader"/>); false when the line does not
-    /// start as the writer starts every line, or its time or type holds an escape.
+    /// The sequence and type at the start of a line our writer wrote, read at their fixed places without checking the
+    /// rest of the line (for a log known to be the writer's own, see <see cref="RunEventReader"/>). <paramref name="text"/>
+    /// runs from the line's start to the end of what was read, its line end not searched yet, so that the line's bytes
+    /// are searched once: the caller looks for the line end from the returned offset on. The previous line's type,
+    /// <paramref name="lastType"/>, is matched in place (<paramref name="same"/>) instead of searched for.
     /// </summary>
-    public static bool TryReadWritten(ReadOnlySpan<byte> line, out long sequence, out ReadOnlySpan<byte> type)
+    /// <returns>Where the head ends (after the type's closing quote); -1 when the text does not start as the writer
+    /// starts every line, its time or type holds an escape or a line end, or the head is cut off by the end of the text.</returns>
+    public static int ReadWrittenHead(
+        ReadOnlySpan<byte> text, ReadOnlySpan<byte> lastType, out long sequence, out ReadOnlySpan<byte> type, out bool same)
     {
         sequence = 0;
         type = default;
-        if (!line.StartsWith("{\"sequence\":"u8) || line[^1] != '}')
+        same = false;
+        if (!text.StartsWith("{\"sequence\":"u8))
         {
-            return false;
+            return -1;
         }
 
         // Written inline rather than with the walk's steps: this runs once per line of a large replay.
         var at = "{\"sequence\":"u8.Length;
         long value = 0;
-        for (uint digit; at < line.Length && (digit = (uint)(line[at] - '0')) <= 9; at++)
+        for (uint digit; at < text.Length && (digit = (uint)(text[at] - '0')) <= 9; at++)
         {
             value = (value * 10) + digit;
         }
 
         var digits = at - "{\"sequence\":"u8.Length;
-        var rest = line[at..];
-        if (digits is < 1 or > 18 || line["{\"sequence\":"u8.Length] == '0' || !rest.StartsWith(",\"time\":\""u8))
+        if (digits is < 1 or > 18 || text["{\"sequence\":"u8.Length] == '0' || !text[at..].StartsWith(",\"time\":\""u8))
         {
-            return false;
+            return -1;
         }
 
-        rest = rest[",\"time\":\""u8.Length..];
-        var time = rest.IndexOfAny((byte)'"', (byte)'\\');
-        if (time < 0 || rest[time] != '"' || !rest[(time + 1)..].StartsWith(",\"type\":\""u8))
+        at += ",\"time\":\""u8.Length;
+        var time = text[at..].IndexOfAny(HeadStops);
+        if (time < 0 || text[at + time] != '"' || !text[(at + time + 1)..].StartsWith(",\"type\":\""u8))
         {
-            return false;
+            return -1;
         }
 
-        rest = rest[(time + 1 + ",\"type\":\""u8.Length)..];
-        var end = rest.IndexOfAny((byte)'"', (byte)'\\');
+        at += time + 1 + ",\"type\":\""u8.Length;
+        var rest = text[at..];
+        // The previous type followed by its closing quote is that type again (it holds no escape, quote or line end).
+        same = !lastType.IsEmpty && rest.Length > lastType.Length && rest[lastType.Length] == '"' && rest.StartsWith(lastType);
+        var end = same ? lastType.Length : rest.IndexOfAny(HeadStops);
         if (end < 0 || rest[end] != '"')
         {
-            return false;
+            return -1;
         }
 
         sequence = value;
         type = rest[..end];
-        return true;
+        return at + end + 1;
     }
 
     // The line exactly as the writer writes a text-only event, walked with fixed prefixes and one search per string:

@@ -24,19 +24,18 @@ public sealed class RunEventLine
     /// <summary>The raw NDJSON line.</summary>
     public string Text => text ??= Encoding.UTF8.GetString(utf8.Span);
 
-    public long Sequence => Envelope.Sequence;
+    public long Sequence { get; private set; }
 
-    public string Type => Envelope.Type!;
-
-    internal RunEnvelope Envelope { get; private set; }
+    public string Type { get; private set; } = "";
 
     /// <summary>This object as the next line read (so a replay allocates nothing per line).</summary>
-    internal RunEventLine Next(long lineNumber, ReadOnlyMemory<byte> line, RunEnvelope envelope)
+    internal RunEventLine Next(long lineNumber, ReadOnlyMemory<byte> line, long sequence, string type)
     {
         LineNumber = lineNumber;
         utf8 = line;
         text = null;
-        Envelope = envelope;
+        Sequence = sequence;
+        Type = type;
         return this;
     }
 
@@ -100,7 +99,7 @@ public sealed class RunEventLine
     /// <summary>A copy of the line with its text out of the reader's buffer, to keep beyond the call that received it.</summary>
     internal RunEventLine Keep()
     {
-        var kept = new RunEventLine(RunId).Next(LineNumber, default, Envelope);
+        var kept = new RunEventLine(RunId).Next(LineNumber, default, Sequence, Type);
         kept.text = Text;
         return kept;
     }

@@ -14,9 +14,10 @@ namespace LogTools.Engine.Runs;
 /// </summary>
 public static class RunEventReader
 {
-    // The reads of a completed log known to be its writer's: few system calls, and the buffers stay pooled. A longer
-    // line than the reserve (a huge payload) leaves the rest of the log to the full check.
-    private const int WrittenReadBytes = 4 << 20;
+    // The reads of a completed log known to be its writer's: few system calls, the buffers pooled, and small enough
+    // for a read to still be in the cache when its lines are scanned (4 MiB reads were slower). A longer line than
+    // the reserve (a huge payload) leaves the rest of the log to the full check.
+    private const int WrittenReadBytes = 512 << 10;
     private const int WrittenLineBytes = 1 << 20;
 
     /// <summary>Reads the events of <paramref name="run"/> that <paramref name="query"/> selects into <paramref name="sink"/>.</summary>
@@ -44,6 +45,8 @@ public static class RunEventReader
         var tail = query.Tail is { } n ? new Queue<RunEventLine>(Math.Min(n, 4096)) : null;
         var completed = false;
         var first = true;
+        // Without -Tail each line goes straight to the sink, without a call in between.
+        var to = tail is null ? sink : Collect;
         void Collect(RunEventLine line)
         {
             if (tail is null)
@@ -68,13 +71,13 @@ public static class RunEventReader
             path = RunLedger.Existing(run.EventsPath);
             if (File.Exists(path) && (first || new FileInfo(path).Length > cursor.Offset))
             {
-                completed = (first && WrittenPass(run, path, cursor, query, Collect))
-                    || Pass(run, path, cursor, query, Collect, problem, !query.Follow || run.IsCompleted);
+                completed = (first && WrittenPass(run, path, cursor, query, to))
+                    || Pass(run, path, cursor, query, to, problem, !query.Follow || run.IsCompleted);
             }
 
             if (!completed)
             {
-                ReadTail(run, cursor, query, Collect, problem);
+                ReadTail(run, cursor, query, to, problem);
             }
 
             if (first && tail is not null)
@@ -181,7 +184,7 @@ public static class RunEventReader
                 // Events already read from the rolling tail come again once completion folds it into the log.
                 if (e.Sequence > cursor.TailSequence)
                 {
-                    Deliver(run, query, sink, cursor.Line.Next(lines, entry.Utf8, e), cursor);
+                    Deliver(run, query, sink, cursor.Line.Next(lines, entry.Utf8, e.Sequence, e.Type!), cursor);
                 }
 
                 done = lines;
@@ -209,8 +212,8 @@ public static class RunEventReader
     /// <summary>
     /// Reads a completed run's log that is still the file its writer completed: the length and last-write time recorded
     /// at completion. Our writer's lines are well formed by construction, so each line's sequence and type are read at
-    /// their fixed places (<see cref="RunEnvelopeScan.TryReadWritten"/>), with the sequences' continuity, instead of the
-    /// full check of every byte. Large reads, each made on another core while this one hands on the lines of the one
+    /// their fixed places (<see cref="RunEnvelopeScan.ReadWrittenHead"/>), with the sequences' continuity, instead of the
+    /// full check of every byte; the line's end is searched for after its head, so each byte is looked at once. Large reads, each made on another core while this one hands on the lines of the one
     /// before; no copy but the partial line at a read's end. At the first line that does not fit (an edit that kept the
     /// length and time), it stops there and leaves the rest to <see cref="Pass"/>, which checks it all and reports what
     /// is broken.
@@ -233,7 +236,7 @@ public static class RunEventReader
         // Two buffers: while this thread hands on the lines of one, the next read fills the other on another core. Each
         // read lands after a reserve, where the partial line that ended the previous read is put in front of it.
         var chunk = (int)Math.Clamp(length - cursor.Offset, 4096, WrittenReadBytes);
-        var reserve = Math.Min(chunk, WrittenLineBytes);
+        var reserve = (int)Math.Clamp(length - cursor.Offset, 4096, WrittenLineBytes);
         byte[][] buffers = [ArrayPool<byte>.Shared.Rent(reserve + chunk), ArrayPool<byte>.Shared.Rent(reserve + chunk)];
         Task<int>? ahead = null;
         try
@@ -243,6 +246,7 @@ public static class RunEventReader
             var lines = cursor.LineBase;
             var completed = false;
             var carry = 0;
+            RunEnvelope.KnownType? known = null; // the previous line's type
             var read = RandomAccess.Read(handle, buffers[0].AsSpan(reserve, chunk), next);
             for (var current = 0; ; current = 1 - current)
             {
@@ -257,11 +261,25 @@ public static class RunEventReader
 
                 var start = reserve - carry;
                 var end = reserve + read;
-                for (int newline; (newline = buffer.AsSpan(start, end - start).IndexOf((byte)'\n')) >= 0; start += newline + 1)
+                while (true)
                 {
-                    var utf8 = buffer.AsMemory(start, newline);
-                    var type = RunEnvelopeScan.TryReadWritten(utf8.Span, out var sequence, out var typeUtf8) ? RunEnvelope.TypeText(typeUtf8) : null;
-                    if (type is null && Checked(utf8.Span) is { } whole)
+                    // The line's head first, then its end searched for from there: each byte is looked at once.
+                    var text = buffer.AsSpan(start, end - start);
+                    var head = RunEnvelopeScan.ReadWrittenHead(text, known is null ? default : known.Utf8, out var sequence, out var typeUtf8, out var same);
+                    var newline = text[Math.Max(head, 0)..].IndexOf((byte)'\n');
+                    if (newline < 0)
+                    {
+                        break;
+                    }
+
+                    newline += Math.Max(head, 0);
+                    string? type = null;
+                    if (head >= 0 && text[newline - 1] == '}')
+                    {
+                        known = same ? known : RunEnvelope.Known(typeUtf8);
+                        type = known!.Text;
+                    }
+                    else if (Checked(text[..newline]) is { } whole)
                     {
                         (sequence, type) = (whole.Sequence, whole.Type);
                     }
@@ -274,7 +292,8 @@ public static class RunEventReader
 
                     expected = sequence + 1;
                     completed |= type == RunEventTypes.Completed;
-                    Deliver(run, query, sink, cursor.Line.Next(++lines, utf8, new RunEnvelope(sequence, null, type, null, null)), cursor);
+                    Deliver(run, query, sink, cursor.Line.Next(++lines, buffer.AsMemory(start, newline), sequence, type), cursor);
+                    start += newline + 1;
                 }
 
                 // The end: every line whole, or a last line without its newline (left to Pass, which reports it).
@@ -370,7 +389,7 @@ public static class RunEventReader
 
             if (e.Sequence > cursor.LastSequence)
             {
-                Deliver(run, query, sink, cursor.Line.Next(entry.LineNumber, entry.Utf8, e), cursor);
+                Deliver(run, query, sink, cursor.Line.Next(entry.LineNumber, entry.Utf8, e.Sequence, e.Type!), cursor);
                 cursor.TailSequence = e.Sequence;
             }
         }
