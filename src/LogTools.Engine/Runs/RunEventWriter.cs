@@ -205,6 +205,7 @@ public sealed class RunEventWriter : IDisposable
     // any other is built apart first, to measure it against the cap or to write its payload with the JSON writer.
     private void Write(NewRunEvent e, long sequence)
     {
+        e = WellFormed(e);
         var direct = e.PayloadJson is null && (folded || (tail is null && journal.Length + MaxTextLineBytes(e) < maxLogBytes / 2));
         line.ResetWrittenCount();
         to = direct ? journal.BuildBuffer : line;
@@ -248,6 +249,18 @@ public sealed class RunEventWriter : IDisposable
         {
             Write(line.WrittenSpan, sequence);
         }
+    }
+
+    // A string with a lone UTF-16 surrogate (possible in .NET and PowerShell strings) has no UTF-8 form, and the JSON
+    // encoder refuses it, half-way through a line built in the journal's buffer: it is written with U+FFFD in its
+    // place, as Encoding.UTF8 and System.Text.Json's serializer write it, so the event is kept.
+    private static NewRunEvent WellFormed(NewRunEvent e)
+    {
+        static bool Lone(string? text) => text is not null && text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') >= 0;
+        static string? Replaced(string? text) => Lone(text) ? Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(text!)) : text;
+        return Lone(e.Type) || Lone(e.Message) || Lone(e.Stream)
+            ? new NewRunEvent { Type = Replaced(e.Type)!, Time = e.Time, Message = Replaced(e.Message), Severity = e.Severity, Stream = Replaced(e.Stream), PayloadJson = e.PayloadJson }
+            : e;
     }
 
     // An upper bound of a text-only event's line: each UTF-16 unit takes at most 6 bytes escaped (\uXXXX); the

@@ -47,4 +47,26 @@ public sealed class RunEventWriterTests : IDisposable
         Assert.Equal(2, lines[4].GetProperty("payload").GetProperty("value")[1].GetInt32());
         Assert.Equal(["sequence", "time", "type", "run_id", "payload"], lines[0].EnumerateObject().Select(p => p.Name));
     }
+
+    [Fact]
+    public void ALoneSurrogate_InTheMessageTypeOrStream_IsWrittenAsTheReplacementCharacter_AndTheNextLinesStayWhole()
+    {
+        var path = temp.Combine("run", RunLayout.EventsFile);
+        var now = DateTimeOffset.UtcNow;
+        using (var writer = RunEventWriter.Open(path, "run-1"))
+        {
+            // A quote makes the text need escaping: the encoder that refused the surrogate ran half-way through the line.
+            writer.Append(new NewRunEvent { Type = RunEventTypes.ConsoleLine, Time = now, Message = "bad \uD800 \"quoted\"" });
+            writer.Append(new NewRunEvent { Type = "odd\uDC00", Time = now, Message = "plain \uDBFF", Stream = "err\uD800" });
+            writer.Append(new NewRunEvent { Type = "odd\uDC00", Time = now, Message = "pair \U0001F600 kept", PayloadJson = """{"row":1}""" });
+        }
+
+        var lines = File.ReadAllLines(path).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal([1L, 2, 3], lines.Select(l => l.GetProperty("sequence").GetInt64()));
+        Assert.Equal("bad \uFFFD \"quoted\"", lines[0].GetProperty("payload").GetProperty("message").GetString());
+        Assert.Equal(["console.line", "odd\uFFFD", "odd\uFFFD"], lines.Select(l => l.GetProperty("type").GetString()));
+        Assert.Equal("plain \uFFFD", lines[1].GetProperty("payload").GetProperty("message").GetString());
+        Assert.Equal("err\uFFFD", lines[1].GetProperty("payload").GetProperty("stream").GetString());
+        Assert.Equal("pair \U0001F600 kept", lines[2].GetProperty("payload").GetProperty("message").GetString());
+    }
 }
