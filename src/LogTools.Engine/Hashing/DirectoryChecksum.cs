@@ -71,7 +71,15 @@ public sealed class DirectoryChecksum
     /// path, in no order.
     /// </summary>
     /// <exception cref="LogToolsException">FolderNotFound.</exception>
-    internal static IEnumerable<(string RelativePath, string FullPath)> Files(string folder, CancellationToken cancellationToken)
+    internal static IEnumerable<(string RelativePath, string FullPath)> Files(string folder, CancellationToken cancellationToken) =>
+        Files(folder, null, cancellationToken);
+
+    /// <summary>
+    /// The files as <see cref="Files(string, CancellationToken)"/>; <paramref name="listing"/> is told of each folder of
+    /// the tree (its relative path, "" for the root, and its full path) just before that folder is listed.
+    /// </summary>
+    /// <exception cref="LogToolsException">FolderNotFound.</exception>
+    internal static IEnumerable<(string RelativePath, string FullPath)> Files(string folder, Action<string, string>? listing, CancellationToken cancellationToken)
     {
         var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
         if (!Directory.Exists(root))
@@ -79,27 +87,37 @@ public sealed class DirectoryChecksum
             throw new LogToolsException("FolderNotFound", ErrorKind.ObjectNotFound, folder, $"The folder '{folder}' does not exist.");
         }
 
-        return Enumerate(root, cancellationToken);
+        return Enumerate(root, listing, cancellationToken);
     }
 
-    // One listing that yields paths, no FileSystemInfo: a file's entry needs no stat; only a folder is asked whether it is a link.
-    private static IEnumerable<(string, string)> Enumerate(string root, CancellationToken cancellationToken)
+    // Lists folder by folder, yielding paths, no FileSystemInfo: a file's entry needs no stat; a folder that is a link is
+    // an entry like a file, and is not followed.
+    private static IEnumerable<(string, string)> Enumerate(string root, Action<string, string>? listing, CancellationToken cancellationToken)
     {
-        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false };
-        var entries = new FileSystemEnumerable<(string, string)>(root, (ref FileSystemEntry entry) =>
+        var options = new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = 0, IgnoreInaccessible = false };
+        var pending = new Stack<string>([root]);
+        while (pending.TryPop(out var folder))
         {
-            var path = entry.ToFullPath();
-            return (path[(root.Length + 1)..].Replace(Path.DirectorySeparatorChar, '/'), path);
-        }, options)
-        {
-            ShouldIncludePredicate = (ref FileSystemEntry entry) => !entry.IsDirectory || entry.Attributes.HasFlag(FileAttributes.ReparsePoint),
-        };
-        foreach (var entry in entries)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return entry;
+            listing?.Invoke(Relative(root, folder), folder);
+            var entries = new FileSystemEnumerable<(string Path, bool Folder)>(folder, (ref FileSystemEntry entry) =>
+                (entry.ToFullPath(), entry.IsDirectory && !entry.Attributes.HasFlag(FileAttributes.ReparsePoint)), options);
+            foreach (var (path, isFolder) in entries)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (isFolder)
+                {
+                    pending.Push(path);
+                }
+                else
+                {
+                    yield return (Relative(root, path), path);
+                }
+            }
         }
     }
+
+    private static string Relative(string root, string path) =>
+        path.Length == root.Length ? string.Empty : path[(root.Length + 1)..].Replace(Path.DirectorySeparatorChar, '/');
 
     /// <summary>The entries that differ between two sums of the same tree: added, removed or changed paths, in path order.</summary>
     public static IReadOnlyList<string> Changed(IEnumerable<DirectoryChecksumEntry> before, IEnumerable<DirectoryChecksumEntry> after)

@@ -129,7 +129,7 @@ public sealed class PortBuilder
         sink.Verbose($"Planned {plan.Count} ports in {clock.Elapsed.TotalMilliseconds:F0} ms: index {read.TotalMilliseconds:F0} ms, " +
             $"graph and port.yml {(loaded - read).TotalMilliseconds:F0} ms ({graph.Ordered.Count(p => p.Parsed)} port.yml parsed), " +
             $"abandoned builds {(marked - loaded).TotalMilliseconds:F0} ms, folder sums {(summed - marked).TotalMilliseconds:F0} ms " +
-            $"({folders.Sum(f => f.Sum?.FilesRead ?? 0)} files read), " +
+            $"({folders.Sum(f => f.Sum?.FilesRead ?? 0)} files read, {folders.Count(f => f.Sum?.Listed == true)} port folders listed), " +
             $"keys {(keyed - summed).TotalMilliseconds:F0} ms, stat renewal {(clock.Elapsed - keyed).TotalMilliseconds:F0} ms ({renewed.Count} ports).");
         return plan;
     }

@@ -58,6 +58,21 @@ public sealed class DirectoryChecksumTests : IDisposable
     }
 
     [Fact]
+    public void A_symbolic_link_to_a_folder_is_one_entry_and_the_folder_is_not_summed()
+    {
+        var root = Tree("d", ("port.yml", "name: x\n"));
+        var outside = Tree("elsewhere", ("a.txt", "one"), ("sub/b.txt", "two"));
+        Directory.CreateSymbolicLink(Path.Combine(root, "link"), outside);
+        var before = DirectoryChecksum.Compute(root);
+
+        File.WriteAllText(Path.Combine(outside, "a.txt"), "three");
+
+        Assert.Equal(["link", "port.yml"], before.Entries.Select(e => e.RelativePath));
+        Assert.Equal(DirectoryChecksumEntryKind.SymbolicLink, before.Entries[0].Kind);
+        Assert.Equal(before.Digest, DirectoryChecksum.Compute(root).Digest);
+    }
+
+    [Fact]
     public void A_missing_folder_is_a_clear_error()
     {
         var ex = Assert.Throws<LogToolsException>(() => DirectoryChecksum.Compute(temp.Combine("nope")));

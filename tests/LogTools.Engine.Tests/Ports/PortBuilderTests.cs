@@ -83,11 +83,12 @@ public sealed class PortBuilderTests : IDisposable
         // as a store from before Ports migration 2 holds it: the checksum and files, no folder digest, no tuples
         TestBackend.Open(StorePath).Database.Write((c, t) => Sql.Execute(c, t, "UPDATE port_checksums SET folder_digest = NULL, file_stats = NULL"));
 
-        foreach (var filesRead in new[] { 2, 0 })
+        // then the folder's tuples, recorded with the files', vouch for its listing too
+        foreach (var (filesRead, listed) in new[] { (2, 1), (0, 0) })
         {
             var sink = Build(Options());
             Assert.Equal(PortBuildStatus.Skipped, Assert.Single(sink.Outputs.OfType<PortBuildResult>()).Status);
-            Assert.Contains(sink.Verbose, line => line.Contains($"({filesRead} files read)", StringComparison.Ordinal));
+            Assert.Contains(sink.Verbose, line => line.Contains($"({filesRead} files read, {listed} port folders listed)", StringComparison.Ordinal));
         }
     }
 
