@@ -66,17 +66,33 @@ internal sealed class PostgresStoreDatabase : StoreDatabase
     {
         var connection = new NpgsqlConnection(connectionString);
         connection.Open();
-        if (Interlocked.Exchange(ref serverChecked, 1) == 0 && connection.PostgreSqlVersion.Major < OldestServer)
+        if (Interlocked.Exchange(ref serverChecked, 1) == 0)
         {
-            connection.Dispose();
-            Interlocked.Exchange(ref serverChecked, 0);
-            throw new LogToolsException(
-                "StoreServerTooOld", ErrorKind.InvalidOperation, DatabasePath,
-                $"The PostgreSQL server of '{DatabasePath}' is version {connection.PostgreSqlVersion}; LogTools needs {OldestServer} or newer. " +
-                "Nothing was written; upgrade the server or choose another store.");
+            try
+            {
+                RequireSupportedServer(connection.PostgreSqlVersion, DatabasePath);
+            }
+            catch (LogToolsException)
+            {
+                connection.Dispose();
+                Interlocked.Exchange(ref serverChecked, 0);
+                throw;
+            }
         }
 
         return connection;
+    }
+
+    /// <summary>Refuses a server older than <see cref="OldestServer"/>, given the version it reported when the connection opened.</summary>
+    internal static void RequireSupportedServer(Version server, string location)
+    {
+        if (server.Major < OldestServer)
+        {
+            throw new LogToolsException(
+                "StoreServerTooOld", ErrorKind.InvalidOperation, location,
+                $"The PostgreSQL server of '{location}' is version {server}; LogTools needs {OldestServer} or newer. " +
+                "Nothing was written; upgrade the server or choose another store.");
+        }
     }
 
     public override string BackendVersion(DbConnection connection) => (string)Sql.Scalar(connection, null, "SHOW server_version")!;
