@@ -16,12 +16,56 @@ public sealed class ApiCallStore
     private readonly Dictionary<string, string> workerSessions = new(StringComparer.Ordinal);
     private readonly HashSet<string> sessions = new(StringComparer.Ordinal);
 
+    // The one INSERT of api_calls (see Add). Only the de-duplication key makes a duplicate: OR IGNORE would also drop a row that fails a CHECK.
+    internal const string InsertSql = """
+        INSERT INTO api_calls (worker_id, session_id, timestamp, model, tokens_input, tokens_output,
+            tokens_cache_read, tokens_cache_write, tokens_total, estimated_cost_usd, cost_given, duration_ms, success,
+            machine, request_id, message_id, dedup_key, source, tokens_cache_write_1h, call_id)
+        VALUES ($worker, $session, $time, $model, $in, $out, $cr, $cw, $total, $cost, $given, $duration, $success,
+            $machine, $request, $message, $dedup, $source, $cw1h, $id)
+        ON CONFLICT (dedup_key) DO NOTHING
+        """;
+
+    // In the order the insert loop sets them; typed, so that PostgreSQL can prepare the statement before the first values.
+    internal static readonly (string Name, DbType Type)[] InsertParameters =
+    [
+        ("$worker", DbType.String), ("$session", DbType.String), ("$time", DbType.String), ("$model", DbType.String), ("$in", DbType.Int64),
+        ("$out", DbType.Int64), ("$cr", DbType.Int64), ("$cw", DbType.Int64), ("$total", DbType.Int64), ("$cost", DbType.Double), ("$given", DbType.Int64),
+        ("$duration", DbType.Int64), ("$success", DbType.Int64), ("$machine", DbType.String), ("$request", DbType.String), ("$message", DbType.String),
+        ("$dedup", DbType.String), ("$source", DbType.String), ("$cw1h", DbType.Int64), ("$id", DbType.Int64),
+    ];
+
     /// <param name="store">The store to write.</param>
     /// <param name="prices">When given, <see cref="Add"/> sets <see cref="ApiCall.EstimatedCostUsd"/> on calls without a given cost.</param>
     public ApiCallStore(LogStore store, PriceTable? prices = null)
     {
         this.store = store;
         this.prices = prices;
+    }
+
+    /// <summary>Sets one call's values, stored as <paramref name="id"/>, on an insert of <see cref="InsertSql"/>.</summary>
+    internal static void Bind(RowInsert insert, ApiCall call, long id)
+    {
+        insert.Text(0, call.WorkerId);
+        insert.Text(1, call.SessionId);
+        insert.Text(2, StoreTime.ToText(call.Timestamp));
+        insert.Text(3, call.Model);
+        insert.Integer(4, call.InputTokens);
+        insert.Integer(5, call.OutputTokens);
+        insert.Integer(6, call.CacheReadTokens);
+        insert.Integer(7, call.CacheWriteTokens);
+        insert.Integer(8, call.TotalTokens);
+        insert.Real(9, call.CostUsd is { } cost ? (double)cost : null);
+        insert.Integer(10, call.CostUsd is null ? 0L : 1L);
+        insert.Integer(11, call.DurationMs);
+        insert.Integer(12, call.Success ? 1L : 0L);
+        insert.Text(13, call.Machine);
+        insert.Text(14, call.RequestId);
+        insert.Text(15, call.MessageId);
+        insert.Text(16, ApiCallKey.For(call.MessageId, call.RequestId));
+        insert.Text(17, call.Source);
+        insert.Integer(18, call.CacheWrite1hTokens);
+        insert.Integer(19, id);
     }
 
     /// <summary>Throws a <see cref="LogToolsException"/> naming the offending value when a call cannot be stored.</summary>
@@ -126,51 +170,13 @@ public sealed class ApiCallStore
             // row's id back (RETURNING) made bulk inserts measurably slower.
             var last = Convert.ToInt64(Sql.Scalar(connection, transaction, "SELECT coalesce(max(call_id), 0) FROM api_calls"));
             var next = last;
-            // Only the de-duplication key makes a duplicate: OR IGNORE would also drop a row that fails a CHECK.
-            using var insert = Sql.Command(connection, transaction, """
-                INSERT INTO api_calls (worker_id, session_id, timestamp, model, tokens_input, tokens_output,
-                    tokens_cache_read, tokens_cache_write, tokens_total, estimated_cost_usd, cost_given, duration_ms, success,
-                    machine, request_id, message_id, dedup_key, source, tokens_cache_write_1h, call_id)
-                VALUES ($worker, $session, $time, $model, $in, $out, $cr, $cw, $total, $cost, $given, $duration, $success,
-                    $machine, $request, $message, $dedup, $source, $cw1h, $id)
-                ON CONFLICT (dedup_key) DO NOTHING
-                """, []);
-            // Typed, so the statement can be prepared before the first values (PostgreSQL needs the types to prepare it).
-            var p = new[]
-                {
-                    ("$worker", DbType.String), ("$session", DbType.String), ("$time", DbType.String), ("$model", DbType.String), ("$in", DbType.Int64),
-                    ("$out", DbType.Int64), ("$cr", DbType.Int64), ("$cw", DbType.Int64), ("$total", DbType.Int64), ("$cost", DbType.Double), ("$given", DbType.Int64),
-                    ("$duration", DbType.Int64), ("$success", DbType.Int64), ("$machine", DbType.String), ("$request", DbType.String), ("$message", DbType.String),
-                    ("$dedup", DbType.String), ("$source", DbType.String), ("$cw1h", DbType.Int64), ("$id", DbType.Int64),
-                }
-                .Select(parameter => Sql.Parameter(insert, parameter.Item1, parameter.Item2)).ToArray();
-            insert.Prepare();
+            using var insert = store.Database.PrepareInsert(connection, transaction, InsertSql, InsertParameters);
             var stored = new long?[batch.Count];
             for (var i = 0; i < batch.Count; i++)
             {
-                var call = batch[i];
-                p[0].Value = (object?)call.WorkerId ?? DBNull.Value;
-                p[1].Value = (object?)call.SessionId ?? DBNull.Value;
-                p[2].Value = StoreTime.ToText(call.Timestamp);
-                p[3].Value = call.Model;
-                p[4].Value = call.InputTokens;
-                p[5].Value = call.OutputTokens;
-                p[6].Value = call.CacheReadTokens;
-                p[7].Value = call.CacheWriteTokens;
-                p[8].Value = call.TotalTokens;
-                p[9].Value = call.CostUsd is { } cost ? (double)cost : DBNull.Value;
-                p[10].Value = call.CostUsd is null ? 0L : 1L;
-                p[11].Value = (object?)call.DurationMs ?? DBNull.Value;
-                p[12].Value = call.Success ? 1L : 0L;
-                p[13].Value = call.Machine;
-                p[14].Value = (object?)call.RequestId ?? DBNull.Value;
-                p[15].Value = (object?)call.MessageId ?? DBNull.Value;
-                p[16].Value = (object?)ApiCallKey.For(call.MessageId, call.RequestId) ?? DBNull.Value;
-                p[17].Value = (object?)call.Source ?? DBNull.Value;
-                p[18].Value = call.CacheWrite1hTokens;
-                p[19].Value = checked(next + 1);
-                // 0 rows: ON CONFLICT skipped a duplicate, and the id stays free for the next call.
-                stored[i] = insert.ExecuteNonQuery() == 1 ? ++next : null;
+                Bind(insert, batch[i], checked(next + 1));
+                // Not stored: ON CONFLICT skipped a duplicate, and the id stays free for the next call.
+                stored[i] = insert.Run() ? ++next : null;
             }
 
             if (next > last)

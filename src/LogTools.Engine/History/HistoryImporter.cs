@@ -380,23 +380,34 @@ public sealed class HistoryImporter
         {
             task = Task.Factory.StartNew(() =>
             {
-                foreach (var batch in queue.GetConsumingEnumerable())
+                // The import is one bulk load (the WAL checkpointed once at its end, not after each batch), begun by the
+                // first batch that writes, so an import that writes nothing (-WhatIf, nothing new) touches nothing.
+                IDisposable? bulkLoad = null;
+                try
                 {
-                    if (Volatile.Read(ref failure) is null && !cancellation.IsCancellationRequested)
+                    foreach (var batch in queue.GetConsumingEnumerable())
                     {
-                        try
+                        if (Volatile.Read(ref failure) is null && !cancellation.IsCancellationRequested)
                         {
-                            importer.Write(batch);
+                            try
+                            {
+                                bulkLoad ??= batch.States.Count > 0 ? importer._store.Database.BulkLoad() : null;
+                                importer.Write(batch);
+                            }
+                            catch (Exception e)
+                            {
+                                // Never let the thread die: the importer would wait on the queue for ever.
+                                Volatile.Write(ref failure, e);
+                            }
                         }
-                        catch (Exception e)
-                        {
-                            // Never let the thread die: the importer would wait on the queue for ever.
-                            Volatile.Write(ref failure, e);
-                        }
-                    }
 
-                    batch.Failed = Volatile.Read(ref failure) is not null;
-                    written.Enqueue(batch);
+                        batch.Failed = Volatile.Read(ref failure) is not null;
+                        written.Enqueue(batch);
+                    }
+                }
+                finally
+                {
+                    bulkLoad?.Dispose();
                 }
             }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }

@@ -22,7 +22,9 @@ internal sealed partial class PostgresDialect : SqlDialect
     {
         text = Trigger().Replace(text, "CREATE FUNCTION $2() RETURNS trigger LANGUAGE plpgsql AS $$$$ BEGIN\n$5RETURN NULL; END $$$$;\nCREATE TRIGGER $2 AFTER $3 ON $4 FOR EACH ROW EXECUTE FUNCTION $2();");
         text = DropTrigger().Replace(text, "DROP FUNCTION $1() CASCADE;");
-        text = UnixSeconds().Replace(text, "extract(epoch FROM CAST($1 AS timestamptz))");
+        // floor: SQLite's '%s' drops the milliseconds, where a cast of PostgreSQL's fractional epoch would round them,
+        // putting a call made in the last half second of a quarter hour into the next one.
+        text = UnixSeconds().Replace(text, "floor(extract(epoch FROM CAST($1 AS timestamptz)))");
         text = AnyType().Replace(text, "TEXT NOT NULL");
         var result = new StringBuilder(text.Length + 16);
         var at = 0;

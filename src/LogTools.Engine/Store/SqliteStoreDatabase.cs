@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Data;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
@@ -26,7 +27,15 @@ internal sealed class SqliteStoreDatabase : StoreDatabase
     // process's open connections.
     private static readonly ConcurrentDictionary<string, bool> HeaderChecked = new(StringComparer.Ordinal);
 
+    // SQLite's default wal_autocheckpoint, and the one during a bulk load: 256 MiB of 4 KiB pages, so an import's commits
+    // do not each end in a checkpoint (with its fsyncs), while a very long one still bounds the WAL file.
+    private const int AutoCheckpointPages = 1000;
+    private const int BulkLoadCheckpointPages = 65536;
+
     private readonly string connectionString;
+
+    // Bulk loads running in this process (BulkLoad); while any runs, connections opened check the WAL point less often.
+    private int bulkLoads;
 
     // The same database named by an SQLite URI: only a connection opened from a URI reads an attached file's URI
     // (mode=ro). Unpooled, as it serves rare delta reads.
@@ -51,13 +60,15 @@ internal sealed class SqliteStoreDatabase : StoreDatabase
 
     public override DbConnection OpenConnection() => Open(connectionString);
 
-    private static SqliteConnection Open(string connectionString)
+    private SqliteConnection Open(string openWith)
     {
-        var connection = new SqliteConnection(connectionString);
+        var connection = new SqliteConnection(openWith);
         connection.Open();
         using var pragma = connection.CreateCommand();
-        // busy_timeout lets SQLite itself wait for a lock before reporting BUSY to the retry loop.
-        pragma.CommandText = "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
+        // busy_timeout lets SQLite itself wait for a lock before reporting BUSY to the retry loop. wal_autocheckpoint is
+        // set on every open: a pooled connection never keeps a bulk load's setting, whatever ended the load.
+        var checkpointPages = Volatile.Read(ref bulkLoads) > 0 ? BulkLoadCheckpointPages : AutoCheckpointPages;
+        pragma.CommandText = $"PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = {checkpointPages};";
         pragma.ExecuteNonQuery();
         return connection;
     }
@@ -184,7 +195,36 @@ internal sealed class SqliteStoreDatabase : StoreDatabase
         }
     }
 
-    private static void Check(sqlite3 db, int result)
+    internal override RowInsert PrepareInsert(DbConnection connection, DbTransaction transaction, string sql, IReadOnlyList<(string Name, DbType Type)> parameters) =>
+        new SqliteRowInsert((SqliteConnection)connection, sql, parameters.Select(p => p.Name).ToList());
+
+    /// <remarks>One PASSIVE checkpoint when the last bulk load ends: it waits for no reader and blocks no writer.</remarks>
+    public override IDisposable BulkLoad()
+    {
+        Interlocked.Increment(ref bulkLoads);
+        return new BulkLoadEnd(this);
+    }
+
+    private void EndBulkLoad()
+    {
+        if (Interlocked.Decrement(ref bulkLoads) > 0)
+        {
+            return;
+        }
+
+        try
+        {
+            Read(c => Sql.Scalar(c, null, "PRAGMA wal_checkpoint(PASSIVE)"));
+        }
+        catch (LogToolsException)
+        {
+            // Only the checkpoint was put off, nothing stored depends on it: the next commit's automatic checkpoint does
+            // it, and an error here would hide the one that may have ended the load.
+        }
+    }
+
+    /// <summary>Throws what SQLite reported when <paramref name="result"/> is neither OK nor DONE, as Microsoft.Data.Sqlite would.</summary>
+    internal static void Check(sqlite3 db, int result)
     {
         if (result is not (raw.SQLITE_OK or raw.SQLITE_DONE))
         {
@@ -253,4 +293,17 @@ internal sealed class SqliteStoreDatabase : StoreDatabase
         SqliteIoError => StoreFailure.IOError,
         _ => null,
     };
+
+    private sealed class BulkLoadEnd(SqliteStoreDatabase database) : IDisposable
+    {
+        private int ended;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref ended, 1) == 0)
+            {
+                database.EndBulkLoad();
+            }
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 using System.Diagnostics;
 
@@ -103,6 +104,21 @@ public abstract class StoreDatabase
     /// <paramref name="lockFile"/>; a server takes an advisory lock of its own.
     /// </summary>
     internal abstract IDisposable? TryLock(string name, string lockFile);
+
+    /// <summary>
+    /// Prepares <paramref name="sql"/>, an INSERT naming <paramref name="parameters"/> in its text, to run once per row in
+    /// the caller's transaction: the bulk-insert seam, in each backend's cheapest form. The caller disposes it before
+    /// the transaction ends.
+    /// </summary>
+    internal virtual RowInsert PrepareInsert(DbConnection connection, DbTransaction transaction, string sql, IReadOnlyList<(string Name, DbType Type)> parameters) =>
+        new(connection, transaction, sql, parameters);
+
+    /// <summary>
+    /// Marks a bulk load by this process (many write transactions in a row) until the result is disposed: a backend may
+    /// put off work it does after every commit to the end (SQLite: the WAL checkpoint). Nothing else changes, and an
+    /// error or a stop inside ends it the same way.
+    /// </summary>
+    public virtual IDisposable BulkLoad() => NoBulkLoad.Instance;
 
     /// <summary>Closes this database's idle pooled connections, so its files can be moved or removed.</summary>
     public abstract void ReleaseConnections();
@@ -272,4 +288,13 @@ public abstract class StoreDatabase
         $"The store database '{DatabasePath}' is damaged ({reason}). LogTools refuses to write to it until it is checked. " +
         "Run Test-LogStore to see what is wrong (it lifts the refusal when the check passes); " +
         "otherwise restore the store from a backup made with Backup-LogStore.", inner);
+
+    private sealed class NoBulkLoad : IDisposable
+    {
+        public static readonly NoBulkLoad Instance = new();
+
+        public void Dispose()
+        {
+        }
+    }
 }

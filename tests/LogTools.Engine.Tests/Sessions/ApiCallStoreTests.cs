@@ -198,7 +198,7 @@ public sealed class ApiCallStoreTests : IDisposable
 
     // Every row and column of every aggregate table, against sums over the rows of api_calls made here independently
     // (in C#, so the same check runs on every backend).
-    private static void AssertAggregatesMatchRows(StoreDatabase database)
+    internal static void AssertAggregatesMatchRows(StoreDatabase database)
     {
         const string columns = "calls, tokens_input, tokens_output, tokens_cache_read, tokens_cache_write, est_input, est_output, est_cache_read, est_cache_write, given_calls, given_nanos";
         var expected = new SortedDictionary<string, long[]>(StringComparer.Ordinal);
