@@ -10,8 +10,8 @@ namespace LogTools.Engine.Ingest;
 /// <summary>
 /// Delta logging with the pipeline's database attached read-only beside the store. The query's rows are read once; when
 /// the first of them are the rows of the run's last delta of the phase (their count and a BLAKE3 of their relpaths in
-/// order, kept in ingest_deltas), they are all logged, and one INSERT … SELECT takes only the rows after them, each
-/// looked up in the store's (build_id, phase, relpath) index. Otherwise one INSERT … SELECT … WHERE
+/// order, kept in ingest_deltas), they are all logged, and one INSERT … SELECT takes only the rows after them, then
+/// each new record is looked up in the store's (build_id, phase, relpath) index. Otherwise one INSERT … SELECT … WHERE
 /// relpath NOT IN (the phase's relpaths, read from that covering index into one transient index, which measured a
 /// third cheaper than a NOT EXISTS probe a row) takes them all: that anti-join against every relpath logged is what
 /// kept a delta of 100,000 new rows after 900,000 logged above 2 s. Columns are mapped by name in SQL and compared as
@@ -78,7 +78,7 @@ internal static class IngestDelta
     /// <summary>
     /// One pass over the query's relpaths digests them in order. When its first rows are those of the last delta of this
     /// run and phase (same count, same digest), they are all logged, and one INSERT … SELECT takes the rows after them,
-    /// each looked up in the store's index; otherwise one INSERT … SELECT … NOT IN takes them all. The digest of all the
+    /// each then looked up in the store's index; otherwise one INSERT … SELECT … NOT IN takes them all. The digest of all the
     /// rows is kept for the next delta.
     /// </summary>
     /// <remarks>
@@ -115,17 +115,38 @@ internal static class IngestDelta
         }
 
         var last = (long)Scalar(connection, transaction, "SELECT coalesce(max(log_id), 0) FROM main.ingest_log")!;
-        var count = Execute(
-            connection, transaction,
-            InsertSql(names, map, source, known
-                ? "NOT EXISTS (SELECT 1 FROM main.ingest_log l WHERE l.build_id = $b AND l.phase = $p AND l.relpath = {0})"
-                : "{0} COLLATE BINARY NOT IN (SELECT relpath FROM main.ingest_log WHERE build_id = $b AND phase = $p)"),
+        int Insert(string? filter) => Execute(
+            connection, transaction, InsertSql(names, map, source, filter),
             P("$b", runId), P("$p", phase), P("$t", now), P("$k", known ? knownRows : 0));
 
-        // The row-by-row reading logs a relpath the query returns twice only once; such a query goes that way.
-        if ((long)Scalar(connection, transaction, "SELECT count(*) - count(DISTINCT relpath) FROM main.ingest_log WHERE log_id > $last", P("$last", last))! > 0)
+        var (count, unique) = (0, false);
+        if (known)
         {
-            return null;
+            // The rows after the known ones are seldom logged already: inserted unfiltered, then one look a new row in
+            // the (build_id, phase, relpath) index for another record of its relpath. That costs less than the look a
+            // row inside the INSERT, which makes SQLite copy the rows to a temporary table first (the INSERT reads its
+            // own table), and covers a relpath the query returns twice as well. Any such record: the filtered INSERT.
+            Execute(connection, transaction, "SAVEPOINT ingest_delta_new");
+            count = Insert(null);
+            unique = (long)Scalar(
+                connection, transaction,
+                "SELECT EXISTS (SELECT 1 FROM main.ingest_log n WHERE n.log_id > $last AND EXISTS (SELECT 1 FROM main.ingest_log o " +
+                "WHERE o.build_id = $b AND o.phase = $p AND o.relpath = n.relpath AND o.log_id <> n.log_id))",
+                P("$last", last), P("$b", runId), P("$p", phase))! == 0;
+            Execute(connection, transaction, unique ? "RELEASE ingest_delta_new" : "ROLLBACK TO ingest_delta_new; RELEASE ingest_delta_new");
+        }
+
+        if (!unique)
+        {
+            count = Insert(known
+                ? "NOT EXISTS (SELECT 1 FROM main.ingest_log l WHERE l.build_id = $b AND l.phase = $p AND l.relpath = {0})"
+                : "{0} COLLATE BINARY NOT IN (SELECT relpath FROM main.ingest_log WHERE build_id = $b AND phase = $p)");
+
+            // The row-by-row reading logs a relpath the query returns twice only once; such a query goes that way.
+            if ((long)Scalar(connection, transaction, "SELECT count(*) - count(DISTINCT relpath) FROM main.ingest_log WHERE log_id > $last", P("$last", last))! > 0)
+            {
+                return null;
+            }
         }
 
         Execute(
@@ -171,11 +192,11 @@ internal static class IngestDelta
     /// <summary>
     /// One INSERT … SELECT from <paramref name="source"/> (the query, or one row of its values) mapping the query's
     /// columns as <see cref="IngestLedger"/>'s row-by-row reading does, for the rows passing <paramref name="filter"/>
-    /// (its {0} is the relpath). A row whose values that reading would convert or refuse (a status other than processed,
+    /// (its {0} is the relpath; null takes them all). A row whose values that reading would convert or refuse (a status other than processed,
     /// skipped or error in any case; a number that is not an integer; text that is a real or a blob; a relpath that is not
     /// text or has no letter or digit, so it may be blank) gets a NULL relpath, which fails the statement.
     /// </summary>
-    private static string InsertSql(IReadOnlyList<string> names, int[] map, string source, string filter)
+    private static string InsertSql(IReadOnlyList<string> names, int[] map, string source, string? filter)
     {
         string Column(int field) => map[field] < 0 ? "NULL" : $"q.{Quote(names[map[field]])}";
         int[] numbers = [2, 3, 5, 6], texts = [4, 7, 8];
@@ -192,7 +213,7 @@ internal static class IngestDelta
             "INSERT INTO main.ingest_log (build_id, phase, timestamp, file_id, content_version_id, relpath, status, size_raw, size_stored, content_hash, error_type, error_msg) " +
             $"SELECT $b, $p, $t, {Column(5)}, {Column(6)}, CASE WHEN {string.Join(" AND ", exact)} THEN {relPath} END, {statusSql}, " +
             $"{Column(2)}, {Column(3)}, {Text(4)}, {Text(7)}, {Text(8)} " +
-            $"FROM {source} AS q WHERE {string.Format(CultureInfo.InvariantCulture, filter, relPath)}";
+            $"FROM {source} AS q{(filter is null ? string.Empty : " WHERE " + string.Format(CultureInfo.InvariantCulture, filter, relPath))}";
     }
 
     private static string Quote(string name) => $"\"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";

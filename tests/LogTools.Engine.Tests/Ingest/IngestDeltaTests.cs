@@ -162,6 +162,22 @@ public sealed class IngestDeltaTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", TestBackend.Category)]
+    public void A_row_after_the_last_delta_rows_that_is_logged_already_is_not_logged_again()
+    {
+        var wal = Pipeline("wal.db", "PRAGMA journal_mode = WAL; " + Rows);
+        var run = Run();
+        const string First = "SELECT path AS relpath FROM files WHERE id <= 3 ORDER BY id";
+        Assert.Equal(3, ledger.WriteDelta(run, "ast", wal, First));
+        ledger.Write(run, "ast", [new IngestRecord { RelPath = "src/e.c" }]);
+
+        // Each relpath once in the query: only src/d.c is new, and src/e.c keeps its one record.
+        Assert.Equal(1, ledger.WriteDelta(run, "ast", wal, "SELECT path AS relpath FROM files ORDER BY id"));
+        Assert.Equal(["src/a.c", "src/b.c", "src/c.c", "src/e.c", "src/d.c"], Fields(run).Select(f => f[0]));
+        Assert.Equal(0, ledger.WriteDelta(run, "ast", wal, "SELECT path AS relpath FROM files ORDER BY id"));
+    }
+
+    [Fact]
     public void The_rows_of_the_last_delta_are_not_looked_up_again_and_any_other_order_is()
     {
         var wal = Pipeline("wal.db", "PRAGMA journal_mode = WAL; " + Rows);
