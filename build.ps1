@@ -73,14 +73,17 @@ try {
                 if (-not $SkipPester) {
                     Invoke-Dotnet 'restore', 'tests/Pester/Pester.proj', '--verbosity', 'quiet'
                     $summary = Join-Path ([IO.Path]::GetTempPath()) "logtools-pester-$PID.json"
-                    # A child pwsh: the tests get their own config and data homes, never the user's.
-                    Invoke-Pwsh '-File', 'tests/Pester/Run.ps1', '-SummaryPath', $summary, '-Path', ($PesterPath -join ',')
-                    if (Test-Path $summary) {
-                        $counts = Get-Content $summary -Raw | ConvertFrom-Json
-                        $passed += $counts.Passed; $failedCount += $counts.Failed
-                        Remove-Item $summary
+                    # Every file on SQLite, then the files of the store-backed areas again on a throwaway PostgreSQL cluster.
+                    foreach ($backend in 'sqlite', 'postgres') {
+                        # A child pwsh: the tests get their own config and data homes, never the user's.
+                        Invoke-Pwsh '-File', 'tests/Pester/Run.ps1', '-SummaryPath', $summary, '-Path', ($PesterPath -join ','), '-Backend', $backend
+                        if (Test-Path $summary) {
+                            $counts = Get-Content $summary -Raw | ConvertFrom-Json
+                            $passed += $counts.Passed; $failedCount += $counts.Failed
+                            Remove-Item $summary
+                        }
+                        else { $failedCount++ }
                     }
-                    else { $failedCount++ }
                 }
                 "$passed passed, $failedCount failed"
                 if ($failedCount -gt 0) { $failed = $true }

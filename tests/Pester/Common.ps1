@@ -13,11 +13,18 @@ function New-TestFolder([string] $Name = 't') {
     $path
 }
 
-# A fresh store chosen for this runspace (Set-LogStore), returned as its folder path.
+# A fresh store chosen for this runspace (Set-LogStore), returned as its location: a folder path, or in a run on
+# PostgreSQL (Run.ps1 -Backend postgres) a new database on the run's cluster with a content root of its own.
 function New-TestStore {
-    $store = Join-Path (New-TestFolder 'store') 'store'
-    Set-LogStore -Path $store
+    $store = if ($env:LOGTOOLS_TEST_BACKEND -eq 'postgres') { New-TestPostgresStore (Get-TestRunServer) } else { Join-Path (New-TestFolder 'store') 'store' }
+    Use-TestStore $store
     $store
+}
+
+# Chooses a store (New-TestStore) for this runspace again.
+function Use-TestStore([string] $Store) {
+    if ($Store -match '^postgres(ql)?://') { Set-LogStore -ConnectionString $Store }
+    else { Set-LogStore -Path $Store }
 }
 
 # Starts a script in a separate `pwsh -NoProfile` process, as a scheduled task would, with the module
@@ -240,4 +247,37 @@ function Invoke-TestPsql($Server, [string] $Store, [string] $Query) {
     $env:PGOPTIONS = '-c search_path=main'
     try { & psql -h $Server.Socket -U logtools -d $database -tAc $Query }
     finally { Remove-Item Env:PGOPTIONS }
+}
+
+# The folder of a store's files (conversations, runs/, pond/): the store folder itself, or a PostgreSQL store's content root.
+function Get-TestContentRoot([string] $Store) {
+    if ($Store -match '^postgres(ql)?://') { return (($Store -split '[?&]content=')[1] -split '&')[0] }
+    $Store
+}
+
+# The cluster of a run on PostgreSQL (Run.ps1 -Backend postgres), as Start-TestPostgres returns one.
+function Get-TestRunServer { [pscustomobject]@{ Bin = $env:LOGTOOLS_TEST_PG_BIN; Socket = $env:LOGTOOLS_TEST_PG_SOCKET; Password = $env:PGPASSWORD } }
+
+# Whether a store (New-TestStore) has been created: its folder, or its schema in its PostgreSQL database.
+function Test-TestStore([string] $Store) {
+    if ($Store -notmatch '^postgres(ql)?://') { return Test-Path $Store }
+    (Invoke-TestPsql (Get-TestRunServer) $Store "SELECT to_regnamespace('main') IS NOT NULL") -eq 't'
+}
+
+# Runs SQL on a store's database (New-TestStore) with the backend's own client, not through LogTools: sqlite3 on the
+# store file, or psql on its PostgreSQL database.
+function Invoke-TestStoreSql([string] $Store, [string] $Query) {
+    if ($Store -match '^postgres(ql)?://') { return Invoke-TestPsql (Get-TestRunServer) $Store $Query }
+    & sqlite3 (Join-Path $Store 'logtools.db') $Query
+}
+
+# Skips the current test in a run on PostgreSQL: for tests about SQLite itself (the store file, WAL, sqlite3 as the oracle).
+function Skip-OnPostgres([Parameter(Mandatory)] [string] $Because) {
+    if ($env:LOGTOOLS_TEST_BACKEND -eq 'postgres') { Set-ItResult -Skipped -Because "SQLite only: $Because" }
+}
+
+# Removes a store (New-TestStore) as if it had never been written: its folder, or its schema and content root.
+function Remove-TestStore([string] $Store) {
+    if ($Store -match '^postgres(ql)?://') { Invoke-TestStoreSql $Store 'DROP SCHEMA IF EXISTS main CASCADE' | Out-Null }
+    Remove-Item -Recurse -Force (Get-TestContentRoot $Store)
 }

@@ -92,7 +92,7 @@ Import-Module `$LogToolsModule
 
     It 'Test-IngestBlock reports every block Ok, then a tampered row as a Mismatch, and -Content changed or missing files' {
         @(Test-IngestBlock -RunId $run.RunId | Where-Object Status -ne Ok) | Should -BeNullOrEmpty
-        & sqlite3 (Join-Path $store 'logtools.db') "UPDATE ingest_log SET size_raw = 1 WHERE relpath = 'file4.json'"
+        Invoke-TestStoreSql $store "UPDATE ingest_log SET size_raw = 1 WHERE relpath = 'file4.json'"
         Set-Content -Path (Join-Path $data 'file1.json') -Value 'changed' -NoNewline
         Remove-Item (Join-Path $data 'file2.json')
         $checks = @(Test-IngestBlock -RunId $run.RunId -Content -Root $data)

@@ -61,9 +61,9 @@ BeforeAll {
         finally { $reader.Dispose(); $response.Dispose() }
     }
 
-    # Every file of the store with its BLAKE3 and modification time, to show the server wrote nothing.
+    # Every file of the store (its content root on PostgreSQL) with its BLAKE3 and modification time, to show the server wrote nothing.
     function Get-StoreState([string] $Store) {
-        Get-ChildItem -LiteralPath $Store -Recurse -File | Where-Object Name -notmatch '-(wal|shm)$' | Sort-Object FullName |
+        Get-ChildItem -LiteralPath (Get-TestContentRoot $Store) -Recurse -File | Where-Object Name -notmatch '-(wal|shm)$' | Sort-Object FullName |
             ForEach-Object { "$($_.FullName) $(Get-B3sum $_.FullName) $($_.LastWriteTimeUtc.Ticks)" }
     }
 }

@@ -33,7 +33,7 @@ Describe 'Sync-LogSource, Get-FileBlake3 and Import-LogHistory on files of 100 M
         $src = New-Source
         $archive1 = Join-Path $src.Host 'app-1.log'
         $active = Join-Path $src.Host 'app.log'
-        $pond = Join-Path $store 'pond/logs/app'
+        $pond = Join-Path (Get-TestContentRoot $store) 'pond/logs/app'
     }
 
     It 'copies a new 100 MiB archive and a 17 MiB active file (more than one progress report), digests equal to b3sum' {
@@ -118,7 +118,7 @@ Describe 'Sync-LogSource -Verify and Test-LogMirror on a damaged pond' {
         Add-HostBytes (Join-Path $src.Host 'app-1.log') 10000
         Add-HostBytes (Join-Path $src.Host 'app.log') 5000 -Seed 7
         Sync-LogSource -Config $src.Config | Out-Null
-        $pond = Join-Path $store 'pond/logs/app'
+        $pond = Join-Path (Get-TestContentRoot $store) 'pond/logs/app'
     }
 
     It 'a pond nightly job exits 0 on a good pond and non-zero with -ErrorOnMismatch or -Quiet on a damaged one' {
@@ -197,7 +197,7 @@ Describe 'Sync-LogSource on a source that finds nothing' {
         Get-LogStore | Out-Null
         Sync-LogSource -Config $config -WarningVariable warnings -ErrorAction Continue | Should -BeNullOrEmpty
         $warnings[0].Message | Should -Match "no file matches"
-        Test-Path (Join-Path $existing 'pond/logs/missing') | Should -BeFalse
+        Test-Path (Join-Path (Get-TestContentRoot $existing) 'pond/logs/missing') | Should -BeFalse
         # Not registered: another source may still take its pond path.
         $other = New-Source -Name other
         Add-HostBytes (Join-Path $other.Host 'other.log') 10
@@ -303,10 +303,10 @@ Describe 'Get-LogMirror and Test-LogMirror' {
 Describe 'Sync-LogSource faults' {
     It 'a pond disk that fills during a sync: MirrorPondNotWritten, nothing unrecorded, and the next sync completes after space is freed' {
         $store = New-TestStore
-        New-Item -ItemType Directory -Path $store -Force | Out-Null
+        New-Item -ItemType Directory -Path (Get-TestContentRoot $store) -Force | Out-Null
         $mount = Mount-TestFileSystem -SizeKB 10240
         try {
-            New-Item -ItemType SymbolicLink -Path (Join-Path $store 'pond') -Target $mount | Out-Null
+            New-Item -ItemType SymbolicLink -Path (Join-Path (Get-TestContentRoot $store) 'pond') -Target $mount | Out-Null
             $filler = Join-Path $mount 'filler'
             [IO.File]::WriteAllBytes($filler, [byte[]]::new(4.5MB))
             $src = New-Source
@@ -343,7 +343,7 @@ Describe 'Sync-LogSource faults' {
         try {
             $null = $ps.AddScript('param($m, $c, $s) Import-Module $m; Sync-LogSource -Config $c -Store $s').AddArgument($ModuleManifest).AddArgument($src.Config).AddArgument($store)
             $async = $ps.BeginInvoke()
-            $partial = Join-Path $store 'pond/logs/app/.app-1.log.logtools-partial'
+            $partial = Join-Path (Get-TestContentRoot $store) 'pond/logs/app/.app-1.log.logtools-partial'
             $deadline = [DateTime]::UtcNow.AddSeconds(20)
             while (-not (Test-Path $partial) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
             Start-Sleep -Milliseconds 300
@@ -352,7 +352,7 @@ Describe 'Sync-LogSource faults' {
             { $ps.EndInvoke($async) } | Should -Throw
         }
         finally { Remove-Item Env:LOGTOOLS_TEST_SYNC_DELAY_MS; $ps.Dispose() }
-        @(Get-ChildItem -Force (Join-Path $store 'pond/logs/app')) | Should -BeNullOrEmpty
+        @(Get-ChildItem -Force (Join-Path (Get-TestContentRoot $store) 'pond/logs/app')) | Should -BeNullOrEmpty
         Get-LogMirror | Should -BeNullOrEmpty
         (Sync-LogSource -Config $src.Config).Blake3 | Should -Be (Get-B3sum (Join-Path $src.Host 'app-1.log'))
     }
@@ -370,7 +370,7 @@ Describe 'Sync-LogSource faults' {
                 Import-Module $using:module
                 Sync-LogSource -Config $using:config -Store $using:store
             }
-            $partial = Join-Path $store 'pond/logs/app/.app-1.log.logtools-partial'
+            $partial = Join-Path (Get-TestContentRoot $store) 'pond/logs/app/.app-1.log.logtools-partial'
             $deadline = [DateTime]::UtcNow.AddSeconds(20)
             while (-not (Test-Path $partial) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
             Test-Path $partial | Should -BeTrue
@@ -383,12 +383,12 @@ Describe 'Sync-LogSource faults' {
         $errors | Should -BeNullOrEmpty
         $result.Action | Should -Be 'Copied'
         $result.Blake3 | Should -Be $original
-        Get-B3sum (Join-Path $store 'pond/logs/app/app-1.log') | Should -Be $original
+        Get-B3sum (Join-Path (Get-TestContentRoot $store) 'pond/logs/app/app-1.log') | Should -Be $original
 
         $next = Sync-LogSource -Config $src.Config -WarningVariable warnings
         $next.Action | Should -Be 'Changed'
         $next.Status | Should -Be 'ChangedOnHost'
         $warnings.Count | Should -Be 1
-        Get-B3sum (Join-Path $store 'pond/logs/app/app-1.log') | Should -Be $original
+        Get-B3sum (Join-Path (Get-TestContentRoot $store) 'pond/logs/app/app-1.log') | Should -Be $original
     }
 }

@@ -132,6 +132,6 @@ Describe 'Ad-hoc pipelines over the store' {
         $cost.Calls | Should -Be 2
         $cost.CostUsd | Should -Be 0.30
         $cost.InputTokens | Should -Be 30
-        Set-LogStore -Path $store
+        Use-TestStore $store
     }
 }

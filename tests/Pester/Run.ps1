@@ -6,7 +6,10 @@
 #>
 param(
     [Parameter(Mandatory)] [string] $SummaryPath,
-    [string] $Path = ''  # comma-separated files or folders; empty: the whole suite
+    [string] $Path = '',  # comma-separated files or folders; empty: the whole suite
+    # postgres: the files of the store-backed areas among those of -Path, each test store a new database on one
+    # throwaway cluster started for the run; tests about SQLite itself skip there (Skip-OnPostgres).
+    [ValidateSet('sqlite', 'postgres')] [string] $Backend = 'sqlite'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -27,18 +30,42 @@ Import-Module (Join-Path $packages.Trim() 'pester/5.7.1/tools/Pester.psd1') -For
 
 $config = New-PesterConfiguration
 $config.Run.Path = if ($Path) { $Path -split ',' | ForEach-Object { (Resolve-Path $_).Path } } else { $PSScriptRoot }
+$server = $null
+if ($Backend -eq 'postgres') {
+    # One file per capability that a store holds: sessions, costs and budgets, history import, mirror, runs,
+    # ingest blocks, port builds, the live server, and the pipelines and views over them.
+    $serverBacked = 'AbandonedSessions', 'ApiCallInput', 'Cost', 'Ingest', 'LiveServer', 'Mirror', 'Pipeline', 'Ports',
+    'PortSpecCache', 'RunRemoval', 'Runs', 'RunsCap', 'StructuredFields', 'UsedBy', 'Views', 'Vocabulary' |
+        ForEach-Object { Join-Path $PSScriptRoot "$_.Tests.ps1" }
+    $config.Run.Path = @($config.Run.Path.Value | ForEach-Object { if (Test-Path $_ -PathType Container) { Get-ChildItem $_ -Filter *.Tests.ps1 | ForEach-Object FullName } else { $_ } } |
+            Where-Object { $_ -in $serverBacked })
+    if ($config.Run.Path.Value.Count -eq 0) {
+        @{ Passed = 0; Failed = 0 } | ConvertTo-Json | Set-Content -Path $SummaryPath
+        Remove-Item -Recurse -Force $home_ -ErrorAction SilentlyContinue
+        return
+    }
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    $server = Start-TestPostgres
+    $env:LOGTOOLS_TEST_BACKEND = 'postgres'
+    $env:LOGTOOLS_TEST_PG_BIN = $server.Bin
+    $env:LOGTOOLS_TEST_PG_SOCKET = $server.Socket
+    $env:PGPASSWORD = $server.Password
+}
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Normal'
 if ([Console]::IsOutputRedirected) { $config.Output.RenderMode = 'Plaintext' }
 $config.TestResult.Enabled = $true
-$config.TestResult.OutputPath = Join-Path $repo 'out/TestResults/pester.xml'
+$config.TestResult.OutputPath = Join-Path $repo "out/TestResults/$(if ($Backend -eq 'postgres') { 'pester-postgres' } else { 'pester' }).xml"
 $MaximumErrorCount = 32768
 
 Push-Location "$home_/work"
 $result = $null
 try { $result = Invoke-Pester -Configuration $config }
 catch { Write-Host "[-] Pester stopped: $_" -ForegroundColor Red }
-finally { Pop-Location }
+finally {
+    Pop-Location
+    if ($server) { Stop-TestPostgres $server }
+}
 
 # A raw .NET exception escaping a LogTools cmdlet is a defect wherever it happens, even inside a test
 # that expected some error: each one fails the run. LogTools' own ids have no dot before the comma.

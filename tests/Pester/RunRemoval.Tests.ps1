@@ -23,7 +23,9 @@ Describe 'Remove-LogRun on runs with ingest records' {
             foreach ($table in 'ingest_log', 'ingest_blocks', 'ingest_phases', 'ingest_deltas') { "$table=$(($tables | Where-Object Name -eq $table).Rows)" }
         }
 
-        $both = @('ingest_log=6', 'ingest_blocks=4', 'ingest_phases=4', 'ingest_deltas=2')
+        # A delta digest a run: the SQLite store's fast path keeps one (it attaches the pipeline's database); on PostgreSQL the rows are read one by one.
+        $digests = if ($env:LOGTOOLS_TEST_BACKEND -eq 'postgres') { 0 } else { 1 }
+        $both = @('ingest_log=6', 'ingest_blocks=4', 'ingest_phases=4', "ingest_deltas=$(2 * $digests)")
     }
 
     It 'removes nothing under -WhatIf' {
@@ -37,7 +39,7 @@ Describe 'Remove-LogRun on runs with ingest records' {
     It 'removes the run''s ingest records, blocks, phases and delta digest with it, and leaves the other run''s' {
         $removed = Remove-LogRun -OlderThan 1ms -Status Failed -PassThru -Confirm:$false
         $removed.RunId | Should -Be $runs[0].RunId
-        Get-IngestRows | Should -Be @('ingest_log=3', 'ingest_blocks=2', 'ingest_phases=2', 'ingest_deltas=1')
+        Get-IngestRows | Should -Be @('ingest_log=3', 'ingest_blocks=2', 'ingest_phases=2', "ingest_deltas=$digests")
         (Get-IngestLog).RunId | Sort-Object -Unique | Should -Be $runs[1].RunId
         (Get-IngestBlock).RunId | Sort-Object -Unique | Should -Be $runs[1].RunId
         (Test-IngestBlock -RunId $runs[1].RunId).Status | Sort-Object -Unique | Should -Be 'Ok'

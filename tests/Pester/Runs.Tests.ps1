@@ -11,7 +11,7 @@ Describe 'A run from start to completion' {
     }
 
     It 'writes one NDJSON envelope per event under runs/<yyyy>/<mm>/<run_id>/, sequences from 1 without gaps' {
-        $run.EventsPath | Should -BeLike (Join-Path $store "runs/$($run.CreatedAt.UtcDateTime.ToString('yyyy/MM'))/$($run.RunId)/events.ndjson")
+        $run.EventsPath | Should -BeLike (Join-Path (Get-TestContentRoot $store) "runs/$($run.CreatedAt.UtcDateTime.ToString('yyyy/MM'))/$($run.RunId)/events.ndjson")
         $events = $lines | ConvertFrom-Json
         $events.sequence | Should -Be (1..6)
         $events[0].type | Should -Be 'run.started'

@@ -5,7 +5,7 @@ Describe 'Sync-LogSource -Config caspar.yml -WhatIf' {
     BeforeAll {
         # The session's store is chosen but does not exist yet (Set-LogStore creates it; remove it again).
         $store = New-TestStore
-        Remove-Item -Recurse -Force $store
+        Remove-TestStore $store
         $work = New-TestFolder 'caspar'
         $logs = New-Item -ItemType Directory -Path (Join-Path $work 'logs')
         Set-Content -Path (Join-Path $logs 'casparwater-2026-11-01.json') -Value '{"msg":"archived"}'
@@ -23,6 +23,7 @@ pond_path: "logs/casparwater"
     }
 
     It 'says what it would copy and writes nothing, not even the store' {
+        Skip-OnPostgres 'a PostgreSQL database without the store''s schema: Sync-LogSource -WhatIf stops there with StoreNotFound worded for a store folder (docs/postgresql.md, Limits)'
         $before = Get-Tree $work
         # In a pwsh of its own, run from the config's folder, so the What if: lines can be read on stdout.
         $run = Invoke-Pwsh -WorkingDirectory $work -Environment @{ LOGTOOLS_STORE = $store } -Script 'Import-Module $LogToolsModule; Sync-LogSource -Config caspar.yml -WhatIf'
@@ -31,21 +32,22 @@ pond_path: "logs/casparwater"
         $lines.Count | Should -Be 2 -Because $run.Stdout
         $lines[0] | Should -Match '^What if: Would copy the new archive .*casparwater-2026-11-01\.json'
         $lines[1] | Should -Match '^What if: Would copy the new active file .*casparwater\.json'
-        Test-Path $store | Should -BeFalse
+        Test-TestStore $store | Should -BeFalse
         Get-Tree $work | Should -Be $before
     }
 
     It 'then mirrors for real, and a second -WhatIf still changes nothing in the store' {
+        Skip-OnPostgres 'it goes on from the store the test before leaves'
         Push-Location $work
         try {
             Sync-LogSource -Config caspar.yml | Out-Null
-            $after = Get-Tree $store
+            $after = Get-Tree (Get-TestContentRoot $store)
             Add-Content -Path logs/casparwater.json -Value '{"msg":"grown"}'
                 $plan = Sync-LogSource -Config caspar.yml -WhatIf
         }
         finally { Pop-Location }
         $plan | Should -BeNullOrEmpty -Because '-WhatIf plans; it writes no result rows'
-        Get-Tree $store | Should -Be $after
+        Get-Tree (Get-TestContentRoot $store) | Should -Be $after
         Test-LogMirror -Source casparwater | Select-Object -ExpandProperty Status | Should -Be 'Ok', 'Ok'
     }
 }
@@ -88,6 +90,7 @@ Describe 'Housekeeping a nightly job does' {
     }
 
     It 'Move-LogRecord -WhatIf moves nothing; Move-LogRecord moves old calls to the archive and keeps the totals' {
+        Skip-OnPostgres 'the monthly archive databases are SQLite files (PostgresArchive.Tests.ps1 has Move-LogRecord on PostgreSQL)'
         New-TestStore | Out-Null
         Add-ApiCall -Model model-x -InputTokens 100 -OutputTokens 10 -CostUsd 2 -Timestamp (Get-Date).AddDays(-200)
         Add-ApiCall -Model model-x -InputTokens 100 -OutputTokens 10 -CostUsd 1

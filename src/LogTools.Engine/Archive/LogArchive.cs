@@ -51,17 +51,21 @@ public sealed class LogArchive
     }
 
     /// <summary>What a move with this cutoff would move, per month and table; changes nothing.</summary>
-    public IReadOnlyList<LogArchiveCount> Plan(DateTimeOffset cutoff) => store.Database.Read(connection =>
+    public IReadOnlyList<LogArchiveCount> Plan(DateTimeOffset cutoff)
     {
-        var counts = new List<LogArchiveCount>();
-        foreach (var (table, _, rows) in Tables)
+        store.Database.RequireArchive();
+        return store.Database.Read(connection =>
         {
-            Sql.ForEach(connection, null, $"SELECT month, count(*) FROM ({rows}) GROUP BY month ORDER BY month", [("$cutoff", StoreTime.ToText(cutoff))],
-                r => counts.Add(Count(r.GetString(0), table, r.GetInt64(1))));
-        }
+            var counts = new List<LogArchiveCount>();
+            foreach (var (table, _, rows) in Tables)
+            {
+                Sql.ForEach(connection, null, $"SELECT month, count(*) FROM ({rows}) GROUP BY month ORDER BY month", [("$cutoff", StoreTime.ToText(cutoff))],
+                    r => counts.Add(Count(r.GetString(0), table, r.GetInt64(1))));
+            }
 
-        return counts.OrderBy(c => c.Month, StringComparer.Ordinal).ToList();
-    });
+            return counts.OrderBy(c => c.Month, StringComparer.Ordinal).ToList();
+        });
+    }
 
     /// <summary>
     /// Upgrades archives written by an older LogTools, finishes any interrupted batch, then moves everything older than <paramref name="cutoff"/>.
@@ -71,6 +75,8 @@ public sealed class LogArchive
     /// </summary>
     public IReadOnlyList<LogArchiveCount> Move(DateTimeOffset cutoff, IEngineSink? sink = null)
     {
+        store.Database.RequireArchive();
+
         // Archives written by an older LogTools are upgraded here, by a writer, so readers (Get-ApiCost -IncludeArchive) can read them.
         foreach (var file in Files(store))
         {

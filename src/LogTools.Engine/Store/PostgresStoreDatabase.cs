@@ -122,7 +122,9 @@ internal sealed class PostgresStoreDatabase : StoreDatabase
     /// <remarks>PostgreSQL checks its pages as it reads them (and reports damage as errors, which mark the store); there is no whole-database check to run.</remarks>
     public override IReadOnlyList<string> IntegrityFindings() => [];
 
-    public override T WriteAttached<T>(string schema, string path, Func<DbConnection, DbTransaction, T> work) => throw Unsupported("moving records into the monthly archive databases");
+    public override T WriteAttached<T>(string schema, string path, Func<DbConnection, DbTransaction, T> work) => throw Unsupported(ArchiveUnsupported);
+
+    public override void RequireArchive() => throw Unsupported(ArchiveUnsupported);
 
     public override void BackupTo(string destinationPath) => throw Unsupported("Backup-LogStore (use pg_dump for the database and copy the content root)");
 
@@ -209,6 +211,9 @@ internal sealed class PostgresStoreDatabase : StoreDatabase
             }
         }
     }
+
+    private const string ArchiveUnsupported =
+        "Move-LogRecord (the monthly archive databases are SQLite files that attach the store's own database file); the records stay in the database, where Get-ApiCost reports over them";
 
     private LogToolsException Unsupported(string what) => new(
         "StoreBackendUnsupported", ErrorKind.InvalidOperation, DatabasePath,

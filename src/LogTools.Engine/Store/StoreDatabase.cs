@@ -77,6 +77,14 @@ public abstract class StoreDatabase
     public abstract T WriteAttached<T>(string schema, string path, Func<DbConnection, DbTransaction, T> work);
 
     /// <summary>
+    /// Refuses the monthly archive, before anything is planned or written, on a backend that cannot have it: its
+    /// databases are SQLite files that attach the store's database file (<see cref="WriteAttached{T}"/>).
+    /// </summary>
+    public virtual void RequireArchive()
+    {
+    }
+
+    /// <summary>
     /// <see cref="WriteAttached{T}"/> with another program's SQLite database attached read-only: never written nor
     /// write-locked, so in WAL mode that program's writers go on. Only the SQLite backend has it.
     /// </summary>
