@@ -28,7 +28,10 @@ public sealed class ApiCall : ApiTokens
 
     public bool Success { get; init; } = true;
 
-    public string Machine { get; init; } = HostName.Current;
+    /// <summary>This machine's name unless given; looked up when first read (per call at construction, it cost more than the rest of a call).</summary>
+    public string Machine { get => machine ??= HostName.Current; init => machine = value; }
+
+    private string? machine;
 
     public string? RequestId { get; init; }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Management.Automation;
 using LogTools.Completion;
 using LogTools.Engine;
@@ -31,7 +32,7 @@ public sealed class AddApiCallCommand : StoreCmdlet
         nameof(RequestId), nameof(MessageId));
 
     private readonly string machineName = HostName.Current;
-    private IReadOnlySet<string> commandLine = new HashSet<string>();
+    private bool[] given = [];
     private long position;
     private readonly List<ApiCall> batch = [];
     private readonly SortedSet<string> unpricedModels = new(StringComparer.Ordinal);
@@ -131,8 +132,7 @@ public sealed class AddApiCallCommand : StoreCmdlet
     protected override void Begin()
     {
         prices = PriceTable.Effective(PriceFile is null ? null : ResolveUserPath(PriceFile));
-        calls = new ApiCallStore(OpenStore(), prices);
-        commandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
+        given = FromObject.Given(MyInvocation.BoundParameters.Keys);
     }
 
     protected override void Process()
@@ -143,7 +143,7 @@ public sealed class AddApiCallCommand : StoreCmdlet
             if (InputObject is not null)
             {
                 position++;
-                FromObject.Bind(this, InputObject, commandLine);
+                FromObject.Bind(this, InputObject, given);
             }
 
             call = Bound();
@@ -161,7 +161,7 @@ public sealed class AddApiCallCommand : StoreCmdlet
             return;
         }
 
-        if (!ShouldProcess($"{call.Model} at {call.Timestamp:o}", "Add API call"))
+        if (!ShouldProcess(string.Concat(call.Model, " at ", call.Timestamp.ToString("o", CultureInfo.InvariantCulture)), "Add API call"))
         {
             return;
         }
@@ -171,6 +171,8 @@ public sealed class AddApiCallCommand : StoreCmdlet
             unpricedModels.Add(call.Model);
         }
 
+        // The first accepted call opens the store (creating it when needed) here, where a failure to open it is reported.
+        _ = Calls;
         batch.Add(call);
         if (batch.Count >= BatchSize)
         {
@@ -182,7 +184,9 @@ public sealed class AddApiCallCommand : StoreCmdlet
     private ApiCall Bound()
     {
         var worker = NullIfEmpty(WorkerId);
-        var session = calls!.ResolveSession(worker, NullIfEmpty(SessionId));
+        var sessionId = NullIfEmpty(SessionId);
+        // Only a named worker or session needs the store to check it: no input, or only -WhatIf, creates no store.
+        var session = worker is null && sessionId is null ? null : Calls.ResolveSession(worker, sessionId);
         var call = new ApiCall
         {
             WorkerId = worker,
@@ -284,6 +288,9 @@ public sealed class AddApiCallCommand : StoreCmdlet
             }
         }
     }
+
+    /// <summary>The store's API calls, opened (created when needed) on first use: an accepted call or a worker or session to check.</summary>
+    private ApiCallStore Calls => calls ??= new ApiCallStore(OpenStore(), prices);
 
     private static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
 
