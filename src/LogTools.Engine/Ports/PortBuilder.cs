@@ -195,16 +195,21 @@ public sealed class PortBuilder
         var entries = plan.ToDictionary(e => e.Port.Origin, StringComparer.Ordinal);
         var dependents = PortGraph.DependentsOf(plan.Select(e => e.Port));
         var keys = plan.Where(e => e.Checksum is not null).ToDictionary(e => e.Port.Origin, e => e.Checksum!.Key, StringComparer.Ordinal);
+        var toBuild = plan.Count(e => e.Action == PortPlanAction.Build);
         // The package index, read once and then kept by the workers: a port's dependents start after its package is in.
+        // A no-op builds nothing, so it needs none.
         var packages = new Dictionary<string, string>(StringComparer.Ordinal);
-        tracking.Try("(reading) the package index", () => tracking.Index.Packages(null, p => packages[p.Origin] = p.PackageFile));
+        if (toBuild > 0)
+        {
+            tracking.Try("(reading) the package index", () => tracking.Index.Packages(null, p => packages[p.Origin] = p.PackageFile));
+        }
+
         var waiting = plan.ToDictionary(e => e.Port.Origin, e => e.Port.Depends.Distinct(StringComparer.Ordinal).Count(), StringComparer.Ordinal);
         var results = new Dictionary<string, PortBuildResult>(StringComparer.Ordinal);
         var counts = new Dictionary<PortBuildStatus, int>();
         using var queue = new BlockingCollection<PortPlanEntry>();
         using var done = new BlockingCollection<PortBuildResult>();
         using var records = new BlockingCollection<Func<PortBuildResult>>();
-        var toBuild = plan.Count(e => e.Action == PortPlanAction.Build);
         var workers = Enumerable.Range(0, Math.Min(options.Jobs, Math.Max(1, toBuild))).Select(_ => new Thread(() =>
         {
             foreach (var entry in queue.GetConsumingEnumerable())
