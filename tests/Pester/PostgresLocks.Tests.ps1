@@ -16,7 +16,11 @@ BeforeAll {
     function Wait-Until([Diagnostics.Process] $Process, [scriptblock] $Condition) {
         $deadline = [DateTime]::UtcNow.AddSeconds(60)
         while (-not (& $Condition)) {
-            if ($Process.HasExited -or [DateTime]::UtcNow -gt $deadline) { throw "The first host's command ended or stalled before it held its lock: $($Process.StandardError.ReadToEnd())" }
+            if ($Process.HasExited -or [DateTime]::UtcNow -gt $deadline) {
+                # A stalled host is stopped first: reading the error output of a running process would wait for it forever.
+                if (-not $Process.HasExited) { $Process.Kill($true); $Process.WaitForExit() }
+                throw "The first host's command ended or stalled before it held its lock: $($Process.StandardError.ReadToEnd())"
+            }
             Start-Sleep -Milliseconds 50
         }
     }
