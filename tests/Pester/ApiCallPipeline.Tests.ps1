@@ -1,4 +1,4 @@
-# Add-ApiCall's pipeline as users run it: nothing created without a call to store, -WhatIf per object without a store,
+# Add-ApiCall's pipeline as users run it: nothing created without a call to store, -WhatIf per object adding nothing,
 # which of several names of one parameter wins, text times in every form read as .NET reads them, and a pipeline
 # stopped as Ctrl+C stops it keeping exactly the calls it accepted.
 BeforeAll { . (Join-Path $PSScriptRoot 'Common.ps1') }
@@ -12,8 +12,9 @@ Describe 'Add-ApiCall through the pipeline' {
         Test-Path $store | Should -BeFalse
     }
 
-    It 'says under -WhatIf what it would add for each object, and creates no store' {
-        $store = Join-Path (New-TestFolder) 'store'
+    It 'says under -WhatIf what it would add for each object, and adds nothing' {
+        $store = New-TestStore
+        Add-ApiCall -Store $store -Model kept -InputTokens 1 -OutputTokens 1
         $result = Invoke-Pwsh -Script @"
 Import-Module `$LogToolsModule
 @([pscustomobject]@{ model = 'gpt-4o'; timestamp = '2025-06-01T10:00:00Z' }, [pscustomobject]@{ model = 'gpt-4.1'; timestamp = '2025-06-02T11:00:00Z' }) |
@@ -25,7 +26,7 @@ Import-Module `$LogToolsModule
         ([regex]::Matches($text, 'What if:')).Count | Should -Be 2
         $text | Should -Match 'What if: Performing the operation "Add API call" on target "gpt-4o at 2025-06-01T10:00:00.0000000\+00:00"'
         $text | Should -Match 'target "gpt-4.1 at 2025-06-02T11:00:00.0000000\+00:00"'
-        Test-Path $store | Should -BeFalse
+        (Get-ApiCost -Store $store -Since '2000-01-01').Calls | Should -Be 1
     }
 
     It 'takes the best-ranked of several names of a parameter whatever their order on the object' {

@@ -161,6 +161,13 @@ public sealed class AddApiCallCommand : StoreCmdlet
             return;
         }
 
+        // Under -WhatIf the store is opened as a reader (never created) before the first "What if": a mistyped store is
+        // reported as StoreNotFound, as by every other command.
+        if (calls is null && WhatIfRequested())
+        {
+            _ = Calls;
+        }
+
         if (!ShouldProcess(string.Concat(call.Model, " at ", call.Timestamp.ToString("o", CultureInfo.InvariantCulture)), "Add API call"))
         {
             return;
