@@ -8,7 +8,7 @@ namespace LogTools.Engine.Sessions;
 /// <summary>
 /// The cost area's tables: aggregates of api_calls, and the archive's move journal. The aggregates stay exact
 /// whoever writes the rows: inserts add to them per batch (<see cref="AddCalls"/>, run by ApiCallStore.Add,
-/// the one insert path of a store, set-based: one GROUP BY per table instead of four upserts per row; the
+/// the one insert path of a store: grouped in memory, one upsert per group instead of four upserts per row; the
 /// archive's copy uses <see cref="ArchiveInsertTrigger"/>), updates and deletes by triggers.
 /// <list type="bullet">
 /// <item>api_call_series: per (level, slot, model), level 0 = UTC day, 1 = UTC hour, 2 = UTC quarter hour;
@@ -159,8 +159,8 @@ internal static class CostMigrations
     /// <summary>
     /// Adds a batch's stored calls to every aggregate, inside the caller's write transaction (ApiCallStore.Add, which
     /// stored them). They are grouped here, by the api_call_quarters key with the sums of <see cref="Sums"/> computed
-    /// as the database computes them from the stored row (what a GROUP BY over the rows gave before, at a fifth of its
-    /// cost a row), then merged by <see cref="MergeBatchSql"/>.
+    /// as the database computes them from the stored row (what a GROUP BY over the rows gave, without reading
+    /// them back), then merged by <see cref="MergeBatchSql"/>.
     /// </summary>
     internal static void AddCalls(StoreDatabase database, DbConnection connection, DbTransaction transaction, IEnumerable<ApiCall> calls)
     {
