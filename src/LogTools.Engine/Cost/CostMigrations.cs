@@ -178,19 +178,23 @@ internal static class CostMigrations
             // In the order of Sums.
             var given = call.CostUsd is not null;
             var estimated = given ? 0 : 1;
-            sums[0] += 1;
-            sums[1] += call.InputTokens;
-            sums[2] += call.OutputTokens;
-            sums[3] += call.CacheReadTokens;
-            sums[4] += call.CacheWriteTokens;
-            sums[5] += estimated * call.InputTokens;
-            sums[6] += estimated * call.OutputTokens;
-            sums[7] += estimated * call.CacheReadTokens;
-            sums[8] += estimated * call.CacheWriteTokens;
-            sums[9] += given ? 1 : 0;
-            sums[10] += call.CostUsd is { } cost ? dialect.RoundToInteger((double)cost * 1e9) : 0;
-            sums[11] += call.CacheWrite1hTokens;
-            sums[12] += estimated * call.CacheWrite1hTokens;
+            // Checked, as the database's integer sums are: an overflow is an error, never a wrapped total.
+            checked
+            {
+                sums[0] += 1;
+                sums[1] += call.InputTokens;
+                sums[2] += call.OutputTokens;
+                sums[3] += call.CacheReadTokens;
+                sums[4] += call.CacheWriteTokens;
+                sums[5] += estimated * call.InputTokens;
+                sums[6] += estimated * call.OutputTokens;
+                sums[7] += estimated * call.CacheReadTokens;
+                sums[8] += estimated * call.CacheWriteTokens;
+                sums[9] += given ? 1 : 0;
+                sums[10] += call.CostUsd is { } cost ? dialect.RoundToInteger((double)cost * 1e9) : 0;
+                sums[11] += call.CacheWrite1hTokens;
+                sums[12] += estimated * call.CacheWrite1hTokens;
+            }
         }
 
         if (groups.Count == 0)
