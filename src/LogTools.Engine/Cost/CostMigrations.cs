@@ -106,6 +106,10 @@ internal static class CostMigrations
         // Claude Code logs split cache writes by lifetime; 1-hour writes cost more. Stored rows did not keep the split:
         // they stay 5-minute writes (tokens_cache_write), as ccusage counts an unknown split.
         new(4, "api_calls 1-hour cache writes, in the rows and the aggregates", CacheWrite1h()),
+        // PostgreSQL stores made before the floor fix had triggers that rounded a timestamp's seconds, so a change to a
+        // call in the last half second of a quarter hour was taken from the next quarter: they are made again as they are now.
+        new(5, "api_calls change triggers made anew (PostgreSQL: a call's quarter hour from its whole seconds)",
+            "DROP TRIGGER api_calls_aggregate_delete;\nDROP TRIGGER api_calls_aggregate_update;\n" + ChangeTriggers(Sums)),
     ], ["api_calls", "api_call_series", "api_call_quarters"])
     {
         // The archive's copy keeps call ids where it can, so its rows are not a call_id range: a per-row trigger keeps its aggregates.
