@@ -153,7 +153,7 @@ Describe 'Default views at 80 and 120 columns' {
         Get-Column $tables | Should -Be @('Name', 'Area', 'Rows')
         $tables | Should -Match '(?m)^api_call_quarters\s+Cost\s+\d+$'
         # Each area's schema version on one line, in migration order.
-        $info | Get-Rendered -Width 80 | Should -Match '(?m)^Schema\s+: Store=2, Telemetry=2, Mirror=1, Cost=4, History=1\b'
+        $info | Get-Rendered -Width 80 | Should -Match '(?m)^Schema\s+: Store=2, Telemetry=2, Mirror=1, Cost=5, History=1\b'
         $files = $info.Files | Get-Rendered -Width 80
         Get-Column $files | Should -Be @('Name', 'Size')
         $files | Should -Match '(?m)^logtools\.db\s+\d[\d.]* (B|KiB|MiB)$'

@@ -179,11 +179,7 @@ public sealed class ApiCallStore
                 stored[i] = insert.Run() ? ++next : null;
             }
 
-            if (next > last)
-            {
-                // The batch is exactly the rows above the id read first: what the aggregates add.
-                CostMigrations.AddRowsAfter(connection, transaction, last);
-            }
+            CostMigrations.AddCalls(store.Database, connection, transaction, batch.Where((_, i) => stored[i] is not null));
 
             alsoInTransaction?.Invoke(connection, transaction);
             return stored;

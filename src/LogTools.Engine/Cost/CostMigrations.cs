@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 using System.Text;
 using LogTools.Engine.Store;
@@ -6,8 +7,8 @@ namespace LogTools.Engine.Sessions;
 
 /// <summary>
 /// The cost area's tables: aggregates of api_calls, and the archive's move journal. The aggregates stay exact
-/// whoever writes the rows: inserts add to them per batch (<see cref="AddRowsAfter"/>, run by ApiCallStore.Add,
-/// the one insert path of a store, set-based: one GROUP BY per table instead of four upserts per row; the
+/// whoever writes the rows: inserts add to them per batch (<see cref="AddCalls"/>, run by ApiCallStore.Add,
+/// the one insert path of a store: grouped in memory, one upsert per group instead of four upserts per row; the
 /// archive's copy uses <see cref="ArchiveInsertTrigger"/>), updates and deletes by triggers.
 /// <list type="bullet">
 /// <item>api_call_series: per (level, slot, model), level 0 = UTC day, 1 = UTC hour, 2 = UTC quarter hour;
@@ -105,6 +106,10 @@ internal static class CostMigrations
         // Claude Code logs split cache writes by lifetime; 1-hour writes cost more. Stored rows did not keep the split:
         // they stay 5-minute writes (tokens_cache_write), as ccusage counts an unknown split.
         new(4, "api_calls 1-hour cache writes, in the rows and the aggregates", CacheWrite1h()),
+        // PostgreSQL stores made before the floor fix had triggers that rounded a timestamp's seconds, so a change to a
+        // call in the last half second of a quarter hour was taken from the next quarter: they are made again as they are now.
+        new(5, "api_calls change triggers made anew (PostgreSQL: a call's quarter hour from its whole seconds)",
+            "DROP TRIGGER api_calls_aggregate_delete;\nDROP TRIGGER api_calls_aggregate_update;\n" + ChangeTriggers(Sums)),
     ], ["api_calls", "api_call_series", "api_call_quarters"])
     {
         // The archive's copy keeps call ids where it can, so its rows are not a call_id range: a per-row trigger keeps its aggregates.
@@ -118,25 +123,30 @@ internal static class CostMigrations
 
     private const string BatchTable = "temp.api_call_batch";
 
-    /// <summary>
-    /// Each row's quarter hour is computed once: the batch is grouped into <see cref="BatchTable"/> (the
-    /// api_call_quarters key), which is added to api_call_quarters as it is and summed up into the three series
-    /// levels (integer sums, so summing the quarter sums is exact).
-    /// </summary>
-    private static readonly string AddRowsAfterSql = BatchSql();
+    private const string CreateBatchTable = "CREATE TEMP TABLE IF NOT EXISTS api_call_batch AS SELECT * FROM api_call_quarters WHERE false";
 
-    private static string BatchSql()
+    /// <summary>The api_call_quarters key, in table order, as <see cref="AddCalls"/> binds it.</summary>
+    private static readonly string[] QuarterKey = ["quarter", "model", "machine", "worker_id", "session_id"];
+
+    private static readonly string InsertBatchSql =
+        $"INSERT INTO {BatchTable} ({string.Join(", ", QuarterKey.Concat(SumColumns))}) VALUES ({string.Join(", ", QuarterKey.Concat(SumColumns).Select(c => "$" + c))})";
+
+    private static readonly (string Name, DbType Type)[] BatchParameters =
+        [.. QuarterKey.Concat(SumColumns).Select(c => ("$" + c, c is "model" or "machine" or "worker_id" or "session_id" ? DbType.String : DbType.Int64))];
+
+    /// <summary>
+    /// The batch's groups in <see cref="BatchTable"/> are added to api_call_quarters as they are and summed up into the
+    /// three series levels (integer sums, so summing the quarter sums is exact).
+    /// </summary>
+    private static readonly string MergeBatchSql = MergeSql();
+
+    private static string MergeSql()
     {
-        var quarters = Aggregates[^1];
-        var keys = string.Join(", ", quarters.Key.Select(k => k.Column));
+        var keys = string.Join(", ", QuarterKey);
         var sums = string.Join(", ", SumColumns);
         var sql = new StringBuilder($"""
-            CREATE TEMP TABLE IF NOT EXISTS api_call_batch AS SELECT * FROM api_call_quarters WHERE false;
-            INSERT INTO {BatchTable} ({keys}, {sums})
-                SELECT {string.Join(", ", quarters.Key.Select(k => string.Format(k.Expression, "r")))}, {RowSums("r")}
-                FROM api_calls r WHERE r.call_id > $after GROUP BY {string.Join(", ", quarters.Key.Select((_, i) => i + 1))};
-            INSERT INTO {quarters.Table} ({keys}, {sums}) SELECT {keys}, {sums} FROM {BatchTable} WHERE true
-                ON CONFLICT ({keys}) DO UPDATE SET {IncrementsOf(quarters.Table, Sums)};
+            INSERT INTO api_call_quarters ({keys}, {sums}) SELECT {keys}, {sums} FROM {BatchTable} WHERE true
+                ON CONFLICT ({keys}) DO UPDATE SET {IncrementsOf("api_call_quarters", Sums)};
 
             """);
         var quarterSums = string.Join(", ", SumColumns.Select(c => $"sum({c})"));
@@ -151,12 +161,72 @@ internal static class CostMigrations
     }
 
     /// <summary>
-    /// Adds the api_calls rows with call_id above <paramref name="lastCallIdBefore"/> to every aggregate, inside the
-    /// caller's write transaction. A batch's rows are exactly those: ApiCallStore.Add gives them the ids after the largest
-    /// one it read in the same transaction, which keeps other writers out.
+    /// Adds a batch's stored calls to every aggregate, inside the caller's write transaction (ApiCallStore.Add, which
+    /// stored them). They are grouped here, by the api_call_quarters key with the sums of <see cref="Sums"/> computed
+    /// as the database computes them from the stored row (what a GROUP BY over the rows gave, without reading
+    /// them back), then merged by <see cref="MergeBatchSql"/>.
     /// </summary>
-    internal static void AddRowsAfter(DbConnection connection, DbTransaction transaction, long lastCallIdBefore) =>
-        Sql.Execute(connection, transaction, AddRowsAfterSql, ("$after", lastCallIdBefore));
+    internal static void AddCalls(StoreDatabase database, DbConnection connection, DbTransaction transaction, IEnumerable<ApiCall> calls)
+    {
+        var dialect = SqlDialect.Of(connection);
+        var groups = new Dictionary<(long Quarter, string Model, string Machine, string Worker, string Session), long[]>();
+        foreach (var call in calls)
+        {
+            // The stored text keeps milliseconds; whole seconds as '%s' gives them (floor, timestamps being after 1970).
+            var key = (call.Timestamp.ToUnixTimeSeconds() / 900, call.Model, call.Machine, call.WorkerId ?? string.Empty, call.SessionId ?? string.Empty);
+            if (!groups.TryGetValue(key, out var sums))
+            {
+                groups[key] = sums = new long[Sums.Length];
+            }
+
+            // In the order of Sums.
+            var given = call.CostUsd is not null;
+            var estimated = given ? 0 : 1;
+            // Checked, as the database's integer sums are: an overflow is an error, never a wrapped total.
+            checked
+            {
+                sums[0] += 1;
+                sums[1] += call.InputTokens;
+                sums[2] += call.OutputTokens;
+                sums[3] += call.CacheReadTokens;
+                sums[4] += call.CacheWriteTokens;
+                sums[5] += estimated * call.InputTokens;
+                sums[6] += estimated * call.OutputTokens;
+                sums[7] += estimated * call.CacheReadTokens;
+                sums[8] += estimated * call.CacheWriteTokens;
+                sums[9] += given ? 1 : 0;
+                sums[10] += call.CostUsd is { } cost ? dialect.RoundToInteger((double)cost * 1e9) : 0;
+                sums[11] += call.CacheWrite1hTokens;
+                sums[12] += estimated * call.CacheWrite1hTokens;
+            }
+        }
+
+        if (groups.Count == 0)
+        {
+            return;
+        }
+
+        Sql.Execute(connection, transaction, CreateBatchTable);
+        using (var insert = database.PrepareInsert(connection, transaction, InsertBatchSql, BatchParameters))
+        {
+            foreach (var ((quarter, model, machine, worker, session), sums) in groups)
+            {
+                insert.Integer(0, quarter);
+                insert.Text(1, model);
+                insert.Text(2, machine);
+                insert.Text(3, worker);
+                insert.Text(4, session);
+                for (var i = 0; i < sums.Length; i++)
+                {
+                    insert.Integer(QuarterKey.Length + i, sums[i]);
+                }
+
+                insert.Run();
+            }
+        }
+
+        Sql.Execute(connection, transaction, MergeBatchSql);
+    }
 
     /// <summary>
     /// A per-row insert trigger for the archive's copy (INSERT ... SELECT from the live store, which keeps call ids

@@ -67,6 +67,14 @@ internal sealed partial class PostgresDialect : SqlDialect
 
     public override string OrderTerm(StoreColumn column) => column.Kind == StoreValueKind.Text ? Quote(column.Name) + " COLLATE \"C\"" : Quote(column.Name);
 
+    /// <remarks>round() of a double rounds halves to even, as the cast does; a value beyond bigint is out of range there, clamped here.</remarks>
+    public override long RoundToInteger(double value) => value switch
+    {
+        >= 9.2233720368547758E18 => long.MaxValue,
+        <= -9.2233720368547758E18 => long.MinValue,
+        _ => (long)Math.Round(value, MidpointRounding.ToEven),
+    };
+
     /// <remarks>An identity column's sequence knows nothing of ids given explicitly: it is moved past the largest.</remarks>
     public override void AfterCopy(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<StoreColumn> columns)
     {

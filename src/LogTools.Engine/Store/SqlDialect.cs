@@ -47,6 +47,9 @@ internal abstract class SqlDialect
     /// <summary>After rows were inserted with their own ids: what the backend numbers next comes after them.</summary>
     public abstract void AfterCopy(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<StoreColumn> columns);
 
+    /// <summary>What <c>CAST(round(value) AS INTEGER)</c> gives on this backend (they round halves differently).</summary>
+    public abstract long RoundToInteger(double value);
+
     /// <summary>The kind of values a column declared as <paramref name="type"/> holds; null for any.</summary>
     private protected static StoreValueKind? KindOf(string type) => type.ToUpperInvariant() switch
     {
@@ -83,6 +86,15 @@ internal abstract class SqlDialect
 
         /// <remarks>A column of any type sorts by its text, as it does on PostgreSQL, where it is text.</remarks>
         public override string OrderTerm(StoreColumn column) => column.Kind is null ? $"CAST({Quote(column.Name)} AS TEXT)" : Quote(column.Name);
+
+        /// <remarks>round() adds a half and truncates (away from zero); the cast clamps what does not fit.</remarks>
+        public override long RoundToInteger(double value) => value switch
+        {
+            >= 9.2233720368547758E18 => long.MaxValue,
+            <= -9.2233720368547758E18 => long.MinValue,
+            >= 0 => (long)(value + 0.5),
+            _ => -(long)(-value + 0.5),
+        };
 
         /// <remarks>SQLite numbers a new row after the largest id there is.</remarks>
         public override void AfterCopy(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<StoreColumn> columns)

@@ -165,4 +165,24 @@ public sealed class RowInsertTests : IDisposable
         Assert.Equal(1000, Pages());
         Assert.Equal(10, Count(store));
     }
+
+    [Theory]
+    [Trait("Category", TestBackend.Category)]
+    [InlineData(0.0)]
+    [InlineData(0.5)]
+    [InlineData(1.5)]
+    [InlineData(2.5)]
+    [InlineData(0.49999999999999994)]
+    [InlineData(2.4999999999999996)]
+    [InlineData(100000000.49999999)]
+    [InlineData(123456789.5)]
+    [InlineData(333333333.33333331)]
+    [InlineData(4503599627370495.5)]
+    public void Costs_are_rounded_to_nanos_in_memory_as_the_backend_rounds_them_in_sql(double value)
+    {
+        var store = TestBackend.Open(temp.Combine("store"));
+        var (inSql, inMemory) = store.Database.Read(c =>
+            (Convert.ToInt64(Sql.Scalar(c, null, "SELECT CAST(round(CAST($v AS REAL)) AS INTEGER)", ("$v", value))), SqlDialect.Of(c).RoundToInteger(value)));
+        Assert.Equal(inSql, inMemory);
+    }
 }
