@@ -16,10 +16,16 @@ internal sealed class EngineLoadContext : AssemblyLoadContext
     private static int hooked;
     private readonly string folder;
 
+    // The build's ReadyToRun images for this .NET and platform, if it made them (see src/LogTools.ReadyToRun). Only
+    // for an exact match: an image compiled for another OS or architecture does not load at all, and one compiled for
+    // another .NET has its native code ignored.
+    private readonly string readyToRunFolder;
+
     private EngineLoadContext()
         : base("LogTools.Engine", isCollectible: false)
     {
         folder = Path.Combine(Path.GetDirectoryName(typeof(EngineLoadContext).Assembly.Location)!, "Dependencies");
+        readyToRunFolder = Path.Combine(folder, "readytorun", $"net{Environment.Version.Major}.0-{RuntimeInformation.RuntimeIdentifier}");
     }
 
     /// <summary>
@@ -45,7 +51,8 @@ internal sealed class EngineLoadContext : AssemblyLoadContext
     protected override Assembly? Load(AssemblyName assemblyName)
     {
         // Our copy wins over any version in the default context; anything else (the framework) falls through.
-        var path = Path.Combine(folder, assemblyName.Name + ".dll");
+        var image = Path.Combine(readyToRunFolder, assemblyName.Name + ".dll");
+        var path = File.Exists(image) ? image : Path.Combine(folder, assemblyName.Name + ".dll");
         return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
     }
 

@@ -41,7 +41,12 @@ public sealed class ImportBenchmark : IBenchmark
             first.Add(double.Parse(parts[2], CultureInfo.InvariantCulture));
         }
 
-        Directory.Delete(store, recursive: true);
+        // Get-LogStore only reads: it creates no store, so there may be nothing to delete.
+        if (Directory.Exists(store))
+        {
+            Directory.Delete(store, recursive: true);
+        }
+
         Console.WriteLine($"Import-Module LogTools, {samples} fresh processes (median, min-max):");
         Console.WriteLine();
         Console.WriteLine("| measurement | median ms | min ms | max ms | target |");
