@@ -31,6 +31,7 @@ internal static class EngineAreas
         RunHooks.Files.Register(IngestLedger.WriteRunFiles);
         RunHooks.Removing.Register(IngestLedger.DeleteRun);
         StoreSchema.Register(Ports.PortsMigrations.Area);
+        RunHooks.Removing.Register(Ports.PortIndex.DeleteRun);
         StoreBackup.Hasher = () => new Blake3BackupHasher();
     }
 

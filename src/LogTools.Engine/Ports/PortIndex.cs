@@ -40,6 +40,14 @@ internal sealed class PortIndex(LogStore store)
     });
 
     /// <summary>
+    /// The <see cref="Runs.RunHooks.Removing"/> hook (registered by EngineAreas): the build records of a removed run go with
+    /// it, whether it was the portbuild run or a port's own log run. The checksum and package indexes stay: they say what
+    /// is built, not when.
+    /// </summary>
+    internal static void DeleteRun(DbConnection connection, DbTransaction transaction, string runId) =>
+        Execute(connection, transaction, "DELETE FROM port_builds WHERE run_id = $r OR log_run_id = $r", P("$r", runId));
+
+    /// <summary>
     /// The origins whose builds are recorded running by a builder that is gone; with <paramref name="mark"/>, those
     /// records become abandoned.
     /// </summary>
