@@ -1,5 +1,6 @@
 using System.Collections.Specialized;
 using System.Globalization;
+using System.Linq.Expressions;
 using System.Management.Automation;
 using System.Reflection;
 
@@ -9,7 +10,8 @@ namespace LogTools;
 /// Fills a cmdlet's parameters from a pipeline object's properties by name, the way PowerShell's by-property-name binding
 /// does (the parameter's own name first, then its aliases in order; a parameter given on the command line is kept), at a
 /// fraction of its per-object cost: PowerShell looks every name and alias up on every object and runs its conversion and
-/// validation machinery per parameter, while this walks the object's properties once against a table built once.
+/// validation machinery per parameter, while this matches the object's property names against a table built once, and
+/// for a run of script objects with the same members in the same order (an Import-Csv file) matches them once.
 /// </summary>
 internal sealed class PropertyBinder<TCmdlet>
     where TCmdlet : PSCmdlet
@@ -17,9 +19,11 @@ internal sealed class PropertyBinder<TCmdlet>
     // A script object's properties (Import-Csv rows, [pscustomobject], ConvertFrom-Json) are its instance members.
     // PowerShell enumerates them only through PSObject.Properties, which merges in type data and adapter members and
     // costs more per object than storing a call, and its internal instance-member collection copies itself into a new
-    // list on every enumeration: the ordered table behind that collection is read by index instead, through getters
-    // made once; when a PowerShell version lacks them every object takes the public path.
-    private static readonly Func<PSObject, OrderedDictionary>? InstanceMembers = InstanceMemberTable();
+    // list on every enumeration: the ordered table behind that collection is read by index instead, and the object's type
+    // names through the internal list the public TypeNames would copy (into a table kept per object), both through
+    // getters compiled once; when a PowerShell version lacks them every object takes the public path.
+    private static readonly Func<PSObject, OrderedDictionary>? InstanceMembers = Getter<OrderedDictionary>("InstanceMembers", "Members");
+    private static readonly Func<PSObject, IList<string>>? InternalTypeNames = Getter<IList<string>>("InternalTypeNames");
 
     private readonly Action<TCmdlet, object?>[] setters;
     private readonly string[] parameterNames;
@@ -41,62 +45,176 @@ internal sealed class PropertyBinder<TCmdlet>
         }
     }
 
-    /// <summary>Which parameters the command line gave (a pipeline object leaves those alone), for <see cref="Bind"/>; taken once per command.</summary>
-    public bool[] Given(IEnumerable<string> commandLine)
+    /// <summary>The binding of one command's pipeline objects: the parameters its command line gave (a pipeline object leaves those alone).</summary>
+    public Filler For(IEnumerable<string> commandLine)
     {
         var given = new HashSet<string>(commandLine, StringComparer.OrdinalIgnoreCase);
-        return [.. parameterNames.Select(given.Contains)];
+        return new Filler(this, [.. parameterNames.Select(given.Contains)]);
     }
 
     /// <summary>
-    /// Sets every parameter not <paramref name="given"/> (see <see cref="Given"/>) from <paramref name="input"/>: the value
-    /// of its best-named property (a wrapped value unwrapped, text for a string parameter), or empty when the object has
-    /// no such property, so nothing carries over from the previous object.
+    /// Which member position fills which parameter, for objects whose members have these names in this order: each
+    /// parameter not given takes the value of its best-named property, or empty when there is none (so nothing carries over
+    /// from the previous object).
     /// </summary>
-    public void Bind(TCmdlet cmdlet, PSObject input, bool[] given)
+    private sealed class Layout(string[] memberNames, int[] targets, int[] empty)
+    {
+        /// <summary>The members' names, the very strings (an Import-Csv file's rows share its header's).</summary>
+        public string[] MemberNames { get; } = memberNames;
+
+        /// <summary>Per member position, the parameter it fills, or -1.</summary>
+        public int[] Targets { get; } = targets;
+
+        /// <summary>The parameters no member fills and the command line did not give.</summary>
+        public int[] Empty { get; } = empty;
+    }
+
+    private Layout Plan(IReadOnlyList<PSMemberInfo?> members, bool[] given)
     {
         Span<int> ranks = stackalloc int[setters.Length];
+        Span<int> winners = stackalloc int[setters.Length];
         ranks.Fill(int.MaxValue);
-        if (InstanceMembers is not null && input.BaseObject is PSCustomObject && IsPlain(input.TypeNames))
+        for (var position = 0; position < members.Count; position++)
         {
-            var members = InstanceMembers(input);
-            for (var i = 0; i < members.Count; i++)
+            if (members[position] is PSPropertyInfo property && names.TryGetValue(property.Name, out var match) && match.Rank < ranks[match.Parameter])
             {
-                Take(cmdlet, members[i] as PSPropertyInfo, given, ranks);
-            }
-        }
-        else
-        {
-            foreach (var property in input.Properties)
-            {
-                Take(cmdlet, property, given, ranks);
+                ranks[match.Parameter] = match.Rank;
+                winners[match.Parameter] = position;
             }
         }
 
-        for (var i = 0; i < setters.Length; i++)
+        var targets = new int[members.Count];
+        Array.Fill(targets, -1);
+        var empty = new List<int>();
+        for (var parameter = 0; parameter < setters.Length; parameter++)
         {
-            if (ranks[i] == int.MaxValue && !given[i])
+            if (given[parameter])
             {
-                setters[i](cmdlet, null);
+                continue;
+            }
+
+            if (ranks[parameter] == int.MaxValue)
+            {
+                empty.Add(parameter);
+            }
+            else
+            {
+                targets[winners[parameter]] = parameter;
             }
         }
+
+        return new Layout([.. members.Select(member => member?.Name ?? string.Empty)], targets, [.. empty]);
     }
 
-    /// <summary>Sets the parameter <paramref name="property"/> names, unless a better name of it was already taken.</summary>
-    private void Take(TCmdlet cmdlet, PSPropertyInfo? property, bool[] given, Span<int> ranks)
+    /// <summary>One command's binding state: what its command line gave, and the member layout of the last script object.</summary>
+    internal sealed class Filler(PropertyBinder<TCmdlet> binder, bool[] given)
     {
-        if (property is not null && names.TryGetValue(property.Name, out var match) && match.Rank < ranks[match.Parameter])
+        private Layout? last;
+        private IList<string>? plainTypeNames;
+
+        /// <summary>
+        /// Sets every parameter not given on the command line from <paramref name="input"/>: the value of its best-named
+        /// property (a wrapped value unwrapped, text for a string parameter), or empty when the object has no such property.
+        /// </summary>
+        public void Bind(TCmdlet cmdlet, PSObject input)
         {
-            ranks[match.Parameter] = match.Rank;
-            if (!given[match.Parameter])
+            if (InstanceMembers is not null && input.BaseObject is PSCustomObject && IsPlain(input))
             {
-                setters[match.Parameter](cmdlet, property.Value);
+                var members = InstanceMembers(input);
+                if (last is not { } layout || !TryFill(cmdlet, members, layout))
+                {
+                    var all = new PSMemberInfo?[members.Count];
+                    for (var i = 0; i < all.Length; i++)
+                    {
+                        all[i] = members[i] as PSMemberInfo;
+                    }
+
+                    last = binder.Plan(all, given);
+                    Fill(cmdlet, all, last);
+                }
+            }
+            else
+            {
+                PSMemberInfo?[] all = [.. input.Properties];
+                Fill(cmdlet, all, binder.Plan(all, given));
             }
         }
-    }
 
-    private static bool IsPlain(IList<string> typeNames) =>
-        typeNames.Count == 2 && typeNames[0] == "System.Management.Automation.PSCustomObject" && typeNames[1] == "System.Object";
+        /// <summary>Fills from members laid out as <paramref name="layout"/> says; false (leaving a refill to the caller) when they are not.</summary>
+        private bool TryFill(TCmdlet cmdlet, OrderedDictionary members, Layout layout)
+        {
+            var expected = layout.MemberNames;
+            if (members.Count != expected.Length)
+            {
+                return false;
+            }
+
+            var targets = layout.Targets;
+            for (var i = 0; i < expected.Length; i++)
+            {
+                // Ordinal: a member named in another case is another layout, planned again (names match case-insensitively there).
+                if (members[i] is not PSMemberInfo member || !(ReferenceEquals(member.Name, expected[i]) || string.Equals(member.Name, expected[i], StringComparison.Ordinal)))
+                {
+                    return false;
+                }
+
+                if (targets[i] >= 0)
+                {
+                    if (member is not PSPropertyInfo property)
+                    {
+                        return false;
+                    }
+
+                    binder.setters[targets[i]](cmdlet, property.Value);
+                }
+            }
+
+            Clear(cmdlet, layout);
+            return true;
+        }
+
+        private void Fill(TCmdlet cmdlet, PSMemberInfo?[] members, Layout layout)
+        {
+            for (var i = 0; i < members.Length; i++)
+            {
+                if (layout.Targets[i] >= 0)
+                {
+                    binder.setters[layout.Targets[i]](cmdlet, ((PSPropertyInfo)members[i]!).Value);
+                }
+            }
+
+            Clear(cmdlet, layout);
+        }
+
+        private void Clear(TCmdlet cmdlet, Layout layout)
+        {
+            foreach (var parameter in layout.Empty)
+            {
+                binder.setters[parameter](cmdlet, null);
+            }
+        }
+
+        /// <summary>
+        /// A script object without type data of its own (only then are its instance members all its properties). Objects
+        /// made alike share one type-name list, so the check is a comparison with the last list found plain.
+        /// </summary>
+        private bool IsPlain(PSObject input)
+        {
+            var typeNames = InternalTypeNames is null ? input.TypeNames : InternalTypeNames(input);
+            if (ReferenceEquals(typeNames, plainTypeNames))
+            {
+                return true;
+            }
+
+            if (typeNames.Count == 2 && typeNames[0] == "System.Management.Automation.PSCustomObject" && typeNames[1] == "System.Object")
+            {
+                plainTypeNames = typeNames;
+                return true;
+            }
+
+            return false;
+        }
+    }
 
     /// <summary>A parameter's setter as a delegate (reflection's SetValue per parameter per object was a measurable share).</summary>
     private static Action<TCmdlet, object?> Setter(PropertyInfo parameter)
@@ -117,18 +235,22 @@ internal sealed class PropertyBinder<TCmdlet>
         throw new ArgumentException($"{typeof(TCmdlet).Name}.{parameter.Name} is a {parameter.PropertyType.Name}; a pipeline object fills string and object parameters only.", nameof(parameter));
     }
 
-    private static Func<PSObject, OrderedDictionary>? InstanceMemberTable()
+    /// <summary>A chain of PSObject's non-public properties read by a compiled getter (reflection's Invoke per object cost a share), or null when one is missing.</summary>
+    private static Func<PSObject, T>? Getter<T>(params string[] chain)
     {
-        var collection = typeof(PSObject).GetProperty("InstanceMembers", BindingFlags.Instance | BindingFlags.NonPublic);
-        var table = collection?.PropertyType.GetProperty("Members", BindingFlags.Instance | BindingFlags.NonPublic);
-        if (collection?.GetMethod is not { } getCollection || table?.GetMethod is not { } getTable || table.PropertyType != typeof(OrderedDictionary))
+        var input = Expression.Parameter(typeof(PSObject));
+        Expression value = input;
+        foreach (var name in chain)
         {
-            return null;
+            if (value.Type.GetProperty(name, BindingFlags.Instance | BindingFlags.NonPublic) is not { GetMethod: not null } property)
+            {
+                return null;
+            }
+
+            value = Expression.Property(value, property);
         }
 
-        // The collection's type is internal: its getter is bound once as returning object, the table's read by reflection.
-        var members = getCollection.CreateDelegate<Func<PSObject, object>>();
-        return input => (OrderedDictionary)getTable.Invoke(members(input), null)!;
+        return typeof(T).IsAssignableFrom(value.Type) ? Expression.Lambda<Func<PSObject, T>>(Expression.Convert(value, typeof(T)), input).Compile() : null;
     }
 
     private static string? Text(object? value) => (value is PSObject wrapped ? wrapped.BaseObject : value) switch

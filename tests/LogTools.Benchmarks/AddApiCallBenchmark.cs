@@ -8,9 +8,9 @@ namespace LogTools.Benchmarks;
 /// <summary>
 /// Add-ApiCall fed N objects through the pipeline (built before the clock starts): script objects with typed values, and
 /// the same calls as text, the way Import-Csv makes them. References in the same rounds: the engine's ApiCallStore.Add of
-/// the same calls, and Where-Object reading one property of each text object (a compiled cmdlet doing almost nothing per
-/// object: what the pipeline itself costs). Rounds interleave the four, each store fresh; the median and the spread
-/// (fastest–slowest) of each are printed with the load. Usage: add-api-call [rows] [rounds]
+/// the same calls, Where-Object reading one property of each text object by name and comparing it, and Skip-Object, a
+/// compiled cmdlet doing nothing with each object (what the pipeline itself costs). Rounds interleave the five, each store
+/// fresh; the median and the spread (fastest–slowest) of each are printed with the load. Usage: add-api-call [rows] [rounds]
 /// </summary>
 public sealed class AddApiCallBenchmark : IBenchmark
 {
@@ -24,6 +24,7 @@ public sealed class AddApiCallBenchmark : IBenchmark
         try
         {
             using var runspace = Timing.ModuleRunspace();
+            Timing.Invoke(runspace, "Import-Module -Assembly $args[0]", typeof(SkipObjectCommand).Assembly);
             Timing.Invoke(runspace, """
                 $start = [datetime]::UtcNow.AddDays(-30)
                 $global:calls = foreach ($i in 1..$args[0]) {
@@ -37,7 +38,7 @@ public sealed class AddApiCallBenchmark : IBenchmark
                 """, rows);
             var start = DateTimeOffset.UtcNow.AddDays(-30);
             var load = new List<string> { Timing.Load() };
-            var times = new Dictionary<string, List<double>> { ["cmdlet"] = [], ["engine"] = [], ["text"] = [], ["where"] = [] };
+            var times = new Dictionary<string, List<double>> { ["cmdlet"] = [], ["engine"] = [], ["text"] = [], ["where"] = [], ["skip"] = [] };
             for (var round = 0; round < rounds; round++)
             {
                 var folder = Path.Combine(root, round.ToString(CultureInfo.InvariantCulture));
@@ -53,6 +54,7 @@ public sealed class AddApiCallBenchmark : IBenchmark
 
                 times["text"].Add(Seconds(() => Timing.Invoke(runspace, "$global:texts | Add-ApiCall -Store $args[0]", Path.Combine(folder, "text"))));
                 times["where"].Add(Seconds(() => Timing.Invoke(runspace, "$global:texts | Where-Object model -eq none")));
+                times["skip"].Add(Seconds(() => Timing.Invoke(runspace, "$global:texts | Skip-Object")));
                 Directory.Delete(folder, recursive: true);
             }
 
@@ -63,9 +65,11 @@ public sealed class AddApiCallBenchmark : IBenchmark
             Console.WriteLine("|---|---:|---:|---:|---|---:|");
             Row("Add-ApiCall, script objects through the pipeline", "cmdlet", "engine ApiCallStore.Add", "engine");
             Row("Add-ApiCall, text objects (as from Import-Csv)", "text", "engine ApiCallStore.Add", "engine");
-            Row("  the same against the pipeline alone", "text", "Where-Object model -eq none", "where");
+            Row("  the same against Where-Object", "text", "Where-Object model -eq none", "where");
+            Row("  the same against the pipeline alone", "text", "Skip-Object (does nothing)", "skip");
             Row("engine ApiCallStore.Add, one transaction", "engine", "", null);
             Row("Where-Object model -eq none, the text objects", "where", "", null);
+            Row("Skip-Object, the text objects", "skip", "", null);
             return 0;
 
             void Row(string label, string key, string referenceLabel, string? reference)

@@ -22,7 +22,10 @@ public sealed class AddApiCallCommand : StoreCmdlet
 
     private const string ParametersSet = "Parameters";
     private const string InputObjectSet = "InputObject";
-    private const int BatchSize = 5000;
+    // A batch goes to the store as soon as the one before it is stored and it has MinBatch calls, so storing starts early and
+    // keeps pace; while one is being stored the next grows up to MaxBatch, then the pipeline waits for the store.
+    private const int MinBatch = 1000;
+    private const int MaxBatch = 5000;
 
     // PowerShell's binding by property name (ValueFromPipelineByPropertyName on all of these) cost more per object than
     // storing the call: a pipeline object is taken whole and its properties are read here instead.
@@ -32,7 +35,8 @@ public sealed class AddApiCallCommand : StoreCmdlet
         nameof(RequestId), nameof(MessageId));
 
     private readonly string machineName = HostName.Current;
-    private bool[] given = [];
+    private PropertyBinder<AddApiCallCommand>.Filler? fromObject;
+    private bool askEach;
     private long position;
     private readonly List<ApiCall> batch = [];
     private readonly SortedSet<string> unpricedModels = new(StringComparer.Ordinal);
@@ -132,7 +136,8 @@ public sealed class AddApiCallCommand : StoreCmdlet
     protected override void Begin()
     {
         prices = PriceTable.Effective(PriceFile is null ? null : ResolveUserPath(PriceFile));
-        given = FromObject.Given(MyInvocation.BoundParameters.Keys);
+        fromObject = FromObject.For(MyInvocation.BoundParameters.Keys);
+        askEach = ShouldProcessMatters();
     }
 
     protected override void Process()
@@ -143,7 +148,7 @@ public sealed class AddApiCallCommand : StoreCmdlet
             if (InputObject is not null)
             {
                 position++;
-                FromObject.Bind(this, InputObject, given);
+                fromObject!.Bind(this, InputObject);
             }
 
             call = Bound();
@@ -168,7 +173,7 @@ public sealed class AddApiCallCommand : StoreCmdlet
             _ = Calls;
         }
 
-        if (!ShouldProcess(string.Concat(call.Model, " at ", call.Timestamp.ToString("o", CultureInfo.InvariantCulture)), "Add API call"))
+        if (askEach && !ShouldProcess(string.Concat(call.Model, " at ", call.Timestamp.ToString("o", CultureInfo.InvariantCulture)), "Add API call"))
         {
             return;
         }
@@ -181,10 +186,26 @@ public sealed class AddApiCallCommand : StoreCmdlet
         // The first accepted call opens the store (creating it when needed) here, where a failure to open it is reported.
         _ = Calls;
         batch.Add(call);
-        if (batch.Count >= BatchSize)
+        if (batch.Count >= MaxBatch || (batch.Count >= MinBatch && writing is not { IsCompleted: false }))
         {
             Flush(write: true);
         }
+    }
+
+    /// <summary>
+    /// Whether asking ShouldProcess for each call can do anything: say what -WhatIf (or $WhatIfPreference) would do, prompt
+    /// under -Confirm (or a $ConfirmPreference of Low, this command's impact) or -Debug, or write its line under -Verbose
+    /// (the parameter: PowerShell writes it for that alone). Otherwise it answers yes to every call, after formatting a
+    /// message each time, which cost a measurable share of a call, so it is not asked.
+    /// </summary>
+    private bool ShouldProcessMatters()
+    {
+        var bound = MyInvocation.BoundParameters;
+        var confirm = bound.TryGetValue("Confirm", out var given)
+            ? LanguagePrimitives.IsTrue(given)
+            : !LanguagePrimitives.TryConvertTo<ConfirmImpact>(SessionState.PSVariable.GetValue("ConfirmPreference"), out var impact) || (impact != ConfirmImpact.None && impact <= ConfirmImpact.Low);
+        bool Switch(string name) => bound.TryGetValue(name, out var value) && LanguagePrimitives.IsTrue(value);
+        return WhatIfRequested() || confirm || Switch("Verbose") || Switch("Debug");
     }
 
     /// <summary>The call the parameters describe, checked as the store would check it.</summary>
@@ -297,7 +318,8 @@ public sealed class AddApiCallCommand : StoreCmdlet
     }
 
     /// <summary>The store's API calls, opened (created when needed) on first use: an accepted call or a worker or session to check.</summary>
-    private ApiCallStore Calls => calls ??= new ApiCallStore(OpenStore(), prices);
+    // The store estimates each stored call's cost only for -PassThru, the one place the estimate is seen.
+    private ApiCallStore Calls => calls ??= new ApiCallStore(OpenStore(), PassThru ? prices : null);
 
     private static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
 
