@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using LogTools.Engine.Hashing;
 using Microsoft.Win32.SafeHandles;
@@ -6,9 +7,11 @@ using Microsoft.Win32.SafeHandles;
 namespace LogTools.Engine.Mirror;
 
 /// <summary>
-/// Copies host bytes into the pond and hashes them in the same pass (each block is read once, then hashed
-/// while it is written and the next block is read), and hashes ranges of files without mapping
-/// them (a host file may be truncated under us; a truncated mapping kills the process).
+/// Copies host bytes into the pond and hashes them in the same pass, and hashes ranges of files without mapping
+/// them (a host file may be truncated under us; a truncated mapping kills the process). On Linux the kernel copies
+/// (copy_file_range, as cp does) while the copied blocks are read back from the pond's page cache and hashed;
+/// elsewhere, or when the kernel cannot copy between the two files, each block is read once, then hashed while it is
+/// written and the next block is read.
 /// </summary>
 internal sealed partial class MirrorCopy
 {
@@ -26,7 +29,15 @@ internal sealed partial class MirrorCopy
     private const uint SyncFileRangeWrite = 2;
 
 
+    /// <summary>Blocks the kernel may copy ahead of the hashing (kept small so they are still in the page cache when read back).</summary>
+    private const int KernelCopyLead = 4;
+
+    private const int EBadF = 9, EFBig = 27, ENoSpc = 28, ERoFs = 30, EXDev = 18, EInval = 22, ENoSys = 38, EOpNotSupp = 95, EDQuot = 122;
+
     private static bool writebackAvailable = true;
+
+    /// <summary>Whether the kernel copies (Linux): cleared when the C library or kernel lacks copy_file_range, and by the benchmark to time the other copy.</summary>
+    internal static bool KernelCopyEnabled { get; set; } = true;
 
     private readonly int delayMs;
     private readonly CancellationToken cancellation;
@@ -55,6 +66,11 @@ internal sealed partial class MirrorCopy
     /// <exception cref="LogToolsException">MirrorPondNotWritten: the pond refused the bytes (a full disk, a read-only or failing file system).</exception>
     public void Copy(SafeFileHandle host, long offset, long count, SafeFileHandle pond, string pondPath, long pondOffset, Blake3Hasher hasher, Action<long>? progress)
     {
+        if (count > 0 && OperatingSystem.IsLinux() && KernelCopyEnabled && KernelCopy(host, offset, count, pond, pondPath, pondOffset, hasher, progress))
+        {
+            return;
+        }
+
         int blockLen = delayMs > 0 ? SlowBlockLen : BlockLen;
         hasher.MaxDegreeOfParallelism = Environment.ProcessorCount;
         byte[][] buffers = [ArrayPool<byte>.Shared.Rent(blockLen), ArrayPool<byte>.Shared.Rent(blockLen)];
@@ -113,6 +129,125 @@ internal sealed partial class MirrorCopy
         }
     }
 
+    /// <summary>
+    /// The kernel copies block after block on another thread (no user-space buffer) and writes each out at once,
+    /// while this thread reads the blocks copied so far back from the pond's page cache and hashes them: the digest is
+    /// that of the bytes in the pond, and hashing overlaps the disk's work. False when the kernel cannot copy
+    /// between these files (another file system, an old kernel or C library): nothing was written then.
+    /// </summary>
+    private bool KernelCopy(SafeFileHandle host, long offset, long count, SafeFileHandle pond, string pondPath, long pondOffset, Blake3Hasher hasher, Action<long>? progress)
+    {
+        int blockLen = delayMs > 0 ? SlowBlockLen : BlockLen;
+        int first = (int)Math.Min(blockLen, count);
+        if (!KernelCopyBlock(host, offset, pond, pondPath, pondOffset, first, offset + count))
+        {
+            return false;
+        }
+
+        StartWriteback(pond, pondOffset, first);
+        using var copied = new BlockingCollection<(long Done, int Length)>(KernelCopyLead);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var copier = Task.Run(() =>
+        {
+            try
+            {
+                copied.Add((0, first), stop.Token);
+                for (long done = first; done < count;)
+                {
+                    int length = (int)Math.Min(blockLen, count - done);
+                    if (!KernelCopyBlock(host, offset + done, pond, pondPath, pondOffset + done, length, offset + count))
+                    {
+                        throw new IOException($"The kernel stopped copying '{pondPath}' after {pondOffset + done} bytes.");
+                    }
+
+                    StartWriteback(pond, pondOffset + done, length);
+                    copied.Add((done, length), stop.Token);
+                    done += length;
+                }
+            }
+            finally
+            {
+                copied.CompleteAdding();
+            }
+        });
+
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(blockLen);
+        try
+        {
+            // One thread hashes: a block is hashed faster than the kernel copies it, so the copier sets the pace.
+            hasher.MaxDegreeOfParallelism = 1;
+            using var readBack = File.OpenHandle(pondPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            foreach (var (done, length) in copied.GetConsumingEnumerable(stop.Token))
+            {
+                var block = buffer.AsSpan(0, length);
+                if (RandomAccess.Read(readBack, block, pondOffset + done) is var read && read != length)
+                {
+                    throw new IOException($"The pond copy '{pondPath}' ended at {pondOffset + done + read} bytes while it was read back to be hashed; it was changed outside LogTools.");
+                }
+
+                hasher.Update(block);
+                progress?.Invoke(done + length);
+                Pause();
+            }
+
+            copier.GetAwaiter().GetResult();
+            return true;
+        }
+        finally
+        {
+            // The copier must not touch the pond once the caller removes a failed copy.
+            stop.Cancel();
+            Task.WaitAny(copier);
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Copies one block in the kernel; false when the kernel cannot copy between these files and nothing was copied.</summary>
+    private static bool KernelCopyBlock(SafeFileHandle host, long from, SafeFileHandle pond, string pondPath, long to, int length, long end)
+    {
+        for (int done = 0; done < length;)
+        {
+            long inOffset = from + done, outOffset = to + done;
+            nint n;
+            try
+            {
+                n = CopyFileRange(host, ref inOffset, pond, ref outOffset, (nuint)(length - done), 0);
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+            {
+                KernelCopyEnabled = false;
+                return false;
+            }
+
+            if (n > 0)
+            {
+                done += (int)n;
+                continue;
+            }
+
+            if (n == 0)
+            {
+                throw new EndOfStreamException($"The host file ended at {from + done} bytes, before the {end} bytes seen when the sync started.");
+            }
+
+            int error = Marshal.GetLastPInvokeError();
+            if (done == 0 && error is EXDev or EInval or EOpNotSupp or ENoSys or EBadF)
+            {
+                KernelCopyEnabled &= error != ENoSys;
+                return false;
+            }
+
+            // A full or read-only pond is the pond's failure; anything else (an I/O error) may be the host's.
+            var failure = new IOException(Marshal.GetPInvokeErrorMessage(error));
+            throw error is ENoSpc or EDQuot or EFBig or ERoFs ? PondNotWritten(pondPath, failure) : failure;
+        }
+
+        return true;
+    }
+
+    [LibraryImport("libc", EntryPoint = "copy_file_range", SetLastError = true)]
+    private static partial nint CopyFileRange(SafeFileHandle input, ref long inputOffset, SafeFileHandle output, ref long outputOffset, nuint length, uint flags);
+
     /// <summary>Opens a host file for reading, sharing everything (the service keeps writing, rotating and deleting).</summary>
     public static SafeFileHandle OpenRead(string path) =>
         File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
@@ -158,10 +293,12 @@ internal sealed partial class MirrorCopy
         }
         catch (IOException ex)
         {
-            throw new LogToolsException(
-                "MirrorPondNotWritten", ErrorKind.WriteError, path,
-                $"The pond copy '{path}' could not be written ({ex.Message}). Nothing was recorded for it and its unrecorded bytes were removed; free space on the pond's file system and sync again.",
-                ex);
+            throw PondNotWritten(path, ex);
         }
     }
+
+    private static LogToolsException PondNotWritten(string path, IOException ex) => new(
+        "MirrorPondNotWritten", ErrorKind.WriteError, path,
+        $"The pond copy '{path}' could not be written ({ex.Message}). Nothing was recorded for it and its unrecorded bytes were removed; free space on the pond's file system and sync again.",
+        ex);
 }

@@ -375,6 +375,42 @@ public sealed class MirrorSyncTests
     }
 
     [Fact]
+    public void An_archive_truncated_on_the_host_while_it_is_copied_is_reported_and_nothing_is_recorded()
+    {
+        using var f = new MirrorFixture();
+        var archive = f.Host("app-0.json");
+
+        // 128 MiB: the copy runs at most six 16 MiB blocks ahead of the hashing, so the truncation at the first
+        // progress report (one block hashed) is met by a block still to be copied.
+        var bytes = new byte[128 << 20];
+        new Random(5).NextBytes(bytes);
+        File.WriteAllBytes(archive, bytes);
+        var truncating = new TestSink
+        {
+            OnProgress = _ =>
+            {
+                using var stream = new FileStream(archive, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+                stream.SetLength(1 << 20);
+            },
+        };
+
+        MirrorSync.Run(f.Store.Path, f.Store, f.Config, new MirrorSyncOptions(), truncating).ToList();
+
+        var error = Assert.Single(truncating.Errors);
+        Assert.Equal("MirrorFileUnreadable", error.ErrorId);
+        Assert.Contains("ended at", error.Message);
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(f.Pond("x"))!));
+        Assert.Empty(MirrorCatalog.Files(f.Store));
+
+        // The next sync copies what the host holds now.
+        var result = Assert.Single(f.Sync());
+        Assert.Empty(f.Errors);
+        Assert.Equal(MirrorAction.Copied, result.Action);
+        Assert.Equal(MirrorFixture.B3(bytes[..(1 << 20)]), result.Blake3);
+        Assert.Equal(bytes[..(1 << 20)], File.ReadAllBytes(f.Pond("app-0.json")));
+    }
+
+    [Fact]
     public void A_pond_path_outside_the_pond_or_owned_by_another_source_is_refused()
     {
         using var f = new MirrorFixture();
