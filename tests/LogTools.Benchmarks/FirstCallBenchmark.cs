@@ -8,8 +8,9 @@ namespace LogTools.Benchmarks;
 /// <summary>
 /// The first command of each kind in a fresh pwsh, as a scheduled task runs it, against the same command run a second
 /// time in one process (warm). First = wall time of <c>pwsh -c 'Import-Module …; cmd'</c> minus that of
-/// <c>pwsh -c 'Import-Module …'</c> in the same round; the first process also reports the command's own time and the
-/// methods the JIT compiled for it (JitInfo: independent of the machine's load). Each round runs the empty command and
+/// <c>pwsh -c 'Import-Module …'</c> in the same round, both processes running nothing else; a third, instrumented process
+/// reports the first call's own time and the methods the JIT compiled for it (JitInfo: independent of the machine's load).
+/// Two built-in cmdlets give the floor: what any binary cmdlet's first call costs in the same measurement. Each round runs the empty command and
 /// every command once per module build (out/LogTools, or each <c>--module</c> given, e.g. a copy built without ReadyToRun
 /// images), alternated, so builds are compared within a round.
 /// Usage: first-call [rounds] [--mb N] [--module path/to/LogTools.psd1]...
@@ -89,6 +90,10 @@ public sealed class FirstCallBenchmark : IBenchmark
             ("Add-ApiCall", $"Add-ApiCall -Model bench -CostUsd 0 -Store '{store}'", false),
             ("Write-RunEvent", $"Write-RunEvent -Type bench -Message first -RunId {runId} -Store '{store}'", false),
             ("Invoke-PortBuild, nothing to build", $"Invoke-PortBuild -PortsPath '{folder}/ports' -Store '{store}' | Out-Null", false),
+            // The floor: what PowerShell's first call of a built-in binary cmdlet costs in the same measurement, without
+            // (Get-Module, in pwsh's core) and with (Get-Date, in Microsoft.PowerShell.Utility) loading its module.
+            ("floor: Get-Module, built in", "Get-Module LogTools | Out-Null", false),
+            ("floor: Get-Date, built in, its module auto-loaded", "Get-Date | Out-Null", false),
         };
 
         var loadBefore = Timing.Load();
@@ -112,6 +117,14 @@ public sealed class FirstCallBenchmark : IBenchmark
                         AppendBlock(active, block);
                     }
 
+                    // Timed exactly as defined: Import-Module and the command, nothing else in the process.
+                    var wall = Script(modules[m], command).WallMs;
+                    if (appends)
+                    {
+                        AppendBlock(active, block);
+                    }
+
+                    // The same first call once more, instrumented: its own time and what the JIT compiled for it.
                     var run = Script(modules[m], $$"""
                         $jit = [Runtime.JitInfo]::GetCompiledMethodCount($false); $jitTime = [Runtime.JitInfo]::GetCompilationTime($false)
                         $sw = [Diagnostics.Stopwatch]::StartNew()
@@ -119,7 +132,7 @@ public sealed class FirstCallBenchmark : IBenchmark
                         '{0:F1} {1} {2:F1}' -f $sw.Elapsed.TotalMilliseconds, ([Runtime.JitInfo]::GetCompiledMethodCount($false) - $jit), ([Runtime.JitInfo]::GetCompilationTime($false) - $jitTime).TotalMilliseconds
                         """);
                     var parts = run.Output.Trim().Split(' ');
-                    Add(first, (c, m), new Sample(run.WallMs, Parse(parts[0]), Parse(parts[1]), Parse(parts[2])));
+                    Add(first, (c, m), new Sample(wall, Parse(parts[0]), Parse(parts[1]), Parse(parts[2])));
 
                     if (appends)
                     {
@@ -143,7 +156,7 @@ public sealed class FirstCallBenchmark : IBenchmark
         }
 
         Console.WriteLine($"First call in a fresh pwsh against the second call in one process, {rounds} rounds alternated; load average {loadBefore} before, {Timing.Load()} after.");
-        Console.WriteLine("first = wall(Import-Module; cmd) - wall(Import-Module) of the same round; in-process = the command's own time in that first process; JIT = methods compiled (and JIT time) during the first call.");
+        Console.WriteLine("first = wall(Import-Module; cmd) - wall(Import-Module) of the same round; in-process = the command's own time in a first process of its own (instrumented); JIT = methods compiled (and JIT time) during that first call.");
         Console.WriteLine();
         Console.WriteLine("| command | module | first, median (min–max) | in-process first | warm, median (min–max) | first / warm | JIT methods (ms) |");
         Console.WriteLine("|---|---|---:|---:|---:|---:|---:|");
@@ -202,10 +215,18 @@ public sealed class FirstCallBenchmark : IBenchmark
         return Encoding.UTF8.GetBytes(text.ToString(0, AppendBytes));
     }
 
-    /// <summary>A fresh pwsh importing <paramref name="manifest"/> and running <paramref name="script"/>: its wall time and output.</summary>
+    /// <summary>
+    /// A fresh pwsh importing <paramref name="manifest"/> and running <paramref name="script"/>: its wall time and output.
+    /// pwsh records the methods each process compiled in a startup profile in its cache folder and compiles them ahead
+    /// in the next process (multicore JIT), whichever command that runs; so each process here starts without one, in
+    /// a cache folder of its own, instead of with whatever pwsh last ran on the machine.
+    /// </summary>
     private static (double WallMs, string Output) Script(string manifest, string script)
     {
         var info = Pwsh.StartInfo(["-Command", $"Import-Module '{manifest}' -ErrorAction Stop\n{script}"]);
+        var cache = Path.Combine(Path.GetTempPath(), "logtools-bench-first-call-" + Environment.ProcessId, "cache");
+        info.Environment["XDG_CACHE_HOME"] = cache;
+        File.Delete(Path.Combine(Directory.CreateDirectory(Path.Combine(cache, "powershell")).FullName, "StartupProfileData-NonInteractive"));
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(info)!;
         process.StandardInput.Close();

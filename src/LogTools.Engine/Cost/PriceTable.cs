@@ -43,7 +43,41 @@ public sealed partial class PriceTable
         }
 
         prefixes.Sort((a, b) => b.Prefix.Length.CompareTo(a.Prefix.Length));
-        Changes = byModel.Values.SelectMany(h => h.Skip(1)).Select(p => p.ValidFrom).Distinct().Order().ToArray();
+        // As instants in ticks (every validFrom is UTC), in arrays: LINQ over dates is generic code over a value type,
+        // compiled at run time in a fresh process's first command (issue 16); sorting longs is precompiled.
+        var count = 0;
+        foreach (var history in byModel.Values)
+        {
+            count += history.Count - 1;
+        }
+
+        var ticks = new long[count];
+        count = 0;
+        foreach (var history in byModel.Values)
+        {
+            for (var i = 1; i < history.Count; i++)
+            {
+                ticks[count++] = history[i].ValidFrom.UtcTicks;
+            }
+        }
+
+        Array.Sort(ticks);
+        var distinct = 0;
+        for (var i = 0; i < ticks.Length; i++)
+        {
+            if (i == 0 || ticks[i] != ticks[distinct - 1])
+            {
+                ticks[distinct++] = ticks[i];
+            }
+        }
+
+        var changes = new DateTimeOffset[distinct];
+        for (var i = 0; i < distinct; i++)
+        {
+            changes[i] = new DateTimeOffset(ticks[i], TimeSpan.Zero);
+        }
+
+        Changes = changes;
     }
 
     /// <summary>LogTools' own table, shipped inside the engine.</summary>
@@ -199,31 +233,63 @@ public sealed partial class PriceTable
                     throw Invalid(source, "an entry of \"models\" has no \"model\" id");
                 }
 
-                var aliases = entry.TryGetProperty("aliases", out var a) && a.ValueKind == JsonValueKind.Array
-                    ? a.EnumerateArray().Select(x => x.GetString()?.Trim().ToLowerInvariant() ?? throw Invalid(source, $"an alias of '{model}' is not a string")).ToArray()
-                    : [];
+                string[] aliases = [];
+                if (entry.TryGetProperty("aliases", out var a) && a.ValueKind == JsonValueKind.Array)
+                {
+                    aliases = new string[a.GetArrayLength()];
+                    var k = 0;
+                    foreach (var alias in a.EnumerateArray())
+                    {
+                        aliases[k++] = alias.GetString()?.Trim().ToLowerInvariant() ?? throw Invalid(source, $"an alias of '{model}' is not a string");
+                    }
+                }
+
                 if (!entry.TryGetProperty("prices", out var list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
                 {
                     throw Invalid(source, $"model '{model}' has no \"prices\" array");
                 }
 
-                var dated = list.EnumerateArray().Select(p => (From: Date(p, model, source), Price: p)).OrderBy(p => p.From).ToArray();
-                var history = dated.Select((p, i) => new ApiPrice
+                // Oldest first, equal dates in file order. Loops over arrays rather than LINQ over (date, element) pairs:
+                // generic code over value types is compiled at run time, in a fresh process's first Add-ApiCall (issue 16).
+                var prices = new JsonElement[list.GetArrayLength()];
+                var from = new DateTimeOffset[prices.Length];
+                var n = 0;
+                foreach (var price in list.EnumerateArray())
                 {
-                    Model = model,
-                    Aliases = aliases,
-                    ValidFrom = p.From,
-                    ValidUntil = i + 1 < dated.Length ? dated[i + 1].From : null,
-                    InputPerMTok = Price(p.Price, "input", model, source),
-                    OutputPerMTok = Price(p.Price, "output", model, source),
-                    CacheReadPerMTok = Price(p.Price, "cacheRead", model, source),
-                    CacheWritePerMTok = Price(p.Price, "cacheWrite", model, source),
-                    // Providers without a separate 1-hour cache price bill every cache write alike.
-                    CacheWrite1hPerMTok = p.Price.TryGetProperty("cacheWrite1h", out _)
-                        ? Price(p.Price, "cacheWrite1h", model, source)
-                        : Price(p.Price, "cacheWrite", model, source),
-                    Source = source,
-                }).ToArray();
+                    var date = Date(price, model, source);
+                    var at = n++;
+                    for (; at > 0 && from[at - 1] > date; at--)
+                    {
+                        from[at] = from[at - 1];
+                        prices[at] = prices[at - 1];
+                    }
+
+                    from[at] = date;
+                    prices[at] = price;
+                }
+
+                var history = new ApiPrice[prices.Length];
+                for (var i = 0; i < prices.Length; i++)
+                {
+                    var p = prices[i];
+                    history[i] = new ApiPrice
+                    {
+                        Model = model,
+                        Aliases = aliases,
+                        ValidFrom = from[i],
+                        ValidUntil = i + 1 < from.Length ? from[i + 1] : null,
+                        InputPerMTok = Price(p, "input", model, source),
+                        OutputPerMTok = Price(p, "output", model, source),
+                        CacheReadPerMTok = Price(p, "cacheRead", model, source),
+                        CacheWritePerMTok = Price(p, "cacheWrite", model, source),
+                        // Providers without a separate 1-hour cache price bill every cache write alike.
+                        CacheWrite1hPerMTok = p.TryGetProperty("cacheWrite1h", out _)
+                            ? Price(p, "cacheWrite1h", model, source)
+                            : Price(p, "cacheWrite", model, source),
+                        Source = source,
+                    };
+                }
+
                 if (!byModel.TryAdd(model, history))
                 {
                     throw Invalid(source, $"model '{model}' is listed twice");

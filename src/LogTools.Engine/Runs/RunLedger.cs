@@ -62,7 +62,7 @@ public sealed class RunLedger(LogStore store, TimeProvider? clock = null)
             P("$pstart", process.StartedAt is { } p ? StoreTime.ToText(p) : null), P("$max", maxLogBytes)));
         if (status == RunStatus.Running)
         {
-            var payload = JsonSerializer.Serialize(new Dictionary<string, object?>
+            var payload = FlatJson.Object(new Dictionary<string, object?>
             {
                 ["kind"] = kind, ["workspace"] = workspace, ["configuration"] = configuration,
                 ["host"] = HostName.Current, ["pid"] = process.Id,
@@ -236,7 +236,7 @@ public sealed class RunLedger(LogStore store, TimeProvider? clock = null)
             "max_severity = COALESCE($max, max_severity), last_console_snippet = COALESCE($snippet, last_console_snippet), " +
             "input_file_count = $files, table_count = $tables, row_count = $rows WHERE run_id = $id",
             P("$id", runId), P("$status", Lower(status)), P("$exit", exitCode), P("$at", StoreTime.ToText(now)), P("$summary", summaryJson),
-            P("$outputs", JsonSerializer.Serialize(outputPaths)), P("$count", count), P("$bytes", bytes), P("$digest", digest),
+            P("$outputs", FlatJson.Array(outputPaths)), P("$count", count), P("$bytes", bytes), P("$digest", digest),
             P("$written", written), P("$max", summary.MaxSeverity?.ToString().ToLowerInvariant()), P("$snippet", Snippet(summary.LastConsoleLine)),
             P("$files", Number(caller, "input_file_count")), P("$tables", Number(caller, "table_count")), P("$rows", Number(caller, "row_count"))));
         RunHooks.Completed.Call(hook => hook(store, runId));
@@ -363,7 +363,7 @@ public sealed class RunLedger(LogStore store, TimeProvider? clock = null)
             Summary = DetailsJson.Parse(summary),
             EventsPath = path,
             LogMissing = (stored != RunStatus.Queued || r.GetInt64(12) > 0) && !File.Exists(path),
-            OutputPaths = Sql.Text(r, 11) is { } outputs ? JsonSerializer.Deserialize<string[]>(outputs) ?? [] : [],
+            OutputPaths = Sql.Text(r, 11) is { } outputs ? FlatJson.ReadArray(outputs) : [],
             EventsCount = r.GetInt64(12),
             EventsBytes = r.GetInt64(13),
             EventsBlake3 = Sql.Text(r, 14),

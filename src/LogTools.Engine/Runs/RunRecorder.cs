@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using LogTools.Engine.Sessions;
 using LogTools.Engine.Store;
 
@@ -141,7 +140,7 @@ public sealed class RunRecorder(IEngineSink inner, string kind) : IEngineSink
             Flush();
             var status = stopped ? RunStatus.Cancelled : errors > 0 ? RunStatus.Failed : RunStatus.Succeeded;
             var summary = new Dictionary<string, long>(totals, StringComparer.Ordinal) { ["errors"] = errors, ["warnings"] = warnings };
-            var run = ledger.Complete(RunId, status, null, [], JsonSerializer.Serialize(summary));
+            var run = ledger.Complete(RunId, status, null, [], FlatJson.Object(summary));
             ledger = null;
             return run;
         }
@@ -174,7 +173,7 @@ public sealed class RunRecorder(IEngineSink inner, string kind) : IEngineSink
         pending.Add(new NewRunEvent
         {
             Type = type, Time = DateTimeOffset.UtcNow, Severity = severity, Message = message,
-            PayloadJson = payload is null ? null : JsonSerializer.Serialize(payload),
+            PayloadJson = payload is null ? null : FlatJson.Object(payload),
         });
         if (pending.Count >= BatchSize || sinceFlush.Elapsed >= FlushInterval)
         {

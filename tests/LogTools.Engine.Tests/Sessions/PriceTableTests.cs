@@ -58,6 +58,34 @@ public sealed class PriceTableTests : IDisposable
         Assert.Equal(15m, table.Find("claude-opus-4-1", DateTimeOffset.UtcNow)!.InputPerMTok);
     }
 
+    [Fact]
+    public void Prices_listed_out_of_order_are_read_oldest_first_with_equal_dates_in_file_order()
+    {
+        var path = temp.Combine("prices.json");
+        File.WriteAllText(path, """
+            { "models": [
+              { "model": "m", "aliases": [" M-Alias "], "prices": [
+                { "validFrom": "2025-03-01", "input": 3, "output": 0, "cacheRead": 0, "cacheWrite": 0 },
+                { "validFrom": "2025-01-01", "input": 1, "output": 0, "cacheRead": 0, "cacheWrite": 0 },
+                { "validFrom": "2025-02-01", "input": 2, "output": 0, "cacheRead": 0, "cacheWrite": 0 },
+                { "validFrom": "2025-02-01", "input": 22, "output": 0, "cacheRead": 0, "cacheWrite": 0 } ] },
+              { "model": "n", "prices": [
+                { "validFrom": "2025-04-01", "input": 4, "output": 0, "cacheRead": 0, "cacheWrite": 0 },
+                { "validFrom": "2025-02-01", "input": 5, "output": 0, "cacheRead": 0, "cacheWrite": 0 } ] } ] }
+            """);
+        static DateTimeOffset Day(int month) => new(2025, month, 1, 0, 0, 0, TimeSpan.Zero);
+
+        var table = PriceTable.Load(path);
+
+        var m = table.Prices.Where(p => p.Model == "m").ToArray();
+        Assert.Equal([1m, 2m, 22m, 3m], m.Select(p => p.InputPerMTok));
+        Assert.Equal([Day(1), Day(2), Day(2), Day(3)], m.Select(p => p.ValidFrom));
+        Assert.Equal([Day(2), Day(2), Day(3), null], m.Select(p => p.ValidUntil));
+        Assert.Equal(["m-alias"], m[0].Aliases);
+        Assert.Equal(22m, table.Find("M-ALIAS", Day(2).AddDays(14))!.InputPerMTok);
+        Assert.Equal([Day(2), Day(3), Day(4)], table.Changes);
+    }
+
     [Theory]
     [InlineData("{ not json")]
     [InlineData("""{ "models": {} }""")]
