@@ -134,8 +134,8 @@ internal static class IngestDelta
     /// The delta as the last delta's rows and the rows after them. On a second connection, at one snapshot of the
     /// pipeline (on the thread pool), the query's rows after the first <paramref name="knownRows"/> are read first and
     /// handed over in batches, then its first rows are digested; meanwhile this connection inserts the rows handed over,
-    /// one prepared INSERT a row with their values as SQLite typed them, so the mapping in SQL decides as the
-    /// INSERT … SELECT does. Then each new record is looked up in the (build_id, phase, relpath) index for another record
+    /// through prepared INSERTs (<see cref="RowBatch.Group"/> rows a statement) with their values as SQLite typed them,
+    /// so the mapping in SQL decides as the INSERT … SELECT does. Then each new record is looked up in the (build_id, phase, relpath) index for another record
     /// of its relpath. Null when the first rows are not the last delta's (count and digest) or a new record's relpath
     /// has another record: the caller rolls back what it inserted and takes the rows as if there were no last delta.
     /// </summary>
@@ -147,6 +147,7 @@ internal static class IngestDelta
     /// </remarks>
     private static int? Ahead(LogStore store, DbConnection connection, DbTransaction transaction, Phase target, IReadOnlyList<string> names, int[] map, string query, Pipeline pipeline, long knownRows, string knownDigest)
     {
+        // Up to 262,144 rows ahead of the inserts, so the digest of the first rows can start while they run.
         using var batches = new BlockingCollection<RowBatch>(boundedCapacity: 256);
         using var stop = new CancellationTokenSource();
         var reader = Task.Run(() =>
