@@ -21,23 +21,9 @@ public static class ForeignDatabase
     public static void Query(string path, string query, TimeSpan busyTimeout, Action<IReadOnlyList<string>> columns, Action<DbDataReader> row)
     {
         RequireSqliteFile(path);
-        var connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadOnly,
-            Pooling = false,
-            DefaultTimeout = (int)Math.Ceiling(busyTimeout.TotalSeconds),
-        }.ToString();
         try
         {
-            using var connection = new SqliteConnection(connectionString);
-            connection.Open();
-            using (var pragma = connection.CreateCommand())
-            {
-                pragma.CommandText = $"PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds}; PRAGMA query_only = ON;";
-                pragma.ExecuteNonQuery();
-            }
-
+            using var connection = Open(path, busyTimeout);
             using var command = connection.CreateCommand();
             command.CommandText = query;
             using var reader = command.ExecuteReader();
@@ -63,6 +49,31 @@ public static class ForeignDatabase
             throw new LogToolsException(
                 "DatabaseQueryInvalid", ErrorKind.InvalidArgument, query,
                 $"SQLite refused the query on '{path}': {ex.Message}. The query was: {query}. Correct the query; nothing was changed.", ex);
+        }
+    }
+
+    /// <summary>The database opened read-only and unpooled, with <paramref name="busyTimeout"/> for its locks; SQLite's errors go up as they are.</summary>
+    internal static SqliteConnection Open(string path, TimeSpan busyTimeout)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = false,
+            DefaultTimeout = (int)Math.Ceiling(busyTimeout.TotalSeconds),
+        }.ToString());
+        try
+        {
+            connection.Open();
+            using var pragma = connection.CreateCommand();
+            pragma.CommandText = $"PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds}; PRAGMA query_only = ON;";
+            pragma.ExecuteNonQuery();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
         }
     }
 

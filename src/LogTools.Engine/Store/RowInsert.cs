@@ -35,6 +35,11 @@ internal class RowInsert : IDisposable
 
     public virtual void Null(int index) => parameters[index].Value = DBNull.Value;
 
+    /// <summary>A text value given as its UTF-8 bytes.</summary>
+    public virtual void Utf8(int index, ReadOnlySpan<byte> value) => Text(index, System.Text.Encoding.UTF8.GetString(value));
+
+    public virtual void Blob(int index, ReadOnlySpan<byte> value) => parameters[index].Value = value.ToArray();
+
     public void Integer(int index, long? value)
     {
         if (value is { } known)

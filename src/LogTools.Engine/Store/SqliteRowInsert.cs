@@ -49,8 +49,13 @@ internal sealed class SqliteRowInsert : RowInsert
         }
 
         var length = Encoding.UTF8.GetBytes(value, utf8);
-        SqliteStoreDatabase.Check(db, raw.sqlite3_bind_text(statement, indexes[index], utf8.AsSpan(0, length)));
+        Utf8(index, utf8.AsSpan(0, length));
     }
+
+    /// <remarks>SQLite copies the bytes (SQLITE_TRANSIENT).</remarks>
+    public override void Utf8(int index, ReadOnlySpan<byte> value) => SqliteStoreDatabase.Check(db, raw.sqlite3_bind_text(statement, indexes[index], value));
+
+    public override void Blob(int index, ReadOnlySpan<byte> value) => SqliteStoreDatabase.Check(db, raw.sqlite3_bind_blob(statement, indexes[index], value));
 
     public override void Null(int index) => SqliteStoreDatabase.Check(db, raw.sqlite3_bind_null(statement, indexes[index]));
 

@@ -170,7 +170,7 @@ internal sealed class SqliteStoreDatabase : StoreDatabase
     });
 
     /// <remarks>SQLite's own statement API under the connection: column_blob gives a text value's bytes without a copy.</remarks>
-    public override void ForEachUtf8(DbConnection connection, string sql, IReadOnlyList<(string Name, long Value)> parameters, Utf8Row row)
+    public override void ForEachUtf8(DbConnection connection, string sql, IReadOnlyList<(string Name, long Value)> parameters, int column, Utf8Row row)
     {
         var db = ((SqliteConnection)connection).Handle!;
         Check(db, raw.sqlite3_prepare_v2(db, sql, out var statement));
@@ -184,8 +184,8 @@ internal sealed class SqliteStoreDatabase : StoreDatabase
             int result;
             while ((result = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
             {
-                var isText = raw.sqlite3_column_type(statement, 0) == raw.SQLITE_TEXT;
-                if (!row(isText ? raw.sqlite3_column_blob(statement, 0) : default, isText))
+                var isText = raw.sqlite3_column_type(statement, column) == raw.SQLITE_TEXT;
+                if (!row(isText ? raw.sqlite3_column_blob(statement, column) : default, isText))
                 {
                     return;
                 }

@@ -92,12 +92,12 @@ public abstract class StoreDatabase
         throw new NotSupportedException($"The {Backend} store backend cannot attach an SQLite database.");
 
     /// <summary>
-    /// Hands <paramref name="row"/> the first column of each row of <paramref name="sql"/>, run on
+    /// Hands <paramref name="row"/> the <paramref name="column"/> of each row of <paramref name="sql"/>, run on
     /// <paramref name="connection"/> (in its transaction) with integer <paramref name="parameters"/>, as UTF-8 bytes read
     /// in place: for a pass over a million values, where a data reader's string a row costs more than the SQL. Only
     /// the SQLite backend has it.
     /// </summary>
-    public virtual void ForEachUtf8(DbConnection connection, string sql, IReadOnlyList<(string Name, long Value)> parameters, Utf8Row row) =>
+    public virtual void ForEachUtf8(DbConnection connection, string sql, IReadOnlyList<(string Name, long Value)> parameters, int column, Utf8Row row) =>
         throw new NotSupportedException($"The {Backend} store backend has no in-place text reader.");
 
     /// <summary>

@@ -213,6 +213,63 @@ public sealed class IngestDeltaTests : IDisposable
         Assert.Equal(3, ledger.WriteDelta(run, "ast", wal, "SELECT path AS relpath FROM files ORDER BY id"));
     }
 
+    [Fact]
+    [Trait("Category", TestBackend.Category)]
+    public void A_row_inserted_among_the_last_delta_rows_in_table_order_but_after_them_in_an_index_is_logged()
+    {
+        // Read for its relpath alone, the table comes in the order of its path index (m, n, z); read with every column,
+        // in rowid order (m, z, n). The rows skipped as the last delta's must be the rows digested, in one order.
+        var wal = Pipeline(
+            "wal.db",
+            "PRAGMA journal_mode = WAL; CREATE TABLE files (id INTEGER PRIMARY KEY, path TEXT, bytes INTEGER); CREATE INDEX files_path ON files (path); " +
+            "INSERT INTO files VALUES (1, 'src/m.c', 1), (3, 'src/n.c', 3);");
+        var run = Run();
+        const string Query = "SELECT id AS file_id, path AS relpath, bytes AS size_raw FROM files";
+        Assert.Equal(2, ledger.WriteDelta(run, "ast", wal, Query));
+        SqliteFile.Execute(wal, "INSERT INTO files VALUES (2, 'src/z.c', 2)");
+
+        Assert.Equal(1, ledger.WriteDelta(run, "ast", wal, Query));
+        Assert.Equal(["src/m.c", "src/n.c", "src/z.c"], Fields(run).Select(f => f[0]).Order());
+        Assert.Equal(0, ledger.WriteDelta(run, "ast", wal, Query));
+    }
+
+    [Fact]
+    [Trait("Category", TestBackend.Category)]
+    public void A_relpath_renamed_among_the_last_delta_rows_is_logged()
+    {
+        var wal = Pipeline("wal.db", "PRAGMA journal_mode = WAL; " + Rows);
+        var run = Run();
+        const string Query = "SELECT id AS file_id, path AS relpath FROM files ORDER BY id";
+        Assert.Equal(5, ledger.WriteDelta(run, "ast", wal, Query));
+        // Same count before the new row, another relpath in the middle: the first rows are no longer the last delta's.
+        SqliteFile.Execute(wal, "UPDATE files SET path = 'src/renamed.c' WHERE id = 3; INSERT INTO files (id, path) VALUES (6, 'src/f.c');");
+
+        Assert.Equal(2, ledger.WriteDelta(run, "ast", wal, Query));
+        Assert.Equal(["src/a.c", "src/b.c", "src/c.c", "src/d.c", "src/e.c", "src/renamed.c", "src/f.c"], Fields(run).Select(f => f[0]));
+        Assert.Equal(0, ledger.WriteDelta(run, "ast", wal, Query));
+    }
+
+    [Fact]
+    [Trait("Category", TestBackend.Category)]
+    public void The_rows_after_the_last_delta_rows_give_the_records_of_the_row_by_row_reading()
+    {
+        var wal = Pipeline("wal.db", "PRAGMA journal_mode = WAL; " + Rows);
+        var rollback = Pipeline("rollback.db", Rows);
+        var (attached, byRow) = (Run(), Run());
+        // Every kind of value, and a column name given twice (the last one counts).
+        const string Query =
+            "SELECT id AS file_id, path AS relpath, st AS status, id AS size_raw, bytes AS size_raw, hash AS content_hash, err AS error_type, " +
+            "x'00ff' AS error_msg FROM files WHERE id <= {0} ORDER BY id";
+        foreach (var last in new[] { 2, 5 })
+        {
+            var query = string.Format(CultureInfo.InvariantCulture, Query, last).Replace("x'00ff'", "CASE WHEN id = 4 THEN 'blob' ELSE NULL END", StringComparison.Ordinal);
+            Assert.Equal(ledger.WriteDelta(byRow, "ast", rollback, query), ledger.WriteDelta(attached, "ast", wal, query));
+        }
+
+        Assert.Equal(Fields(byRow), Fields(attached));
+        Assert.Equal(5, Fields(attached).Count);
+    }
+
     private string Pipeline(string name, string sql)
     {
         var path = temp.Combine(name);
