@@ -12,7 +12,7 @@ namespace LogTools.Benchmarks;
 /// <summary>
 /// Import-LogHistory's engine over generated Claude Code project logs, side by side with ccusage on the same files:
 /// MB/s, the ratio, and whether both agree on every per-day, per-model token total. Then a warm re-import of
-/// 10,000 unchanged files.
+/// 10,000 unchanged files, and 100 new files imported beside 10,000 known ones, against ccusage over all of them.
 /// Options: --dir (work folder), --mb (size of the Claude logs), --ccusage (path of the ccusage executable), --files,
 /// --calls-per-mb (call density; default: the generator's own mix, about 80 a MB), --days (span of the timestamps, 60),
 /// --rounds (ccusage and LogTools alternated, 5). Prints each round, medians, spread, the load average and the
@@ -114,6 +114,7 @@ public sealed class HistoryImportBenchmark : IBenchmark
         }
 
         Console.WriteLine($"10,000 files: first import {firstClock.Elapsed.TotalSeconds:0.000} s ({firstImported} calls); warm re-import {warmBest.TotalMilliseconds:0} ms ({unchanged} unchanged)");
+        var (ccAdded, ltAdded) = AddedBesideKnown(dir, ccusage, rounds);
         Console.WriteLine();
         Console.WriteLine($"| benchmark ({rounds} rounds alternated, load {loadBefore}–{loadAfter}) | median (fastest–slowest) | MB/s at the median |");
         Console.WriteLine("|---|---:|---:|");
@@ -127,7 +128,56 @@ public sealed class HistoryImportBenchmark : IBenchmark
         Console.WriteLine($"| per-day, per-model token totals | {verdict} | |");
         Console.WriteLine($"| first import of 10,000 small logs (incl. file enumeration) | {firstClock.Elapsed.TotalSeconds:0.00} s | |");
         Console.WriteLine($"| warm re-import of 10,000 unchanged logs (incl. file enumeration) | {warmBest.TotalMilliseconds:0} ms | |");
+        var addedRatios = ccAdded.Zip(ltAdded, (c, l) => c / l).ToList();
+        Console.WriteLine($"| LogTools: import 100 new logs beside 10,000 known ones (incl. file enumeration) | {Spread(ltAdded, "s")} | |");
+        Console.WriteLine($"| ccusage, the same 10,100 logs | {Spread(ccAdded, "s")} | |");
+        Console.WriteLine($"| ratio per round, 100 new beside 10,000 known | {Timing.Median(addedRatios):0.00}x ({addedRatios.Min():0.00}–{addedRatios.Max():0.00}x) | |");
         return verdict == "agree" ? 0 : 1;
+    }
+
+    /// <summary>
+    /// 100 new logs beside 10,000 already imported, as a daily import sees them: each round LogTools imports all 10,100
+    /// into a copy of a store that holds the 10,000, and ccusage reads the 10,100 (it keeps nothing between runs).
+    /// Seconds per round, ccusage's and LogTools'.
+    /// </summary>
+    private static (List<double> Ccusage, List<double> LogTools) AddedBesideKnown(string dir, string ccusage, int rounds)
+    {
+        var config = Path.Combine(dir, "known-config");
+        var projects = Path.Combine(config, "projects");
+        var fresh = Path.Combine(projects, "new");
+        if (!Directory.Exists(projects))
+        {
+            GenerateMany(Path.Combine(projects, "known"), 10_000, "k");
+            GenerateMany(fresh, 100, "n");
+        }
+
+        var known = Path.Combine(dir, $"store-known-{Guid.NewGuid():N}");
+        var baseStore = LogStore.Open(known);
+        _ = new HistoryImporter(baseStore).Import(HistoryImporter.FilesIn(Path.Combine(projects, "known")), new HistoryImportOptions { Machine = "bench" }, new TestSink { ThrowErrors = true }).Count();
+        baseStore.Database.ReleaseConnections();
+        var ccTimes = new List<double>();
+        var ltTimes = new List<double>();
+        for (var i = 0; i < rounds; i++)
+        {
+            ccTimes.Add(RunCcusage(ccusage, config, dir).Item1.TotalSeconds);
+            var copy = Path.Combine(dir, $"store-known-{Guid.NewGuid():N}");
+            Directory.CreateDirectory(copy);
+            foreach (var file in Directory.GetFiles(known))
+            {
+                File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+            }
+
+            var store = LogStore.Open(copy);
+            var clock = Stopwatch.StartNew();
+            var imported = new HistoryImporter(store).Import(HistoryImporter.FilesIn(projects), new HistoryImportOptions { Machine = "bench" }, new TestSink { ThrowErrors = true }).Sum(r => r.Imported);
+            clock.Stop();
+            ltTimes.Add(clock.Elapsed.TotalSeconds);
+            Console.WriteLine($"100 new beside 10,000 known, round {i + 1}: ccusage {ccTimes[^1]:0.000} s, LogTools {clock.Elapsed.TotalSeconds:0.000} s ({imported} calls imported), ratio {ccTimes[^1] / clock.Elapsed.TotalSeconds:0.00}x");
+            store.Database.ReleaseConnections();
+            Directory.Delete(copy, recursive: true);
+        }
+
+        return (ccTimes, ltTimes);
     }
 
     private static string Spread(List<double> values, string unit) => $"{Timing.Median(values):0.000} {unit} ({values.Min():0.000}–{values.Max():0.000})";
@@ -349,7 +399,7 @@ public sealed class HistoryImportBenchmark : IBenchmark
         }
     }
 
-    private static void GenerateMany(string folder, int count)
+    private static void GenerateMany(string folder, int count, string prefix = "m")
     {
         for (var i = 0; i < count; i++)
         {
@@ -358,7 +408,7 @@ public sealed class HistoryImportBenchmark : IBenchmark
             var text = new StringBuilder();
             for (var j = 0; j < 3; j++)
             {
-                text.Append(AssistantLine("s", "2025-06-01T10:00:00.000Z", Models[j % Models.Length], $"msg_m{i}_{j}", $"req_m{i}_{j}", 1, 2, 3, 4, "ok")).Append('\n');
+                text.Append(AssistantLine("s", "2025-06-01T10:00:00.000Z", Models[j % Models.Length], $"msg_{prefix}{i}_{j}", $"req_{prefix}{i}_{j}", 1, 2, 3, 4, "ok")).Append('\n');
             }
 
             File.WriteAllText(Path.Combine(sub, $"{i}.jsonl"), text.ToString());

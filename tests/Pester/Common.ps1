@@ -281,3 +281,22 @@ function Remove-TestStore([string] $Store) {
     if ($Store -match '^postgres(ql)?://') { Invoke-TestStoreSql $Store 'DROP SCHEMA IF EXISTS main CASCADE' | Out-Null }
     Remove-Item -Recurse -Force (Get-TestContentRoot $Store)
 }
+
+# After an interrupted Import-LogHistory of logs that hold one call a line: the files whose recorded offset does not
+# cover exactly the calls stored from them ("path: N lines covered, M rows"), none when only whole batches were kept.
+function Get-ImportOffsetMismatch([string] $Store) {
+    $db = Join-Path $Store 'logtools.db'
+    $covered = @{}
+    foreach ($state in @(& sqlite3 -separator '|' $db 'SELECT path, end_offset FROM history_import_files')) {
+        $path, $offset = $state -split '\|'
+        $covered[$path] = [Text.Encoding]::UTF8.GetString([IO.File]::ReadAllBytes($path), 0, [int]$offset).Split("`n").Count - 1
+    }
+    $stored = @{}
+    foreach ($row in @(& sqlite3 -separator '|' $db 'SELECT source, count(*) FROM api_calls GROUP BY source')) {
+        $path, $count = $row -split '\|'
+        $stored[$path] = [long]$count
+    }
+    foreach ($path in @($covered.Keys) + @($stored.Keys) | Sort-Object -Unique) {
+        if ([long]$covered[$path] -ne [long]$stored[$path]) { "${path}: $([long]$covered[$path]) lines covered, $([long]$stored[$path]) rows" }
+    }
+}

@@ -16,6 +16,10 @@ public sealed class HistoryImporter
     /// aggregation, small enough to keep memory flat.</summary>
     public const int BatchSize = 10_000;
 
+    /// <summary>Calls that make a batch worth handing off to a writer with nothing to do: so that writing starts
+    /// after the first thousand calls instead of the first <see cref="BatchSize"/>, and the last batch is small.</summary>
+    public const int MinBatchSize = 1_000;
+
     private const long ProgressStep = 1 << 20;
 
     private readonly LogStore _store;
@@ -137,7 +141,7 @@ public sealed class HistoryImporter
             }
 
             // Small files share a transaction; a file's result is yielded once its calls and state are committed.
-            if (writer.Current.Calls.Count >= BatchSize)
+            if (writer.Full(writer.Current))
             {
                 writer.HandOff();
             }
@@ -255,7 +259,7 @@ public sealed class HistoryImporter
             }
 
             var read = reader.EndOffset - plan.StartOffset;
-            if (batch.Calls.Count >= BatchSize)
+            if (writer.Full(batch))
             {
                 // A part-way state has no size, so an interrupted import resumes from its offset instead of taking
                 // the file for unchanged.
@@ -375,6 +379,9 @@ public sealed class HistoryImporter
         private Exception? failure;
         private int inFlight;
 
+        // Batches handed off and not yet written (or dropped), counted on both threads.
+        private int unwritten;
+
         /// <param name="cancellation">After a stop, the batch being written is finished and queued ones are dropped whole.</param>
         public Writer(HistoryImporter importer, CancellationToken cancellation)
         {
@@ -403,6 +410,7 @@ public sealed class HistoryImporter
 
                         batch.Failed = Volatile.Read(ref failure) is not null;
                         written.Enqueue(batch);
+                        Interlocked.Decrement(ref unwritten);
                     }
                 }
                 finally
@@ -418,12 +426,21 @@ public sealed class HistoryImporter
         /// <summary>True once a write failed and <see cref="Ready"/> has reported it.</summary>
         public bool Failed { get; private set; }
 
+        /// <summary>
+        /// Whether <paramref name="batch"/> should be handed off now: at <see cref="BatchSize"/> calls, or at
+        /// <see cref="MinBatchSize"/> when the writer would otherwise wait. Parsing and writing then overlap from the
+        /// start, and the batches grow only as far as the writer falls behind.
+        /// </summary>
+        public bool Full(Batch batch) =>
+            batch.Calls.Count >= BatchSize || (batch.Calls.Count >= MinBatchSize && Volatile.Read(ref unwritten) == 0);
+
         /// <summary>Queues the current batch for writing (waiting while another is queued) and starts a new one.</summary>
         public Batch HandOff()
         {
             if (Current.States.Count > 0 || inFlight > 0)
             {
                 inFlight++;
+                Interlocked.Increment(ref unwritten);
                 queue.Add(Current);
                 Current = new Batch();
             }

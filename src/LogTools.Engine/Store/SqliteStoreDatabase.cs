@@ -32,6 +32,10 @@ internal sealed class SqliteStoreDatabase : StoreDatabase
     private const int AutoCheckpointPages = 1000;
     private const int BulkLoadCheckpointPages = 65536;
 
+    // SQLite's default page cache (2,000 KiB), and the one during a bulk load.
+    private const int DefaultCacheKiB = 2000;
+    private const int BulkLoadCacheKiB = 64 * 1024;
+
     private readonly string connectionString;
 
     // Bulk loads running in this process (BulkLoad); while any runs, connections opened check the WAL point less often.
@@ -67,8 +71,12 @@ internal sealed class SqliteStoreDatabase : StoreDatabase
         using var pragma = connection.CreateCommand();
         // busy_timeout lets SQLite itself wait for a lock before reporting BUSY to the retry loop. wal_autocheckpoint is
         // set on every open: a pooled connection never keeps a bulk load's setting, whatever ended the load.
-        var checkpointPages = Volatile.Read(ref bulkLoads) > 0 ? BulkLoadCheckpointPages : AutoCheckpointPages;
-        pragma.CommandText = $"PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = {checkpointPages};";
+        // The page cache likewise: a bulk load's index inserts land all over the indexes, and pages evicted from SQLite's
+        // default 2 MiB cache are read back from the WAL for the next batch.
+        var bulk = Volatile.Read(ref bulkLoads) > 0;
+        var checkpointPages = bulk ? BulkLoadCheckpointPages : AutoCheckpointPages;
+        var cacheKiB = bulk ? BulkLoadCacheKiB : DefaultCacheKiB;
+        pragma.CommandText = $"PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = {checkpointPages}; PRAGMA cache_size = -{cacheKiB};";
         pragma.ExecuteNonQuery();
         return connection;
     }

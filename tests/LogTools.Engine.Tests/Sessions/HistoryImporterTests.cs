@@ -119,6 +119,28 @@ public sealed class HistoryImporterTests : IDisposable
     }
 
     [Fact]
+    public void Files_written_in_small_batches_while_they_are_read_import_each_call_once_with_exact_aggregates()
+    {
+        // The writer is idle at the start, so the first MinBatchSize calls go in a transaction of their own, mid-file,
+        // and later batches are cut wherever the writer catches up: the second file repeats the first's second half
+        // across those cuts, with calls over several quarter hours and models.
+        string Call(int i) => Assistant("m" + i, "r" + i, i % 3 == 0 ? "claude-opus-4" : "claude-sonnet-4", i % 97, i % 13 + 1, cacheWrite: i % 7, cacheRead: i % 11,
+            timestamp: new DateTimeOffset(2025, 6, 1, 0, 0, 0, TimeSpan.Zero).AddSeconds(i * 61).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        var count = 3 * HistoryImporter.MinBatchSize;
+        var first = Write("p/first.jsonl", Enumerable.Range(0, count).Select(Call).ToArray());
+        var second = Write("p/second.jsonl", Enumerable.Range(count / 2, count).Select(Call).ToArray());
+
+        var results = Import([first, second]).Select(r => (r.Imported, r.Duplicates)).ToList();
+
+        Assert.Equal([((long)count, 0L), ((long)count / 2, (long)count / 2)], results);
+        Assert.Equal(count * 3 / 2, Rows().Count);
+        Assert.Equal(count * 3 / 2, Rows().Select(r => r.Key).Distinct().Count());
+        ApiCallStoreTests.AssertAggregatesMatchRows(_store.Database);
+        Assert.All(Import([first, second]), r => Assert.True(r.Unchanged));
+        Assert.Equal(count * 3 / 2, Rows().Count);
+    }
+
+    [Fact]
     public void Reimporting_unchanged_files_reads_nothing_and_adds_nothing()
     {
         var path = Write("a.jsonl", Assistant("m1", "r1", "claude-opus-4", 1, 2), Assistant("m2", "r2", "claude-opus-4", 3, 4));

@@ -142,27 +142,28 @@ public sealed class RowInsertTests : IDisposable
     }
 
     [Fact]
-    public void A_bulk_load_checks_the_wal_less_often_and_every_connection_is_back_to_the_default_after_it_even_after_an_error()
+    public void A_bulk_load_checks_the_wal_less_often_with_a_larger_page_cache_and_every_connection_is_back_to_the_defaults_after_it_even_after_an_error()
     {
         var store = LogStore.Open(temp.Combine("store"));
         new ApiCallStore(store).Add(Calls(10));
-        long Pages() => store.Database.Read(c => Convert.ToInt64(Sql.Scalar(c, null, "PRAGMA wal_autocheckpoint")));
-        Assert.Equal(1000, Pages());
+        (long, long) Pages() => store.Database.Read(c =>
+            (Convert.ToInt64(Sql.Scalar(c, null, "PRAGMA wal_autocheckpoint")), Convert.ToInt64(Sql.Scalar(c, null, "PRAGMA cache_size"))));
+        Assert.Equal((1000, -2000), Pages());
 
         var outer = store.Database.BulkLoad();
         Assert.Throws<InvalidOperationException>(() =>
         {
             using (store.Database.BulkLoad())
             {
-                Assert.Equal(65536, Pages());
+                Assert.Equal((65536, -65536), Pages());
                 store.Database.Write((_, _) => throw new InvalidOperationException("stopped"));
             }
         });
-        Assert.Equal(65536, Pages());
+        Assert.Equal((65536, -65536), Pages());
         outer.Dispose();
         outer.Dispose();
 
-        Assert.Equal(1000, Pages());
+        Assert.Equal((1000, -2000), Pages());
         Assert.Equal(10, Count(store));
     }
 
