@@ -90,7 +90,6 @@ Describe 'Housekeeping a nightly job does' {
     }
 
     It 'Move-LogRecord -WhatIf moves nothing; Move-LogRecord moves old calls to the archive and keeps the totals' {
-        Skip-OnPostgres 'the monthly archive databases are SQLite files (PostgresArchive.Tests.ps1 has Move-LogRecord on PostgreSQL)'
         New-TestStore | Out-Null
         Add-ApiCall -Model model-x -InputTokens 100 -OutputTokens 10 -CostUsd 2 -Timestamp (Get-Date).AddDays(-200)
         Add-ApiCall -Model model-x -InputTokens 100 -OutputTokens 10 -CostUsd 1

@@ -137,6 +137,22 @@ public sealed class LogArchiveTests : IDisposable
         Assert.Equal(rows, archived + ApiCallStoreTests.Count(store, "SELECT count(*) FROM api_calls"));
     }
 
+    [Fact]
+    public void A_move_that_waits_longer_than_the_busy_timeout_for_another_stops_with_ArchiveInProgress_and_moves_nothing()
+    {
+        var store = Seeded();
+        var rows = ApiCallStoreTests.Count(store, "SELECT count(*) FROM api_calls");
+        // Opened afresh (a writer's open is cached per store, with the policy it was first opened with).
+        var impatient = LogStore.Open(TestBackend.Location(temp.Combine("store")), StoreAccess.Read, new StorePolicy(TimeSpan.FromMilliseconds(300)));
+        using var other = store.Lock("archive", TimeSpan.Zero, () => new LogToolsException("Unexpected", ErrorKind.InvalidOperation, "", "the lock was taken"));
+
+        var failure = Assert.Throws<LogToolsException>(() => new LogArchive(impatient).Move(Cutoff));
+
+        Assert.Equal("ArchiveInProgress", failure.ErrorId);
+        Assert.Equal(rows, ApiCallStoreTests.Count(store, "SELECT count(*) FROM api_calls"));
+        Assert.Equal(0, ApiCallStoreTests.Count(store, "SELECT count(*) FROM archive_pending"));
+    }
+
     /// <summary>Each row as invariant text, sorted: the same whichever backend returned it.</summary>
     private static List<string> Rows(StoreDatabase database, string sql) => database.Read(c =>
     {
