@@ -156,3 +156,17 @@ Describe 'Backup-LogStore on a PostgreSQL store' {
         Test-Path $destination | Should -BeFalse
     }
 }
+
+Describe 'A PostgreSQL store not written yet' {
+    It 'Move-LogRecord -WhatIf stops with StoreNotFound naming the database (not a store folder), and creates nothing' {
+        $store = New-TestPostgresStore $Server
+        $failure = $null
+        try { Move-LogRecord -Store $store -OlderThan 90 -WhatIf -ErrorAction Stop | Out-Null }
+        catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -Be 'StoreNotFound,LogTools.Commands.MoveLogRecordCommand'
+        $failure.Exception.Message | Should -BeLike "There is no LogTools store in the database 'postgres://logtools@*' yet*A command that writes creates the store's tables there."
+        $failure.Exception.Message | Should -Not -Match 'logtools\.db'
+        Invoke-TestPsql $Server $store "SELECT to_regnamespace('main') IS NOT NULL" | Should -Be 'f'
+        Test-Path (Join-Path (Get-TestContentRoot $store) 'archive') | Should -BeFalse
+    }
+}
