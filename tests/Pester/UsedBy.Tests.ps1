@@ -23,7 +23,7 @@ pond_path: "logs/casparwater"
     }
 
     It 'says what it would copy and writes nothing, not even the store' {
-        Skip-OnPostgres 'a PostgreSQL database without the store''s schema: Sync-LogSource -WhatIf stops there with StoreNotFound worded for a store folder (docs/postgresql.md, Limits)'
+        Skip-OnPostgres 'a PostgreSQL database without the store''s tables: Sync-LogSource -WhatIf stops there with StoreNotFound naming the database (docs/postgresql.md, Limits)'
         $before = Get-Tree $work
         # In a pwsh of its own, run from the config's folder, so the What if: lines can be read on stdout.
         $run = Invoke-Pwsh -WorkingDirectory $work -Environment @{ LOGTOOLS_STORE = $store } -Script 'Import-Module $LogToolsModule; Sync-LogSource -Config caspar.yml -WhatIf'
@@ -90,7 +90,6 @@ Describe 'Housekeeping a nightly job does' {
     }
 
     It 'Move-LogRecord -WhatIf moves nothing; Move-LogRecord moves old calls to the archive and keeps the totals' {
-        Skip-OnPostgres 'the monthly archive databases are SQLite files (PostgresArchive.Tests.ps1 has Move-LogRecord on PostgreSQL)'
         New-TestStore | Out-Null
         Add-ApiCall -Model model-x -InputTokens 100 -OutputTokens 10 -CostUsd 2 -Timestamp (Get-Date).AddDays(-200)
         Add-ApiCall -Model model-x -InputTokens 100 -OutputTokens 10 -CostUsd 1

@@ -160,7 +160,6 @@ Describe 'Default views at 80 and 120 columns' {
     }
 
     It 'Move-LogRecord -WhatIf: month, table and rows before the archive path' {
-        Skip-OnPostgres 'the monthly archive databases are SQLite files (PostgresArchive.Tests.ps1 has Move-LogRecord on PostgreSQL)'
         Add-ApiCall -Model 'claude-sonnet-4-5-20250929' -InputTokens 10 -OutputTokens 10 -Timestamp ([datetime]::UtcNow.AddDays(-200))
         $text = Move-LogRecord -OlderThan 90 -WhatIf | Get-Rendered -Width 120
         Get-Column $text | Should -Be @('Month', 'Table', 'Rows', 'Path')

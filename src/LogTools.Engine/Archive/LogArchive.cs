@@ -17,6 +17,13 @@ namespace LogTools.Engine.Sessions;
 /// interrupted run: done in the archive means only step 2 remains, otherwise step 1 is repeated
 /// (its earlier attempt rolled back as a whole). No row is lost or kept twice.
 /// </para>
+/// <para>
+/// On a PostgreSQL store the archives are the same SQLite files, under the content root. Step 1 reads the batch's
+/// rows from one snapshot of the server into a temporary database that the archive's transaction attaches in place
+/// of the store file (the backend's part, <see cref="StoreDatabase.WriteArchive{T}"/>); the rest is the same SQL. Every
+/// archive commit is on disk before step 2 deletes, and a lock of the store (advisory on a server) keeps moves one at a
+/// time across processes and hosts.
+/// </para>
 /// </summary>
 public sealed class LogArchive
 {
@@ -51,21 +58,18 @@ public sealed class LogArchive
     }
 
     /// <summary>What a move with this cutoff would move, per month and table; changes nothing.</summary>
-    public IReadOnlyList<LogArchiveCount> Plan(DateTimeOffset cutoff)
-    {
-        store.Database.RequireArchive();
-        return store.Database.Read(connection =>
+    public IReadOnlyList<LogArchiveCount> Plan(DateTimeOffset cutoff) =>
+        store.Database.Read(connection =>
         {
             var counts = new List<LogArchiveCount>();
             foreach (var (table, _, rows) in Tables)
             {
-                Sql.ForEach(connection, null, $"SELECT month, count(*) FROM ({rows}) GROUP BY month ORDER BY month", [("$cutoff", StoreTime.ToText(cutoff))],
+                Sql.ForEach(connection, null, $"SELECT month, count(*) FROM ({rows}) AS r GROUP BY month ORDER BY month", [("$cutoff", StoreTime.ToText(cutoff))],
                     r => counts.Add(Count(r.GetString(0), table, r.GetInt64(1))));
             }
 
             return counts.OrderBy(c => c.Month, StringComparer.Ordinal).ToList();
         });
-    }
 
     /// <summary>
     /// Upgrades archives written by an older LogTools, finishes any interrupted batch, then moves everything older than <paramref name="cutoff"/>.
@@ -75,7 +79,12 @@ public sealed class LogArchive
     /// </summary>
     public IReadOnlyList<LogArchiveCount> Move(DateTimeOffset cutoff, IEngineSink? sink = null)
     {
-        store.Database.RequireArchive();
+        // One move at a time per store, on every host: two would journal the same rows in two batches and copy them twice.
+        var timeout = store.Database.Policy.BusyTimeout;
+        using var moving = store.Lock("archive", timeout, () => new LogToolsException(
+            "ArchiveInProgress", ErrorKind.ResourceBusy, store.Path,
+            $"Another Move-LogRecord of the store '{store.Database.DatabasePath}' (on this or another host) has held its lock for {timeout.TotalSeconds:0} s. " +
+            "Nothing was moved; run Move-LogRecord again when it has finished."));
 
         // Archives written by an older LogTools are upgraded here, by a writer, so readers (Get-ApiCost -IncludeArchive) can read them.
         foreach (var file in Files(store))
@@ -96,7 +105,7 @@ public sealed class LogArchive
         {
             foreach (var (table, _, rows) in Tables)
             {
-                Sql.Execute(connection, transaction, $"INSERT INTO archive_pending (batch_id, archive, tbl, pk) SELECT $batch, month, '{table}', pk FROM ({rows})",
+                Sql.Execute(connection, transaction, $"INSERT INTO archive_pending (batch_id, archive, tbl, pk) SELECT $batch, month, '{table}', pk FROM ({rows}) AS r",
                     ("$batch", id), ("$cutoff", StoreTime.ToText(cutoff)));
             }
         });
@@ -134,7 +143,7 @@ public sealed class LogArchive
         var copied = archive.Read(c => StoreMeta.Get(c, null, marker)) is not null;
         if (!copied)
         {
-            archive.WriteAttached("live", store.Database.DatabasePath, (connection, transaction) =>
+            store.Database.WriteArchive(archive, "live", (from, snapshot, to, transaction) => Stage(batch, month, from, snapshot, to, transaction), (connection, transaction) =>
             {
                 foreach (var archived in Tables)
                 {
@@ -170,9 +179,7 @@ public sealed class LogArchive
             var counts = new List<LogArchiveCount>();
             foreach (var (table, key, _) in Enumerable.Reverse(Tables))
             {
-                var rows = Sql.Execute(connection, transaction,
-                    $"DELETE FROM {table} WHERE {key} IN (SELECT pk FROM archive_pending WHERE batch_id = $batch AND archive = $month AND tbl = '{table}')",
-                    ("$batch", batch), ("$month", month));
+                var rows = Sql.Execute(connection, transaction, $"DELETE FROM {table} WHERE {key} IN ({Pending(connection, transaction, table, key)})", ("$batch", batch), ("$month", month));
                 if (rows > 0)
                 {
                     counts.Insert(0, Count(month, table, rows));
@@ -182,6 +189,50 @@ public sealed class LogArchive
             Sql.Execute(connection, transaction, "DELETE FROM archive_pending WHERE batch_id = $batch AND archive = $month", ("$batch", batch), ("$month", month));
             return counts;
         });
+    }
+
+    /// <summary>
+    /// The keys of <paramref name="table"/>'s rows in a batch's month (<c>$batch</c>, <c>$month</c>), of the key's own type:
+    /// the journal's pk column takes any type on SQLite and is text on PostgreSQL.
+    /// </summary>
+    private static string Pending(DbConnection connection, DbTransaction? transaction, string table, string key)
+    {
+        var type = SqlDialect.Of(connection).Columns(connection, transaction, table).First(c => c.Name == key).Kind == StoreValueKind.Integer ? "INTEGER" : "TEXT";
+        return $"SELECT CAST(pk AS {type}) FROM archive_pending WHERE batch_id = $batch AND archive = $month AND tbl = '{table}'";
+    }
+
+    /// <summary>
+    /// A server store's part of the copy: the batch's rows of each table and their journal entries, read from the server's
+    /// snapshot into tables of the same names in the temporary database attached as "live", so the copy reads them as
+    /// it reads an SQLite store's attached file.
+    /// </summary>
+    private static void Stage(string batch, string month, DbConnection from, DbTransaction snapshot, DbConnection to, DbTransaction transaction)
+    {
+        Sql.Execute(to, transaction, "CREATE TABLE live.archive_pending AS SELECT * FROM main.archive_pending WHERE false");
+        using var pending = Sql.Command(to, transaction, "INSERT INTO live.archive_pending (batch_id, archive, tbl, pk) VALUES ($batch, $month, $table, $pk)", []);
+        var (batchId, archive, tableName, pk) = (Sql.Parameter(pending, "$batch"), Sql.Parameter(pending, "$month"), Sql.Parameter(pending, "$table"), Sql.Parameter(pending, "$pk"));
+        (batchId.Value, archive.Value) = (batch, month);
+        foreach (var (table, key, _) in Tables)
+        {
+            var columns = Columns(to, transaction, table);
+            var names = string.Join(", ", columns.Select(SqlDialect.Quote));
+            Sql.Execute(to, transaction, $"CREATE TABLE live.{table} AS SELECT * FROM main.{table} WHERE false");
+            using var insert = Sql.Command(to, transaction, $"INSERT INTO live.{table} ({names}) VALUES ({string.Join(", ", columns.Select((_, i) => "$p" + i))})", []);
+            var values = columns.Select((_, i) => Sql.Parameter(insert, "$p" + i)).ToArray();
+            var keyAt = columns.IndexOf(key);
+            tableName.Value = table;
+            Sql.ForEach(from, snapshot, $"SELECT {names} FROM {table} WHERE {key} IN ({Pending(from, snapshot, table, key)})", [("$batch", batch), ("$month", month)], row =>
+            {
+                for (var i = 0; i < values.Length; i++)
+                {
+                    values[i].Value = row.GetValue(i);
+                }
+
+                insert.ExecuteNonQuery();
+                pk.Value = row.GetValue(keyAt);
+                pending.ExecuteNonQuery();
+            });
+        }
     }
 
     private string ArchivePath(string month) => store.ContentPath(Folder, $"logs-{month}.db");

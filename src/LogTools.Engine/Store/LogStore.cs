@@ -13,6 +13,9 @@ public sealed class LogStore
 {
     public const string DatabaseFileName = "logtools.db";
 
+    /// <summary>The error of a reader (or a plan) given a location that holds no store.</summary>
+    private const string NotFoundId = "StoreNotFound";
+
     // Opening (header check, migration check) is done once per store per process; cmdlets call Open often.
     private static readonly ConcurrentDictionary<string, LogStore> Opened = new(StringComparer.Ordinal);
 
@@ -234,11 +237,16 @@ public sealed class LogStore
         RefuseFile();
         if (!Database.Exists())
         {
-            throw new LogToolsException(
-                "StoreNotFound", ErrorKind.ObjectNotFound, Path,
-                $"There is no LogTools store in '{Path}' ({DatabaseFileName} is missing). Commands that only read never create one: " +
-                "check the path (-Store, Set-LogStore, $env:LOGTOOLS_STORE). A command that writes creates the store, " +
-                $"or create it now with Set-LogStore -Path '{Path}'.");
+            throw Database is SqliteStoreDatabase
+                ? new LogToolsException(
+                    NotFoundId, ErrorKind.ObjectNotFound, Path,
+                    $"There is no LogTools store in '{Path}' ({DatabaseFileName} is missing). Commands that only read never create one: " +
+                    "check the path (-Store, Set-LogStore, $env:LOGTOOLS_STORE). A command that writes creates the store, " +
+                    $"or create it now with Set-LogStore -Path '{Path}'.")
+                : new LogToolsException(
+                    NotFoundId, ErrorKind.ObjectNotFound, Database.DatabasePath,
+                    $"There is no LogTools store in the database '{Database.DatabasePath}' yet (it has no store tables). Commands that only read never create one: " +
+                    "check the location (-Store, Set-LogStore, $env:LOGTOOLS_STORE). A command that writes creates the store's tables there.");
         }
 
         CheckDatabaseFile();

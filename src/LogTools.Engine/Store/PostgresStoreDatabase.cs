@@ -122,9 +122,18 @@ internal sealed class PostgresStoreDatabase : StoreDatabase
     /// <remarks>PostgreSQL checks its pages as it reads them (and reports damage as errors, which mark the store); there is no whole-database check to run.</remarks>
     public override IReadOnlyList<string> IntegrityFindings() => [];
 
-    public override T WriteAttached<T>(string schema, string path, Func<DbConnection, DbTransaction, T> work) => throw Unsupported(ArchiveUnsupported);
-
-    public override void RequireArchive() => throw Unsupported(ArchiveUnsupported);
+    /// <remarks>The staged rows go into a temporary database (SQLite's ATTACH of ''), which spills to disk when large, and goes with the connection.</remarks>
+    internal override T WriteArchive<T>(
+        StoreDatabase archive, string schema, Action<DbConnection, DbTransaction, DbConnection, DbTransaction> stage, Func<DbConnection, DbTransaction, T> work) =>
+        ((SqliteStoreDatabase)archive).WriteDurable(schema, "", (connection, transaction) =>
+        {
+            ReadSnapshot((from, snapshot) =>
+            {
+                stage(from, snapshot, connection, transaction);
+                return true;
+            });
+            return work(connection, transaction);
+        });
 
     public override void BackupTo(string destinationPath) => throw Unsupported("Backup-LogStore (use pg_dump for the database and copy the content root)");
 
@@ -211,9 +220,6 @@ internal sealed class PostgresStoreDatabase : StoreDatabase
             }
         }
     }
-
-    private const string ArchiveUnsupported =
-        "Move-LogRecord (the monthly archive databases are SQLite files that attach the store's own database file); the records stay in the database, where Get-ApiCost reports over them";
 
     private LogToolsException Unsupported(string what) => new(
         "StoreBackendUnsupported", ErrorKind.InvalidOperation, DatabasePath,

@@ -144,12 +144,20 @@ internal sealed class SqliteStoreDatabase : StoreDatabase
         return findings is ["ok"] ? [] : findings;
     });
 
-    /// <remarks>ATTACH cannot run inside a transaction, so it comes first, and DETACH last (connections are pooled).</remarks>
-    public override T WriteAttached<T>(string schema, string path, Func<DbConnection, DbTransaction, T> work) =>
-        WriteAttached(connectionString, schema, path, work);
+    /// <remarks>This store's file attached.</remarks>
+    internal override T WriteArchive<T>(
+        StoreDatabase archive, string schema, Action<DbConnection, DbTransaction, DbConnection, DbTransaction> stage, Func<DbConnection, DbTransaction, T> work) =>
+        ((SqliteStoreDatabase)archive).WriteDurable(schema, DatabasePath, work);
+
+    /// <summary>
+    /// A write transaction of this database with the file <paramref name="path"/> attached as <paramref name="schema"/>
+    /// ('' for a new temporary database), synced to disk with the directory of its rollback journal when it commits.
+    /// </summary>
+    internal T WriteDurable<T>(string schema, string path, Func<DbConnection, DbTransaction, T> work) =>
+        WriteAttached(connectionString, schema, path, durable: true, work);
 
     public override T WriteReadOnlyAttached<T>(string schema, string path, Func<DbConnection, DbTransaction, T> work) =>
-        WriteAttached(uriConnectionString, schema, Uri(path, "mode=ro"), work);
+        WriteAttached(uriConnectionString, schema, Uri(path, "mode=ro"), durable: false, work);
 
     /// <summary>An SQLite URI of a file (absolute, its %, ? and # escaped), with the query <paramref name="query"/>.</summary>
     private static string Uri(string path, string? query)
@@ -159,13 +167,23 @@ internal sealed class SqliteStoreDatabase : StoreDatabase
         return $"file://{(escaped.StartsWith('/') ? string.Empty : "/")}{escaped}{(query is null ? string.Empty : "?" + query)}";
     }
 
-    private T WriteAttached<T>(string openWith, string schema, string path, Func<DbConnection, DbTransaction, T> work) => WithRetry(() =>
+    /// <remarks>
+    /// ATTACH and the synchronous level cannot change inside a transaction, so they come first, and DETACH last (connections
+    /// are pooled; the next open sets synchronous again).
+    /// </remarks>
+    private T WriteAttached<T>(string openWith, string schema, string path, bool durable, Func<DbConnection, DbTransaction, T> work) => WithRetry(() =>
     {
         RefuseIfMarkedCorrupt();
         using var connection = Open(openWith);
         Sql.Execute(connection, null, $"ATTACH DATABASE $path AS \"{schema}\"", ("$path", path));
         try
         {
+            if (durable)
+            {
+                // EXTRA: the commit of a rollback-journal database is on disk once its journal's removal is.
+                Sql.Execute(connection, null, "PRAGMA main.synchronous = EXTRA");
+            }
+
             using var transaction = BeginWrite(connection);
             var result = work(connection, transaction);
             transaction.Commit();

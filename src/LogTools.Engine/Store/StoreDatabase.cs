@@ -71,21 +71,17 @@ public abstract class StoreDatabase
     public abstract IReadOnlyList<string> IntegrityFindings();
 
     /// <summary>
-    /// <see cref="Write{T}"/> with another database file attached as <paramref name="schema"/>, for copying between
-    /// the two (the archive). Only one of the two files should be written: the two are not one atomic unit.
+    /// The archive's copy step: one write transaction of the monthly archive <paramref name="archive"/> (an SQLite file),
+    /// on disk when this returns (synchronous EXTRA: a later delete from the store never outlives the copy), in which
+    /// this store's database reads as the schema <paramref name="schema"/>. An SQLite store attaches its file. A server
+    /// store has none: a temporary database is attached under that name, and <paramref name="stage"/> fills it from
+    /// one snapshot of the server (store connection and transaction, then the archive's) before <paramref name="work"/> runs.
     /// </summary>
-    public abstract T WriteAttached<T>(string schema, string path, Func<DbConnection, DbTransaction, T> work);
+    internal abstract T WriteArchive<T>(
+        StoreDatabase archive, string schema, Action<DbConnection, DbTransaction, DbConnection, DbTransaction> stage, Func<DbConnection, DbTransaction, T> work);
 
     /// <summary>
-    /// Refuses the monthly archive, before anything is planned or written, on a backend that cannot have it: its
-    /// databases are SQLite files that attach the store's database file (<see cref="WriteAttached{T}"/>).
-    /// </summary>
-    public virtual void RequireArchive()
-    {
-    }
-
-    /// <summary>
-    /// <see cref="WriteAttached{T}"/> with another program's SQLite database attached read-only: never written nor
+    /// <see cref="Write{T}"/> with another program's SQLite database attached read-only as <paramref name="schema"/>: never written nor
     /// write-locked, so in WAL mode that program's writers go on. Only the SQLite backend has it.
     /// </summary>
     public virtual T WriteReadOnlyAttached<T>(string schema, string path, Func<DbConnection, DbTransaction, T> work) =>

@@ -4,6 +4,7 @@ using LogTools.Tests.Support;
 
 namespace LogTools.Engine.Tests.Sessions;
 
+[Trait("Category", TestBackend.Category)]
 public sealed class LogArchiveTests : IDisposable
 {
     private static readonly DateTimeOffset From = new(2025, 1, 24, 0, 0, 0, TimeSpan.Zero);
@@ -96,6 +97,70 @@ public sealed class LogArchiveTests : IDisposable
         Assert.Equal(rows, archived + ApiCallStoreTests.Count(store, "SELECT count(*) FROM api_calls"));
         Assert.Equal(0, ApiCallStoreTests.Count(store, "SELECT count(*) FROM archive_pending"));
     }
+
+    [Fact]
+    public void The_archives_hold_the_moved_rows_value_for_value()
+    {
+        var store = Seeded();
+        const string calls = "SELECT call_id, timestamp, model, tokens_input, tokens_output, tokens_cache_read, estimated_cost_usd, machine, worker_id, session_id FROM api_calls";
+        var old = Rows(store.Database, $"{calls} WHERE timestamp < '{StoreTime.ToText(Cutoff)}'");
+        var events = Rows(store.Database, $"SELECT event_id, session_id, timestamp, event_type, severity, message, details FROM events WHERE timestamp < '{StoreTime.ToText(Cutoff)}'");
+
+        new LogArchive(store).Move(Cutoff);
+
+        var archives = LogArchive.Databases(store).ToList();
+        Assert.Equal(old, archives.SelectMany(a => Rows(a, calls)).Order(StringComparer.Ordinal));
+        Assert.Equal(events, archives.SelectMany(a => Rows(a, "SELECT event_id, session_id, timestamp, event_type, severity, message, details FROM events")).Order(StringComparer.Ordinal));
+        Assert.Equal(["old"], archives.SelectMany(a => Rows(a, "SELECT session_id FROM sessions")));
+    }
+
+    [Fact]
+    public async Task A_second_move_waits_for_the_first_and_nothing_is_copied_twice()
+    {
+        var store = Seeded();
+        var before = Totals(store, includeArchive: false);
+        var rows = ApiCallStoreTests.Count(store, "SELECT count(*) FROM api_calls");
+        using var journaled = new ManualResetEventSlim();
+        using var resume = new ManualResetEventSlim();
+        var first = new LogArchive(store) { AfterStep = s => { if (s == "journal") { journaled.Set(); resume.Wait(); } } };
+
+        var firstMove = Task.Run(() => first.Move(Cutoff));
+        Assert.True(journaled.Wait(TimeSpan.FromSeconds(60)));
+        var secondMove = Task.Run(() => new LogArchive(store).Move(Cutoff));
+        Assert.NotSame(secondMove, await Task.WhenAny(secondMove, Task.Delay(TimeSpan.FromSeconds(2))));
+        resume.Set();
+
+        Assert.NotEmpty(await firstMove);
+        Assert.Empty(await secondMove);
+        Assert.Equal(before, Totals(store, includeArchive: true));
+        var archived = LogArchive.Databases(store).Sum(d => Rows(d, "SELECT call_id FROM api_calls").Count);
+        Assert.Equal(rows, archived + ApiCallStoreTests.Count(store, "SELECT count(*) FROM api_calls"));
+    }
+
+    [Fact]
+    public void A_move_that_waits_longer_than_the_busy_timeout_for_another_stops_with_ArchiveInProgress_and_moves_nothing()
+    {
+        var store = Seeded();
+        var rows = ApiCallStoreTests.Count(store, "SELECT count(*) FROM api_calls");
+        // Opened afresh (a writer's open is cached per store, with the policy it was first opened with).
+        var impatient = LogStore.Open(TestBackend.Location(temp.Combine("store")), StoreAccess.Read, new StorePolicy(TimeSpan.FromMilliseconds(300)));
+        using var other = store.Lock("archive", TimeSpan.Zero, () => new LogToolsException("Unexpected", ErrorKind.InvalidOperation, "", "the lock was taken"));
+
+        var failure = Assert.Throws<LogToolsException>(() => new LogArchive(impatient).Move(Cutoff));
+
+        Assert.Equal("ArchiveInProgress", failure.ErrorId);
+        Assert.Equal(rows, ApiCallStoreTests.Count(store, "SELECT count(*) FROM api_calls"));
+        Assert.Equal(0, ApiCallStoreTests.Count(store, "SELECT count(*) FROM archive_pending"));
+    }
+
+    /// <summary>Each row as invariant text, sorted: the same whichever backend returned it.</summary>
+    private static List<string> Rows(StoreDatabase database, string sql) => database.Read(c =>
+    {
+        var rows = new List<string>();
+        LogTools.Engine.Store.Sql.ForEach(c, null, sql, [], r => rows.Add(string.Join("|", Enumerable.Range(0, r.FieldCount)
+            .Select(i => r.IsDBNull(i) ? "null" : Convert.ToString(r.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)))));
+        return rows.Order(StringComparer.Ordinal).ToList();
+    });
 
     [Fact]
     public void Planning_changes_nothing()

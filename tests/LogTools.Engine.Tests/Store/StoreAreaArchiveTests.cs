@@ -12,9 +12,10 @@ public sealed class StoreAreaArchiveTests : IDisposable
     public void Dispose() => temp.Dispose();
 
     [Fact]
+    [Trait("Category", TestBackend.Category)]
     public void A_registered_areas_table_is_archived_by_its_own_time_column_into_the_monthly_databases()
     {
-        var store = LogStore.Open(temp.Combine("store"));
+        var store = TestBackend.Open(temp.Combine("store"));
         store.Database.Write((c, t) => Sql.Execute(c, t, """
             INSERT INTO probe_readings (reading_id, taken_at, value) VALUES
               (1, '2025-01-10T08:00:00.000Z', 'a'), (2, '2025-01-31T23:59:59.999Z', 'b'), (3, '2025-02-02T00:00:00.000Z', 'c'), (4, '2025-03-05T00:00:00.000Z', 'd');
