@@ -231,7 +231,7 @@ public sealed class ApiCostReport
         }
 
         // A block is whole UTC days minus the part of its first day before its start plus the part of its
-        // last day before its end. Neighbouring periods share a boundary, so each distinct part ("unit") is read once.
+        // last day before its end. Neighbouring periods share a boundary, so each distinct part ("unit") is summed once.
         var units = new List<Dictionary<(int Level, long Slot), int>>();
         var unitOf = new Dictionary<(long, long), int>();
         var parts = new List<(int Unit, int Sign)>[blocks.Count];
@@ -266,50 +266,73 @@ public sealed class ApiCostReport
             }
         }
 
-        var terms = new StringBuilder("[");
+        // Each aggregate row is read once, in runs of neighbouring slots (for days in a row, one range of the primary key),
+        // and summed here into every unit that counts it, with the unit's sign: a join per unit made one index seek per
+        // unit, and PostgreSQL sums 64-bit integers as numeric, several times slower than reading the rows.
+        var countedIn = new Dictionary<(int Level, long Slot), List<(int Unit, int Sign)>>();
         for (var u = 0; u < units.Count; u++)
         {
-            // Runs of neighbouring slots with one sign become one range: a seek and a short scan instead of a seek per slot.
-            (int Level, long From, long To, int Sign)? run = null;
-            foreach (var ((level, slot), sign) in units[u].Where(t => t.Value != 0).OrderBy(t => t.Key))
+            foreach (var (slot, sign) in units[u].Where(t => t.Value != 0))
             {
-                if (run is { } r && r.Level == level && r.To == slot && r.Sign == sign)
+                if (!countedIn.TryGetValue(slot, out var counted))
                 {
-                    run = r with { To = slot + 1 };
-                    continue;
+                    countedIn[slot] = counted = [];
                 }
 
-                Append(run);
-                run = (level, slot, slot + 1, sign);
-            }
-
-            Append(run);
-
-            void Append((int Level, long From, long To, int Sign)? r)
-            {
-                if (r is { } x)
-                {
-                    terms.Append(CultureInfo.InvariantCulture, $"[{u},{x.Level},{x.From},{x.To},{x.Sign}],");
-                }
+                counted.Add((u, sign));
             }
         }
 
-        if (terms.Length == 1)
+        if (countedIn.Count == 0)
         {
             return;
         }
 
-        terms[^1] = ']';
-        var columns = string.Join(", ", CostMigrations.SumColumns.Select(c => $"sum(w.sign * a.{c})"));
+        var ranges = new StringBuilder("[");
+        (int Level, long From, long To)? run = null;
+        foreach (var (level, slot) in countedIn.Keys.Order())
+        {
+            if (run is { } r && r.Level == level && r.To == slot)
+            {
+                run = r with { To = slot + 1 };
+                continue;
+            }
+
+            Append(run);
+            run = (level, slot, slot + 1);
+        }
+
+        Append(run);
+        ranges[^1] = ']';
+
+        void Append((int Level, long From, long To)? r)
+        {
+            if (r is { } x)
+            {
+                ranges.Append(CultureInfo.InvariantCulture, $"[{x.Level},{x.From},{x.To}],");
+            }
+        }
+
         var unitSums = units.Select(_ => new Dictionary<string, long[]>(StringComparer.Ordinal)).ToArray();
-        // The terms are unpacked once (MATERIALIZED), and CROSS JOIN keeps them outside: each is one range on the primary key.
+        // The ranges are unpacked once (MATERIALIZED), and CROSS JOIN keeps them outside: each is one range on the primary key.
         Sql.ForEach(connection, null, $"""
-            WITH w (unit, level, first, last, sign) AS MATERIALIZED (
-                SELECT CAST(value ->> 0 AS INTEGER), CAST(value ->> 1 AS INTEGER), CAST(value ->> 2 AS INTEGER), CAST(value ->> 3 AS INTEGER), CAST(value ->> 4 AS INTEGER) FROM json_each($terms))
-            SELECT w.unit, a.model, {columns}
-            FROM w CROSS JOIN api_call_series AS a ON a.level = w.level AND a.slot >= w.first AND a.slot < w.last
-            GROUP BY 1, 2
-            """, [("$terms", terms.ToString())], r => unitSums[(int)r.GetInt64(0)][r.GetString(1)] = Values(r));
+            WITH r (level, first, last) AS MATERIALIZED (
+                SELECT CAST(value ->> 0 AS INTEGER), CAST(value ->> 1 AS INTEGER), CAST(value ->> 2 AS INTEGER) FROM json_each($ranges))
+            SELECT a.level, a.slot, a.model, {string.Join(", ", CostMigrations.SumColumns.Select(c => "a." + c))}
+            FROM r CROSS JOIN api_call_series AS a ON a.level = r.level AND a.slot >= r.first AND a.slot < r.last
+            """, [("$ranges", ranges.ToString())], row =>
+            {
+                var model = row.GetString(2);
+                foreach (var (unit, sign) in countedIn[((int)row.GetInt64(0), row.GetInt64(1))])
+                {
+                    var sum = SumsOf(unitSums[unit], model, row.FieldCount - 3);
+                    // The aggregate columns are NOT NULL; read in place, without an array per row.
+                    for (var v = 0; v < sum.Length; v++)
+                    {
+                        sum[v] = checked(sum[v] + (sign * row.GetInt64(3 + v)));
+                    }
+                }
+            });
 
         for (var i = 0; i < blocks.Count; i++)
         {
@@ -318,11 +341,7 @@ public sealed class ApiCostReport
             {
                 foreach (var (model, values) in unitSums[unit])
                 {
-                    if (!byModel.TryGetValue(model, out var sum))
-                    {
-                        byModel[model] = sum = new long[values.Length];
-                    }
-
+                    var sum = SumsOf(byModel, model, values.Length);
                     for (var v = 0; v < values.Length; v++)
                     {
                         sum[v] = checked(sum[v] + (sign * values[v]));
@@ -335,6 +354,17 @@ public sealed class ApiCostReport
                 add(i, model, values);
             }
         }
+    }
+
+    /// <summary>A model's sums (a new array of zeros the first time); they are added checked, so a total beyond 64 bits is an error.</summary>
+    private static long[] SumsOf(Dictionary<string, long[]> sums, string model, int width)
+    {
+        if (!sums.TryGetValue(model, out var sum))
+        {
+            sums[model] = sum = new long[width];
+        }
+
+        return sum;
     }
 
     private static void ReadQuarters(DbConnection connection, ApiCostGroup groupBy, (int Period, long Start, long End) block, Action<string, string, long[]> add)
