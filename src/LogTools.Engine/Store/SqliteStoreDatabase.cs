@@ -183,6 +183,14 @@ internal sealed class SqliteStoreDatabase : StoreDatabase
                 // EXTRA: the commit of a rollback-journal database is on disk once its journal's removal is.
                 Sql.Execute(connection, null, "PRAGMA main.synchronous = EXTRA");
             }
+            else
+            {
+                // An ingest delta writes thousands of pages: with the default bound its commit ended in a checkpoint,
+                // which synced the WAL, then copied every page into the database file and synced that. The commit now
+                // syncs the WAL itself (on disk when this returns, as before) and leaves the copy to a later commit of
+                // the store, up to the bulk-load bound. The connection is not pooled: both settings end with it.
+                Sql.Execute(connection, null, $"PRAGMA main.synchronous = FULL; PRAGMA wal_autocheckpoint = {BulkLoadCheckpointPages}");
+            }
 
             using var transaction = BeginWrite(connection);
             var result = work(connection, transaction);

@@ -270,6 +270,38 @@ public sealed class IngestDeltaTests : IDisposable
         Assert.Equal(5, Fields(attached).Count);
     }
 
+    [Fact]
+    public void A_delta_is_committed_and_leaves_copying_its_pages_into_the_store_file_to_the_next_write()
+    {
+        var wal = Pipeline("wal.db", "PRAGMA journal_mode = WAL; CREATE TABLE files (id INTEGER PRIMARY KEY, path TEXT); " +
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30000) INSERT INTO files SELECT i, 'src/' || i || '.c' FROM n;");
+        var run = Run();
+        var file = store.Database.DatabasePath;
+        // Another reader of the store (it holds its lock once it has read): the last connection to close would copy
+        // the pages itself (SQLite's own rule), and other tests may close this process's pooled ones at any time.
+        using var reader = new SqliteConnection($"Data Source={file};Pooling=False");
+        reader.Open();
+        using (var read = reader.CreateCommand())
+        {
+            read.CommandText = "SELECT count(*) FROM sqlite_schema";
+            read.ExecuteScalar();
+        }
+
+        foreach (var (rows, logged) in new[] { (10_000, 10_000), (30_000, 20_000) })
+        {
+            // Hundreds of pages each, together over the 1,000 after which a commit used to copy them into the file.
+            var before = new FileInfo(file).Length;
+            Assert.Equal(logged, ledger.WriteDelta(run, "ast", wal, $"SELECT path AS relpath FROM files WHERE id <= {rows} ORDER BY id"));
+            Assert.Equal(before, new FileInfo(file).Length);
+            Assert.Equal((long)rows, SqliteFile.Scalar(file, "SELECT count(*) FROM ingest_log WHERE build_id = $b AND phase = 'ast'", ("$b", run)));
+        }
+
+        // The next write of the store copies them, as any commit over that bound does.
+        var delta = new FileInfo(file).Length;
+        ledger.Write(run, "parse", [new IngestRecord { RelPath = "src/1.c" }]);
+        Assert.True(new FileInfo(file).Length > delta + 1_000_000, "the store's next commit did not copy the delta's pages into the file");
+    }
+
     private string Pipeline(string name, string sql)
     {
         var path = temp.Combine(name);
