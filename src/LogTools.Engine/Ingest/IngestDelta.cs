@@ -3,7 +3,6 @@ using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
 using System.Globalization;
-using System.Text;
 using LogTools.Engine.Hashing;
 using LogTools.Engine.Store;
 using static LogTools.Engine.Store.Sql;
@@ -14,8 +13,8 @@ namespace LogTools.Engine.Ingest;
 /// Delta logging with the pipeline's database attached read-only beside the store. When the first rows of the query are
 /// the rows of the run's last delta of the phase (their count and a BLAKE3 of their relpaths in order, kept in
 /// ingest_deltas), they are all logged: the rows after them are read on a second connection at one snapshot of the
-/// pipeline and inserted while the first rows are digested and then looked up in the store's (build_id, phase, relpath)
-/// index. Otherwise one INSERT … SELECT … WHERE relpath NOT IN (the phase's relpaths, read
+/// pipeline and inserted while the first rows are digested, then each new record is looked up in the store's
+/// (build_id, phase, relpath) index. Otherwise one INSERT … SELECT … WHERE relpath NOT IN (the phase's relpaths, read
 /// from that covering index into one transient index, which measured a third cheaper than a NOT EXISTS probe a row)
 /// takes them all. Columns are mapped by name in SQL and compared as the row-by-row reading compares them (BINARY,
 /// whatever collation the pipeline's column declares). It takes only what it decides exactly as the row-by-row reading
@@ -94,7 +93,7 @@ internal static class IngestDelta
         if (knownDigest is not null)
         {
             Execute(connection, transaction, "SAVEPOINT ingest_delta_ahead");
-            var ahead = Ahead(store, connection, transaction, new Phase(runId, phase, now), names, map, query, pipeline, knownRows, knownDigest);
+            var ahead = Ahead(store, connection, transaction, new Phase(runId, phase, now, last), names, map, query, pipeline, knownRows, knownDigest);
             Execute(connection, transaction, ahead is null ? "ROLLBACK TO ingest_delta_ahead; RELEASE ingest_delta_ahead" : "RELEASE ingest_delta_ahead");
             if (ahead is { } logged)
             {
@@ -136,10 +135,9 @@ internal static class IngestDelta
     /// pipeline (on the thread pool), the query's rows after the first <paramref name="knownRows"/> are read first and
     /// handed over in batches, then its first rows are digested; meanwhile this connection inserts the rows handed over,
     /// through prepared INSERTs (<see cref="RowBatch.Group"/> rows a statement) with their values as SQLite typed them,
-    /// so the mapping in SQL decides as the INSERT … SELECT does. After the digest, that side also checks that no new
-    /// relpath comes twice or has a record of the phase (<see cref="Unlogged"/>). Null when the first rows are not the
-    /// last delta's (count and digest) or a new relpath comes twice or has a record: the caller rolls back what it
-    /// inserted and takes the rows as if there were no last delta.
+    /// so the mapping in SQL decides as the INSERT … SELECT does. Then each new record is looked up in the (build_id, phase, relpath) index for another record
+    /// of its relpath. Null when the first rows are not the last delta's (count and digest) or a new record's relpath
+    /// has another record: the caller rolls back what it inserted and takes the rows as if there were no last delta.
     /// </summary>
     /// <remarks>
     /// Both reads run one prepared statement (<see cref="Rows"/>, every column of the query used, LIMIT -1 for both)
@@ -156,7 +154,7 @@ internal static class IngestDelta
         {
             try
             {
-                return ReadAhead(store, target, pipeline, query, map[0], names.Count, knownRows, knownDigest, batches, stop.Token);
+                return ReadAhead(pipeline, query, map[0], names.Count, knownRows, knownDigest, batches, stop.Token);
             }
             finally
             {
@@ -217,6 +215,17 @@ internal static class IngestDelta
             return null;
         }
 
+
+        var unique = (long)Scalar(
+            connection, transaction,
+            "SELECT EXISTS (SELECT 1 FROM main.ingest_log n WHERE n.log_id > $last AND EXISTS (SELECT 1 FROM main.ingest_log o " +
+            "WHERE o.build_id = $b AND o.phase = $p AND o.relpath = n.relpath AND o.log_id <> n.log_id))",
+            P("$last", target.LastLogId), P("$b", target.RunId), P("$p", target.Name))! == 0;
+        if (!unique)
+        {
+            return null;
+        }
+
         KeepDigest(connection, transaction, target.RunId, target.Name, digest);
         return count;
     }
@@ -224,10 +233,9 @@ internal static class IngestDelta
     /// <summary>
     /// The reading side of <see cref="Ahead"/>: the rows after the first <paramref name="knownRows"/> into
     /// <paramref name="batches"/>, then the digest of the first rows; the digest of all the rows when the first rows are
-    /// the last delta's and the new rows' relpaths are <see cref="Unlogged"/>, null otherwise (or when a relpath is not
-    /// text, or the database's text is not UTF-8).
+    /// the last delta's, null otherwise (or when a relpath is not text, or the database's text is not UTF-8).
     /// </summary>
-    private static RelPathDigest? ReadAhead(LogStore store, Phase target, Pipeline pipeline, string query, int relPathColumn, int columns, long knownRows, string knownDigest, BlockingCollection<RowBatch> batches, CancellationToken stop)
+    private static RelPathDigest? ReadAhead(Pipeline pipeline, string query, int relPathColumn, int columns, long knownRows, string knownDigest, BlockingCollection<RowBatch> batches, CancellationToken stop)
     {
         using var snapshot = new ForeignSnapshot(pipeline.Path, pipeline.BusyTimeout);
         if (!snapshot.Utf8)
@@ -279,49 +287,7 @@ internal static class IngestDelta
             }
         }
 
-        return Unlogged(store, target, after, relPathColumn) ? digest : null;
-    }
-
-    /// <summary>
-    /// Whether no relpath of <paramref name="rows"/> (all text) comes twice, nor has a record of the phase in the store.
-    /// The store is read on a connection of its own, as committed, which is what the delta's write transaction began
-    /// from (no other writer can commit while it is open), so this runs beside the inserts, not after them.
-    /// </summary>
-    /// <remarks>
-    /// Twice: compared as strings decoded from the UTF-8 bytes, so two byte strings that differ only in invalid UTF-8
-    /// count as one (the delta then takes the exact path), and equal bytes always as one. A record: the store's BINARY
-    /// comparison of the same bytes, through a prepared INSERT that adds a row to a temporary table only for a relpath
-    /// found (<see cref="RowInsert.Run"/> tells whether it did), so a new relpath costs one look-up in the
-    /// (build_id, phase, relpath) index.
-    /// </remarks>
-    private static bool Unlogged(LogStore store, Phase target, List<RowBatch> rows, int relPathColumn)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        if (!rows.All(batch => batch.AddRelPaths(relPathColumn, seen)))
-        {
-            return false;
-        }
-
-        return store.Database.ReadSnapshot((connection, transaction) =>
-        {
-            // A pooled connection: the table must not outlive this check.
-            Execute(connection, transaction, "CREATE TEMP TABLE ingest_delta_found (relpath TEXT)");
-            try
-            {
-                using var probe = store.Database.PrepareInsert(
-                    connection, transaction,
-                    "INSERT INTO temp.ingest_delta_found (relpath) SELECT $r WHERE EXISTS " +
-                    "(SELECT 1 FROM main.ingest_log WHERE build_id = $b AND phase = $p AND relpath = $r)",
-                    [("$r", DbType.String), ("$b", DbType.String), ("$p", DbType.String)]);
-                probe.Text(1, target.RunId);
-                probe.Text(2, target.Name);
-                return rows.All(batch => batch.Unlogged(probe, relPathColumn));
-            }
-            finally
-            {
-                Execute(connection, transaction, "DROP TABLE temp.ingest_delta_found");
-            }
-        });
+        return digest;
     }
 
     /// <summary>
@@ -407,8 +373,8 @@ internal static class IngestDelta
     /// <summary>The pipeline's database, and how long its lock is waited for.</summary>
     private readonly record struct Pipeline(string Path, TimeSpan BusyTimeout);
 
-    /// <summary>The run's phase a delta logs into, and the time its records get.</summary>
-    private readonly record struct Phase(string RunId, string Name, string Now);
+    /// <summary>The run's phase a delta logs into, the time its records get, and the store's last log_id before it.</summary>
+    private readonly record struct Phase(string RunId, string Name, string Now, long LastLogId);
 
     /// <summary>
     /// Rows of the query handed from the reading thread to the inserting one: each value as SQLite typed it (an integer,
@@ -511,35 +477,6 @@ internal static class IngestDelta
                         break;
                 }
             }
-        }
-
-        /// <summary>Runs <paramref name="probe"/> for each row's relpath (text); false at the first it inserts a row for.</summary>
-        public bool Unlogged(RowInsert probe, int column)
-        {
-            for (var r = 0; r < rows; r++)
-            {
-                probe.Utf8(0, Bytes(r * columns + column));
-                if (probe.Run())
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-
-        /// <summary>Adds the rows' relpaths (text) to <paramref name="seen"/>; false at the first already there.</summary>
-        public bool AddRelPaths(int column, HashSet<string> seen)
-        {
-            for (var r = 0; r < rows; r++)
-            {
-                if (!seen.Add(Encoding.UTF8.GetString(Bytes(r * columns + column))))
-                {
-                    return false;
-                }
-            }
-
-            return true;
         }
 
         /// <summary>Adds the rows' relpaths to <paramref name="digest"/>; false when one is not text.</summary>
