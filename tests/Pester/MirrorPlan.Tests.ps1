@@ -8,6 +8,16 @@ BeforeAll {
         Join-Path (New-TestFolder 'plan-store') 'store'
     }
 
+    # A source 'caspar' (host/caspar-*.log archives, host/caspar.log active) with host files of the given lengths; its config path.
+    function New-PlanSource([hashtable] $Lengths) {
+        $root = New-TestFolder 'plan-src'
+        New-Item -ItemType Directory -Path (Join-Path $root 'host') | Out-Null
+        $config = Join-Path $root 'caspar.yml'
+        Set-Content -Path $config -Value "name: caspar`narchived_pattern: host/caspar-*.log`nactive_pattern: host/caspar.log`npond_path: logs/caspar"
+        foreach ($name in $Lengths.Keys) { Set-Content -Path (Join-Path $root "host/$name") -Value ('a' * $Lengths[$name]) -NoNewline }
+        $config
+    }
+
     # Everything in a store's database that is not the server's own: schemas, then tables, views and sequences (psql, not LogTools).
     function Get-ServerObjects([string] $Store) {
         Invoke-TestStoreSql $Store @'
@@ -23,12 +33,7 @@ WHERE n.nspname NOT LIKE 'pg\_%' AND n.nspname <> 'information_schema'
 Describe 'Sync-LogSource -WhatIf on a store never written' {
     It 'plans each host file as new, and creates nothing: no schema or table on the server, no file in the content root' {
         $store = New-UnwrittenStore
-        $root = New-TestFolder 'plan-src'
-        New-Item -ItemType Directory -Path (Join-Path $root 'host') | Out-Null
-        $config = Join-Path $root 'caspar.yml'
-        Set-Content -Path $config -Value "name: caspar`narchived_pattern: host/caspar-*.log`nactive_pattern: host/caspar.log`npond_path: logs/caspar"
-        Set-Content -Path (Join-Path $root 'host/caspar-1.log') -Value ('a' * 299) -NoNewline
-        Set-Content -Path (Join-Path $root 'host/caspar.log') -Value ('b' * 41) -NoNewline
+        $config = New-PlanSource @{ 'caspar-1.log' = 299; 'caspar.log' = 41 }
         $content = Get-TestContentRoot $store
         $before = @(Get-ChildItem -LiteralPath $content -Recurse -Force -ErrorAction SilentlyContinue).Count
 
@@ -52,11 +57,7 @@ Describe 'Sync-LogSource -WhatIf on a store never written' {
 
     It 'plans without an error when -WhatIf comes from $WhatIfPreference, and creates nothing' {
         $store = New-UnwrittenStore
-        $root = New-TestFolder 'plan-pref'
-        New-Item -ItemType Directory -Path (Join-Path $root 'host') | Out-Null
-        $config = Join-Path $root 'app.yml'
-        Set-Content -Path $config -Value "name: app`narchived_pattern: host/app-*.log`nactive_pattern: host/app.log`npond_path: logs/app"
-        Set-Content -Path (Join-Path $root 'host/app.log') -Value 'line' -NoNewline
+        $config = New-PlanSource @{ 'caspar.log' = 4 }
 
         $WhatIfPreference = $true
         try { $result = Sync-LogSource -Config $config -Store $store -ErrorVariable problems 6>$null }
