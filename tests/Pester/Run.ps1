@@ -34,7 +34,7 @@ $server = $null
 if ($Backend -eq 'postgres') {
     # One file per capability that a store holds: sessions, costs and budgets, history import, mirror, runs,
     # ingest blocks, port builds, the live server, and the pipelines and views over them.
-    $serverBacked = 'AbandonedSessions', 'ApiCallInput', 'Cost', 'Ingest', 'LiveServer', 'Mirror', 'Pipeline', 'Ports',
+    $serverBacked = 'AbandonedSessions', 'ApiCallInput', 'Cost', 'Ingest', 'LiveServer', 'Mirror', 'MirrorPlan', 'Pipeline', 'Ports',
     'PortSpecCache', 'RunRemoval', 'Runs', 'RunsCap', 'StructuredFields', 'UsedBy', 'Views', 'Vocabulary' |
         ForEach-Object { Join-Path $PSScriptRoot "$_.Tests.ps1" }
     $config.Run.Path = @($config.Run.Path.Value | ForEach-Object { if (Test-Path $_ -PathType Container) { Get-ChildItem $_ -Filter *.Tests.ps1 | ForEach-Object FullName } else { $_ } } |

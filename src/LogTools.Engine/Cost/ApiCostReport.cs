@@ -56,12 +56,34 @@ public sealed class ApiCostReport
         }
     }
 
+    /// <remarks>
+    /// The store's database is read on one connection throughout (on a server, one pooled connection and its reset per
+    /// report, not one per statement); an archive, on a connection of its own each time it is read.
+    /// </remarks>
     private List<ApiCostRow> Sums(DateTimeOffset? since, DateTimeOffset? until, ApiCostGroup groupBy, TimeZoneInfo zone)
     {
+        IReadOnlyList<StoreDatabase> archives = includeArchive ? [.. LogArchive.Databases(store)] : [];
+        return store.Database.Read(connection => Sums(connection, archives, since, until, groupBy, zone));
+    }
+
+    private List<ApiCostRow> Sums(DbConnection main, IReadOnlyList<StoreDatabase> archives, DateTimeOffset? since, DateTimeOffset? until, ApiCostGroup groupBy, TimeZoneInfo zone)
+    {
         unpriced.Clear();
-        var databases = includeArchive ? [store.Database, .. LogArchive.Databases(store)] : new List<StoreDatabase> { store.Database };
+        void EachDatabase(Action<DbConnection> read)
+        {
+            read(main);
+            foreach (var archive in archives)
+            {
+                archive.Read(connection =>
+                {
+                    read(connection);
+                    return true;
+                });
+            }
+        }
+
         var calendar = CalendarUnitOf(groupBy) is { } unit ? new CalendarPeriod(unit, zone) : null;
-        var data = since is null || until is null ? DataRange(databases) : null;
+        var data = since is null || until is null ? DataRange(EachDatabase) : null;
         var start = since ?? data?.Start;
         var end = until ?? data?.End;
         var periods = new List<(string? Label, DateTimeOffset Start, DateTimeOffset End)>();
@@ -81,7 +103,7 @@ public sealed class ApiCostReport
         }
 
         var sums = new Dictionary<(int Period, string? Key), Sum>();
-        var tasks = groupBy == ApiCostGroup.Task ? TasksOfWorkers(databases) : null;
+        var tasks = groupBy == ApiCostGroup.Task ? TasksOfWorkers([store.Database, .. archives]) : null;
         void Add(int period, string dimension, string model, long[] values, DateTimeOffset pricedAt)
         {
             if (values[0] == 0)
@@ -107,30 +129,25 @@ public sealed class ApiCostReport
         }
 
         var (blocks, raw) = Split(periods);
-        foreach (var database in databases)
+        EachDatabase(connection =>
         {
-            database.Read(connection =>
+            if (groupBy is ApiCostGroup.None or ApiCostGroup.Day or ApiCostGroup.Week or ApiCostGroup.Month or ApiCostGroup.Model)
             {
-                if (groupBy is ApiCostGroup.None or ApiCostGroup.Day or ApiCostGroup.Week or ApiCostGroup.Month or ApiCostGroup.Model)
+                ReadSeries(connection, blocks, (i, model, values) => Add(blocks[i].Period, string.Empty, model, values, FromSeconds(blocks[i].Start)));
+            }
+            else
+            {
+                foreach (var block in blocks)
                 {
-                    ReadSeries(connection, blocks, (i, model, values) => Add(blocks[i].Period, string.Empty, model, values, FromSeconds(blocks[i].Start)));
+                    ReadQuarters(connection, groupBy, block, (dimension, model, values) => Add(block.Period, dimension, model, values, FromSeconds(block.Start)));
                 }
-                else
-                {
-                    foreach (var block in blocks)
-                    {
-                        ReadQuarters(connection, groupBy, block, (dimension, model, values) => Add(block.Period, dimension, model, values, FromSeconds(block.Start)));
-                    }
-                }
+            }
 
-                foreach (var range in raw)
-                {
-                    ReadRows(connection, groupBy, range, (dimension, model, values) => Add(range.Period, dimension, model, values, range.Start));
-                }
-
-                return true;
-            });
-        }
+            foreach (var range in raw)
+            {
+                ReadRows(connection, groupBy, range, (dimension, model, values) => Add(range.Period, dimension, model, values, range.Start));
+            }
+        });
 
         var rows = new List<ApiCostRow>();
         if (groupBy == ApiCostGroup.None)
@@ -332,7 +349,7 @@ public sealed class ApiCostReport
                         sum[v] = checked(sum[v] + (sign * row.GetInt64(3 + v)));
                     }
                 }
-            });
+            }, prepare: true);
 
         for (var i = 0; i < blocks.Count; i++)
         {
@@ -438,24 +455,17 @@ public sealed class ApiCostReport
 
     private static void Bump(Dictionary<(int, long), int> signs, (int, long) key, int sign) => signs[key] = signs.GetValueOrDefault(key) + sign;
 
-    private static (DateTimeOffset Start, DateTimeOffset End)? DataRange(IEnumerable<StoreDatabase> databases)
+    private static (DateTimeOffset Start, DateTimeOffset End)? DataRange(Action<Action<DbConnection>> eachDatabase)
     {
         long? first = null, last = null;
-        foreach (var database in databases)
+        eachDatabase(connection => Sql.ForEach(connection, null, "SELECT min(slot), max(slot) FROM api_call_series WHERE level = 0", [], r =>
         {
-            database.Read(connection =>
+            if (!r.IsDBNull(0))
             {
-                Sql.ForEach(connection, null, "SELECT min(slot), max(slot) FROM api_call_series WHERE level = 0", [], r =>
-                {
-                    if (!r.IsDBNull(0))
-                    {
-                        first = Math.Min(first ?? long.MaxValue, r.GetInt64(0));
-                        last = Math.Max(last ?? long.MinValue, r.GetInt64(1));
-                    }
-                });
-                return true;
-            });
-        }
+                first = Math.Min(first ?? long.MaxValue, r.GetInt64(0));
+                last = Math.Max(last ?? long.MinValue, r.GetInt64(1));
+            }
+        }, prepare: true));
 
         return first is null ? null : (FromSeconds(first.Value * Day), FromSeconds((last!.Value + 1) * Day));
     }

@@ -64,12 +64,13 @@ public sealed class MirrorSync
     /// as an output object; a plan (<see cref="MirrorSyncOptions.WhatIf"/>) instead asks the sink about each change it
     /// would make, so the user sees one What if: line per file. Which store is needed is decided here: an existing
     /// store is opened with <paramref name="open"/>; a missing one is created with it only when the sync has something
-    /// to write, and a plan never creates one.
+    /// to write, and a plan never creates one: for a plan, <paramref name="open"/> gives the existing store or null
+    /// (a server store's existence is known only by asking the server); for a sync it never gives null.
     /// </summary>
-    public static void Sync(string storePath, Func<LogStore> open, MirrorSourceConfig config, MirrorSyncOptions options, IEngineSink sink)
+    public static void Sync(string storePath, Func<LogStore?> open, MirrorSourceConfig config, MirrorSyncOptions options, IEngineSink sink)
     {
-        var existing = LogStore.Exists(storePath) ? open() : null;
-        foreach (var result in Run(storePath, existing, config, options, sink, options.WhatIf ? null : open))
+        var existing = options.WhatIf || LogStore.Exists(storePath) ? open() : null;
+        foreach (var result in Run(storePath, existing, config, options, sink, options.WhatIf ? null : () => open()!))
         {
             if (!options.WhatIf)
             {

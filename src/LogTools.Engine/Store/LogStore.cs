@@ -53,7 +53,11 @@ public sealed class LogStore
         if (access != StoreAccess.Write)
         {
             var reader = Create(path, policy, password, existing: true);
-            reader.PrepareReader(access);
+            if (!reader.PrepareReader(access))
+            {
+                throw reader.NotFound();
+            }
+
             return reader;
         }
 
@@ -69,19 +73,19 @@ public sealed class LogStore
     }
 
     /// <summary>
-    /// The store at <paramref name="path"/> opened to inspect it (never created, migrated or changed), as <see cref="StoreAccess.Inspect"/>
-    /// opens it; null when there is no store there yet.
+    /// The store at <paramref name="path"/> opened to read or inspect it (never created, migrated or changed), as <see cref="Open"/>
+    /// opens it with <paramref name="access"/>; null when there is no store there yet (a server is asked): for a plan
+    /// (-WhatIf) of a command that would create the store.
     /// </summary>
-    internal static LogStore? OpenIfExists(string path, string? password = null)
+    public static LogStore? OpenIfExists(string path, StoreAccess access = StoreAccess.Inspect, string? password = null)
     {
-        var store = Create(path, null, password, existing: true);
-        if (!store.Database.Exists())
+        if (access == StoreAccess.Write)
         {
-            return null;
+            throw new ArgumentOutOfRangeException(nameof(access), "Only a reader opens a store without creating it.");
         }
 
-        store.PrepareReader(StoreAccess.Inspect);
-        return store;
+        var store = Create(path, null, password, existing: true);
+        return store.PrepareReader(access) ? store : null;
     }
 
     /// <summary>The store object of a folder or server location, not yet checked or opened.</summary>
@@ -232,25 +236,21 @@ public sealed class LogStore
         Migrate();
     }
 
-    private void PrepareReader(StoreAccess access)
+    /// <summary>Checks a store opened to read; false when there is none (a file database is looked for first, a server is asked with its versions).</summary>
+    private bool PrepareReader(StoreAccess access)
     {
         RefuseFile();
-        if (!Database.Exists())
+        if (Database is SqliteStoreDatabase && !Database.Exists())
         {
-            throw Database is SqliteStoreDatabase
-                ? new LogToolsException(
-                    NotFoundId, ErrorKind.ObjectNotFound, Path,
-                    $"There is no LogTools store in '{Path}' ({DatabaseFileName} is missing). Commands that only read never create one: " +
-                    "check the path (-Store, Set-LogStore, $env:LOGTOOLS_STORE). A command that writes creates the store, " +
-                    $"or create it now with Set-LogStore -Path '{Path}'.")
-                : new LogToolsException(
-                    NotFoundId, ErrorKind.ObjectNotFound, Database.DatabasePath,
-                    $"There is no LogTools store in the database '{Database.DatabasePath}' yet (it has no store tables). Commands that only read never create one: " +
-                    "check the location (-Store, Set-LogStore, $env:LOGTOOLS_STORE). A command that writes creates the store's tables there.");
+            return false;
         }
 
         CheckDatabaseFile();
-        var versions = Versions();
+        if (ExistingVersions() is not { } versions)
+        {
+            return false;
+        }
+
         RefuseNewer(versions);
         var behind = Behind(versions);
         if (access == StoreAccess.Read && (behind.Count > 0 || versions.Total < StoreSchema.Latest))
@@ -261,7 +261,20 @@ public sealed class LogStore
                 "Commands that only read never upgrade a store, and the store was not changed. To upgrade it, back it up with " +
                 $"Backup-LogStore, then run Set-LogStore -Path '{Path}' (or any command that writes to it).");
         }
+
+        return true;
     }
+
+    private LogToolsException NotFound() => Database is SqliteStoreDatabase
+        ? new LogToolsException(
+            NotFoundId, ErrorKind.ObjectNotFound, Path,
+            $"There is no LogTools store in '{Path}' ({DatabaseFileName} is missing). Commands that only read never create one: " +
+            "check the path (-Store, Set-LogStore, $env:LOGTOOLS_STORE). A command that writes creates the store, " +
+            $"or create it now with Set-LogStore -Path '{Path}'.")
+        : new LogToolsException(
+            NotFoundId, ErrorKind.ObjectNotFound, Database.DatabasePath,
+            $"There is no LogTools store in the database '{Database.DatabasePath}' yet (it has no store tables). Commands that only read never create one: " +
+            "check the location (-Store, Set-LogStore, $env:LOGTOOLS_STORE). A command that writes creates the store's tables there.");
 
     /// <summary>The areas whose version in the database is older than this build's, as "Area n of m".</summary>
     private static List<string> Behind((int Total, Dictionary<string, int> Areas) versions) =>
@@ -271,7 +284,10 @@ public sealed class LogStore
     private static string BehindText(List<string> behind) => behind.Count > 0 ? $" (areas behind: {string.Join(", ", behind)})" : "";
 
     /// <summary>The number of migrations the store records as applied (SQLite: PRAGMA user_version), and each area's version.</summary>
-    private (int Total, Dictionary<string, int> Areas) Versions() => Database.Read(c => Versions(c, null));
+    private (int Total, Dictionary<string, int> Areas) Versions() => ExistingVersions() ?? (0, new Dictionary<string, int>(StringComparer.Ordinal));
+
+    /// <summary>The versions of the store, on one connection; null when its database holds no store tables.</summary>
+    private (int Total, Dictionary<string, int> Areas)? ExistingVersions() => Database.Read(c => SqlDialect.Of(c).ReadVersions(c));
 
     private static (int Total, Dictionary<string, int> Areas) Versions(DbConnection connection, DbTransaction? transaction) =>
         (SqlDialect.Of(connection).ReadUserVersion(connection, transaction), StoreSchema.Applied(connection, transaction));

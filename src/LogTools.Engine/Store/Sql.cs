@@ -57,9 +57,20 @@ internal static class Sql
         ForEach(connection, transaction, text, parameters, reader => sink(map(reader)));
 
     /// <summary>Calls <paramref name="row"/> with the reader positioned on each row in turn.</summary>
-    public static void ForEach(DbConnection connection, DbTransaction? transaction, string text, IEnumerable<(string Name, object? Value)> parameters, Action<DbDataReader> row)
+    /// <param name="prepare">
+    /// Prepares the statement first: for a statement every report or open runs, whose parsed and planned form a server then
+    /// keeps with the pooled connection (Npgsql prepares a text once per connection), and whose results it sends binary
+    /// without describing them again. Only for a fixed column list: a prepared SELECT * would fail once its table changes.
+    /// </param>
+    public static void ForEach(
+        DbConnection connection, DbTransaction? transaction, string text, IEnumerable<(string Name, object? Value)> parameters, Action<DbDataReader> row, bool prepare = false)
     {
         using var command = Command(connection, transaction, text, parameters);
+        if (prepare)
+        {
+            command.Prepare();
+        }
+
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {

@@ -75,7 +75,7 @@ public static class StoreCopy
     /// <summary>Refuses, before anything is written, a destination that is the source or holds records or content files.</summary>
     private static void CheckDestination(LogStore source, string destination, string root, StoreContentMode content, string? password)
     {
-        var existing = LogStore.OpenIfExists(destination, password);
+        var existing = LogStore.OpenIfExists(destination, password: password);
         var shown = existing?.Database.DatabasePath ?? root;
         if (existing is not null && existing.Database.DatabasePath == source.Database.DatabasePath)
         {

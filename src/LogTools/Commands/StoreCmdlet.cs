@@ -47,15 +47,26 @@ public abstract class StoreCmdlet : LogToolsCmdlet
     }
 
     /// <summary>The open store; a store that cannot be used stops the command with a clear error.</summary>
-    protected LogStore OpenStore()
+    protected LogStore OpenStore() => Open(orNone: false)!;
+
+    /// <summary>
+    /// For a command that creates the store when it writes: under -WhatIf, the existing store, or null when there is none yet
+    /// (a server is asked, and nothing is created on it), so the plan starts from an empty store; otherwise <see cref="OpenStore"/>.
+    /// </summary>
+    protected LogStore? OpenStoreIfExists() => Open(orNone: true);
+
+    private LogStore? Open(bool orNone)
     {
         if (store is null)
         {
             var location = LocateStore(Store);
             var access = Access == StoreAccess.Write && WhatIfRequested() ? StoreAccess.Read : Access;
             WriteVerbose($"Store: {location.Path} ({location.Detail}), opened for {access}");
-            store = MustSucceed(() => LogStore.Open(location.Path, access, password: SessionStoreChoice.PasswordFor(location.Path)));
-            if (access == StoreAccess.Write)
+            var password = SessionStoreChoice.PasswordFor(location.Path);
+            store = orNone && access != StoreAccess.Write
+                ? MustSucceed(() => LogStore.OpenIfExists(location.Path, access, password))
+                : MustSucceed(() => LogStore.Open(location.Path, access, password: password));
+            if (store is not null && access == StoreAccess.Write)
             {
                 Recorder?.Attach(store);
             }
