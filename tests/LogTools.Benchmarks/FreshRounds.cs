@@ -24,12 +24,14 @@ internal sealed class FreshRounds(string loadBefore)
     public LogStore? Store { get; set; }
 
     /// <summary>ccusage's time / LogTools' time per round: median (spread).</summary>
-    public string Ratio
+    public string Ratio => Spread(Ccusage.Select((c, i) => c / LogTools[i]));
+
+    /// <summary>The same with the round's pwsh + Import-Module alone taken off LogTools' time: the import's own share.</summary>
+    public string RatioBeyondPwsh => Spread(Ccusage.Select((c, i) => c / (LogTools[i] - Empty[i])));
+
+    private static string Spread(IEnumerable<double> values)
     {
-        get
-        {
-            var ratios = Ccusage.Zip(LogTools, (c, l) => c / l).ToList();
-            return $"{Timing.Median(ratios):0.00}x ({ratios.Min():0.00}–{ratios.Max():0.00}x)";
-        }
+        var ratios = values.ToList();
+        return $"{Timing.Median(ratios):0.00}x ({ratios.Min():0.00}–{ratios.Max():0.00}x)";
     }
 }
