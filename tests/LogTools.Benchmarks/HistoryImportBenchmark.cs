@@ -118,7 +118,15 @@ public sealed class HistoryImportBenchmark : IBenchmark
         var (ccAdded, ltAdded) = AddedBesideKnown(dir, ccusage, rounds);
         var fresh = FreshProcesses(dir, config, ccusage, rounds, null);
         var freshVerdict = Compare(Totals(fresh.Store!), CcusageTotals(ccJson!));
-        var freshAdded = FreshProcesses(dir, Path.Combine(dir, "known-config"), ccusage, rounds, KnownStore(dir));
+        var known = KnownStore(dir);
+        var freshAdded = FreshProcesses(dir, Path.Combine(dir, "known-config"), ccusage, rounds, known);
+        fresh.Store!.Database.ReleaseConnections();
+        freshAdded.Store!.Database.ReleaseConnections();
+        foreach (var folder in new[] { fresh.Store.Path, freshAdded.Store.Path, known })
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
         Console.WriteLine();
         Console.WriteLine($"| benchmark ({rounds} rounds alternated, load {loadBefore}–{loadAfter}) | median (fastest–slowest) | MB/s at the median |");
         Console.WriteLine("|---|---:|---:|");
@@ -230,23 +238,8 @@ public sealed class HistoryImportBenchmark : IBenchmark
 
     private static (double Seconds, string Output) Pwsh(string dir, string script)
     {
-        var info = LogTools.Tests.Support.Pwsh.StartInfo(["-Command", $"Import-Module '{Repo.ModuleManifest}' -ErrorAction Stop\n{script}"]);
-        var cache = Path.Combine(dir, "pwsh-cache");
-        info.Environment["XDG_CACHE_HOME"] = cache;
-        File.Delete(Path.Combine(Directory.CreateDirectory(Path.Combine(cache, "powershell")).FullName, "StartupProfileData-NonInteractive"));
-        var clock = Stopwatch.StartNew();
-        using var process = Process.Start(info)!;
-        process.StandardInput.Close();
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        clock.Stop();
-        if (process.ExitCode != 0 || error.Result.Length > 0)
-        {
-            throw new InvalidOperationException($"pwsh failed ({process.ExitCode}): {error.Result}\n{script}");
-        }
-
-        return (clock.Elapsed.TotalSeconds, output);
+        var (wallMs, output) = FirstCallBenchmark.Script(Repo.ModuleManifest, script, Path.Combine(dir, "pwsh-cache"));
+        return (wallMs / 1000, output);
     }
 
     /// <summary>A store holding the 10,000 known logs of <see cref="AddedBesideKnown"/>, made once per run.</summary>

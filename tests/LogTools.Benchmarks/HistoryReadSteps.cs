@@ -18,8 +18,8 @@ internal static class HistoryReadSteps
         var steps = new (string Name, Func<long> Pass)[]
         {
             ("enumerate the files and stat each (the plan)", () => Enumerate(projects)),
-            ("+ read every byte (64 KiB reads)", () => Read(projects)),
-            ("+ split lines (search for '\\n')", () => Split(projects)),
+            ("+ read every byte (64 KiB reads)", () => Read(projects, split: false)),
+            ("+ split lines (search for '\\n')", () => Read(projects, split: true)),
             ("+ check UTF-8, make entries (JournalReader as the importer uses it)", () => Journal(projects, _ => 0)),
             ("+ probe for \"usage\" (the byte search that lets other lines skip the parse)", () => Journal(projects, line => line.IndexOf("\"usage\""u8) >= 0 ? 1 : 0)),
             ("+ parse the call lines into ApiCalls (HistoryLineParser, as imported)", () => Journal(projects, Parse)),
@@ -66,52 +66,41 @@ internal static class HistoryReadSteps
         return files;
     }
 
-    private static long Read(string projects)
+    // Every byte read in 64 KiB reads, the lines found in them when asked.
+    private static long Read(string projects, bool split)
     {
         var buffer = new byte[64 * 1024];
         long total = 0;
         foreach (var file in Files(projects))
         {
             using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
-            int read;
-            while ((read = stream.Read(buffer)) > 0)
+            int kept = 0, read;
+            while ((read = stream.Read(buffer, kept, buffer.Length - kept)) > 0)
             {
                 total += read;
+                var data = buffer.AsSpan(0, kept + read);
+                int start = 0, newline;
+                while (split && (newline = data[start..].IndexOf((byte)'\n')) >= 0)
+                {
+                    total++;
+                    start += newline + 1;
+                }
+
+                if (split)
+                {
+                    // The partial last line moves to the front, as the journal reader does.
+                    kept = data.Length - start;
+                    if (kept == buffer.Length)
+                    {
+                        Array.Resize(ref buffer, buffer.Length * 2);
+                    }
+
+                    data[start..].CopyTo(buffer);
+                }
             }
         }
 
         return total;
-    }
-
-    private static long Split(string projects)
-    {
-        var buffer = new byte[64 * 1024];
-        long lines = 0;
-        foreach (var file in Files(projects))
-        {
-            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
-            int kept = 0, read;
-            while ((read = stream.Read(buffer, kept, buffer.Length - kept)) > 0)
-            {
-                var data = buffer.AsSpan(0, kept + read);
-                int start = 0, newline;
-                while ((newline = data[start..].IndexOf((byte)'\n')) >= 0)
-                {
-                    lines++;
-                    start += newline + 1;
-                }
-
-                kept = data.Length - start;
-                if (kept == buffer.Length)
-                {
-                    Array.Resize(ref buffer, buffer.Length * 2);
-                }
-
-                data[start..].CopyTo(buffer);
-            }
-        }
-
-        return lines;
     }
 
     private static long Journal(string projects, Func<ReadOnlySpan<byte>, long> step)
