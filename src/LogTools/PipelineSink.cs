@@ -124,7 +124,14 @@ internal sealed class PipelineSink(LogToolsCmdlet cmdlet, CancellationToken stop
 
     public void Verbose(string message) => Post(() => cmdlet.WriteVerbose(message));
 
-    public bool ShouldProcess(string? target, string action) => Call(() => target is null
+    /// <summary>
+    /// Set on the pipeline thread when ShouldProcess cannot act: each question is then answered yes where it is asked.
+    /// A question asked on the pipeline thread stops the engine until that thread has run it, two thread switches that
+    /// on a busy machine can cost longer than the work asked about (one per file of an import).
+    /// </summary>
+    public bool AnswersYes { get; set; }
+
+    public bool ShouldProcess(string? target, string action) => AnswersYes || Call(() => target is null
         ? cmdlet.ShouldProcess(action, action, cmdlet.MyInvocation.MyCommand.Name)
         : cmdlet.ShouldProcess(target, action));
 

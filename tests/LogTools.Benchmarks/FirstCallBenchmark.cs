@@ -219,12 +219,13 @@ public sealed class FirstCallBenchmark : IBenchmark
     /// A fresh pwsh importing <paramref name="manifest"/> and running <paramref name="script"/>: its wall time and output.
     /// pwsh records the methods each process compiled in a startup profile in its cache folder and compiles them ahead
     /// in the next process (multicore JIT), whichever command that runs; so each process here starts without one, in
-    /// a cache folder of its own, instead of with whatever pwsh last ran on the machine.
+    /// a cache folder of its own (<paramref name="cache"/>, default one of this process), instead of with whatever
+    /// pwsh last ran on the machine.
     /// </summary>
-    private static (double WallMs, string Output) Script(string manifest, string script)
+    internal static (double WallMs, string Output) Script(string manifest, string script, string? cache = null)
     {
         var info = Pwsh.StartInfo(["-Command", $"Import-Module '{manifest}' -ErrorAction Stop\n{script}"]);
-        var cache = Path.Combine(Path.GetTempPath(), "logtools-bench-first-call-" + Environment.ProcessId, "cache");
+        cache ??= Path.Combine(Path.GetTempPath(), "logtools-bench-first-call-" + Environment.ProcessId, "cache");
         info.Environment["XDG_CACHE_HOME"] = cache;
         File.Delete(Path.Combine(Directory.CreateDirectory(Path.Combine(cache, "powershell")).FullName, "StartupProfileData-NonInteractive"));
         var clock = Stopwatch.StartNew();

@@ -90,6 +90,7 @@ public sealed class HistoryImportBenchmark : IBenchmark
         Console.WriteLine($"load average {loadBefore} before, {loadAfter} after");
         var verdict = Compare(Totals(store!), CcusageTotals(ccJson!));
         var (parse, validate, write) = Stages(files, store!);
+        HistoryReadSteps.Print(projects, summary.Calls);
 
         // Warm re-import of 10,000 unchanged files.
         var many = Path.Combine(dir, "many");
@@ -115,6 +116,17 @@ public sealed class HistoryImportBenchmark : IBenchmark
 
         Console.WriteLine($"10,000 files: first import {firstClock.Elapsed.TotalSeconds:0.000} s ({firstImported} calls); warm re-import {warmBest.TotalMilliseconds:0} ms ({unchanged} unchanged)");
         var (ccAdded, ltAdded) = AddedBesideKnown(dir, ccusage, rounds);
+        var fresh = FreshProcesses(dir, config, ccusage, rounds, null);
+        var freshVerdict = Compare(Totals(fresh.Store!), CcusageTotals(ccJson!));
+        var known = KnownStore(dir);
+        var freshAdded = FreshProcesses(dir, Path.Combine(dir, "known-config"), ccusage, rounds, known);
+        fresh.Store!.Database.ReleaseConnections();
+        freshAdded.Store!.Database.ReleaseConnections();
+        foreach (var folder in new[] { fresh.Store.Path, freshAdded.Store.Path, known })
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
         Console.WriteLine();
         Console.WriteLine($"| benchmark ({rounds} rounds alternated, load {loadBefore}–{loadAfter}) | median (fastest–slowest) | MB/s at the median |");
         Console.WriteLine("|---|---:|---:|");
@@ -132,7 +144,14 @@ public sealed class HistoryImportBenchmark : IBenchmark
         Console.WriteLine($"| LogTools: import 100 new logs beside 10,000 known ones (incl. file enumeration) | {Spread(ltAdded, "s")} | |");
         Console.WriteLine($"| ccusage, the same 10,100 logs | {Spread(ccAdded, "s")} | |");
         Console.WriteLine($"| ratio per round, 100 new beside 10,000 known | {Timing.Median(addedRatios):0.00}x ({addedRatios.Min():0.00}–{addedRatios.Max():0.00}x) | |");
-        return verdict == "agree" ? 0 : 1;
+        Console.WriteLine();
+        Console.WriteLine("Fresh processes, as users run them (each round: ccusage, then pwsh -NoProfile -c 'Import-Module out/LogTools; Import-LogHistory' into a fresh store, then pwsh with the Import-Module alone):");
+        Console.WriteLine($"| fresh processes ({rounds} rounds alternated, load {fresh.LoadBefore}–{freshAdded.LoadAfter}) | LogTools, median (fastest–slowest) | ccusage | ratio per round, median (spread) | pwsh + Import-Module alone | ratio without it |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        Console.WriteLine($"| import {files.Count} Claude logs, {mb:0} MB, {fresh.Calls} calls | {Spread(fresh.LogTools, "s")} | {Spread(fresh.Ccusage, "s")} | {fresh.Ratio} | {Spread(fresh.Empty, "s")} | {fresh.RatioBeyondPwsh} |");
+        Console.WriteLine($"| 100 new logs beside 10,000 known | {Spread(freshAdded.LogTools, "s")} | {Spread(freshAdded.Ccusage, "s")} | {freshAdded.Ratio} | {Spread(freshAdded.Empty, "s")} | {freshAdded.RatioBeyondPwsh} |");
+        Console.WriteLine($"| per-day, per-model token totals (fresh process's store) | {freshVerdict} | | | | |");
+        return verdict == "agree" && freshVerdict == "agree" ? 0 : 1;
     }
 
     /// <summary>
@@ -151,10 +170,7 @@ public sealed class HistoryImportBenchmark : IBenchmark
             GenerateMany(fresh, 100, "n");
         }
 
-        var known = Path.Combine(dir, $"store-known-{Guid.NewGuid():N}");
-        var baseStore = LogStore.Open(known);
-        _ = new HistoryImporter(baseStore).Import(HistoryImporter.FilesIn(Path.Combine(projects, "known")), new HistoryImportOptions { Machine = "bench" }, new TestSink { ThrowErrors = true }).Count();
-        baseStore.Database.ReleaseConnections();
+        var known = KnownStore(dir);
         var ccTimes = new List<double>();
         var ltTimes = new List<double>();
         for (var i = 0; i < rounds; i++)
@@ -178,6 +194,62 @@ public sealed class HistoryImportBenchmark : IBenchmark
         }
 
         return (ccTimes, ltTimes);
+    }
+
+    /// <summary>
+    /// The import as a user runs it: each round a fresh ccusage, then a fresh pwsh that imports the assembled module
+    /// (out/LogTools, with its ReadyToRun images) and runs Import-LogHistory on <paramref name="config"/>'s projects
+    /// into a fresh store (a copy of <paramref name="known"/> when given), then a fresh pwsh with the Import-Module
+    /// alone (its share, shown apart; the ratio counts it, as a user waits for it). Each pwsh starts without a startup
+    /// profile of an earlier process (its own cache folder, emptied), so no round is helped by another.
+    /// </summary>
+    private static FreshRounds FreshProcesses(string dir, string config, string ccusage, int rounds, string? known)
+    {
+        var result = new FreshRounds(Timing.Load());
+        var projects = Path.Combine(config, "projects");
+        for (var i = 0; i < rounds; i++)
+        {
+            result.Ccusage.Add(RunCcusage(ccusage, config, dir).Item1.TotalSeconds);
+            if (result.Store is { } previous)
+            {
+                previous.Database.ReleaseConnections();
+                Directory.Delete(previous.Path, recursive: true);
+            }
+
+            var store = Path.Combine(dir, $"store-fresh-{Guid.NewGuid():N}");
+            Directory.CreateDirectory(store);
+            foreach (var file in known is null ? [] : Directory.GetFiles(known))
+            {
+                File.Copy(file, Path.Combine(store, Path.GetFileName(file)));
+            }
+
+            var (seconds, output) = Pwsh(dir, $"(Import-LogHistory -Path '{projects}' -Store '{store}' -Machine bench -Summary -ErrorAction Stop).Calls");
+            result.LogTools.Add(seconds);
+            result.Calls = long.Parse(output.Trim(), CultureInfo.InvariantCulture);
+            result.Empty.Add(Pwsh(dir, string.Empty).Seconds);
+            result.Store = LogStore.Open(store);
+            Console.WriteLine($"fresh processes, {(known is null ? "all new" : "100 new beside 10,000 known")}, round {i + 1}: ccusage {result.Ccusage[^1]:0.000} s, "
+                + $"pwsh + Import-LogHistory {seconds:0.000} s ({result.Calls} calls), pwsh + Import-Module alone {result.Empty[^1]:0.000} s, ratio {result.Ccusage[^1] / seconds:0.00}x");
+        }
+
+        result.LoadAfter = Timing.Load();
+        return result;
+    }
+
+    private static (double Seconds, string Output) Pwsh(string dir, string script)
+    {
+        var (wallMs, output) = FirstCallBenchmark.Script(Repo.ModuleManifest, script, Path.Combine(dir, "pwsh-cache"));
+        return (wallMs / 1000, output);
+    }
+
+    /// <summary>A store holding the 10,000 known logs of <see cref="AddedBesideKnown"/>, made once per run.</summary>
+    private static string KnownStore(string dir)
+    {
+        var known = Path.Combine(dir, $"store-known-{Guid.NewGuid():N}");
+        var store = LogStore.Open(known);
+        _ = new HistoryImporter(store).Import(HistoryImporter.FilesIn(Path.Combine(dir, "known-config", "projects", "known")), new HistoryImportOptions { Machine = "bench" }, new TestSink { ThrowErrors = true }).Count();
+        store.Database.ReleaseConnections();
+        return known;
     }
 
     private static string Spread(List<double> values, string unit) => $"{Timing.Median(values):0.000} {unit} ({values.Min():0.000}–{values.Max():0.000})";

@@ -94,12 +94,7 @@ internal static class HistoryLineParser
             return HistoryLineKind.Malformed;
         }
 
-        var format = fields.Type switch
-        {
-            "assistant" => Format.Claude,
-            "api_call" => Format.Worker,
-            _ => Format.None,
-        };
+        var format = fields.Type;
         var usage = format == Format.Claude ? fields.MessageUsage : fields.TopUsage;
         var model = format == Format.Claude ? fields.MessageModel : fields.TopModel;
         if (format == Format.None || (format == Format.Claude && !usage.Present) || model == SyntheticModel)
@@ -153,7 +148,7 @@ internal static class HistoryLineParser
 
     /// <summary>
     /// A copy of the line with the contents of long strings left out ("" instead), found with a vectorised search for
-    /// quotes and backslashes. Utf8JsonReader checks long escaped text byte by byte, which would cost most of the
+    /// quotes (see ClosingQuote). Utf8JsonReader checks long escaped text byte by byte, which would cost most of the
     /// import's time; the fields an API call needs are all short strings and numbers, and the structure of the whole
     /// line is still validated. An unterminated string is copied as it is, for the reader to reject.
     /// </summary>
@@ -170,25 +165,7 @@ internal static class HistoryLineParser
             }
 
             var open = read + quote;
-            var close = open + 1;
-            while (close < line.Length)
-            {
-                var next = line[close..].IndexOfAny((byte)'"', (byte)'\\');
-                if (next < 0)
-                {
-                    close = line.Length;
-                    break;
-                }
-
-                close += next;
-                if (line[close] == (byte)'"')
-                {
-                    break;
-                }
-
-                close += 2; // the escaped character, whatever it is
-            }
-
+            var close = ClosingQuote(line, open + 1);
             if (close >= line.Length)
             {
                 break;
@@ -203,6 +180,33 @@ internal static class HistoryLineParser
 
         line[read..].CopyTo(buffer.AsSpan(written));
         return buffer.AsSpan(0, written + line.Length - read);
+    }
+
+    /// <summary>
+    /// Where the string that starts at <paramref name="from"/> ends (its closing quote), or the line's length when it
+    /// does not end. A quote ends the string unless an odd run of backslashes stands before it (the last one escapes
+    /// it; an even run is escaped backslashes), so the search stops only at quotes: text full of \n and \t escapes is
+    /// passed over in one vectorised search instead of one search per escape.
+    /// </summary>
+    private static int ClosingQuote(ReadOnlySpan<byte> line, int from)
+    {
+        for (var at = from; at < line.Length; at++)
+        {
+            var next = line[at..].IndexOf((byte)'"');
+            if (next < 0)
+            {
+                break;
+            }
+
+            at += next;
+            var backslashes = at - from - line[from..at].TrimEnd((byte)'\\').Length;
+            if (backslashes % 2 == 0)
+            {
+                return at;
+            }
+        }
+
+        return line.Length;
     }
 
     private static string? Check(in Fields fields, in Usage usage, string? model, Format format)
@@ -253,7 +257,7 @@ internal static class HistoryLineParser
             }
             else if (reader.ValueTextEquals("type"u8))
             {
-                fields.Type = ReadString(ref reader, "type", ref fields);
+                fields.Type = ReadType(ref reader, ref fields);
             }
             else if (reader.ValueTextEquals("timestamp"u8))
             {
@@ -471,6 +475,23 @@ internal static class HistoryLineParser
         }
     }
 
+    // The type is only compared: no string is made for it.
+    private static Format ReadType(ref Utf8JsonReader reader, ref Fields fields)
+    {
+        reader.Read();
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String:
+                return reader.ValueTextEquals("assistant"u8) ? Format.Claude : reader.ValueTextEquals("api_call"u8) ? Format.Worker : Format.None;
+            case JsonTokenType.Null:
+                return Format.None;
+            default:
+                fields.Invalid ??= "a type that is not a string";
+                reader.Skip();
+                return Format.None;
+        }
+    }
+
     private static decimal? ReadCost(ref Utf8JsonReader reader, string name, ref Fields fields)
     {
         reader.Read();
@@ -527,7 +548,7 @@ internal static class HistoryLineParser
 
     private struct Fields
     {
-        public string? Type;
+        public Format Type;
         public DateTimeOffset? Timestamp;
         public string? MessageId;
         public string? MessageModel;

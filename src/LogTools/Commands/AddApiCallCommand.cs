@@ -137,7 +137,7 @@ public sealed class AddApiCallCommand : StoreCmdlet
     {
         prices = PriceTable.Effective(PriceFile is null ? null : ResolveUserPath(PriceFile));
         fromObject = FromObject.For(MyInvocation.BoundParameters.Keys);
-        askEach = ShouldProcessMatters();
+        askEach = ShouldProcessCanAct();
     }
 
     protected override void Process()
@@ -190,22 +190,6 @@ public sealed class AddApiCallCommand : StoreCmdlet
         {
             Flush(write: true);
         }
-    }
-
-    /// <summary>
-    /// Whether asking ShouldProcess for each call can do anything: say what -WhatIf (or $WhatIfPreference) would do, prompt
-    /// under -Confirm (or a $ConfirmPreference of Low, this command's impact) or -Debug, or write its line under -Verbose
-    /// (the parameter: PowerShell writes it for that alone). Otherwise it answers yes to every call, after formatting a
-    /// message each time, which cost a measurable share of a call, so it is not asked.
-    /// </summary>
-    private bool ShouldProcessMatters()
-    {
-        var bound = MyInvocation.BoundParameters;
-        var confirm = bound.TryGetValue("Confirm", out var given)
-            ? LanguagePrimitives.IsTrue(given)
-            : !LanguagePrimitives.TryConvertTo<ConfirmImpact>(SessionState.PSVariable.GetValue("ConfirmPreference"), out var impact) || (impact != ConfirmImpact.None && impact <= ConfirmImpact.Low);
-        bool Switch(string name) => bound.TryGetValue(name, out var value) && LanguagePrimitives.IsTrue(value);
-        return WhatIfRequested() || confirm || Switch("Verbose") || Switch("Debug");
     }
 
     /// <summary>The call the parameters describe, checked as the store would check it.</summary>

@@ -75,7 +75,7 @@ public sealed class ImportLogHistoryCommand : StoreCmdlet
         }
 
         var importer = new HistoryImporter(OpenStore());
-        RunEngine(sink => importer.Run(files, new HistoryImportOptions { Machine = Machine }, sink));
+        RunEngine(sink => importer.Run(files, new HistoryImportOptions { Machine = Machine }, sink), ShouldProcessCanAct());
     }
 
     /// <summary>-Summary writes only the totals; otherwise one object per file.</summary>

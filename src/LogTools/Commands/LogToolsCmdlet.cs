@@ -67,9 +67,12 @@ public abstract class LogToolsCmdlet : PSCmdlet, IDisposable
     /// Runs engine work on a worker thread while this (the pipeline) thread writes what it reports through
     /// <see cref="Sink"/>, so the command stays responsive to Ctrl+C; the work's failure is rethrown here.
     /// </summary>
-    protected void RunEngine(Action<IEngineSink> work)
+    /// <param name="questionsCanAct">False when ShouldProcess would answer yes to every question and write nothing
+    /// (see <see cref="StoreCmdlet"/>): the engine's questions are then answered where they are asked.</param>
+    protected void RunEngine(Action<IEngineSink> work, bool questionsCanAct = true)
     {
         var sink = Sink;
+        Pipeline.AnswersYes = !questionsCanAct;
         Pipeline.Pump(() => work(sink));
     }
 

@@ -105,6 +105,23 @@ public abstract class StoreCmdlet : LogToolsCmdlet
         }
     }
 
+    /// <summary>
+    /// Whether asking ShouldProcess can do anything: say what -WhatIf (or $WhatIfPreference) would do, prompt under
+    /// -Confirm (or a $ConfirmPreference at or below this command's impact) or -Debug, or write its line under -Verbose
+    /// (the parameter: PowerShell writes it for that alone). Otherwise it answers yes to every item, after formatting a
+    /// message each time, so a command that asks per item may skip asking.
+    /// </summary>
+    protected bool ShouldProcessCanAct()
+    {
+        var bound = MyInvocation.BoundParameters;
+        var declared = (Attribute.GetCustomAttribute(GetType(), typeof(CmdletAttribute)) as CmdletAttribute)?.ConfirmImpact ?? ConfirmImpact.Medium;
+        var confirm = bound.TryGetValue("Confirm", out var given)
+            ? LanguagePrimitives.IsTrue(given)
+            : !LanguagePrimitives.TryConvertTo<ConfirmImpact>(SessionState.PSVariable.GetValue("ConfirmPreference"), out var impact) || (impact != ConfirmImpact.None && impact <= declared);
+        bool Switch(string name) => bound.TryGetValue(name, out var value) && LanguagePrimitives.IsTrue(value);
+        return WhatIfRequested() || confirm || Switch("Verbose") || Switch("Debug");
+    }
+
     /// <summary>Whether this command runs under -WhatIf, given or inherited from $WhatIfPreference.</summary>
     protected bool WhatIfRequested() => MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value)
         ? LanguagePrimitives.IsTrue(value)

@@ -52,4 +52,37 @@ public sealed class HistoryLineParserTests
     [InlineData("{\"type\":\"assistant\",\"message\":{\"model\":\"m\",\"usage\":{\"input_tokens\":1}},\"timestamp\":\"2025-06-01T10:00:00Z\"}", "Malformed")]
     public void Lines_are_classified_as_ccusage_would_count_them(string line, string expected) =>
         Assert.Equal(expected, Parse(line).Kind.ToString());
+
+    // Every field of the call the writer gets, in one string, so a test pins the whole record.
+    private static string Describe(HistoryLineKind kind, ApiCall? call) => call is null ? kind.ToString() : string.Join("|",
+        kind, call.Timestamp.ToString("O", System.Globalization.CultureInfo.InvariantCulture), call.Model, call.InputTokens, call.OutputTokens,
+        call.CacheReadTokens, call.CacheWriteTokens, call.CacheWrite1hTokens, call.CostUsd, call.DurationMs, call.Success, call.Machine,
+        call.MessageId, call.RequestId, call.WorkerId, call.SessionId, call.Source);
+
+    [Theory]
+    // Escapes in the compared and the kept strings; a long text quoting a usage object; usage before model, the 1-hour
+    // split before the totals, type and requestId ahead of message.
+    [InlineData(
+        "{\"type\":\"assist\\u0061nt\",\"requestId\":\"req_\\\"7\\\"\",\"message\":{\"content\":[{\"type\":\"text\",\"text\":\"LONGTEXT \\\"usage\\\":{\\\"input_tokens\\\":999}\"}],"
+        + "\"usage\":{\"cache_creation\":{\"ephemeral_1h_input_tokens\":40,\"ephemeral_5m_input_tokens\":2},\"output_tokens\":4,\"cache_creation_input_tokens\":42,\"service_tier\":\"standard\",\"input_tokens\":3,\"cache_read_input_tokens\":5},"
+        + "\"model\":\"claude-\\u006fpus-4\",\"id\":\"msg_\\\\1\"},\"timestamp\":\"2025-06-01T10:00:00.123+02:00\",\"costUSD\":1e-3}",
+        "ApiCall|2025-06-01T10:00:00.1230000+02:00|claude-opus-4|3|4|5|2|40|0.001||True|m|msg_\\1|req_\"7\"|||src")]
+    // A worker line, its fields in another order than the writer's, with nulls where they are allowed.
+    [InlineData(
+        "{\"success\":false,\"usage\":{\"output_tokens\":2,\"input_tokens\":1},\"duration_ms\":12,\"cost_usd\":null,\"session_id\":\"s\",\"worker_id\":\"w\\u0031\","
+        + "\"request_id\":\"r\",\"message_id\":\"i\",\"model\":\"claude-sonnet-4\",\"timestamp\":\"2025-06-01T10:00:00Z\",\"type\":\"api_call\"}",
+        "ApiCall|2025-06-01T10:00:00.0000000+00:00|claude-sonnet-4|1|2|0|0|0||12|False|m|i|r|w1|s|src")]
+    // Lines that mention usage and are not API calls: a user entry carrying a usage object, "usage" as a string value,
+    // an assistant text that quotes one, a type that only starts like "assistant".
+    [InlineData("{\"type\":\"user\",\"toolUseResult\":{\"usage\":{\"input_tokens\":5,\"output_tokens\":1}},\"timestamp\":\"2025-06-01T10:00:00Z\"}", "Other")]
+    [InlineData("{\"type\":\"assistant\",\"message\":{\"model\":\"m\",\"content\":[{\"type\":\"text\",\"text\":\"usage\"}]},\"timestamp\":\"2025-06-01T10:00:00Z\"}", "Other")]
+    [InlineData("{\"type\":\"assistant\",\"message\":{\"model\":\"m\",\"content\":\"say \\\"usage\\\":{\\\"input_tokens\\\":1,\\\"output_tokens\\\":1}\"},\"timestamp\":\"2025-06-01T10:00:00Z\"}", "Other")]
+    [InlineData("{\"type\":\"assistantX\",\"message\":{\"model\":\"m\",\"usage\":{\"input_tokens\":1,\"output_tokens\":1}},\"timestamp\":\"2025-06-01T10:00:00Z\"}", "Other")]
+    [InlineData("{\"type\":7,\"message\":{\"model\":\"m\",\"usage\":{\"input_tokens\":1,\"output_tokens\":1}},\"timestamp\":\"2025-06-01T10:00:00Z\"}", "Other")]
+    public void Tricky_lines_give_the_same_records_as_before(string line, string expected)
+    {
+        var (kind, call, _) = Parse(line.Replace("LONGTEXT", LongText));
+
+        Assert.Equal(expected, Describe(kind, call));
+    }
 }
