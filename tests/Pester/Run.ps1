@@ -18,7 +18,10 @@ $repo = (Resolve-Path "$PSScriptRoot/../..").Path
 # Isolation: the tests (and every pwsh they start) get their own config and data homes, a working
 # folder outside any git checkout, and no store from the environment.
 $home_ = Join-Path ([IO.Path]::GetTempPath()) "logtools-pester-home-$PID"
-New-Item -ItemType Directory -Force -Path "$home_/config", "$home_/data", "$home_/work" | Out-Null
+New-Item -ItemType Directory -Force -Path "$home_/config", "$home_/data", "$home_/work", "$home_/tmp" | Out-Null
+# Every test folder and store (New-TestFolder) and every pwsh the tests start lands under the run's own temp
+# folder, so the cleanup at the end removes them all: a suite left them in /tmp and filled the disk (GBs a run).
+$env:TMPDIR = "$home_/tmp"
 $env:XDG_CONFIG_HOME = "$home_/config"
 $env:XDG_DATA_HOME = "$home_/data"
 $env:LOGTOOLS_TEST_REPO = $repo
