@@ -92,13 +92,8 @@ public sealed class ApiCallRowsBenchmark : IBenchmark
         }
     }
 
-    private const string Plain = """
-        INSERT INTO api_calls (worker_id, session_id, timestamp, model, tokens_input, tokens_output,
-            tokens_cache_read, tokens_cache_write, tokens_total, estimated_cost_usd, cost_given, duration_ms, success,
-            machine, request_id, message_id, dedup_key, source, tokens_cache_write_1h, call_id)
-        VALUES ($worker, $session, $time, $model, $in, $out, $cr, $cw, $total, $cost, $given, $duration, $success,
-            $machine, $request, $message, $dedup, $source, $cw1h, $id)
-        """;
+    // The INSERT without its conflict clause, for tables without the unique index.
+    private static readonly string Plain = ApiCallStore.InsertSql[..ApiCallStore.InsertSql.IndexOf("ON CONFLICT", StringComparison.Ordinal)];
 
     private static string Bare(bool unique) => "DROP TABLE api_calls; CREATE TABLE api_calls (call_id INTEGER PRIMARY KEY, worker_id TEXT, session_id TEXT, timestamp TEXT NOT NULL, model TEXT NOT NULL, tokens_input INTEGER NOT NULL CHECK (tokens_input >= 0), tokens_output INTEGER NOT NULL CHECK (tokens_output >= 0), tokens_cache_read INTEGER NOT NULL DEFAULT 0 CHECK (tokens_cache_read >= 0), tokens_cache_write INTEGER NOT NULL DEFAULT 0 CHECK (tokens_cache_write >= 0), tokens_total INTEGER NOT NULL CHECK (tokens_total >= 0), estimated_cost_usd REAL, cost_given INTEGER NOT NULL DEFAULT 0, duration_ms INTEGER, success INTEGER NOT NULL DEFAULT 1, machine TEXT NOT NULL, request_id TEXT, message_id TEXT, dedup_key TEXT" + (unique ? " UNIQUE" : "") + ", source TEXT, tokens_cache_write_1h INTEGER NOT NULL DEFAULT 0);";
 

@@ -23,20 +23,18 @@ public static class StoreTime
     {
         var t = value.UtcDateTime;
         var text = destination[..TextLength];
-        Digits(text[..4], t.Year);
-        text[4] = (byte)'-';
-        Digits(text[5..7], t.Month);
-        text[7] = (byte)'-';
-        Digits(text[8..10], t.Day);
-        text[10] = (byte)'T';
-        Digits(text[11..13], t.Hour);
-        text[13] = (byte)':';
-        Digits(text[14..16], t.Minute);
-        text[16] = (byte)':';
-        Digits(text[17..19], t.Second);
-        text[19] = (byte)'.';
-        Digits(text[20..23], t.Millisecond);
-        text[23] = (byte)'Z';
+        // Each field's value and digits, then the character after it: yyyy-MM-ddTHH:mm:ss.fffZ.
+        ReadOnlySpan<int> values = [t.Year, t.Month, t.Day, t.Hour, t.Minute, t.Second, t.Millisecond];
+        ReadOnlySpan<byte> widths = [4, 2, 2, 2, 2, 2, 3];
+        var after = "--T::.Z"u8;
+        var at = 0;
+        for (var field = 0; field < values.Length; field++)
+        {
+            Digits(text.Slice(at, widths[field]), values[field]);
+            at += widths[field];
+            text[at++] = after[field];
+        }
+
         return text;
     }
 
