@@ -36,6 +36,13 @@ internal sealed class SqliteRowInsert : RowInsert
             throw new ArgumentException($"The statement has no parameter {parameters[missing]}.", nameof(parameters));
         }
 
+        // Two positions on one parameter would each remember a value only one of them holds.
+        if (indexes.Distinct().Count() != indexes.Length)
+        {
+            statement.Dispose();
+            throw new ArgumentException("A parameter is named more than once.", nameof(parameters));
+        }
+
         held = new Held[indexes.Length];
         numbers = new long[indexes.Length];
         texts = new string?[indexes.Length];

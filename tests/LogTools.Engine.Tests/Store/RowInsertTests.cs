@@ -208,6 +208,18 @@ public sealed class RowInsertTests : IDisposable
         ], read);
     }
 
+    [Fact]
+    public void A_parameter_named_twice_is_refused_since_each_position_remembers_its_value()
+    {
+        var store = LogStore.Open(temp.Combine("store"));
+        store.Database.Write((connection, transaction) =>
+        {
+            Sql.Execute(connection, transaction, "CREATE TABLE t (a, b)");
+            Assert.Throws<ArgumentException>(() => store.Database.PrepareInsert(connection, transaction, "INSERT INTO t (a, b) VALUES ($a, $a)",
+                [("$a", System.Data.DbType.Int64), ("$a", System.Data.DbType.Int64)]));
+        });
+    }
+
     [Theory]
     [Trait("Category", TestBackend.Category)]
     [InlineData(0.0)]
