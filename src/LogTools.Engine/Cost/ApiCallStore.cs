@@ -48,7 +48,7 @@ public sealed class ApiCallStore
     {
         insert.Text(0, call.WorkerId);
         insert.Text(1, call.SessionId);
-        insert.Text(2, StoreTime.ToText(call.Timestamp));
+        insert.Utf8(2, StoreTime.ToUtf8(call.Timestamp, stackalloc byte[StoreTime.TextLength]));
         insert.Text(3, call.Model);
         insert.Integer(4, call.InputTokens);
         insert.Integer(5, call.OutputTokens);

@@ -10,7 +10,42 @@ public static class StoreTime
 {
     private const string Format = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
 
+    /// <summary>The length of <see cref="ToText"/>'s result, in characters and in UTF-8 bytes.</summary>
+    internal const int TextLength = 24;
+
     public static string ToText(DateTimeOffset value) => value.UtcDateTime.ToString(Format, CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// <see cref="ToText"/> as UTF-8 into <paramref name="destination"/> (<see cref="TextLength"/> bytes), for bulk inserts:
+    /// a tenth of the custom format's cost, and no string.
+    /// </summary>
+    internal static ReadOnlySpan<byte> ToUtf8(DateTimeOffset value, Span<byte> destination)
+    {
+        var t = value.UtcDateTime;
+        var text = destination[..TextLength];
+        // Each field's value and digits, then the character after it: yyyy-MM-ddTHH:mm:ss.fffZ.
+        ReadOnlySpan<int> values = [t.Year, t.Month, t.Day, t.Hour, t.Minute, t.Second, t.Millisecond];
+        ReadOnlySpan<byte> widths = [4, 2, 2, 2, 2, 2, 3];
+        var after = "--T::.Z"u8;
+        var at = 0;
+        for (var field = 0; field < values.Length; field++)
+        {
+            Digits(text.Slice(at, widths[field]), values[field]);
+            at += widths[field];
+            text[at++] = after[field];
+        }
+
+        return text;
+    }
+
+    private static void Digits(Span<byte> into, int value)
+    {
+        for (var i = into.Length - 1; i >= 0; i--)
+        {
+            into[i] = (byte)('0' + (value % 10));
+            value /= 10;
+        }
+    }
 
     public static DateTimeOffset Parse(string text) =>
         DateTimeOffset.ParseExact(text, Format, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);

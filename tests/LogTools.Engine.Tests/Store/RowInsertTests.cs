@@ -167,6 +167,59 @@ public sealed class RowInsertTests : IDisposable
         Assert.Equal(10, Count(store));
     }
 
+    [Fact]
+    public void A_value_left_as_it_was_is_stored_again_and_every_change_of_value_or_kind_is_stored()
+    {
+        var store = LogStore.Open(temp.Combine("store"));
+        var (model, same) = ("claude-sonnet-4-5", new string("claude-sonnet-4-5".ToCharArray()));
+        // Each row: one call per column (or none: the value set for the row before stays).
+        var rows = new Action<RowInsert>[]
+        {
+            i => { i.Text(0, model); i.Integer(1, 0); i.Real(2, 0.0); },
+            i => { i.Text(0, same); i.Integer(1, 0); i.Real(2, 0.5); },
+            _ => { },
+            i => { i.Text(0, null); i.Real(1, 0.0); i.Integer(2, 0); },
+            i => { i.Text(0, model); i.Null(1); i.Null(2); },
+            i => { i.Utf8(0, "é"u8); i.Integer(1, (long?)null); i.Real(2, double.NaN); },
+            i => { i.Text(0, "é"); i.Integer(1, long.MinValue); i.Blob(2, [1, 2]); },
+            i => { i.Text(0, "é"); i.Integer(1, long.MinValue); i.Blob(2, [1, 2]); },
+            i => { i.Text(0, "ê"); i.Integer(1, 7); i.Real(2, 7); },
+        };
+        var stored = store.Database.Write((connection, transaction) =>
+        {
+            Sql.Execute(connection, transaction, "CREATE TABLE t (n INTEGER PRIMARY KEY, a ANY, b ANY, c ANY) STRICT");
+            using var insert = store.Database.PrepareInsert(connection, transaction, "INSERT INTO t (a, b, c) VALUES ($a, $b, $c)",
+                [("$a", System.Data.DbType.String), ("$b", System.Data.DbType.Int64), ("$c", System.Data.DbType.Double)]);
+            return rows.Select(row => { row(insert); return insert.Run(); }).ToList();
+        });
+
+        Assert.All(stored, Assert.True);
+        var read = store.Database.Read(c =>
+        {
+            var all = new List<string>();
+            Sql.ForEach(c, null, "SELECT quote(a), quote(b), quote(c) FROM t ORDER BY n", [],
+                r => all.Add($"{r.GetString(0)} {r.GetString(1)} {r.GetString(2)}"));
+            return all;
+        });
+        Assert.Equal(
+        [
+            "'claude-sonnet-4-5' 0 0.0", "'claude-sonnet-4-5' 0 0.5", "'claude-sonnet-4-5' 0 0.5", "NULL 0.0 0", "'claude-sonnet-4-5' NULL NULL",
+            "'é' NULL NULL", "'é' -9223372036854775808 X'0102'", "'é' -9223372036854775808 X'0102'", "'ê' 7 7.0",
+        ], read);
+    }
+
+    [Fact]
+    public void A_parameter_named_twice_is_refused_since_each_position_remembers_its_value()
+    {
+        var store = LogStore.Open(temp.Combine("store"));
+        store.Database.Write((connection, transaction) =>
+        {
+            Sql.Execute(connection, transaction, "CREATE TABLE t (a, b)");
+            Assert.Throws<ArgumentException>(() => store.Database.PrepareInsert(connection, transaction, "INSERT INTO t (a, b) VALUES ($a, $a)",
+                [("$a", System.Data.DbType.Int64), ("$a", System.Data.DbType.Int64)]));
+        });
+    }
+
     [Theory]
     [Trait("Category", TestBackend.Category)]
     [InlineData(0.0)]
