@@ -327,11 +327,23 @@ internal static class CostMigrations
             // The WHERE also keeps SQLite from reading ON CONFLICT as a join constraint.
             var rowSums = string.Join(", ", sums.Select(s => $"sum({string.Format(s.Expression, "r")})"));
             sql.Append($"INSERT INTO {table} ({keys}, {string.Join(", ", sums.Select(s => s.Name))}) SELECT {keyValues}, {rowSums} FROM api_calls r ")
-               .Append($"WHERE {where} GROUP BY {string.Join(", ", Enumerable.Range(1, key.Length))} ")
+               .Append($"WHERE {where} GROUP BY {Positions(key.Length)} ")
                .Append($"ON CONFLICT ({keys}) DO UPDATE SET {IncrementsOf(table, sums)};\n");
         }
 
         return sql.ToString();
+    }
+
+    /// <summary>"1, 2, …, n": a loop, as string.Join over numbers is a generic over int, compiled at run time in every process.</summary>
+    private static string Positions(int n)
+    {
+        var text = new StringBuilder("1");
+        for (var i = 2; i <= n; i++)
+        {
+            text.Append(", ").Append(i);
+        }
+
+        return text.ToString();
     }
 
     /// <remarks>The stored value is named with its table: PostgreSQL reads a bare column name there as ambiguous.</remarks>
