@@ -206,7 +206,14 @@ public sealed class ApiCostReport
     {
         var blocks = new List<(int, long, long)>();
         var raw = new List<(int, DateTimeOffset, DateTimeOffset)>();
-        var changes = prices.Changes.Select(c => c.ToUnixTimeSeconds()).ToArray();
+        // Loops, not LINQ, over value types in this report: LINQ over a value type is compiled at run time in every new
+        // process (no ReadyToRun image holds framework generics over framework value types), and most reports are a first call.
+        var changes = new long[prices.Changes.Count];
+        for (var c = 0; c < changes.Length; c++)
+        {
+            changes[c] = prices.Changes[c].ToUnixTimeSeconds();
+        }
+
         for (var i = 0; i < periods.Count; i++)
         {
             var (_, s, e) = periods[i];
@@ -228,10 +235,13 @@ public sealed class ApiCostReport
                 raw.Add((i, FromSeconds(b), e));
             }
 
-            foreach (var cut in changes.Where(c => c > a && c < b))
+            foreach (var cut in changes)
             {
-                blocks.Add((i, a, cut));
-                a = cut;
+                if (cut > a && cut < b)
+                {
+                    blocks.Add((i, a, cut));
+                    a = cut;
+                }
             }
 
             blocks.Add((i, a, b));
@@ -289,8 +299,13 @@ public sealed class ApiCostReport
         var countedIn = new Dictionary<(int Level, long Slot), List<(int Unit, int Sign)>>();
         for (var u = 0; u < units.Count; u++)
         {
-            foreach (var (slot, sign) in units[u].Where(t => t.Value != 0))
+            foreach (var (slot, sign) in units[u])
             {
+                if (sign == 0)
+                {
+                    continue;
+                }
+
                 if (!countedIn.TryGetValue(slot, out var counted))
                 {
                     countedIn[slot] = counted = [];
@@ -307,7 +322,10 @@ public sealed class ApiCostReport
 
         var ranges = new StringBuilder("[");
         (int Level, long From, long To)? run = null;
-        foreach (var (level, slot) in countedIn.Keys.Order())
+        var slots = new (int Level, long Slot)[countedIn.Count];
+        countedIn.Keys.CopyTo(slots, 0);
+        Array.Sort(slots);
+        foreach (var (level, slot) in slots)
         {
             if (run is { } r && r.Level == level && r.To == slot)
             {

@@ -26,41 +26,47 @@ internal static class CostMigrations
     internal const string Quarter = "(CAST(strftime('%s', {0}.timestamp) AS INTEGER) / 900)";
 
     /// <summary>The sums as Cost migration 2 created them; migration texts stay as they were run.</summary>
-    private static readonly (string Column, string Expression)[] SumsV5 =
+    /// <remarks>
+    /// Columns are classes, not value tuples: every command loads this area, and LINQ over a value tuple is compiled at
+    /// run time in each new process (no ReadyToRun image holds framework generics over framework value types).
+    /// </remarks>
+    private static readonly Column[] SumsV5 =
     [
-        ("calls", "1"),
-        ("tokens_input", "{0}.tokens_input"),
-        ("tokens_output", "{0}.tokens_output"),
-        ("tokens_cache_read", "{0}.tokens_cache_read"),
-        ("tokens_cache_write", "{0}.tokens_cache_write"),
-        ("est_input", "CASE WHEN {0}.cost_given <> 0 THEN 0 ELSE {0}.tokens_input END"),
-        ("est_output", "CASE WHEN {0}.cost_given <> 0 THEN 0 ELSE {0}.tokens_output END"),
-        ("est_cache_read", "CASE WHEN {0}.cost_given <> 0 THEN 0 ELSE {0}.tokens_cache_read END"),
-        ("est_cache_write", "CASE WHEN {0}.cost_given <> 0 THEN 0 ELSE {0}.tokens_cache_write END"),
-        ("given_calls", "CASE WHEN {0}.cost_given <> 0 THEN 1 ELSE 0 END"),
-        ("given_nanos", "CASE WHEN {0}.cost_given <> 0 THEN CAST(round({0}.estimated_cost_usd * 1e9) AS INTEGER) ELSE 0 END"),
+        new("calls", "1"),
+        new("tokens_input", "{0}.tokens_input"),
+        new("tokens_output", "{0}.tokens_output"),
+        new("tokens_cache_read", "{0}.tokens_cache_read"),
+        new("tokens_cache_write", "{0}.tokens_cache_write"),
+        new("est_input", "CASE WHEN {0}.cost_given <> 0 THEN 0 ELSE {0}.tokens_input END"),
+        new("est_output", "CASE WHEN {0}.cost_given <> 0 THEN 0 ELSE {0}.tokens_output END"),
+        new("est_cache_read", "CASE WHEN {0}.cost_given <> 0 THEN 0 ELSE {0}.tokens_cache_read END"),
+        new("est_cache_write", "CASE WHEN {0}.cost_given <> 0 THEN 0 ELSE {0}.tokens_cache_write END"),
+        new("given_calls", "CASE WHEN {0}.cost_given <> 0 THEN 1 ELSE 0 END"),
+        new("given_nanos", "CASE WHEN {0}.cost_given <> 0 THEN CAST(round({0}.estimated_cost_usd * 1e9) AS INTEGER) ELSE 0 END"),
     ];
 
-    /// <summary>Today's sums: Cost migration 4 added the 1-hour cache writes (priced apart from the 5-minute ones).</summary>
-    private static readonly (string Column, string Expression)[] Sums =
+    /// <summary>The sums Cost migration 4 added: the 1-hour cache writes (priced apart from the 5-minute ones).</summary>
+    private static readonly Column[] SumsV9 =
     [
-        .. SumsV5,
-        ("tokens_cache_write_1h", "{0}.tokens_cache_write_1h"),
-        ("est_cache_write_1h", "CASE WHEN {0}.cost_given <> 0 THEN 0 ELSE {0}.tokens_cache_write_1h END"),
+        new("tokens_cache_write_1h", "{0}.tokens_cache_write_1h"),
+        new("est_cache_write_1h", "CASE WHEN {0}.cost_given <> 0 THEN 0 ELSE {0}.tokens_cache_write_1h END"),
     ];
+
+    /// <summary>Today's sums.</summary>
+    private static readonly Column[] Sums = [.. SumsV5, .. SumsV9];
 
     /// <summary>The aggregate tables and their keys as expressions over an api_calls row alias.</summary>
-    private static readonly (string Table, (string Column, string Expression)[] Key)[] Aggregates =
+    private static readonly Aggregate[] Aggregates =
     [
-        ("api_call_series", [("level", "0"), ("slot", Quarter + " / 96"), ("model", "{0}.model")]),
-        ("api_call_series", [("level", "1"), ("slot", Quarter + " / 4"), ("model", "{0}.model")]),
-        ("api_call_series", [("level", "2"), ("slot", Quarter), ("model", "{0}.model")]),
-        ("api_call_quarters", [("quarter", Quarter), ("model", "{0}.model"), ("machine", "{0}.machine"),
-            ("worker_id", "coalesce({0}.worker_id, '')"), ("session_id", "coalesce({0}.session_id, '')")]),
+        new("api_call_series", [new("level", "0"), new("slot", Quarter + " / 96"), new("model", "{0}.model")]),
+        new("api_call_series", [new("level", "1"), new("slot", Quarter + " / 4"), new("model", "{0}.model")]),
+        new("api_call_series", [new("level", "2"), new("slot", Quarter), new("model", "{0}.model")]),
+        new("api_call_quarters", [new("quarter", Quarter), new("model", "{0}.model"), new("machine", "{0}.machine"),
+            new("worker_id", "coalesce({0}.worker_id, '')"), new("session_id", "coalesce({0}.session_id, '')")]),
     ];
 
     /// <summary>The sum columns, in table order, for readers of the aggregate tables.</summary>
-    internal static IEnumerable<string> SumColumns => Sums.Select(s => s.Column);
+    internal static IEnumerable<string> SumColumns => Sums.Select(s => s.Name);
 
     /// <summary>The sums over api_calls rows aliased <paramref name="alias"/>, in <see cref="SumColumns"/> order.</summary>
     internal static string RowSums(string alias) => string.Join(", ", Sums.Select(s => $"sum({string.Format(s.Expression, alias)})"));
@@ -131,8 +137,19 @@ internal static class CostMigrations
     private static readonly string InsertBatchSql =
         $"INSERT INTO {BatchTable} ({string.Join(", ", QuarterKey.Concat(SumColumns))}) VALUES ({string.Join(", ", QuarterKey.Concat(SumColumns).Select(c => "$" + c))})";
 
-    private static readonly (string Name, DbType Type)[] BatchParameters =
-        [.. QuarterKey.Concat(SumColumns).Select(c => ("$" + c, c is "model" or "machine" or "worker_id" or "session_id" ? DbType.String : DbType.Int64))];
+    private static readonly (string Name, DbType Type)[] BatchParameters = BatchParameterList();
+
+    private static (string Name, DbType Type)[] BatchParameterList()
+    {
+        var names = QuarterKey.Concat(SumColumns).ToArray();
+        var parameters = new (string Name, DbType Type)[names.Length];
+        for (var i = 0; i < names.Length; i++)
+        {
+            parameters[i] = ("$" + names[i], names[i] is "model" or "machine" or "worker_id" or "session_id" ? DbType.String : DbType.Int64);
+        }
+
+        return parameters;
+    }
 
     /// <summary>
     /// The batch's groups in <see cref="BatchTable"/> are added to api_call_quarters as they are and summed up into the
@@ -237,9 +254,9 @@ internal static class CostMigrations
 
     internal const string DropArchiveInsertTrigger = "DROP TRIGGER temp.api_calls_archive_insert;";
 
-    private static string Schema((string Column, string Expression)[] sumsV5)
+    private static string Schema(Column[] sumsV5)
     {
-        var sums = string.Join(",\n    ", sumsV5.Select(s => s.Column + " INTEGER NOT NULL"));
+        var sums = string.Join(",\n    ", sumsV5.Select(s => s.Name + " INTEGER NOT NULL"));
         var sql = new StringBuilder($"""
             CREATE TABLE api_call_series (
                 level INTEGER NOT NULL,
@@ -274,7 +291,7 @@ internal static class CostMigrations
         return sql.ToString();
     }
 
-    private static string ChangeTriggers((string Column, string Expression)[] sums) =>
+    private static string ChangeTriggers(Column[] sums) =>
         $"CREATE TRIGGER api_calls_aggregate_delete AFTER DELETE ON api_calls BEGIN\n{Apply("OLD", -1, sums)}END;\n" +
         $"CREATE TRIGGER api_calls_aggregate_update AFTER UPDATE ON api_calls BEGIN\n{Apply("OLD", -1, sums)}{Apply("NEW", 1, sums)}END;\n";
 
@@ -289,9 +306,9 @@ internal static class CostMigrations
             """);
         foreach (var table in new[] { "api_call_series", "api_call_quarters" })
         {
-            foreach (var (column, _) in Sums[SumsV5.Length..])
+            foreach (var sum in SumsV9)
             {
-                sql.Append($"ALTER TABLE {table} ADD COLUMN {column} INTEGER NOT NULL DEFAULT 0;\n");
+                sql.Append($"ALTER TABLE {table} ADD COLUMN {sum.Name} INTEGER NOT NULL DEFAULT 0;\n");
             }
         }
 
@@ -300,45 +317,63 @@ internal static class CostMigrations
     }
 
     /// <summary>Adds the api_calls rows aliased r that match <paramref name="where"/> to every aggregate, one GROUP BY per table.</summary>
-    private static string Accumulate(string where, (string Column, string Expression)[] sums)
+    private static string Accumulate(string where, Column[] sums)
     {
         var sql = new StringBuilder();
         foreach (var (table, key) in Aggregates)
         {
-            var keys = string.Join(", ", key.Select(k => k.Column));
+            var keys = string.Join(", ", key.Select(k => k.Name));
             var keyValues = string.Join(", ", key.Select(k => string.Format(k.Expression, "r")));
             // The WHERE also keeps SQLite from reading ON CONFLICT as a join constraint.
             var rowSums = string.Join(", ", sums.Select(s => $"sum({string.Format(s.Expression, "r")})"));
-            sql.Append($"INSERT INTO {table} ({keys}, {string.Join(", ", sums.Select(s => s.Column))}) SELECT {keyValues}, {rowSums} FROM api_calls r ")
-               .Append($"WHERE {where} GROUP BY {string.Join(", ", key.Select((_, i) => i + 1))} ")
+            sql.Append($"INSERT INTO {table} ({keys}, {string.Join(", ", sums.Select(s => s.Name))}) SELECT {keyValues}, {rowSums} FROM api_calls r ")
+               .Append($"WHERE {where} GROUP BY {Positions(key.Length)} ")
                .Append($"ON CONFLICT ({keys}) DO UPDATE SET {IncrementsOf(table, sums)};\n");
         }
 
         return sql.ToString();
     }
 
+    /// <summary>"1, 2, …, n": a loop, as string.Join over numbers is a generic over int, compiled at run time in every process.</summary>
+    private static string Positions(int n)
+    {
+        var text = new StringBuilder("1");
+        for (var i = 2; i <= n; i++)
+        {
+            text.Append(", ").Append(i);
+        }
+
+        return text.ToString();
+    }
+
     /// <remarks>The stored value is named with its table: PostgreSQL reads a bare column name there as ambiguous.</remarks>
-    private static string IncrementsOf(string table, (string Column, string Expression)[] sums) =>
-        string.Join(", ", sums.Select(s => $"{s.Column} = {table}.{s.Column} + excluded.{s.Column}"));
+    private static string IncrementsOf(string table, Column[] sums) =>
+        string.Join(", ", sums.Select(s => $"{s.Name} = {table}.{s.Name} + excluded.{s.Name}"));
 
     /// <summary>Adds (sign 1) or removes (sign -1) one row's contribution to every aggregate; emptied aggregate rows go away.</summary>
-    private static string Apply(string row, int sign, (string Column, string Expression)[] sums)
+    private static string Apply(string row, int sign, Column[] sums)
     {
         var sql = new StringBuilder();
         foreach (var (table, key) in Aggregates)
         {
-            var keys = string.Join(", ", key.Select(k => k.Column));
+            var keys = string.Join(", ", key.Select(k => k.Name));
             var keyValues = string.Join(", ", key.Select(k => string.Format(k.Expression, row)));
             var sumValues = string.Join(", ", sums.Select(s => $"{sign} * ({string.Format(s.Expression, row)})"));
-            sql.Append($"  INSERT INTO {table} ({keys}, {string.Join(", ", sums.Select(s => s.Column))}) VALUES ({keyValues}, {sumValues}) ")
+            sql.Append($"  INSERT INTO {table} ({keys}, {string.Join(", ", sums.Select(s => s.Name))}) VALUES ({keyValues}, {sumValues}) ")
                .Append($"ON CONFLICT ({keys}) DO UPDATE SET {IncrementsOf(table, sums)};\n");
             if (sign < 0)
             {
-                var match = string.Join(" AND ", key.Select(k => $"{k.Column} = {string.Format(k.Expression, row)}"));
+                var match = string.Join(" AND ", key.Select(k => $"{k.Name} = {string.Format(k.Expression, row)}"));
                 sql.Append($"  DELETE FROM {table} WHERE {match} AND calls = 0;\n");
             }
         }
 
         return sql.ToString();
     }
+
+    /// <summary>A sum or key column and its value as an expression over an api_calls row alias ({0}).</summary>
+    private sealed record Column(string Name, string Expression);
+
+    /// <summary>An aggregate table and its key.</summary>
+    private sealed record Aggregate(string Table, Column[] Key);
 }

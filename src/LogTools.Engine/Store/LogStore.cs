@@ -346,10 +346,18 @@ public sealed class LogStore
     /// <summary>Refuses a store with more migrations than this build knows, or an area newer than this build's or unknown to it.</summary>
     private void RefuseNewer((int Total, Dictionary<string, int> Areas) versions)
     {
-        var newer = versions.Areas
-            .Where(a => StoreSchema.Areas.FirstOrDefault(k => k.Name == a.Key) is not { } known || a.Value > known.Latest)
-            .Select(a => StoreSchema.Areas.Any(k => k.Name == a.Key) ? $"{a.Key} {a.Value}" : $"{a.Key} {a.Value} (an area this LogTools does not have)")
-            .ToList();
+        // A loop, not LINQ over the dictionary's KeyValuePair<string, int>: this runs on every open, and LINQ over a value
+        // type is compiled at run time in each new process.
+        var newer = new List<string>();
+        foreach (var (area, version) in versions.Areas)
+        {
+            var known = StoreSchema.Areas.FirstOrDefault(k => k.Name == area);
+            if (known is null || version > known.Latest)
+            {
+                newer.Add(known is null ? $"{area} {version} (an area this LogTools does not have)" : $"{area} {version}");
+            }
+        }
+
         if (newer.Count > 0 || versions.Total > StoreSchema.Latest)
         {
             var which = newer.Count > 0 ? $" (newer areas: {string.Join(", ", newer)})" : "";

@@ -7,10 +7,10 @@ internal static class StoreMigrations
     /// LogTools 0.1.0 numbered all migrations in one sequence; these are the area and per-area version each became.
     /// Fixed history: the areas' lists keep these migrations, in this order within each area.
     /// </summary>
-    internal static readonly (int Global, string Area, int Version)[] GlobalVersions =
+    internal static readonly GlobalVersion[] GlobalVersions =
     [
-        (1, "Store", 1), (2, "Telemetry", 1), (3, "Cost", 1), (4, "Mirror", 1), (5, "Cost", 2),
-        (6, "History", 1), (7, "Cost", 3), (8, "Telemetry", 2), (9, "Cost", 4),
+        new(1, "Store", 1), new(2, "Telemetry", 1), new(3, "Cost", 1), new(4, "Mirror", 1), new(5, "Cost", 2),
+        new(6, "History", 1), new(7, "Cost", 3), new(8, "Telemetry", 2), new(9, "Cost", 4),
     ];
 
     public static StoreArea Area { get; } = new("Store", [
@@ -45,4 +45,10 @@ internal static class StoreMigrations
             ALTER TABLE schema_migrations_by_area RENAME TO schema_migrations;
             """),
     ], ["store_meta", "schema_migrations"]);
+
+    /// <summary>
+    /// One migration's old global number and the area and version it became. A class, not a value tuple: the Store area
+    /// is built in every process, and LINQ over a value tuple is compiled at run time in each (see CostMigrations).
+    /// </summary>
+    internal sealed record GlobalVersion(int Global, string Area, int Version);
 }

@@ -68,8 +68,8 @@ public static class StoreSchema
             Sql.ForEach(connection, transaction, "SELECT version FROM schema_migrations", [], r =>
             {
                 var global = r.GetInt32(0);
-                var known = StoreMigrations.GlobalVersions.Where(g => g.Global == global).Select(g => (g.Area, g.Version)).FirstOrDefault();
-                Note(known.Area ?? $"global version {global}", known.Area is null ? global : known.Version);
+                var known = StoreMigrations.GlobalVersions.FirstOrDefault(g => g.Global == global);
+                Note(known?.Area ?? $"global version {global}", known?.Version ?? global);
             });
         }
         else if (keyColumns > 1)
