@@ -5,10 +5,11 @@ $script:Repo = if ($env:LOGTOOLS_TEST_REPO) { $env:LOGTOOLS_TEST_REPO } else { (
 $script:ModuleManifest = Join-Path $script:Repo 'out/LogTools/LogTools.psd1'
 Import-Module $script:ModuleManifest -Force -ErrorAction Stop
 
-# A new empty folder under the test temp root (Run.ps1 points TMPDIR into the run's home and removes it at the end).
+# A new empty folder in the temp folder, removed at the end of the run (Run.ps1).
 function New-TestFolder([string] $Name = 't') {
     $path = Join-Path ([IO.Path]::GetTempPath()) "logtools-test-$Name-$([guid]::NewGuid().ToString('n').Substring(0, 8))"
     New-Item -ItemType Directory -Path $path | Out-Null
+    if ($null -ne $global:LogToolsTestFolders) { $global:LogToolsTestFolders.Add($path) }
     $path
 }
 

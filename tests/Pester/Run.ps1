@@ -18,10 +18,10 @@ $repo = (Resolve-Path "$PSScriptRoot/../..").Path
 # Isolation: the tests (and every pwsh they start) get their own config and data homes, a working
 # folder outside any git checkout, and no store from the environment.
 $home_ = Join-Path ([IO.Path]::GetTempPath()) "logtools-pester-home-$PID"
-New-Item -ItemType Directory -Force -Path "$home_/config", "$home_/data", "$home_/work", "$home_/tmp" | Out-Null
-# Every test folder and store (New-TestFolder) and every pwsh the tests start lands under the run's own temp
-# folder, so the cleanup at the end removes them all: a suite left them in /tmp and filled the disk (GBs a run).
-$env:TMPDIR = "$home_/tmp"
+New-Item -ItemType Directory -Force -Path "$home_/config", "$home_/data", "$home_/work" | Out-Null
+# Every folder New-TestFolder makes (stores, sources, up to 240 MB each) is removed at the end: left in the temp
+# folder, a few runs filled the disk. They stay where they are (not under $home_) since views at 80 columns show them.
+$global:LogToolsTestFolders = [Collections.Generic.List[string]]::new()
 $env:XDG_CONFIG_HOME = "$home_/config"
 $env:XDG_DATA_HOME = "$home_/data"
 $env:LOGTOOLS_TEST_REPO = $repo
@@ -85,4 +85,4 @@ foreach ($record in $raw) {
 $crashed = $null -eq $result -or ($result.Result -eq 'Failed' -and $result.FailedCount -eq 0)
 $counts = @{ Passed = [int]$result.PassedCount; Failed = [int]$result.FailedCount + $raw.Count + $(if ($crashed) { 1 } else { 0 }) }
 $counts | ConvertTo-Json | Set-Content -Path $SummaryPath
-Remove-Item -Recurse -Force $home_ -ErrorAction SilentlyContinue
+Remove-Item -Recurse -Force (@($home_) + $global:LogToolsTestFolders) -ErrorAction SilentlyContinue
