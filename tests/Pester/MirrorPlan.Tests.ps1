@@ -68,3 +68,29 @@ Describe 'Sync-LogSource -WhatIf on a store never written' {
         if ($store -match '^postgres') { Get-ServerObjects $store | Should -BeNullOrEmpty }
     }
 }
+
+Describe 'Invoke-PortBuild -WhatIf and Get-PortStatus on a store never written' {
+    It 'plans the port as new and reads it as never built, and creates nothing' {
+        $store = New-UnwrittenStore
+        $tree = New-TestFolder 'plan-ports'
+        New-Item -ItemType Directory -Path (Join-Path $tree 'lib/a') | Out-Null
+        Set-Content -LiteralPath (Join-Path $tree 'lib/a/port.yml') -Value @('name: lib/a', 'version: "1.0"', 'depends: []', 'phases:', '  build: ''true''')
+        $content = Get-TestContentRoot $store
+        $before = @(Get-ChildItem -LiteralPath $content -Recurse -Force -ErrorAction SilentlyContinue).Count
+
+        $run = Invoke-Pwsh -Script "Import-Module `$LogToolsModule; Invoke-PortBuild -PortsPath '$tree' -Store '$store' -WhatIf"
+        $run.ExitCode | Should -Be 0 -Because $run.Stderr
+        $run.Stderr | Should -BeNullOrEmpty
+        @($run.Stdout -split "`r?`n" | Where-Object { $_.Trim() }) | Should -Be @("What if: Build port 'lib/a' 1.0: new.")
+
+        $state = @(Get-PortStatus -PortsPath $tree -Store $store -ErrorVariable problems)
+        $problems | Should -BeNullOrEmpty
+        $state.Count | Should -Be 1
+        $state[0].Origin | Should -Be 'lib/a'
+        "$($state[0].ChecksumState)" | Should -Be 'New'
+
+        Test-TestStore $store | Should -BeFalse
+        if ($store -match '^postgres') { Get-ServerObjects $store | Should -BeNullOrEmpty }
+        @(Get-ChildItem -LiteralPath $content -Recurse -Force -ErrorAction SilentlyContinue).Count | Should -Be $before
+    }
+}

@@ -27,10 +27,11 @@ public sealed class PortBuilder
     /// <summary>
     /// Builds (or with <see cref="PortBuildOptions.WhatIf"/>, plans: one ShouldProcess line per port, in order, and
     /// nothing written) the ports of <paramref name="options"/> into the store at <paramref name="storePath"/>, opened
-    /// with <paramref name="open"/> (a plan opens only an existing store).
+    /// with <paramref name="open"/> (a plan opens only an existing store: for a plan on a server, where a store's existence
+    /// is known only by asking, <paramref name="open"/> gives null for one never written; for a build it never does).
     /// </summary>
     /// <exception cref="LogToolsException">PortJobsInvalid, or the graph cannot be resolved (see <see cref="PortGraph.Load"/>).</exception>
-    public static void Build(string storePath, Func<LogStore> open, PortBuildOptions options, IEngineSink sink)
+    public static void Build(string storePath, Func<LogStore?> open, PortBuildOptions options, IEngineSink sink)
     {
         if (options.Jobs < 1)
         {

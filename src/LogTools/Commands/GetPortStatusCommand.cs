@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using LogTools.Engine.Ports;
-using LogTools.Engine.Store;
 
 namespace LogTools.Commands;
 
@@ -12,8 +11,8 @@ public sealed class GetPortStatusCommand : PortTreeCmdlet
     protected override void Process()
     {
         var portsPath = ResolveUserPath(PortsPath);
-        var storePath = LocateStore(Store).Path;
-        var store = LogStore.Exists(storePath) ? OpenStore() : null;
+        // No store yet reads as no builds yet; a server is asked whether the store was ever written.
+        var store = OpenStoreIfExists();
         RunEngine(sink => PortQueries.States(store, portsPath, Port ?? [], sink));
     }
 }

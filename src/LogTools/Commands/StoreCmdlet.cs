@@ -50,8 +50,9 @@ public abstract class StoreCmdlet : LogToolsCmdlet
     protected LogStore OpenStore() => Open(orNone: false)!;
 
     /// <summary>
-    /// For a command that creates the store when it writes: under -WhatIf, the existing store, or null when there is none yet
-    /// (a server is asked, and nothing is created on it), so the plan starts from an empty store; otherwise <see cref="OpenStore"/>.
+    /// For a command that creates the store when it writes, under -WhatIf, or a reader to which no store reads as an empty one:
+    /// the existing store, or null when there is none yet (a server is asked, and nothing is created on it), so the plan or
+    /// the reading starts from an empty store. A writer not under -WhatIf gets <see cref="OpenStore"/>.
     /// </summary>
     protected LogStore? OpenStoreIfExists() => Open(orNone: true);
 
