@@ -55,7 +55,7 @@ public sealed class InvokePortBuildCommand : PortTreeCmdlet
         if (options.WhatIf || ShouldProcess(portsPath, "Build ports"))
         {
             var storePath = LocateStore(Store).Path;
-            RunEngine(sink => PortBuilder.Build(storePath, () => OnPipeline(() => options.WhatIf ? OpenStoreIfExists() : OpenStore()), options, sink));
+            RunEngine(sink => PortBuilder.Build(storePath, () => OnPipeline(OpenStoreIfExists), options, sink));
         }
     }
 }

@@ -67,7 +67,7 @@ public sealed class SyncLogSourceCommand : StoreCmdlet
                 {
                     var options = new MirrorSyncOptions { WhatIf = whatIf, Verify = Verify, LockTimeout = TimeSpan.FromSeconds(LockTimeout) };
                     var storePath = LocateStore(Store).Path;
-                    RunEngine(sink => MirrorSync.Sync(storePath, () => OnPipeline(() => whatIf ? OpenStoreIfExists() : OpenStore()), config, options, sink));
+                    RunEngine(sink => MirrorSync.Sync(storePath, () => OnPipeline(OpenStoreIfExists), config, options, sink));
                 }
             });
         }
