@@ -90,7 +90,8 @@ try {
             }
             # Compiles docs/*.md to en-US/ (MAML and about topics); Build does this too.
             'Docs' { Invoke-Dotnet 'run', '--project', 'src/LogTools.HelpCompiler', '-c', $Configuration, '--', 'docs', 'en-US' }
-            # Builds the module and zips it to out/package/LogTools-<version>.zip.
+            # Builds the module and zips it to out/package/LogTools-<version>.zip (every platform) and
+            # LogTools-<version>-linux-x64.zip (the cmdlet assembly precompiled for linux-x64; see LogTools.csproj).
             'Package' { Invoke-Dotnet 'build', 'src/LogTools', '-c', $Configuration, '-p:PackageModule=true' }
             # The main job on a demo store of its own, in a child pwsh that imports out/LogTools.
             'Demo' {
