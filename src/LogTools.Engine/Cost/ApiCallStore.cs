@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using LogTools.Engine.Store;
 
 namespace LogTools.Engine.Sessions;
@@ -43,7 +44,11 @@ public sealed class ApiCallStore
         this.prices = prices;
     }
 
+    // Every stored call runs this: compiled fully optimised at its first call (AggressiveOptimization), not run as
+    // ReadyToRun code and then through tiering, which a fresh process's first import never finishes
+    // (docs/performance.md, issue 16.1).
     /// <summary>Sets one call's values, stored as <paramref name="id"/>, on an insert of <see cref="InsertSql"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Bind(RowInsert insert, ApiCall call, long id)
     {
         insert.Text(0, call.WorkerId);
@@ -69,6 +74,7 @@ public sealed class ApiCallStore
     }
 
     /// <summary>Throws a <see cref="LogToolsException"/> naming the offending value when a call cannot be stored.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Validate(ApiCall call)
     {
         if (string.IsNullOrWhiteSpace(call.Model))
@@ -163,7 +169,7 @@ public sealed class ApiCallStore
             Validate(call);
         }
 
-        var ids = store.Database.Write((connection, transaction) =>
+        var ids = store.Database.Write([MethodImpl(MethodImplOptions.AggressiveOptimization)] (connection, transaction) =>
         {
             // Ids are allocated per batch by the database: its largest call_id, read inside this write transaction (no other
             // writer adds rows before it commits), and each stored row takes the next one, given explicitly. Asking for every

@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using System.Text;
 using LogTools.Engine.Store;
 
@@ -177,12 +178,16 @@ internal static class CostMigrations
         return sql.ToString();
     }
 
+    // One call per batch, a loop over all its calls: compiled fully optimised at its first call
+    // (AggressiveOptimization), not run as ReadyToRun code and then through tiering, which a fresh process's first
+    // import never finishes (docs/performance.md, issue 16.1).
     /// <summary>
     /// Adds a batch's stored calls to every aggregate, inside the caller's write transaction (ApiCallStore.Add, which
     /// stored them). They are grouped here, by the api_call_quarters key with the sums of <see cref="Sums"/> computed
     /// as the database computes them from the stored row (what a GROUP BY over the rows gave, without reading
     /// them back), then merged by <see cref="MergeBatchSql"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void AddCalls(StoreDatabase database, DbConnection connection, DbTransaction transaction, IEnumerable<ApiCall> calls)
     {
         var dialect = SqlDialect.Of(connection);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using LogTools.Engine.Journal;
 using LogTools.Engine.Store;
 
@@ -203,6 +204,10 @@ public sealed class HistoryImporter
         }
     }
 
+    // One call per file, a loop over all its lines: compiled fully optimised at its first call
+    // (AggressiveOptimization), not run as ReadyToRun code and then through tiering, which a fresh process's first
+    // import never finishes (docs/performance.md, issue 16.1).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static HistoryFileImport ImportFile(Plan plan, HistoryImportOptions options, IEngineSink sink, bool write, long done, long total, Writer writer)
     {
         var result = new HistoryFileImport

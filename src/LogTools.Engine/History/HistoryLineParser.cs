@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
@@ -31,10 +32,14 @@ internal static class HistoryLineParser
 
     private static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 256 };
 
+    // Every line of an import runs these: compiled fully optimised at its first call (AggressiveOptimization), not run
+    // as ReadyToRun code and then through tiering, which a fresh process's first import never finishes
+    // (docs/performance.md, issue 16.1).
     /// <summary>
     /// Parses <paramref name="line"/>. For <see cref="HistoryLineKind.ApiCall"/> <paramref name="call"/> is set; for
     /// <see cref="HistoryLineKind.Malformed"/> <paramref name="defect"/> completes a sentence whose subject is the line.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static HistoryLineKind Parse(ReadOnlySpan<byte> line, string machine, string? source, out ApiCall? call, out string? defect)
     {
         call = null;
@@ -63,6 +68,7 @@ internal static class HistoryLineParser
         return kind;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static HistoryLineKind ParseJson(ReadOnlySpan<byte> line, string machine, string? source, out ApiCall? call, out string? defect)
     {
         call = null;
@@ -152,6 +158,7 @@ internal static class HistoryLineParser
     /// import's time; the fields an API call needs are all short strings and numbers, and the structure of the whole
     /// line is still validated. An unterminated string is copied as it is, for the reader to reject.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ReadOnlySpan<byte> Shrink(ReadOnlySpan<byte> line)
     {
         var buffer = shrinkBuffer is { } b && b.Length >= line.Length ? b : shrinkBuffer = new byte[Math.Max(line.Length, 64 * 1024)];
@@ -188,6 +195,7 @@ internal static class HistoryLineParser
     /// it; an even run is escaped backslashes), so the search stops only at quotes: text full of \n and \t escapes is
     /// passed over in one vectorised search instead of one search per escape.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int ClosingQuote(ReadOnlySpan<byte> line, int from)
     {
         for (var at = from; at < line.Length; at++)
@@ -209,6 +217,7 @@ internal static class HistoryLineParser
         return line.Length;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string? Check(in Fields fields, in Usage usage, string? model, Format format)
     {
         if (fields.Invalid is { } invalid)
@@ -239,6 +248,7 @@ internal static class HistoryLineParser
         return fields.Timestamp is null ? "has no timestamp (an ISO-8601 date and time)" : null;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ReadTop(ref Utf8JsonReader reader, ref Fields fields)
     {
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -333,6 +343,7 @@ internal static class HistoryLineParser
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ReadMessage(ref Utf8JsonReader reader, ref Fields fields)
     {
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -357,6 +368,7 @@ internal static class HistoryLineParser
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Usage ReadUsage(ref Utf8JsonReader reader)
     {
         reader.Read();
@@ -404,6 +416,7 @@ internal static class HistoryLineParser
         return usage;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ReadCacheCreation(ref Utf8JsonReader reader, ref Usage usage)
     {
         reader.Read();
@@ -439,6 +452,7 @@ internal static class HistoryLineParser
 
     // Token counts are read by the one rule of TokenCount (whole numbers >= 0, as ccusage requires); anything else
     // makes the record malformed.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool ReadTokens(ref Utf8JsonReader reader, string name, ref Usage usage, out long value)
     {
         reader.Read();
@@ -459,6 +473,7 @@ internal static class HistoryLineParser
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string? ReadString(ref Utf8JsonReader reader, string name, ref Fields fields)
     {
         reader.Read();
@@ -476,6 +491,7 @@ internal static class HistoryLineParser
     }
 
     // The type is only compared: no string is made for it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Format ReadType(ref Utf8JsonReader reader, ref Fields fields)
     {
         reader.Read();
@@ -492,6 +508,7 @@ internal static class HistoryLineParser
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static decimal? ReadCost(ref Utf8JsonReader reader, string name, ref Fields fields)
     {
         reader.Read();
@@ -510,6 +527,7 @@ internal static class HistoryLineParser
     }
 
     // A date alone ("2025-01-02") is refused, as ccusage refuses it: an API call needs a time of day.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static DateTimeOffset? ReadTimestamp(ref Utf8JsonReader reader, ref Fields fields)
     {
         reader.Read();

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -14,11 +15,15 @@ internal static class JournalLine
     /// <summary>The line terminator of every record.</summary>
     public const byte NewLine = (byte)'\n';
 
+    // Every line of an import runs this: compiled fully optimised at its first call (AggressiveOptimization), not run
+    // as ReadyToRun code and then through tiering, which a fresh process's first import never finishes
+    // (docs/performance.md, issue 16.1).
     /// <summary>
     /// Checks that <paramref name="line"/> is valid UTF-8 and, when <paramref name="validateJson"/> is set, one
     /// well-formed JSON value. On failure <paramref name="defect"/> completes a sentence whose subject is the
     /// line ("is not valid UTF-8 ..."), so the writer and the reader can each name the line their own way.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static JournalEntryStatus Check(ReadOnlySpan<byte> line, bool validateJson, out string? defect, out JsonException? jsonError)
     {
         jsonError = null;

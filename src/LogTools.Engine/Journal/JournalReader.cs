@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Runtime.CompilerServices;
 
 namespace LogTools.Engine.Journal;
 
@@ -286,6 +287,10 @@ public sealed class JournalReader : IDisposable
         }
     }
 
+    // Every line of an import runs this: compiled fully optimised at its first call (AggressiveOptimization), not run
+    // as ReadyToRun code and then through tiering, which a fresh process's first import never finishes
+    // (docs/performance.md, issue 16.1).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private JournalEntry? MakeEntry(long lineNumber, long offset, byte[] buffer, int lineStart, int lineEnd)
     {
         var length = lineEnd - lineStart;

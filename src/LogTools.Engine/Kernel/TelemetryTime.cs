@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LogTools.Engine.Store;
 
 namespace LogTools.Engine;
@@ -17,7 +18,11 @@ public static class TelemetryTime
     /// <summary>How far ahead of this machine's clock a given time may be (clock skew between machines).</summary>
     public static TimeSpan FutureAllowance { get; } = TimeSpan.FromMinutes(5);
 
+    // Every stored call runs this: compiled fully optimised at its first call (AggressiveOptimization), not run as
+    // ReadyToRun code and then through tiering, which a fresh process's first import never finishes
+    // (docs/performance.md, issue 16.1).
     /// <summary>Returns <paramref name="value"/>, or <paramref name="now"/> when it is null; refuses an implausible time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static DateTimeOffset Check(DateTimeOffset? value, DateTimeOffset now, string what)
     {
         if (value is not { } given)

@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 
 namespace LogTools.Engine.Store;
 
@@ -40,6 +41,10 @@ internal class RowInsert : IDisposable
 
     public virtual void Blob(int index, ReadOnlySpan<byte> value) => parameters[index].Value = value.ToArray();
 
+    // Every value of every bulk-inserted row runs these: compiled fully optimised at its first call
+    // (AggressiveOptimization), not run as ReadyToRun code and then through tiering, which a fresh process's first
+    // import never finishes (docs/performance.md, issue 16.1).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Integer(int index, long? value)
     {
         if (value is { } known)
@@ -52,6 +57,7 @@ internal class RowInsert : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Real(int index, double? value)
     {
         if (value is { } known)

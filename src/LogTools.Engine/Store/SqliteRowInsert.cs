@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
@@ -57,6 +58,10 @@ internal sealed class SqliteRowInsert : RowInsert
         Text,
     }
 
+    // Every value of every bulk-inserted row runs these: compiled fully optimised at its first call
+    // (AggressiveOptimization), not run as ReadyToRun code and then through tiering, which a fresh process's first
+    // import never finishes (docs/performance.md, issue 16.1).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Integer(int index, long value)
     {
         if (held[index] != Held.Integer || numbers[index] != value)
@@ -67,6 +72,7 @@ internal sealed class SqliteRowInsert : RowInsert
     }
 
     /// <remarks>Compared by bits: 0.0 and -0.0 are different values to keep.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Real(int index, double value)
     {
         var bits = BitConverter.DoubleToInt64Bits(value);
@@ -78,6 +84,7 @@ internal sealed class SqliteRowInsert : RowInsert
     }
 
     /// <remarks>Encoded into one reused buffer; SQLite copies the bytes (SQLITE_TRANSIENT).</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Text(int index, string? value)
     {
         if (value is null)
@@ -103,10 +110,12 @@ internal sealed class SqliteRowInsert : RowInsert
     }
 
     /// <remarks>SQLite copies the bytes (SQLITE_TRANSIENT). Not compared with the value held: always bound.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Utf8(int index, ReadOnlySpan<byte> value) => Bound(index, raw.sqlite3_bind_text(statement, indexes[index], value), Held.None);
 
     public override void Blob(int index, ReadOnlySpan<byte> value) => Bound(index, raw.sqlite3_bind_blob(statement, indexes[index], value), Held.None);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Null(int index)
     {
         if (held[index] != Held.Null)
@@ -116,6 +125,7 @@ internal sealed class SqliteRowInsert : RowInsert
     }
 
     /// <summary>Records what parameter <paramref name="index"/> holds once SQLite took it; after a failed bind, nothing is known.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Bound(int index, int result, Held now)
     {
         held[index] = Held.None;
@@ -123,6 +133,7 @@ internal sealed class SqliteRowInsert : RowInsert
         held[index] = now;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override bool Run()
     {
         var result = raw.sqlite3_step(statement);

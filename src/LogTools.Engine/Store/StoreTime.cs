@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace LogTools.Engine.Store;
 
@@ -15,10 +16,14 @@ public static class StoreTime
 
     public static string ToText(DateTimeOffset value) => value.UtcDateTime.ToString(Format, CultureInfo.InvariantCulture);
 
+    // Every stored call runs this: compiled fully optimised at its first call (AggressiveOptimization), not run as
+    // ReadyToRun code and then through tiering, which a fresh process's first import never finishes
+    // (docs/performance.md, issue 16.1).
     /// <summary>
     /// <see cref="ToText"/> as UTF-8 into <paramref name="destination"/> (<see cref="TextLength"/> bytes), for bulk inserts:
     /// a tenth of the custom format's cost, and no string.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static ReadOnlySpan<byte> ToUtf8(DateTimeOffset value, Span<byte> destination)
     {
         var t = value.UtcDateTime;
