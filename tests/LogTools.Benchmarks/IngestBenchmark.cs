@@ -11,7 +11,9 @@ namespace LogTools.Benchmarks;
 /// <summary>
 /// The Ingest area: bulk logging against the sqlite3 CLI inserting the same rows in one transaction (engine, and
 /// Write-IngestLog through the pipeline), delta logging from a pipeline database, Build-IngestBlock with its hashing
-/// throughput against b3sum over the same leaf bytes, and Test-IngestBlock. Usage: ingest [records] [piped]
+/// throughput against b3sum over the same leaf bytes, and Test-IngestBlock. Usage: ingest [records] [piped] [delta]; with
+/// "delta" only the bulk records (the store the delta writes into) and the deltas run, without the references, the
+/// pipeline through Write-IngestLog, the blocks and their check.
 /// </summary>
 public sealed class IngestBenchmark : IBenchmark
 {
@@ -21,6 +23,7 @@ public sealed class IngestBenchmark : IBenchmark
     {
         var records = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
         var piped = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000;
+        var deltaOnly = args.Length > 2 && args[2] == "delta";
         var root = Path.Combine(Path.GetTempPath(), "logtools-bench-ingest-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
         try
@@ -43,13 +46,20 @@ public sealed class IngestBenchmark : IBenchmark
             }
 
             var engine = records / clock.Elapsed.TotalSeconds;
+            var other = runs.Start(null, null, "bench", RunStatus.Running).RunId;
+            if (deltaOnly)
+            {
+                Row($"bulk logging, {records:N0} records (engine, batches of 10,000)", $"{engine:N0} rows/s", "-", 0);
+                Delta(runs, ledger, root, records, other);
+                return 0;
+            }
+
             var script = Path.Combine(root, "insert.sql");
             WriteInsertScript(script, run, rows);
             var cli = records / Seconds("sqlite3", Path.Combine(root, "cli.db"), $".read {script}");
             Row($"bulk logging, {records:N0} records (engine, batches of 10,000)", $"{engine:N0} rows/s", $"sqlite3 {cli:N0} rows/s", engine / cli);
 
             // The pipeline and the delta log into another run, so the blocks below are those of the bulk records alone.
-            var other = runs.Start(null, null, "bench", RunStatus.Running).RunId;
             using (var runspace = Timing.ModuleRunspace())
             {
                 Timing.Invoke(runspace, "$global:rows = foreach ($i in 1..$args[0]) { [pscustomobject]@{ RelPath = \"src/$i.c\"; SizeRaw = $i; ContentHash = 'ab' } }", piped);
@@ -59,37 +69,7 @@ public sealed class IngestBenchmark : IBenchmark
                 Row($"Write-IngestLog, {piped:N0} objects through the pipeline", $"{cmdlet:N0} rows/s", $"sqlite3 {cli:N0} rows/s", cmdlet / cli);
             }
 
-            // 2. Delta logging: 100,000 new rows of a pipeline table of `records`, 90% of them already logged. In WAL mode
-            // the pipeline database is attached read-only: when the first rows are those of the run's last delta (same
-            // count and BLAKE3 of their relpaths), only the rows after them are looked up and inserted; without such a
-            // delta (the first 90% logged row by row here) one INSERT … SELECT … NOT IN takes them all, as every delta
-            // did before. The same database in rollback-journal mode is read row by row, into a third run.
-            var pipeline = Path.Combine(root, "app.db");
-            var rollback = Path.Combine(root, "app-rollback.db");
-            Seconds("sqlite3", pipeline, "PRAGMA journal_mode = WAL; CREATE TABLE files (id INTEGER PRIMARY KEY, path TEXT, bytes INTEGER, ast TEXT); " +
-                $"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {records}) INSERT INTO files SELECT i, 'src/' || i || '.c', i, 'x' FROM n;");
-            Seconds("sqlite3", pipeline, $"VACUUM INTO '{rollback}'");
-            Seconds("sqlite3", rollback, "PRAGMA journal_mode = DELETE");
-            var delta = records / 10;
-            var (cold, byRow) = (runs.Start(null, null, "bench", RunStatus.Running).RunId, runs.Start(null, null, "bench", RunStatus.Running).RunId);
-            var before = $"SELECT id AS file_id, path AS relpath, bytes AS size_raw FROM files WHERE id <= {records - delta}";
-            ledger.WriteDelta(other, "ast", pipeline, before);
-            ledger.WriteDelta(cold, "ast", rollback, before);
-            ledger.WriteDelta(byRow, "ast", rollback, before);
-            const string all = "SELECT id AS file_id, path AS relpath, bytes AS size_raw FROM files";
-            clock.Restart();
-            var logged = ledger.WriteDelta(other, "ast", pipeline, all);
-            var deltaSeconds = clock.Elapsed.TotalSeconds;
-            clock.Restart();
-            ledger.WriteDelta(cold, "ast", pipeline, all);
-            var coldSeconds = clock.Elapsed.TotalSeconds;
-            clock.Restart();
-            ledger.WriteDelta(byRow, "ast", rollback, all);
-            var byRowSeconds = clock.Elapsed.TotalSeconds;
-            Row($"delta logging, {logged:N0} new of {records:N0} rows, WAL pipeline, first rows those of the last delta", $"{deltaSeconds * 1000:N0} ms",
-                $"no last delta (INSERT … SELECT … NOT IN) {coldSeconds * 1000:N0} ms", coldSeconds / deltaSeconds);
-            Row("delta logging, the same, rollback-journal pipeline (row by row)", $"{byRowSeconds * 1000:N0} ms",
-                $"first rows those of the last delta {deltaSeconds * 1000:N0} ms", byRowSeconds / deltaSeconds);
+            Delta(runs, ledger, root, records, other);
 
             // 3. Build-IngestBlock over the bulk phase, and its hashing against b3sum over the same leaf bytes.
             var audit = new IngestAudit(store);
@@ -143,6 +123,43 @@ public sealed class IngestBenchmark : IBenchmark
         {
             Directory.Delete(root, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// Delta logging: 100,000 new rows of a pipeline table of <paramref name="records"/>, 90% of them already logged, into
+    /// <paramref name="other"/>. In WAL mode the pipeline database is attached read-only: when the first rows are those of
+    /// the run's last delta (same count and BLAKE3 of their relpaths), only the rows after them are looked up and
+    /// inserted; without such a delta (the first 90% logged row by row here) one INSERT … SELECT … NOT IN takes them all,
+    /// as every delta did before. The same database in rollback-journal mode is read row by row, into a third run.
+    /// </summary>
+    private static void Delta(RunLedger runs, IngestLedger ledger, string root, int records, string other)
+    {
+        var pipeline = Path.Combine(root, "app.db");
+        var rollback = Path.Combine(root, "app-rollback.db");
+        Seconds("sqlite3", pipeline, "PRAGMA journal_mode = WAL; CREATE TABLE files (id INTEGER PRIMARY KEY, path TEXT, bytes INTEGER, ast TEXT); " +
+            $"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {records}) INSERT INTO files SELECT i, 'src/' || i || '.c', i, 'x' FROM n;");
+        Seconds("sqlite3", pipeline, $"VACUUM INTO '{rollback}'");
+        Seconds("sqlite3", rollback, "PRAGMA journal_mode = DELETE");
+        var delta = records / 10;
+        var (cold, byRow) = (runs.Start(null, null, "bench", RunStatus.Running).RunId, runs.Start(null, null, "bench", RunStatus.Running).RunId);
+        var before = $"SELECT id AS file_id, path AS relpath, bytes AS size_raw FROM files WHERE id <= {records - delta}";
+        ledger.WriteDelta(other, "ast", pipeline, before);
+        ledger.WriteDelta(cold, "ast", rollback, before);
+        ledger.WriteDelta(byRow, "ast", rollback, before);
+        const string all = "SELECT id AS file_id, path AS relpath, bytes AS size_raw FROM files";
+        var clock = Stopwatch.StartNew();
+        var logged = ledger.WriteDelta(other, "ast", pipeline, all);
+        var deltaSeconds = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        ledger.WriteDelta(cold, "ast", pipeline, all);
+        var coldSeconds = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        ledger.WriteDelta(byRow, "ast", rollback, all);
+        var byRowSeconds = clock.Elapsed.TotalSeconds;
+        Row($"delta logging, {logged:N0} new of {records:N0} rows, WAL pipeline, first rows those of the last delta", $"{deltaSeconds * 1000:N0} ms",
+            $"no last delta (INSERT … SELECT … NOT IN) {coldSeconds * 1000:N0} ms", coldSeconds / deltaSeconds);
+        Row("delta logging, the same, rollback-journal pipeline (row by row)", $"{byRowSeconds * 1000:N0} ms",
+            $"first rows those of the last delta {deltaSeconds * 1000:N0} ms", byRowSeconds / deltaSeconds);
     }
 
     private static IngestRecord Record(int i) => new()

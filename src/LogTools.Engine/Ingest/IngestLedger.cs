@@ -139,17 +139,33 @@ public sealed class IngestLedger(LogStore store, TimeProvider? clock = null)
             new RunLedger(store, time).Get(runId);
         }
 
-        var filter = new SqlFilter()
-            .Add("build_id = $b", "$b", runId)
-            .Add("phase = $p", "$p", phase)
-            .Add("status = $s", "$s", status is { } s ? Lower(s) : null)
-            .AddId("relpath", "$r", relPath);
+        var filter = FindFilter(runId, phase, status, relPath);
         store.Database.Read(connection =>
         {
-            Query(connection, null, $"SELECT {Columns} FROM ingest_log{filter.Where} ORDER BY log_id", filter.Parameters, Map, sink);
+            Query(connection, null, FindSql(filter), filter.Parameters, Map, sink);
             return true;
         });
     }
+
+    /// <summary>The conditions of <see cref="Find"/>.</summary>
+    internal static SqlFilter FindFilter(string? runId, string? phase, IngestStatus? status, string? relPath) => new SqlFilter()
+        .Add("build_id = $b", "$b", runId)
+        .Add("phase = $p", "$p", phase)
+        .Add("status = $s", "$s", status is { } s ? Lower(s) : null)
+        .AddId("relpath", "$r", relPath);
+
+    /// <summary>
+    /// The query of <see cref="Find"/>. Like <see cref="RowsSql"/> and <see cref="RecordsSql"/>, a run's records come
+    /// in log_id order from the (build_id) index, whose entries of a run are in rowid order: the (build_id, phase,
+    /// relpath) index would need a sort of the run's records first (a test checks the plans).
+    /// </summary>
+    internal static string FindSql(SqlFilter filter) => $"SELECT {Columns} FROM ingest_log{filter.Where} ORDER BY log_id";
+
+    /// <summary>The query of <see cref="Records"/>: a block's log_id range, a rowid range of the (build_id) index.</summary>
+    internal const string RecordsSql = $"SELECT {Columns} FROM ingest_log WHERE build_id = $b AND phase = $p AND log_id BETWEEN $from AND $to ORDER BY log_id";
+
+    /// <summary>The query of <see cref="Rows"/> (Build-IngestBlock, Test-IngestBlock): a phase's rows in log_id order.</summary>
+    internal const string RowsSql = $"SELECT {IngestLeafRow.Columns} FROM ingest_log WHERE build_id = $b AND phase = $p ORDER BY log_id";
 
     /// <summary>Records the start of a phase (times, and the run event phase.started); a phase starts once.</summary>
     public IngestPhase StartPhase(string runId, string phase)
@@ -279,7 +295,7 @@ public sealed class IngestLedger(LogStore store, TimeProvider? clock = null)
     internal void Records(string runId, string phase, long fromLogId, long toLogId, Action<IngestRecord> sink) => store.Database.Read(connection =>
     {
         Query(
-            connection, null, $"SELECT {Columns} FROM ingest_log WHERE build_id = $b AND phase = $p AND log_id BETWEEN $from AND $to ORDER BY log_id",
+            connection, null, RecordsSql,
             [P("$b", runId), P("$p", phase), P("$from", fromLogId), P("$to", toLogId)], Map, sink);
         return true;
     });
@@ -289,7 +305,7 @@ public sealed class IngestLedger(LogStore store, TimeProvider? clock = null)
     {
         var row = new IngestLeafRow(runId, phase);
         ForEach(
-            connection, null, $"SELECT {IngestLeafRow.Columns} FROM ingest_log WHERE build_id = $b AND phase = $p ORDER BY log_id", [P("$b", runId), P("$p", phase)],
+            connection, null, RowsSql, [P("$b", runId), P("$p", phase)],
             r =>
             {
                 row.Read(r);
