@@ -40,7 +40,12 @@ internal sealed class PostgresStoreDatabase : StoreDatabase
             Pooling = true,
             Timeout = 15,
             // A waiting writer gives up the lock wait after 5 s and the retry loop tries again, within the policy's timeout.
-            Options = "-c lock_timeout=5000",
+            // No JIT: the store's statements are index reads and small aggregates, but the planner's cost for the cost
+            // report's series read (many ranges, each estimated at hundreds of rows) passes jit_above_cost once the store
+            // holds about a million calls, and servers built with LLVM (Debian's) then compile it at every run: 8-77 ms
+            // a report (and the LLVM load, about half a second, in each new server process) for a read of 3 ms.
+            // Startup options survive the pool's RESET ALL.
+            Options = "-c lock_timeout=5000 -c jit=off",
             ApplicationName = "LogTools",
         };
         if (location.User is { } user)
