@@ -65,9 +65,6 @@ internal sealed class PropertyBinder<TCmdlet>
     /// </summary>
     private sealed class Layout(string[] memberNames, int[] targets, int[] empty)
     {
-        /// <summary>Whether a member fills a parameter at all (PowerShell refuses an object that binds nothing).</summary>
-        public bool Fills { get; } = targets.Any(target => target >= 0);
-
         /// <summary>The members' names, the very strings (an Import-Csv file's rows share its header's).</summary>
         public string[] MemberNames { get; } = memberNames;
 
