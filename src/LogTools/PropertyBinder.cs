@@ -8,13 +8,14 @@ namespace LogTools;
 
 /// <summary>
 /// Fills a cmdlet's parameters from a pipeline object's properties by name, the way PowerShell's by-property-name binding
-/// does (the parameter's own name first, then its aliases in order; a parameter given on the command line is kept), at a
+/// does (the parameter's own name first, then its aliases in order; a parameter given on the command line is kept; a
+/// value that does not convert to the parameter's type leaves it unbound; a missing property leaves its default), at a
 /// fraction of its per-object cost: PowerShell looks every name and alias up on every object and runs its conversion and
 /// validation machinery per parameter, while this matches the object's property names against a table built once, and
 /// for a run of script objects with the same members in the same order (an Import-Csv file) matches them once.
 /// </summary>
 internal sealed class PropertyBinder<TCmdlet>
-    where TCmdlet : PSCmdlet
+    where TCmdlet : PSCmdlet, new()
 {
     // A script object's properties (Import-Csv rows, [pscustomobject], ConvertFrom-Json) are its instance members.
     // PowerShell enumerates them only through PSObject.Properties, which merges in type data and adapter members and
@@ -25,7 +26,8 @@ internal sealed class PropertyBinder<TCmdlet>
     private static readonly Func<PSObject, OrderedDictionary>? InstanceMembers = Getter<OrderedDictionary>("InstanceMembers", "Members");
     private static readonly Func<PSObject, IList<string>>? InternalTypeNames = Getter<IList<string>>("InternalTypeNames");
 
-    private readonly Action<TCmdlet, object?>[] setters;
+    private readonly Func<TCmdlet, object?, bool>[] setters;
+    private readonly Action<TCmdlet>[] resets;
     private readonly string[] parameterNames;
     private readonly Dictionary<string, (int Parameter, int Rank)> names = new(StringComparer.OrdinalIgnoreCase);
 
@@ -35,6 +37,10 @@ internal sealed class PropertyBinder<TCmdlet>
         var parameters = parameterNames.Select(name => typeof(TCmdlet).GetProperty(name) ?? throw new ArgumentException($"{typeof(TCmdlet).Name} has no parameter {name}.", nameof(parameterNames))).ToArray();
         this.parameterNames = [.. parameters.Select(parameter => parameter.Name)];
         setters = [.. parameters.Select(Setter)];
+        // A parameter no property fills goes back to its default (as PowerShell restores it between objects): the value a
+        // new cmdlet has.
+        var fresh = new TCmdlet();
+        resets = [.. parameters.Select(parameter => Reset(parameter, parameter.GetValue(fresh)))];
         for (var i = 0; i < parameters.Length; i++)
         {
             string[] all = [parameters[i].Name, .. parameters[i].GetCustomAttribute<AliasAttribute>()?.AliasNames ?? []];
@@ -114,83 +120,91 @@ internal sealed class PropertyBinder<TCmdlet>
 
         /// <summary>
         /// Sets every parameter not given on the command line from <paramref name="input"/>: the value of its best-named
-        /// property (a wrapped value unwrapped, text for a string parameter), or empty when the object has no such property.
+        /// property (a wrapped value unwrapped, text for a string parameter, converted for another type), or its default when
+        /// the object has no such property or its value does not convert. False when no property of the object set a
+        /// parameter, which PowerShell's own binding reports as InputObjectNotBound.
         /// </summary>
-        public void Bind(TCmdlet cmdlet, PSObject input)
+        public bool Bind(TCmdlet cmdlet, PSObject input)
         {
             if (InstanceMembers is not null && input.BaseObject is PSCustomObject && IsPlain(input))
             {
                 var members = InstanceMembers(input);
-                if (last is not { } layout || !TryFill(cmdlet, members, layout))
+                if (last is { } layout && TryFill(cmdlet, members, layout) is { } filled)
                 {
-                    var all = new PSMemberInfo?[members.Count];
-                    for (var i = 0; i < all.Length; i++)
-                    {
-                        all[i] = members[i] as PSMemberInfo;
-                    }
-
-                    last = binder.Plan(all, given);
-                    Fill(cmdlet, all, last);
+                    return filled;
                 }
+
+                var all = new PSMemberInfo?[members.Count];
+                for (var i = 0; i < all.Length; i++)
+                {
+                    all[i] = members[i] as PSMemberInfo;
+                }
+
+                last = binder.Plan(all, given);
+                return Fill(cmdlet, all, last);
             }
-            else
-            {
-                PSMemberInfo?[] all = [.. input.Properties];
-                Fill(cmdlet, all, binder.Plan(all, given));
-            }
+
+            PSMemberInfo?[] properties = [.. input.Properties];
+            return Fill(cmdlet, properties, binder.Plan(properties, given));
         }
 
-        /// <summary>Fills from members laid out as <paramref name="layout"/> says; false (leaving a refill to the caller) when they are not.</summary>
-        private bool TryFill(TCmdlet cmdlet, OrderedDictionary members, Layout layout)
+        /// <summary>
+        /// Fills from members laid out as <paramref name="layout"/> says, and tells whether a member set a parameter; null
+        /// (leaving a refill to the caller) when they are not laid out so.
+        /// </summary>
+        private bool? TryFill(TCmdlet cmdlet, OrderedDictionary members, Layout layout)
         {
             var expected = layout.MemberNames;
             if (members.Count != expected.Length)
             {
-                return false;
+                return null;
             }
 
+            var filled = false;
             var targets = layout.Targets;
             for (var i = 0; i < expected.Length; i++)
             {
                 // Ordinal: a member named in another case is another layout, planned again (names match case-insensitively there).
                 if (members[i] is not PSMemberInfo member || !(ReferenceEquals(member.Name, expected[i]) || string.Equals(member.Name, expected[i], StringComparison.Ordinal)))
                 {
-                    return false;
+                    return null;
                 }
 
                 if (targets[i] >= 0)
                 {
                     if (member is not PSPropertyInfo property)
                     {
-                        return false;
+                        return null;
                     }
 
-                    binder.setters[targets[i]](cmdlet, property.Value);
+                    filled |= binder.Set(cmdlet, targets[i], property.Value);
                 }
             }
 
             Clear(cmdlet, layout);
-            return true;
+            return filled;
         }
 
-        private void Fill(TCmdlet cmdlet, PSMemberInfo?[] members, Layout layout)
+        private bool Fill(TCmdlet cmdlet, PSMemberInfo?[] members, Layout layout)
         {
+            var filled = false;
             for (var i = 0; i < members.Length; i++)
             {
                 if (layout.Targets[i] >= 0)
                 {
-                    binder.setters[layout.Targets[i]](cmdlet, ((PSPropertyInfo)members[i]!).Value);
+                    filled |= binder.Set(cmdlet, layout.Targets[i], ((PSPropertyInfo)members[i]!).Value);
                 }
             }
 
             Clear(cmdlet, layout);
+            return filled;
         }
 
         private void Clear(TCmdlet cmdlet, Layout layout)
         {
             foreach (var parameter in layout.Empty)
             {
-                binder.setters[parameter](cmdlet, null);
+                binder.resets[parameter](cmdlet);
             }
         }
 
@@ -216,23 +230,85 @@ internal sealed class PropertyBinder<TCmdlet>
         }
     }
 
+    /// <summary>Sets a parameter from a property's value; false (the parameter back at its default) when the value does not convert to its type.</summary>
+    private bool Set(TCmdlet cmdlet, int parameter, object? value)
+    {
+        if (setters[parameter](cmdlet, value))
+        {
+            return true;
+        }
+
+        resets[parameter](cmdlet);
+        return false;
+    }
+
     /// <summary>A parameter's setter as a delegate (reflection's SetValue per parameter per object was a measurable share).</summary>
-    private static Action<TCmdlet, object?> Setter(PropertyInfo parameter)
+    private static Func<TCmdlet, object?, bool> Setter(PropertyInfo parameter)
     {
         var set = parameter.SetMethod ?? throw new ArgumentException($"{typeof(TCmdlet).Name}.{parameter.Name} cannot be set.", nameof(parameter));
         if (parameter.PropertyType == typeof(string))
         {
+            // A collection is no text: PowerShell's binding refuses it (a list of names is not a name) and so does this.
             var text = set.CreateDelegate<Action<TCmdlet, string?>>();
-            return (cmdlet, value) => text(cmdlet, Text(value));
+            return (cmdlet, value) =>
+            {
+                var plain = value is PSObject wrapped ? wrapped.BaseObject : value;
+                if (plain is System.Collections.IList)
+                {
+                    return false;
+                }
+
+                text(cmdlet, Text(plain));
+                return true;
+            };
         }
 
+        var typed = Assigner(parameter);
         if (parameter.PropertyType == typeof(object))
         {
-            var any = set.CreateDelegate<Action<TCmdlet, object?>>();
-            return (cmdlet, value) => any(cmdlet, value is PSObject wrapped ? wrapped.BaseObject : value);
+            return (cmdlet, value) =>
+            {
+                typed(cmdlet, value is PSObject wrapped ? wrapped.BaseObject : value);
+                return true;
+            };
         }
 
-        throw new ArgumentException($"{typeof(TCmdlet).Name}.{parameter.Name} is a {parameter.PropertyType.Name}; a pipeline object fills string and object parameters only.", nameof(parameter));
+        // Any other type converts as PowerShell's parameter binding converts (LanguagePrimitives in the current culture; a
+        // collection is no scalar); a value that does not convert leaves the parameter unbound, as there.
+        var type = parameter.PropertyType;
+        return (cmdlet, value) =>
+        {
+            var plain = value is PSObject wrapped ? wrapped.BaseObject : value;
+            if (plain is null || type.IsInstanceOfType(plain))
+            {
+                typed(cmdlet, plain);
+                return true;
+            }
+
+            if (plain is System.Collections.IList || !LanguagePrimitives.TryConvertTo(plain, type, CultureInfo.CurrentCulture, out var converted))
+            {
+                return false;
+            }
+
+            typed(cmdlet, converted);
+            return true;
+        };
+    }
+
+    /// <summary>Puts a parameter back at <paramref name="value"/>, its default.</summary>
+    private static Action<TCmdlet> Reset(PropertyInfo parameter, object? value)
+    {
+        var assign = Assigner(parameter);
+        return cmdlet => assign(cmdlet, value);
+    }
+
+    /// <summary>Assigns an already converted value to a parameter, compiled once.</summary>
+    private static Action<TCmdlet, object?> Assigner(PropertyInfo parameter)
+    {
+        var cmdlet = Expression.Parameter(typeof(TCmdlet));
+        var value = Expression.Parameter(typeof(object));
+        return Expression.Lambda<Action<TCmdlet, object?>>(
+            Expression.Assign(Expression.Property(cmdlet, parameter), Expression.Convert(value, parameter.PropertyType)), cmdlet, value).Compile();
     }
 
     /// <summary>A chain of PSObject's non-public properties read by a compiled getter (reflection's Invoke per object cost a share), or null when one is missing.</summary>

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using System.Reflection;
 using LogTools.Engine;
 using LogTools.Engine.Hashing;
 using LogTools.Engine.Ingest;
@@ -8,7 +9,8 @@ using LogTools.Engine.Store;
 namespace LogTools.Commands;
 
 /// <summary>
-/// Write-IngestLog: logs per-file records of a run's phase: from pipeline objects (by property name), from files
+/// Write-IngestLog: logs per-file records of a run's phase: from pipeline objects (taken whole as -InputObject, their
+/// properties read by name), from files
 /// (-Path: BLAKE3 and size computed), or as the delta of the pipeline's own SQLite database (-Database/-Query).
 /// Writes the number of records logged.
 /// </summary>
@@ -21,7 +23,17 @@ public sealed class WriteIngestLogCommand : TelemetryCmdlet
     private const string DatabaseSet = "Database";
     private const int BatchSize = 10_000;
 
+    // PowerShell's binding by property name (ValueFromPipelineByPropertyName on the nine record parameters) cost more per
+    // object than logging the record: a pipeline object is taken whole and its properties are read here instead.
+    private static readonly PropertyBinder<WriteIngestLogCommand> FromObject = new(
+        nameof(RelPath), nameof(Status), nameof(SizeRaw), nameof(SizeStored), nameof(ContentHash), nameof(FileId), nameof(ContentVersionId),
+        nameof(ErrorType), nameof(ErrorMessage));
+
+    // The statuses -Status takes; a pipeline object's Status is checked against the same set.
+    private static readonly string[] Statuses = typeof(WriteIngestLogCommand).GetProperty(nameof(Status))!.GetCustomAttribute<ValidateSetAttribute>()!.ValidValues.ToArray();
+
     private readonly List<IngestRecord> batch = [];
+    private PropertyBinder<WriteIngestLogCommand>.Filler? fromObject;
     private IngestLedger? ledger;
     private string? runId;
     private int logged;
@@ -37,32 +49,39 @@ public sealed class WriteIngestLogCommand : TelemetryCmdlet
     [ValidateNotNullOrEmpty]
     public string? RunId { get; set; }
 
-    [Parameter(ParameterSetName = RecordSet, ValueFromPipelineByPropertyName = true)]
+    /// <summary>
+    /// A record as an object (an Import-Csv row, a script object, Get-IngestLog output): its properties fill the record
+    /// parameters of the same names that are not given on the command line.
+    /// </summary>
+    [Parameter(ValueFromPipeline = true, ParameterSetName = RecordSet)]
+    public PSObject? InputObject { get; set; }
+
+    [Parameter(ParameterSetName = RecordSet)]
     public string? RelPath { get; set; }
 
-    [Parameter(ParameterSetName = RecordSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = RecordSet)]
     [ValidateSet("Processed", "Skipped", "Error")]
-    public string Status { get; set; } = "Processed";
+    public string? Status { get; set; } = "Processed";
 
-    [Parameter(ParameterSetName = RecordSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = RecordSet)]
     public long? SizeRaw { get; set; }
 
-    [Parameter(ParameterSetName = RecordSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = RecordSet)]
     public long? SizeStored { get; set; }
 
-    [Parameter(ParameterSetName = RecordSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = RecordSet)]
     public string? ContentHash { get; set; }
 
-    [Parameter(ParameterSetName = RecordSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = RecordSet)]
     public long? FileId { get; set; }
 
-    [Parameter(ParameterSetName = RecordSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = RecordSet)]
     public long? ContentVersionId { get; set; }
 
-    [Parameter(ParameterSetName = RecordSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = RecordSet)]
     public string? ErrorType { get; set; }
 
-    [Parameter(ParameterSetName = RecordSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = RecordSet)]
     public string? ErrorMessage { get; set; }
 
     /// <summary>Files to log as processed, with their BLAKE3 and size; wildcards allowed.</summary>
@@ -85,8 +104,16 @@ public sealed class WriteIngestLogCommand : TelemetryCmdlet
     [ValidateNotNullOrEmpty]
     public string? Query { get; set; }
 
+    protected override void Begin() => fromObject = FromObject.For(MyInvocation.BoundParameters.Keys);
+
     protected override void Process()
     {
+        // A pipeline object ($null too) is a record only when its properties bind, as with PowerShell's binding.
+        if ((InputObject is not null || MyInvocation.ExpectingInput) && !Bind(InputObject))
+        {
+            return;
+        }
+
         if (!Open())
         {
             return;
@@ -108,7 +135,7 @@ public sealed class WriteIngestLogCommand : TelemetryCmdlet
             default:
                 Add(new IngestRecord
                 {
-                    RelPath = RelPath ?? string.Empty, Status = IngestLedger.ParseStatus(Status, RelPath), SizeRaw = SizeRaw, SizeStored = SizeStored,
+                    RelPath = RelPath ?? string.Empty, Status = IngestLedger.ParseStatus(Status!, RelPath), SizeRaw = SizeRaw, SizeStored = SizeStored,
                     ContentHash = ContentHash, FileId = FileId, ContentVersionId = ContentVersionId, ErrorType = ErrorType, ErrorMessage = ErrorMessage,
                 });
                 break;
@@ -122,6 +149,34 @@ public sealed class WriteIngestLogCommand : TelemetryCmdlet
         {
             WriteObject(logged);
         }
+    }
+
+    /// <summary>
+    /// Fills the record parameters from a pipeline object, reporting what PowerShell's by-property-name binding reported
+    /// (same error ids, the object as the target): an object none of whose properties fills a parameter, and a Status the
+    /// parameter's [ValidateSet] refuses. False when the object is not logged.
+    /// </summary>
+    private bool Bind(PSObject? input)
+    {
+        if (input is null || !fromObject!.Bind(this, input))
+        {
+            WriteError(new ErrorRecord(
+                new ParameterBindingException("The input object cannot be bound to any parameters for the command either because the command does not take pipeline input or the input and its properties do not match any of the parameters that take pipeline input."),
+                "InputObjectNotBound", ErrorCategory.InvalidArgument, input));
+            return false;
+        }
+
+        if (Status is { } status && Statuses.Contains(status, StringComparer.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        var problem = Status is null
+            ? "The argument is null, empty, or an element of the argument collection contains a null value. Supply a collection that does not contain any null values and then try the command again."
+            : $"The argument \"{Status}\" does not belong to the set \"{string.Join(',', Statuses)}\" specified by the ValidateSet attribute. Supply an argument that is in the set and then try the command again.";
+        WriteError(new ErrorRecord(
+            new ParameterBindingException($"Cannot validate argument on parameter '{nameof(Status)}'. {problem}"), "ParameterArgumentValidationError", ErrorCategory.InvalidData, input));
+        return false;
     }
 
     private static LogToolsException NotFound(string path) => new(
