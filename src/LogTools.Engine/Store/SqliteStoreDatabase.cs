@@ -233,10 +233,10 @@ internal sealed class SqliteStoreDatabase : StoreDatabase
         new SqliteRowInsert((SqliteConnection)connection, sql, parameters.Select(p => p.Name).ToList());
 
     /// <remarks>One PASSIVE checkpoint when the last bulk load ends: it waits for no reader and blocks no writer.</remarks>
-    public override IDisposable BulkLoad()
+    public override IDisposable BulkLoad(params string[] tables)
     {
         Interlocked.Increment(ref bulkLoads);
-        return new BulkLoadEnd(this);
+        return new BulkLoadEnd(EndBulkLoad);
     }
 
     private void EndBulkLoad()
@@ -327,17 +327,4 @@ internal sealed class SqliteStoreDatabase : StoreDatabase
         SqliteIoError => StoreFailure.IOError,
         _ => null,
     };
-
-    private sealed class BulkLoadEnd(SqliteStoreDatabase database) : IDisposable
-    {
-        private int ended;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref ended, 1) == 0)
-            {
-                database.EndBulkLoad();
-            }
-        }
-    }
 }

@@ -119,10 +119,11 @@ public abstract class StoreDatabase
 
     /// <summary>
     /// Marks a bulk load by this process (many write transactions in a row) until the result is disposed: a backend may
-    /// put off work it does after every commit to the end (SQLite: the WAL checkpoint). Nothing else changes, and an
-    /// error or a stop inside ends it the same way.
+    /// put off work it does after every commit to the end (SQLite: the WAL checkpoint), and tidy <paramref name="tables"/>,
+    /// the tables the load writes, once it ends (PostgreSQL: VACUUM and ANALYZE). Nothing else changes, and an error or a
+    /// stop inside ends it the same way.
     /// </summary>
-    public virtual IDisposable BulkLoad() => NoBulkLoad.Instance;
+    public virtual IDisposable BulkLoad(params string[] tables) => new BulkLoadEnd(() => { });
 
     /// <summary>Closes this database's idle pooled connections, so its files can be moved or removed.</summary>
     public abstract void ReleaseConnections();
@@ -293,12 +294,17 @@ public abstract class StoreDatabase
         "Run Test-LogStore to see what is wrong (it lifts the refusal when the check passes); " +
         "otherwise restore the store from a backup made with Backup-LogStore.", inner);
 
-    private sealed class NoBulkLoad : IDisposable
+    /// <summary>Ends a bulk load once, however often it is disposed.</summary>
+    private protected sealed class BulkLoadEnd(Action end) : IDisposable
     {
-        public static readonly NoBulkLoad Instance = new();
+        private int ended;
 
         public void Dispose()
         {
+            if (Interlocked.Exchange(ref ended, 1) == 0)
+            {
+                end();
+            }
         }
     }
 }
