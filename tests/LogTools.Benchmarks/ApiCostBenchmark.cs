@@ -88,7 +88,7 @@ public sealed class ApiCostBenchmark : IBenchmark
         var end = DateTimeOffset.UtcNow.AddMinutes(-1);
         var calls = new ApiCallStore(store);
         var clock = Stopwatch.StartNew();
-        var load = store.Database.BulkLoad(ApiCallStore.Tables);
+        var load = store.Database.BulkLoad([.. CostMigrations.Area.Tables]);
         for (var done = have; done < rows;)
         {
             var batch = (int)Math.Min(50_000, rows - done);

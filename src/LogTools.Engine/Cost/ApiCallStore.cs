@@ -27,9 +27,6 @@ public sealed class ApiCallStore
         ON CONFLICT (dedup_key) DO NOTHING
         """;
 
-    /// <summary>The tables <see cref="Add"/> writes: what a bulk load of calls names for the backend to tidy when it ends.</summary>
-    internal static readonly string[] Tables = ["api_calls", "api_call_quarters", "api_call_series"];
-
     // In the order the insert loop sets them; typed, so that PostgreSQL can prepare the statement before the first values.
     internal static readonly (string Name, DbType Type)[] InsertParameters =
     [

@@ -403,7 +403,7 @@ public sealed class HistoryImporter
                         {
                             try
                             {
-                                bulkLoad ??= batch.States.Count > 0 ? importer._store.Database.BulkLoad([.. ApiCallStore.Tables, HistoryFileState.Table]) : null;
+                                bulkLoad ??= batch.States.Count > 0 ? importer._store.Database.BulkLoad([.. CostMigrations.Area.Tables, HistoryFileState.Table]) : null;
                                 importer.Write(batch);
                             }
                             catch (Exception e)
