@@ -16,9 +16,6 @@ internal sealed record HistoryFileState(string Path, string Machine, long? Size,
     /// <summary>The fingerprint of a gzip file: its offsets count decompressed bytes, so a changed one is re-read from 0.</summary>
     public const string Compressed = "gzip";
 
-    /// <summary>The table the states are kept in.</summary>
-    public const string Table = "history_import_files";
-
     private const int LegacyEdgeBytes = 4096;
 
     private const int LegacyLength = 64;

@@ -164,6 +164,12 @@ public sealed class HistoryImporter
         {
             yield return result;
         }
+
+        // Only after an import that wrote all it read: not after a failed write or a stop.
+        if (writer.Wrote && !writer.Failed && !sink.CancellationToken.IsCancellationRequested)
+        {
+            _store.Database.Tidy([.. CostMigrations.Area.Tables, .. HistoryImportMigrations.Area.Tables], sink.CancellationToken);
+        }
     }
 
     private static Plan? PlanFile(string path, HistoryFileState? state, IEngineSink sink)
@@ -383,6 +389,7 @@ public sealed class HistoryImporter
         private readonly Task task;
         private Exception? failure;
         private int inFlight;
+        private bool wrote;
 
         // Batches handed off and not yet written (or dropped), counted on both threads.
         private int unwritten;
@@ -403,8 +410,9 @@ public sealed class HistoryImporter
                         {
                             try
                             {
-                                bulkLoad ??= batch.States.Count > 0 ? importer._store.Database.BulkLoad([.. CostMigrations.Area.Tables, HistoryFileState.Table]) : null;
+                                bulkLoad ??= batch.States.Count > 0 ? importer._store.Database.BulkLoad() : null;
                                 importer.Write(batch);
+                                Volatile.Write(ref wrote, wrote || bulkLoad is not null);
                             }
                             catch (Exception e)
                             {
@@ -427,6 +435,9 @@ public sealed class HistoryImporter
 
         /// <summary>The batch being filled.</summary>
         public Batch Current { get; private set; } = new();
+
+        /// <summary>True once a batch was written (the bulk load began).</summary>
+        public bool Wrote => Volatile.Read(ref wrote);
 
         /// <summary>True once a write failed and <see cref="Ready"/> has reported it.</summary>
         public bool Failed { get; private set; }

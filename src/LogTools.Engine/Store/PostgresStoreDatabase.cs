@@ -143,29 +143,39 @@ internal sealed class PostgresStoreDatabase : StoreDatabase
     public override void BackupTo(string destinationPath) => throw Unsupported("Backup-LogStore (use pg_dump for the database and copy the content root)");
 
     /// <remarks>
-    /// When the load ends, VACUUM and ANALYZE of the tables it wrote, which autovacuum does only a minute or more later:
-    /// each batch updates the aggregates' rows again, and until the old versions are vacuumed a report reads past every
-    /// one of them (a cost report over 300,000 calls added a moment before: 21 ms for the total and 23 ms by day, against
-    /// 6 and 12 ms once vacuumed; docs/performance.md, issue 15). SKIP_LOCKED leaves a table that autovacuum or another
-    /// host is vacuuming to it.
+    /// VACUUM and ANALYZE of the tables, which autovacuum does only a minute or more later: each batch of a load updates
+    /// the aggregates' rows again, and until the old versions are vacuumed a report reads past every one of them (a
+    /// cost report over 300,000 calls added a moment before: 21 ms for the total and 23 ms by day, against 6 and 12 ms
+    /// once vacuumed; docs/performance.md, issue 15). It visits only pages changed since the last vacuum, so it has no
+    /// time limit; a stop cancels it. SKIP_LOCKED leaves a table that autovacuum or another host is vacuuming to it.
+    /// Never on a store marked damaged. A failure is dropped (autovacuum does it later), except damage, which marks the
+    /// store and is reported like any other.
     /// </remarks>
-    public override IDisposable BulkLoad(params string[] tables) => new BulkLoadEnd(() =>
+    public override void Tidy(IReadOnlyList<string> tables, CancellationToken cancellation)
     {
-        if (tables.Length == 0)
+        if (tables.Count == 0 || File.Exists(CorruptMarkerPath))
         {
             return;
         }
 
         try
         {
-            Read(c => Sql.Execute(c, null, $"VACUUM (ANALYZE, SKIP_LOCKED) {string.Join(", ", tables.Select(t => "main." + t))}"));
+            Read(c =>
+            {
+                // A retry after a stop would not be cancelled by the registration below: the stop is checked first.
+                cancellation.ThrowIfCancellationRequested();
+                using var command = c.CreateCommand();
+                command.CommandText = $"VACUUM (ANALYZE, SKIP_LOCKED) {string.Join(", ", tables.Select(t => "main." + t))}";
+                command.CommandTimeout = 0;
+                using var stop = cancellation.Register(command.Cancel);
+                return command.ExecuteNonQuery();
+            });
         }
-        catch (Exception e) when (e is LogToolsException or DbException)
+        catch (Exception e) when (e is DbException || (e is LogToolsException failure && failure.ErrorId != CorruptId))
         {
-            // Only the tidying failed, nothing stored depends on it (autovacuum does it later), and an error here would
-            // hide the one that may have ended the load.
+            // Nothing stored depends on it (autovacuum does it later); a cancelled vacuum also ends here.
         }
-    });
+    }
 
     public override void ReleaseConnections()
     {

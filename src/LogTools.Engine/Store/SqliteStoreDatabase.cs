@@ -233,7 +233,7 @@ internal sealed class SqliteStoreDatabase : StoreDatabase
         new SqliteRowInsert((SqliteConnection)connection, sql, parameters.Select(p => p.Name).ToList());
 
     /// <remarks>One PASSIVE checkpoint when the last bulk load ends: it waits for no reader and blocks no writer.</remarks>
-    public override IDisposable BulkLoad(params string[] tables)
+    public override IDisposable BulkLoad()
     {
         Interlocked.Increment(ref bulkLoads);
         return new BulkLoadEnd(EndBulkLoad);

@@ -119,11 +119,18 @@ public abstract class StoreDatabase
 
     /// <summary>
     /// Marks a bulk load by this process (many write transactions in a row) until the result is disposed: a backend may
-    /// put off work it does after every commit to the end (SQLite: the WAL checkpoint), and tidy <paramref name="tables"/>,
-    /// the tables the load writes, once it ends (PostgreSQL: VACUUM and ANALYZE). Nothing else changes, and an error or a
-    /// stop inside ends it the same way.
+    /// put off work it does after every commit to the end (SQLite: the WAL checkpoint). Nothing else changes, and an
+    /// error or a stop inside ends it the same way.
     /// </summary>
-    public virtual IDisposable BulkLoad(params string[] tables) => new BulkLoadEnd(() => { });
+    public virtual IDisposable BulkLoad() => new BulkLoadEnd(() => { });
+
+    /// <summary>
+    /// After a bulk load that wrote everything it was given: lets the backend tidy <paramref name="tables"/> at once
+    /// instead of later (PostgreSQL: VACUUM and ANALYZE). Nothing stored depends on it; a stop ends it early.
+    /// </summary>
+    public virtual void Tidy(IReadOnlyList<string> tables, CancellationToken cancellation)
+    {
+    }
 
     /// <summary>Closes this database's idle pooled connections, so its files can be moved or removed.</summary>
     public abstract void ReleaseConnections();
@@ -288,8 +295,11 @@ public abstract class StoreDatabase
             "check the disk (space, errors in the system log) and run the command again.", ex),
     };
 
+    /// <summary>The error id of a damaged database.</summary>
+    private protected const string CorruptId = "StoreCorrupt";
+
     private protected LogToolsException Corrupt(string reason, Exception? inner) => new(
-        "StoreCorrupt", ErrorKind.InvalidData, DatabasePath,
+        CorruptId, ErrorKind.InvalidData, DatabasePath,
         $"The store database '{DatabasePath}' is damaged ({reason}). LogTools refuses to write to it until it is checked. " +
         "Run Test-LogStore to see what is wrong (it lifts the refusal when the check passes); " +
         "otherwise restore the store from a backup made with Backup-LogStore.", inner);
