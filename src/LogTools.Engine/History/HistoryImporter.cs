@@ -389,7 +389,6 @@ public sealed class HistoryImporter
         private readonly Task task;
         private Exception? failure;
         private int inFlight;
-        private bool wrote;
 
         // Batches handed off and not yet written (or dropped), counted on both threads.
         private int unwritten;
@@ -412,7 +411,7 @@ public sealed class HistoryImporter
                             {
                                 bulkLoad ??= batch.States.Count > 0 ? importer._store.Database.BulkLoad() : null;
                                 importer.Write(batch);
-                                Volatile.Write(ref wrote, wrote || bulkLoad is not null);
+                                Wrote |= bulkLoad is not null;
                             }
                             catch (Exception e)
                             {
@@ -436,8 +435,8 @@ public sealed class HistoryImporter
         /// <summary>The batch being filled.</summary>
         public Batch Current { get; private set; } = new();
 
-        /// <summary>True once a batch was written (the bulk load began).</summary>
-        public bool Wrote => Volatile.Read(ref wrote);
+        /// <summary>True once a batch was written (the bulk load began); read after <see cref="Finish"/>.</summary>
+        public bool Wrote { get; private set; }
 
         /// <summary>True once a write failed and <see cref="Ready"/> has reported it.</summary>
         public bool Failed { get; private set; }
