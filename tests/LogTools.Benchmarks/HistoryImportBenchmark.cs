@@ -15,7 +15,8 @@ namespace LogTools.Benchmarks;
 /// 10,000 unchanged files, and 100 new files imported beside 10,000 known ones, against ccusage over all of them.
 /// Options: --dir (work folder), --mb (size of the Claude logs), --ccusage (path of the ccusage executable), --files,
 /// --calls-per-mb (call density; default: the generator's own mix, about 80 a MB), --days (span of the timestamps, 60),
-/// --rounds (ccusage and LogTools alternated, 5). Prints each round, medians, spread, the load average and the
+/// --rounds (ccusage and LogTools alternated, 5), --workers-only (only the import with one parsing thread and with
+/// the default, alternated). Prints each round, medians, spread, the load average and the
 /// import's stages timed apart.
 /// </summary>
 public sealed class HistoryImportBenchmark : IBenchmark
@@ -49,6 +50,16 @@ public sealed class HistoryImportBenchmark : IBenchmark
         foreach (var f in files)
         {
             File.ReadAllBytes(f); // warm the page cache for both tools alike
+        }
+
+        if (args.Contains("--workers-only"))
+        {
+            foreach (var (count, times) in ParseWorkers(files, dir, rounds))
+            {
+                Console.WriteLine($"{count} parsing thread(s): wall {Spread(times.Wall, "s")}, CPU {Spread(times.Cpu, "s")}");
+            }
+
+            return 0;
         }
 
         // Rounds alternate ccusage and LogTools (each into a fresh store), so both see the same load; the ratio is
@@ -90,6 +101,7 @@ public sealed class HistoryImportBenchmark : IBenchmark
         Console.WriteLine($"load average {loadBefore} before, {loadAfter} after");
         var verdict = Compare(Totals(store!), CcusageTotals(ccJson!));
         var (parse, validate, write) = Stages(files, store!);
+        var workers = ParseWorkers(files, dir, rounds);
         HistoryReadSteps.Print(projects, summary.Calls);
 
         // Warm re-import of 10,000 unchanged files.
@@ -133,6 +145,11 @@ public sealed class HistoryImportBenchmark : IBenchmark
         Console.WriteLine($"| LogTools: import {files.Count} Claude logs, {mb:0} MB, {summary.Calls} calls | {Spread(ltTimes, "s")} | {mb / Timing.Median(ltTimes):0} |");
         Console.WriteLine($"| ccusage 20.0.24 daily --json --offline, same files | {Spread(ccTimes, "s")} | {mb / Timing.Median(ccTimes):0} |");
         Console.WriteLine($"| ratio per round (LogTools MB/s / ccusage MB/s) | {Timing.Median(ratios):0.00}x ({ratios.Min():0.00}–{ratios.Max():0.00}x) | |");
+        foreach (var (count, times) in workers)
+        {
+            Console.WriteLine($"| LogTools, {count} parsing thread(s), {rounds} rounds alternated after those; CPU time {Timing.Median(times.Cpu):0.000} s | {Spread(times.Wall, "s")} | {mb / Timing.Median(times.Wall):0} |");
+        }
+
         // Round 1 is the import's first in this process, as each Import-LogHistory call is: code not yet optimised by
         // tiered compilation. The later rounds run it optimised.
         Console.WriteLine($"| ratio in round 1 (first import in the process) / later rounds, median | {ratios[0]:0.00}x / {(ratios.Count > 1 ? Timing.Median(ratios.Skip(1)) : double.NaN):0.00}x | |");
@@ -250,6 +267,35 @@ public sealed class HistoryImportBenchmark : IBenchmark
         _ = new HistoryImporter(store).Import(HistoryImporter.FilesIn(Path.Combine(dir, "known-config", "projects", "known")), new HistoryImportOptions { Machine = "bench" }, new TestSink { ThrowErrors = true }).Count();
         store.Database.ReleaseConnections();
         return known;
+    }
+
+    /// <summary>
+    /// The same import with one parsing thread and with the default (one a core), alternated, each into a fresh
+    /// store: what parsing files on several threads gives (seconds, per worker count).
+    /// </summary>
+    private static SortedDictionary<int, (List<double> Wall, List<double> Cpu)> ParseWorkers(List<string> files, string dir, int rounds)
+    {
+        var counts = new[] { 1, new HistoryImportOptions().Parsers };
+        var times = new SortedDictionary<int, (List<double> Wall, List<double> Cpu)>(counts.Distinct().ToDictionary(c => c, _ => (new List<double>(), new List<double>())));
+        var process = Process.GetCurrentProcess();
+        for (var i = 0; i < rounds; i++)
+        {
+            foreach (var count in times.Keys)
+            {
+                var store = LogStore.Open(Path.Combine(dir, $"store-{Guid.NewGuid():N}"));
+                process.Refresh();
+                var cpu = process.TotalProcessorTime;
+                var clock = Stopwatch.StartNew();
+                _ = new HistoryImporter(store).Import(files, new HistoryImportOptions { Machine = "bench", Parsers = count }, new TestSink { ThrowErrors = true }).Count();
+                times[count].Wall.Add(clock.Elapsed.TotalSeconds);
+                process.Refresh();
+                times[count].Cpu.Add((process.TotalProcessorTime - cpu).TotalSeconds);
+                store.Database.ReleaseConnections();
+                Directory.Delete(store.Path, recursive: true);
+            }
+        }
+
+        return times;
     }
 
     private static string Spread(List<double> values, string unit) => $"{Timing.Median(values):0.000} {unit} ({values.Min():0.000}–{values.Max():0.000})";

@@ -16,7 +16,7 @@ public sealed class HistoryFileImport : IRunOutput
     public bool Restarted { get; init; }
 
     /// <summary>True when nothing was written (-WhatIf): the counts say what an import would read.</summary>
-    public bool WhatIf { get; init; }
+    public bool WhatIf { get; set; }
 
     /// <summary>Where reading started: 0, or where the last import stopped.</summary>
     public long StartOffset { get; init; }

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
-using LogTools.Engine.Journal;
 using LogTools.Engine.Store;
 
 namespace LogTools.Engine.Sessions;
@@ -20,8 +18,6 @@ public sealed class HistoryImporter
     /// <summary>Calls that make a batch worth handing off to a writer with nothing to do: so that writing starts
     /// after the first thousand calls instead of the first <see cref="BatchSize"/>, and the last batch is small.</summary>
     public const int MinBatchSize = 1_000;
-
-    private const long ProgressStep = 1 << 20;
 
     private readonly LogStore _store;
     private readonly ApiCallStore _calls;
@@ -108,9 +104,13 @@ public sealed class HistoryImporter
 
         var total = plans.Sum(p => p.Unchanged ? 0 : Math.Max(0, p.Size - p.StartOffset));
         long done = 0;
-        // Reading and parsing go on here while the previous batch is written on another thread; the callbacks
-        // (progress, errors, questions) all run on this one.
+        // Files are read and parsed on worker threads, taken in here in order into batches, and the batches written
+        // on another thread; the callbacks (progress, errors, questions) all run on this one.
         using var writer = new Writer(this, sink.CancellationToken);
+        using var ahead = new HistoryParseAhead(
+            [.. plans.Where(p => !p.Unchanged).Select(p => new HistoryFileImport { Path = p.Path, Machine = options.Machine, Restarted = p.Restarted, StartOffset = p.StartOffset })],
+            options.Parsers,
+            sink.CancellationToken);
         foreach (var plan in plans)
         {
             sink.CancellationToken.ThrowIfCancellationRequested();
@@ -126,7 +126,7 @@ public sealed class HistoryImporter
                 try
                 {
                     // Not writer.Current.Waiting.Add(ImportFile(...)): the file may hand off batches while it is read.
-                    var imported = ImportFile(plan, options, sink, write, done, total, writer);
+                    var imported = ImportFile(plan, ahead.Next(), options.Machine, sink, write, done, total, writer);
                     writer.Current.Waiting.Add(imported);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or LogToolsException)
@@ -165,8 +165,10 @@ public sealed class HistoryImporter
             yield return result;
         }
 
-        // Only after an import that wrote all it read: not after a failed write or a stop.
-        if (writer.Wrote && !writer.Failed && !sink.CancellationToken.IsCancellationRequested)
+        // A stop that came after the last line still ends the import as stopped (the writer dropped what it had not
+        // begun); the tidy is only for an import that wrote all it read, not after a failed write or a stop.
+        sink.CancellationToken.ThrowIfCancellationRequested();
+        if (writer.Wrote && !writer.Failed)
         {
             _store.Database.Tidy([.. CostMigrations.Area.Tables, .. HistoryImportMigrations.Area.Tables], sink.CancellationToken);
         }
@@ -210,97 +212,52 @@ public sealed class HistoryImporter
         }
     }
 
-    // One call per file, a loop over all its lines: compiled fully optimised at its first call
-    // (AggressiveOptimization), not run as ReadyToRun code and then through tiering, which a fresh process's first
-    // import never finishes (docs/performance.md, issue 16.1).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static HistoryFileImport ImportFile(Plan plan, HistoryImportOptions options, IEngineSink sink, bool write, long done, long total, Writer writer)
+    // Takes in one file's parts as the workers parse them: its calls join the batch being filled, which is handed off
+    // (with the file's state so far) whenever it is full.
+    private static HistoryFileImport ImportFile(Plan plan, (HistoryFileImport Result, IEnumerable<HistoryParseAhead.Part> Parts) file, string machine, IEngineSink sink, bool write, long done, long total, Writer writer)
     {
-        var result = new HistoryFileImport
-        {
-            Path = plan.Path, Machine = options.Machine, Restarted = plan.Restarted, WhatIf = !write, StartOffset = plan.StartOffset,
-        };
-        using var handle = File.OpenHandle(plan.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        var compressed = HistoryFileState.IsCompressed(handle);
-        using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
-        // The parser validates each line as it reads it, so the reader only checks UTF-8.
-        using var reader = new JournalReader(stream, new JournalReadOptions { StartOffset = plan.StartOffset, ValidateJson = false }, leaveOpen: true);
-        var nextProgress = ProgressStep;
+        var (result, parts) = file;
+        result.WhatIf = !write;
         var batch = writer.Current;
-        foreach (var entry in reader.ReadEntries())
+        foreach (var part in parts)
         {
-            // A stop drops the batch being filled; the writer finishes the one it holds (Writer.Dispose).
-            sink.CancellationToken.ThrowIfCancellationRequested();
-            if (entry.Status == JournalEntryStatus.Torn)
+            part.Error?.Throw();
+            if (write)
             {
-                result.TornTail = true;
-                break;
+                foreach (var call in part.Calls)
+                {
+                    batch.Calls.Add(call);
+                    batch.Owners.Add(result);
+                }
             }
 
-            result.Lines++;
-            ApiCall? call = null;
-            string? defect = null;
-            var kind = entry.Status == JournalEntryStatus.Ok
-                ? HistoryLineParser.Parse(entry.Utf8.Span, options.Machine, plan.Path, out call, out defect)
-                : HistoryLineKind.Malformed;
-            if (kind == HistoryLineKind.ApiCall && Invalid(call!) is { } refused)
+            result.BytesRead = part.EndOffset - plan.StartOffset;
+            if (part.Last)
             {
-                kind = HistoryLineKind.Malformed;
-                defect = "is a call the store refuses: " + refused;
+                if (write)
+                {
+                    batch.States.Add(State(plan, machine, part, final: true));
+                }
             }
-
-            switch (kind)
-            {
-                case HistoryLineKind.ApiCall:
-                    result.Calls++;
-                    if (write)
-                    {
-                        batch.Calls.Add(call!);
-                        batch.Owners.Add(result);
-                    }
-
-                    break;
-                case HistoryLineKind.Other:
-                    result.Skipped++;
-                    break;
-                default:
-                    result.Malformed++;
-                    result.FirstProblem ??= entry.Problem ?? $"Line {entry.LineNumber} at offset {entry.Offset} {defect}.";
-                    break;
-            }
-
-            var read = reader.EndOffset - plan.StartOffset;
-            if (writer.Full(batch))
+            else if (write && writer.Full(batch))
             {
                 // A part-way state has no size, so an interrupted import resumes from its offset instead of taking
-                // the file for unchanged.
-                batch.States.Add(State(plan, options.Machine, reader.EndOffset, final: false, compressed, handle));
+                // the file for unchanged. Never for a file the sink said no to: its calls are not in the batch.
+                batch.States.Add(State(plan, machine, part, final: false));
                 batch = writer.HandOff();
             }
 
-            if (read >= nextProgress)
-            {
-                Report(sink, done + read, total, plan.Path);
-                nextProgress = read + ProgressStep;
-            }
+            Report(sink, done + result.BytesRead, total, plan.Path);
         }
 
-        result.BytesRead = reader.EndOffset - plan.StartOffset;
-        if (write)
-        {
-            batch.States.Add(State(plan, options.Machine, reader.EndOffset, final: true, compressed, handle));
-        }
-
-        Report(sink, done + result.BytesRead, total, plan.Path);
         return result;
     }
 
     private static void Report(IEngineSink sink, long done, long total, string path) =>
         sink.Progress(new EngineProgress("Importing API call history", string.Empty, done, total) { CurrentOperation = path, Bytes = true });
 
-    private static HistoryFileState State(Plan plan, string machine, long endOffset, bool final, bool compressed, Microsoft.Win32.SafeHandles.SafeFileHandle handle) => new(
-        plan.Path, machine, final ? plan.Size : null, plan.Mtime, endOffset,
-        compressed ? HistoryFileState.Compressed : HistoryFileState.FingerprintOf(handle, endOffset));
+    private static HistoryFileState State(Plan plan, string machine, HistoryParseAhead.Part part, bool final) =>
+        new(plan.Path, machine, final ? plan.Size : null, plan.Mtime, part.EndOffset, part.Fingerprint);
 
     /// <summary>Writes one batch's calls and file states in one transaction and counts each call in its file's result.</summary>
     private void Write(Batch batch)
@@ -338,20 +295,6 @@ public sealed class HistoryImporter
         }
     }
 
-    // The store refuses a whole batch for one invalid call (a timestamp in the future...): refuse just that line here.
-    private static string? Invalid(ApiCall call)
-    {
-        try
-        {
-            ApiCallStore.Validate(call);
-            return null;
-        }
-        catch (LogToolsException e)
-        {
-            return $"({e.ErrorId}) {e.Message}";
-        }
-    }
-
     private static LogToolsException Unreadable(string path, Exception e) => new(
         "HistoryFileUnreadable", ErrorKind.ReadError, path,
         $"The log file '{path}' could not be read ({e.Message}). Check that it exists and that you may read it; the other files were imported.", e);
@@ -361,9 +304,9 @@ public sealed class HistoryImporter
     /// <summary>What the next transaction writes: calls (with the result each is counted in) and file states.</summary>
     private sealed class Batch
     {
-        public List<ApiCall> Calls { get; } = new(BatchSize);
+        public List<ApiCall> Calls { get; } = new(BatchSize + HistoryParseAhead.PartCalls);
 
-        public List<HistoryFileImport> Owners { get; } = new(BatchSize);
+        public List<HistoryFileImport> Owners { get; } = new(BatchSize + HistoryParseAhead.PartCalls);
 
         public List<HistoryFileState> States { get; } = [];
 
@@ -375,11 +318,14 @@ public sealed class HistoryImporter
 
         /// <summary>True when the write failed, or was not tried after an earlier batch's failure.</summary>
         public bool Failed { get; set; }
+
+        /// <summary>True when its calls and states are committed: not after a failure, nor when a stop dropped it.</summary>
+        public bool Written { get; set; }
     }
 
     /// <summary>
     /// Writes handed-off batches in order on one background thread, at most one waiting behind the one being
-    /// written, so parsing runs ahead by one batch and memory stays flat. After a failed write it writes nothing
+    /// written, so taking parts in runs ahead by one batch and memory stays flat. After a failed write it writes nothing
     /// more: a later batch may hold the same file's later state, which must not be saved without the rows before it.
     /// </summary>
     private sealed class Writer : IDisposable
@@ -412,6 +358,7 @@ public sealed class HistoryImporter
                                 bulkLoad ??= batch.States.Count > 0 ? importer._store.Database.BulkLoad() : null;
                                 importer.Write(batch);
                                 Wrote |= bulkLoad is not null;
+                                batch.Written = true;
                             }
                             catch (Exception e)
                             {
@@ -472,7 +419,8 @@ public sealed class HistoryImporter
 
         /// <summary>
         /// The results whose calls and states are committed, in order; a failed write is reported once, and its
-        /// files' results are dropped (their states were not saved, so the next import reads them again).
+        /// files' results are dropped (their states were not saved, so the next import reads them again), as are
+        /// those of a batch a stop dropped.
         /// </summary>
         public List<HistoryFileImport> Ready(IEngineSink sink)
         {
@@ -494,7 +442,7 @@ public sealed class HistoryImporter
                     }
                 }
 
-                ready.AddRange(batch.Failed ? batch.Waiting.Where(r => r.Unchanged || r.WhatIf) : batch.Waiting);
+                ready.AddRange(batch.Written ? batch.Waiting : batch.Waiting.Where(r => r.Unchanged || r.WhatIf));
             }
 
             // With nothing being written, results that need no write go out at once.

@@ -164,9 +164,17 @@ public sealed class HistoryImporterTests : IDisposable
         var log = Write("p/many.jsonl", Enumerable.Range(0, 3 * HistoryImporter.MinBatchSize).Select(i => Assistant("m" + i, "r" + i, "claude-sonnet-4", 10, 5)).ToArray());
         Assert.Empty(Tidied());
 
-        // A stopped import (Ctrl+C after the first megabyte) is not tidied, whatever it wrote before the stop.
+        // A stopped import (Ctrl+C at its first progress report, once the batch it handed off is committed) is not
+        // tidied, whatever it wrote before the stop.
         using var stop = new CancellationTokenSource();
-        Assert.ThrowsAny<OperationCanceledException>(() => Import([log], new TestSink { ThrowErrors = true, CancellationToken = stop.Token, OnProgress = _ => stop.Cancel() }));
+        Assert.ThrowsAny<OperationCanceledException>(() => Import([log], new TestSink
+        {
+            ThrowErrors = true, CancellationToken = stop.Token, OnProgress = _ =>
+            {
+                Assert.True(SpinWait.SpinUntil(() => Rows().Count > 0, TimeSpan.FromSeconds(30)));
+                stop.Cancel();
+            },
+        }));
         Assert.NotEmpty(Rows());
         Assert.Empty(Tidied());
 
@@ -343,6 +351,132 @@ public sealed class HistoryImporterTests : IDisposable
     }
 
     [Fact]
+    public void Files_parsed_on_several_threads_are_taken_in_in_order_as_one_thread_takes_them()
+    {
+        // Calls repeated across files (which copy is kept depends on the order of the writes), a file of several
+        // parts (by bytes in its padded first third, by calls after it), a malformed line, a torn tail, and files
+        // small enough to share a batch.
+        var padding = User(new string('x', 4_000));
+        var files = new List<string>();
+        for (var f = 0; f < 14; f++)
+        {
+            var lines = new List<string>();
+            var calls = f == 3 ? 2_600 : 40 + (f * 7);
+            for (var c = 0; c < calls; c++)
+            {
+                var id = (f * 1_000) + c - (c % 3 == 0 && f > 0 ? 1_000 : 0);
+                lines.Add(Assistant($"m{id}", $"r{id}", f % 2 == 0 ? "claude-opus-4" : "claude-sonnet-4", f + 1, c + 1));
+                if (f == 3 && c < 800 && c % 2 == 0)
+                {
+                    lines.Add(padding);
+                }
+            }
+
+            if (f == 5)
+            {
+                lines.Insert(10, "not json");
+            }
+
+            files.Add(Write($"p{f % 3}/f{f:00}.jsonl", [.. lines]));
+        }
+
+        // Many one-call files: each is started, taken in and let go while the workers race through the next ones.
+        files.AddRange(Enumerable.Range(0, 300).Select(t => Write($"tiny/t{t:000}.jsonl", Assistant($"t{t % 250}", $"t{t % 250}", "claude-opus-4", 1, 1))));
+        File.AppendAllText(files[9], "{\"type\":\"assistant\"");
+        Assert.True(new FileInfo(files[3]).Length > 2 * HistoryParseAhead.PartBytes);
+
+        List<HistoryFileImport> ImportWith(LogStore store, int parsers) =>
+            [.. new HistoryImporter(store).Import(files, new HistoryImportOptions { Machine = "alpha", Parsers = parsers }, new TestSink { ThrowErrors = false })];
+
+        List<string> Stored(LogStore store, string sql) => store.Database.Read(c =>
+        {
+            var rows = new List<string>();
+            Sql.ForEach(c, null, sql, [], r => rows.Add(string.Join(' ', Enumerable.Range(0, r.FieldCount).Select(r.GetValue))));
+            return rows;
+        });
+        const string Calls = "SELECT call_id, dedup_key, model, tokens_input, tokens_output, source FROM api_calls ORDER BY call_id";
+        const string States = "SELECT path, size, end_offset, fingerprint FROM history_import_files ORDER BY path";
+
+        static string Result(HistoryFileImport r) =>
+            $"{r.Path} {r.BytesRead} {r.Lines} {r.Calls} {r.Imported} {r.Duplicates} {r.Skipped} {r.Malformed} {r.TornTail} {r.FirstProblem}";
+
+        var one = ImportWith(_store, 1);
+        var several = TestBackend.Open(_temp.Combine("several"));
+        var four = ImportWith(several, 4);
+
+        Assert.Equal(files, one.Select(r => r.Path));
+        Assert.Equal(one.Select(Result), four.Select(Result));
+        Assert.Equal(Stored(_store, Calls), Stored(several, Calls));
+        Assert.Equal(Stored(_store, States), Stored(several, States));
+        Assert.All(four, r => Assert.Equal(r.Calls, r.Imported + r.Duplicates));
+        Assert.True(four.Sum(r => r.Duplicates) > 0);
+        Assert.Equal(four.Sum(r => r.Imported), Stored(several, Calls).Count);
+        Assert.Equivalent(files.Select(f => $"{f} {new FileInfo(f).Length}"), Stored(several, States).Select(s => string.Join(' ', s.Split(' ')[..2])), strict: true);
+        Assert.Equal((1, true), (one[5].Malformed, one[9].TornTail));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void A_stop_in_the_middle_keeps_whole_batches_and_the_next_import_adds_each_call_once(int fileCount)
+    {
+        var total = fileCount * 3 * HistoryImporter.MinBatchSize;
+        var files = Enumerable.Range(0, fileCount).Select(f => Write($"s/f{f}.jsonl", [.. Enumerable.Range(0, total / fileCount)
+            .Select(i => Assistant($"m{f}-{i}", $"r{f}-{i}", "claude-sonnet-4", 10, 5))])).ToList();
+
+        // Ctrl+C at the first progress report, once the batch handed off before it is committed: the files' other
+        // parts are parsed ahead by then, and the stop must still end the import as stopped.
+        using var stop = new CancellationTokenSource();
+        var yielded = new List<HistoryFileImport>();
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+        {
+            var sink = new TestSink
+            {
+                ThrowErrors = true, CancellationToken = stop.Token, OnProgress = _ =>
+                {
+                    Assert.True(SpinWait.SpinUntil(() => Rows().Count > 0, TimeSpan.FromSeconds(30)));
+                    stop.Cancel();
+                },
+            };
+            yielded.AddRange(_importer.Import(files, new HistoryImportOptions { Machine = "alpha", Parsers = 2 }, sink));
+        });
+        var written = Rows().Count;
+        Assert.InRange(written, HistoryImporter.MinBatchSize, total - 1);
+        Assert.Empty(yielded);
+
+        // Each file's saved offset covers exactly what was written: the rest is added, nothing twice.
+        var after = Import(files);
+        Assert.Equal(total, Rows().Count);
+        Assert.Equal((total - written, 0L), (after.Sum(r => r.Imported), after.Sum(r => r.Duplicates)));
+    }
+
+    [Fact]
+    public void A_stop_after_the_last_line_still_ends_the_import_as_stopped_and_reports_no_file_it_did_not_write()
+    {
+        var path = Write("last.jsonl", [.. Enumerable.Range(0, 3 * HistoryImporter.MinBatchSize).Select(i => Assistant($"m{i}", $"r{i}", "claude-sonnet-4", 10, 5)), User("bye")]);
+
+        // Ctrl+C as the last part is taken in: no line is left to stop at, and the batch with the file's end is dropped.
+        using var stop = new CancellationTokenSource();
+        var yielded = new List<HistoryFileImport>();
+        Assert.ThrowsAny<OperationCanceledException>(() => yielded.AddRange(_importer.Import([path], new HistoryImportOptions { Machine = "alpha" }, new TestSink
+        {
+            ThrowErrors = true, CancellationToken = stop.Token, OnProgress = p =>
+            {
+                if (p.Done == p.Total)
+                {
+                    stop.Cancel();
+                }
+            },
+        })));
+        Assert.Empty(yielded);
+
+        // What was committed before the stop is covered by the file's saved offset: the rest is added, nothing twice.
+        var written = Rows().Count;
+        var after = Assert.Single(Import([path]));
+        Assert.Equal((3L * HistoryImporter.MinBatchSize, 0L), (written + after.Imported, after.Duplicates));
+    }
+
+    [Fact]
     public void An_unreadable_file_is_reported_and_the_others_are_imported()
     {
         var a = Write("a.jsonl", Assistant("m1", "r1", "claude-opus-4", 1, 2));
@@ -350,19 +484,16 @@ public sealed class HistoryImporterTests : IDisposable
         var c = Write("c.jsonl", Assistant("m3", "r3", "claude-opus-4", 1, 2));
         var errors = new List<LogToolsException>();
 
-        // Deleted after planning, just before it is read.
-        var results = Import([a, gone, c], new TestSink
+        // Deleted once every file is planned (the list is read lazily), before any is read.
+        IEnumerable<string> Files()
         {
-            Answer = (path, _) =>
-            {
-                if (path == gone)
-                {
-                    File.Delete(gone);
-                }
+            yield return a;
+            yield return gone;
+            yield return c;
+            File.Delete(gone);
+        }
 
-                return true;
-            },
-        }, errors: errors);
+        var results = Import(Files(), errors: errors);
 
         Assert.Equal([a, c], results.Select(r => r.Path));
         var error = Assert.Single(errors);
