@@ -58,6 +58,9 @@ Describe 'Copy-LogStore between SQLite and PostgreSQL' {
         $toPg.Destination | Should -Not -Match $Server.Password
         $toPg.Tables | Should -Be (Get-LogStore -Store $Source).Tables.Count
         $toPg.Rows | Should -Be ((Get-LogStore -Store $Source).Tables | Measure-Object Rows -Sum).Sum
+        # Every table vacuumed and analysed once copied, so reports need not wait for autovacuum.
+        Invoke-Psql $pg "SELECT count(*) FROM pg_stat_user_tables WHERE schemaname = 'main' AND last_vacuum IS NOT NULL AND last_analyze IS NOT NULL" |
+            Should -Be $toPg.Tables
         $toPg.ContentFiles | Should -BeGreaterThan 3
         $toPg.SchemaVersion | Should -Be (Get-LogStore -Store $pg).SchemaVersion
 

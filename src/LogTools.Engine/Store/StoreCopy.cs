@@ -53,6 +53,10 @@ public static class StoreCopy
             return (Details: details, Files: files, Bytes: bytes);
         });
 
+        // A server store's tables are new to its planner: statistics and the visibility map, now rather than when
+        // autovacuum comes by, so the first reports read them as later ones do (nothing on SQLite).
+        target.Database.Tidy([.. tables.Select(t => t.Table)], CancellationToken.None);
+
         return new StoreCopyResult
         {
             Source = source.Database.DatabasePath,
