@@ -8,9 +8,9 @@ namespace LogTools.Engine.Sessions;
 /// <summary>
 /// Reads and parses an import's files on worker threads, ahead of the thread that fills the write batches, and hands
 /// each file's calls back in <see cref="Part"/>s, file by file in the import's order; each file's counts go into its
-/// result before its last part. Parsing costs more than writing
-/// on most logs (their bytes are mostly user and tool entries), so it gets every core, while the order of the writes,
-/// and with it which copy of a duplicated call is kept, stays that of the files.
+/// result before its last part. Parsing costs more than writing on most logs (their bytes are mostly user and tool
+/// entries), so it gets every core, while the order of the writes, and with it which copy of a duplicated call is
+/// kept, stays that of the files.
 /// </summary>
 /// <remarks>
 /// Memory stays bounded: a file is started only while fewer than twice the workers' number are waiting to be taken
@@ -43,7 +43,7 @@ internal sealed class HistoryParseAhead : IDisposable
         var count = Math.Clamp(parsers, 1, Math.Max(1, jobs.Length));
         window = new SemaphoreSlim(2 * count);
         stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        this.workers = jobs.Length == 0
+        workers = jobs.Length == 0
             ? []
             : Enumerable.Range(0, count).Select(_ => Task.Factory.StartNew(Work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
     }
