@@ -29,6 +29,7 @@ internal sealed class HistoryParseAhead : IDisposable
 
     private readonly Job[] jobs;
     private readonly SemaphoreSlim window;
+    private readonly CancellationToken cancellation;
     private readonly CancellationTokenSource stop;
     private readonly Task[] workers;
     private int started = -1;
@@ -42,6 +43,8 @@ internal sealed class HistoryParseAhead : IDisposable
         jobs = files.Select(f => new Job(f)).ToArray();
         var count = Math.Clamp(parsers, 1, Math.Max(1, jobs.Length));
         window = new SemaphoreSlim(2 * count);
+        this.cancellation = cancellation;
+        // The workers' own stop: the import's, or this object's disposal (an import that ends early).
         stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         workers = jobs.Length == 0
             ? []
@@ -60,7 +63,7 @@ internal sealed class HistoryParseAhead : IDisposable
         {
             // Its worker may still be adding parts: wait for it, or a single worker would never start the next file.
             var previous = jobs[taken];
-            foreach (var _ in previous.Parts.GetConsumingEnumerable(stop.Token))
+            foreach (var _ in previous.Parts.GetConsumingEnumerable(cancellation))
             {
             }
 
@@ -83,7 +86,8 @@ internal sealed class HistoryParseAhead : IDisposable
 
     private IEnumerable<Part> Parts(Job job)
     {
-        foreach (var part in job.Parts.GetConsumingEnumerable(stop.Token))
+        // The import's own token, as the thread taking parts in is the import's: its stop is the one it throws.
+        foreach (var part in job.Parts.GetConsumingEnumerable(cancellation))
         {
             yield return part;
             if (part.Last)
@@ -93,7 +97,7 @@ internal sealed class HistoryParseAhead : IDisposable
         }
 
         // The worker stopped before the end of the file: only a stop does that (its queue then ends without a last part).
-        stop.Token.ThrowIfCancellationRequested();
+        cancellation.ThrowIfCancellationRequested();
         throw new InvalidOperationException($"The parts of '{job.File.Path}' ended before its last one.");
     }
 
