@@ -126,7 +126,7 @@ public sealed class HistoryImporter
                 try
                 {
                     // Not writer.Current.Waiting.Add(ImportFile(...)): the file may hand off batches while it is read.
-                    var imported = ImportFile(plan, ahead.Next(), options.Machine, sink, write, done, total, writer);
+                    var imported = ImportFile(plan, ahead.Next(), sink, write, done, total, writer);
                     writer.Current.Waiting.Add(imported);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or LogToolsException)
@@ -214,7 +214,7 @@ public sealed class HistoryImporter
 
     // Takes in one file's parts as the workers parse them: its calls join the batch being filled, which is handed off
     // (with the file's state so far) whenever it is full.
-    private static HistoryFileImport ImportFile(Plan plan, (HistoryFileImport Result, IEnumerable<HistoryParseAhead.Part> Parts) file, string machine, IEngineSink sink, bool write, long done, long total, Writer writer)
+    private static HistoryFileImport ImportFile(Plan plan, (HistoryFileImport Result, IEnumerable<HistoryParseAhead.Part> Parts) file, IEngineSink sink, bool write, long done, long total, Writer writer)
     {
         var (result, parts) = file;
         result.WhatIf = !write;
@@ -232,18 +232,15 @@ public sealed class HistoryImporter
             }
 
             result.BytesRead = part.EndOffset - plan.StartOffset;
-            if (part.Last)
+            if (write && part.Last)
             {
-                if (write)
-                {
-                    batch.States.Add(State(plan, machine, part, final: true));
-                }
+                batch.States.Add(State(plan, result.Machine, part, final: true));
             }
             else if (write && writer.Full(batch))
             {
                 // A part-way state has no size, so an interrupted import resumes from its offset instead of taking
                 // the file for unchanged. Never for a file the sink said no to: its calls are not in the batch.
-                batch.States.Add(State(plan, machine, part, final: false));
+                batch.States.Add(State(plan, result.Machine, part, final: false));
                 batch = writer.HandOff();
             }
 
