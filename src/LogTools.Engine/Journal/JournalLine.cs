@@ -27,7 +27,7 @@ internal static class JournalLine
     public static JournalEntryStatus Check(ReadOnlySpan<byte> line, bool validateJson, out string? defect, out JsonException? jsonError)
     {
         jsonError = null;
-        if (!Utf8.IsValid(line))
+        if (!Utf8Validation.IsValid(line))
         {
             defect = $"is not valid UTF-8 (first invalid byte at position {FirstInvalidUtf8(line)} of the line)";
             return JournalEntryStatus.InvalidUtf8;
