@@ -74,7 +74,8 @@ public sealed class ImportLogHistoryCommand : StoreCmdlet
             }
         }
 
-        var importer = new HistoryImporter(OpenStore());
+        // -WhatIf reads a store that does not exist yet as an empty one: every file would be imported.
+        var importer = new HistoryImporter(WhatIfRequested() ? OpenStoreIfExists() : OpenStore());
         RunEngine(sink => importer.Run(files, new HistoryImportOptions { Machine = Machine }, sink), ShouldProcessCanAct());
     }
 
