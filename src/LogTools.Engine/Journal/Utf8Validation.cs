@@ -54,10 +54,31 @@ internal static class Utf8Validation
         var previous = Vector256<byte>.Zero;
         var incomplete = Vector256<byte>.Zero;
         var whole = bytes.Length - (bytes.Length % Vector256<byte>.Count);
-        for (var at = 0; at < whole; at += Vector256<byte>.Count)
+        var at = 0;
+        for (; at + (4 * Vector256<byte>.Count) <= whole; at += 4 * Vector256<byte>.Count)
         {
-            var block = Vector256.LoadUnsafe(ref start, (nuint)at);
-            Check(block, ref previous, ref incomplete, ref error);
+            var first = Vector256.LoadUnsafe(ref start, (nuint)at);
+            var second = Vector256.LoadUnsafe(ref start, (nuint)(at + Vector256<byte>.Count));
+            var third = Vector256.LoadUnsafe(ref start, (nuint)(at + (2 * Vector256<byte>.Count)));
+            var fourth = Vector256.LoadUnsafe(ref start, (nuint)(at + (3 * Vector256<byte>.Count)));
+            if ((first | second | third | fourth).ExtractMostSignificantBits() == 0)
+            {
+                // 128 bytes of ASCII, as most of a log is: right unless the bytes before ended inside a form.
+                error |= incomplete;
+                incomplete = Vector256<byte>.Zero;
+                previous = fourth;
+                continue;
+            }
+
+            Check(first, ref previous, ref incomplete, ref error);
+            Check(second, ref previous, ref incomplete, ref error);
+            Check(third, ref previous, ref incomplete, ref error);
+            Check(fourth, ref previous, ref incomplete, ref error);
+        }
+
+        for (; at < whole; at += Vector256<byte>.Count)
+        {
+            Check(Vector256.LoadUnsafe(ref start, (nuint)at), ref previous, ref incomplete, ref error);
         }
 
         if (whole < bytes.Length)
@@ -76,15 +97,6 @@ internal static class Utf8Validation
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Check(Vector256<byte> block, ref Vector256<byte> previous, ref Vector256<byte> incomplete, ref Vector256<byte> error)
     {
-        if (block.ExtractMostSignificantBits() == 0)
-        {
-            // All ASCII: right unless the block before ended inside a form.
-            error |= incomplete;
-            incomplete = Vector256<byte>.Zero;
-            previous = block;
-            return;
-        }
-
         // The bytes one, two and three places before each byte of the block, across the block boundary.
         var across = Avx2.Permute2x128(previous, block, 0x21);
         var before1 = Avx2.AlignRight(block, across, 15);

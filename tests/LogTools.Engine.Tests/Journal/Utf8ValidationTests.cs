@@ -49,6 +49,8 @@ public sealed class Utf8ValidationTests
     public void Every_lead_byte_with_edge_bytes_after_it_gets_the_frameworks_answer_across_the_block_boundary_and_at_the_end()
     {
         var checkedSpans = 0;
+        var buffer = new byte[300];
+        Array.Fill(buffer, (byte)'y');
         for (var lead = 0; lead < 256; lead++)
         {
             foreach (var b2 in EdgeBytes)
@@ -57,11 +59,10 @@ public sealed class Utf8ValidationTests
                 {
                     foreach (var b4 in EdgeBytes)
                     {
-                        // Straddling the first block boundary (30..32), and ending the span where a form may be cut short.
-                        foreach (var at in (int[])[29, 30, 31, 32])
+                        // Straddling the first block boundary (30..32) and the first 128-byte group's end, after which 128
+                        // bytes of ASCII are passed over whole; and ending the span where a form may be cut short.
+                        foreach (var at in (int[])[29, 30, 31, 32, 125, 126, 127, 128])
                         {
-                            var buffer = new byte[70];
-                            Array.Fill(buffer, (byte)'y');
                             buffer[at] = (byte)lead;
                             buffer[at + 1] = b2;
                             buffer[at + 2] = b3;
@@ -70,6 +71,7 @@ public sealed class Utf8ValidationTests
                             AssertSameAnswer(buffer.AsSpan(0, at + 1));
                             AssertSameAnswer(buffer.AsSpan(0, at + 2));
                             AssertSameAnswer(buffer.AsSpan(0, at + 3));
+                            Array.Fill(buffer, (byte)'y', at, 4);
                             checkedSpans += 4;
                         }
                     }
@@ -77,7 +79,7 @@ public sealed class Utf8ValidationTests
             }
         }
 
-        Assert.Equal(256 * EdgeBytes.Length * EdgeBytes.Length * EdgeBytes.Length * 4 * 4, checkedSpans);
+        Assert.Equal(256 * EdgeBytes.Length * EdgeBytes.Length * EdgeBytes.Length * 8 * 4, checkedSpans);
     }
 
     [Fact]
