@@ -20,7 +20,8 @@ public static class StoreBackup
 
     private static readonly ContentCopyFailure Failure = new("BackupVerificationFailed", "no backup was kept", "Backup-LogStore");
 
-    public static StoreBackupResult Create(LogStore store, string destination, Action<string>? progress = null)
+    /// <param name="cancellationToken">Checked between content files and their blocks: a stop removes the partial copy as a failure does.</param>
+    public static StoreBackupResult Create(LogStore store, string destination, Action<string>? progress = null, CancellationToken cancellationToken = default)
     {
         var target = CheckDestination(store, destination);
         var temporary = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(target)!, $".{System.IO.Path.GetFileName(target)}.partial-{Guid.NewGuid():N}");
@@ -31,7 +32,7 @@ public static class StoreBackup
             Directory.CreateDirectory(temporary);
             progress?.Invoke(store.Database.DatabasePath);
             var database = CopyDatabase(store.Database, System.IO.Path.Combine(temporary, LogStore.DatabaseFileName), copies);
-            var (files, bytes) = CopyContent(store.Path, temporary, copies, Failure, progress);
+            var (files, bytes) = CopyContent(store.Path, temporary, copies, Failure, progress, cancellationToken);
             Directory.Move(temporary, target);
             return new StoreBackupResult
             {
@@ -93,7 +94,8 @@ public static class StoreBackup
     /// Copies the content folders of the store in <paramref name="sourceRoot"/> into <paramref name="destinationRoot"/>, each file
     /// verified by its hash and each database (the archive's) by SQLite's integrity check.
     /// </summary>
-    internal static (int Files, long Bytes) CopyContent(string sourceRoot, string destinationRoot, List<StoreDatabase> copies, ContentCopyFailure failure, Action<string>? progress)
+    internal static (int Files, long Bytes) CopyContent(
+        string sourceRoot, string destinationRoot, List<StoreDatabase> copies, ContentCopyFailure failure, Action<string>? progress, CancellationToken cancellationToken)
     {
         var files = 0;
         long bytes = 0;
@@ -109,13 +111,14 @@ public static class StoreBackup
             var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 };
             foreach (var file in Directory.EnumerateFiles(source, "*", options).Where(IsContent).Order(StringComparer.Ordinal))
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 progress?.Invoke(file);
                 var copy = System.IO.Path.Combine(destinationRoot, System.IO.Path.GetRelativePath(sourceRoot, file));
                 Directory.CreateDirectory(System.IO.Path.GetDirectoryName(copy)!);
                 // Databases beside the index (the archive's) may be written at this moment: copy them as databases too.
                 bytes += databases && file.EndsWith(".db", StringComparison.Ordinal)
                     ? CopyDatabase(StoreDatabase.Open(file, existing: true), copy, copies)
-                    : CopyFile(file, copy, failure);
+                    : CopyFile(file, copy, failure, cancellationToken);
                 files++;
             }
         }
@@ -142,19 +145,19 @@ public static class StoreBackup
           || path.EndsWith(".tmp", StringComparison.Ordinal) || path.EndsWith(StoreDatabase.CorruptMarkerSuffix, StringComparison.Ordinal));
 
     /// <summary>Copies the bytes there are now (an active log may grow meanwhile), hashing them, then checks the copy on disk against that hash.</summary>
-    private static long CopyFile(string source, string copy, ContentCopyFailure failure)
+    private static long CopyFile(string source, string copy, ContentCopyFailure failure, CancellationToken cancellationToken)
     {
         var buffer = new byte[1 << 20];
         string read;
         using (var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
         using (var output = new FileStream(copy, FileMode.CreateNew, FileAccess.Write))
         {
-            read = Hash(input, buffer, output);
+            read = Hash(input, buffer, output, cancellationToken);
             output.Flush(flushToDisk: true);
         }
 
         using var written = new FileStream(copy, FileMode.Open, FileAccess.Read);
-        if (Hash(written, buffer, null) != read)
+        if (Hash(written, buffer, null, cancellationToken) != read)
         {
             throw new LogToolsException(
                 failure.Id, ErrorKind.InvalidData, copy,
@@ -164,13 +167,14 @@ public static class StoreBackup
         return written.Length;
     }
 
-    /// <summary>The hash of <paramref name="input"/> read to its end, writing the bytes on to <paramref name="copy"/> when given.</summary>
-    private static string Hash(Stream input, byte[] buffer, Stream? copy)
+    /// <summary>The hash of <paramref name="input"/> read to its end, writing the bytes on to <paramref name="copy"/> when given; a stop is seen between blocks.</summary>
+    private static string Hash(Stream input, byte[] buffer, Stream? copy, CancellationToken cancellationToken)
     {
         var hasher = Hasher();
         int count;
         while ((count = input.Read(buffer)) > 0)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             hasher.Append(buffer.AsSpan(0, count));
             copy?.Write(buffer, 0, count);
         }

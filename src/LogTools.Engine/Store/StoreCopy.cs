@@ -24,7 +24,10 @@ public static class StoreCopy
     /// <param name="content">Whether the content files are copied or left in place.</param>
     /// <param name="progress">Gets each table and file as it is copied.</param>
     /// <param name="password">For a destination on a server: the password given as a credential (otherwise PGPASSWORD or ~/.pgpass).</param>
-    public static StoreCopyResult Copy(LogStore source, string destination, StoreContentMode content, Action<string>? progress = null, string? password = null)
+    /// <param name="cancellationToken">Checked every 1,000 rows copied or read back and between content blocks: a stop
+    /// undoes the copy as a failure does.</param>
+    public static StoreCopyResult Copy(
+        LogStore source, string destination, StoreContentMode content, Action<string>? progress = null, string? password = null, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
         var root = LogStore.ContentFolder(ServerLocation.IsServer(destination) ? destination : Path.GetFullPath(destination));
@@ -42,14 +45,14 @@ public static class StoreCopy
             var details = source.Database.ReadSnapshot((from, snapshot) => tables.Select((t, i) =>
             {
                 progress?.Invoke($"{t.Table} ({i + 1} of {tables.Count})");
-                return CopyTable(t.Area, t.Table, from, snapshot, connection, transaction);
+                return CopyTable(t.Area, t.Table, from, snapshot, connection, transaction, cancellationToken);
             }).ToList());
             foreach (var table in details)
             {
-                Verify(table, connection, transaction);
+                Verify(table, connection, transaction, cancellationToken);
             }
 
-            var (files, bytes) = content == StoreContentMode.Copy ? CopyContent(source.Path, root, progress) : (0, 0L);
+            var (files, bytes) = content == StoreContentMode.Copy ? CopyContent(source.Path, root, progress, cancellationToken) : (0, 0L);
             return (Details: details, Files: files, Bytes: bytes);
         });
 
@@ -122,7 +125,8 @@ public static class StoreCopy
     }
 
     /// <summary>Copies one table in key order, ids kept; digests the rows as it reads them.</summary>
-    private static StoreCopyTable CopyTable(string area, string table, DbConnection from, DbTransaction snapshot, DbConnection to, DbTransaction transaction)
+    private static StoreCopyTable CopyTable(
+        string area, string table, DbConnection from, DbTransaction snapshot, DbConnection to, DbTransaction transaction, CancellationToken cancellationToken)
     {
         var columns = SqlDialect.Of(from).Columns(from, snapshot, table);
         var targetColumns = SqlDialect.Of(to).Columns(to, transaction, table);
@@ -137,7 +141,7 @@ public static class StoreCopy
         var names = string.Join(", ", columns.Select(c => SqlDialect.Quote(c.Name)));
         using var insert = Sql.Command(to, transaction, $"INSERT INTO {SqlDialect.Quote(table)} ({names}) VALUES ({string.Join(", ", columns.Select((_, i) => "$p" + i))})", []);
         var parameters = columns.Select((_, i) => Sql.Parameter(insert, "$p" + i)).ToArray();
-        var digest = new RowDigest();
+        var digest = new RowDigest(cancellationToken);
         Sql.ForEach(from, snapshot, RowsInKeyOrder(from, table, columns), [], row =>
         {
             digest.Add(row);
@@ -163,9 +167,9 @@ public static class StoreCopy
     }
 
     /// <summary>Reads a copied table back on the destination: its rows and digest must be the source's.</summary>
-    private static void Verify(StoreCopyTable copied, DbConnection connection, DbTransaction transaction)
+    private static void Verify(StoreCopyTable copied, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
-        var digest = new RowDigest();
+        var digest = new RowDigest(cancellationToken);
         Sql.ForEach(connection, transaction, RowsInKeyOrder(connection, copied.Table, SqlDialect.Of(connection).Columns(connection, transaction, copied.Table)), [], digest.Add);
         var found = digest.Finish();
         if (digest.Rows != copied.Rows || found != copied.Digest)
@@ -195,12 +199,12 @@ public static class StoreCopy
     };
 
     /// <summary>Copies the content files, each verified; a failure removes what was copied, so the destination's content folders are empty again.</summary>
-    private static (int Files, long Bytes) CopyContent(string sourceRoot, string root, Action<string>? progress)
+    private static (int Files, long Bytes) CopyContent(string sourceRoot, string root, Action<string>? progress, CancellationToken cancellationToken)
     {
         var copies = new List<StoreDatabase>();
         try
         {
-            return StoreBackup.CopyContent(sourceRoot, root, copies, Failure, progress);
+            return StoreBackup.CopyContent(sourceRoot, root, copies, Failure, progress, cancellationToken);
         }
         catch
         {
@@ -217,10 +221,14 @@ public static class StoreCopy
 
     /// <summary>
     /// The digest of a table's rows: each value rendered as invariant text (null apart), length-prefixed, so a value
-    /// reads the same whichever backend returned it and no two rows run into each other.
+    /// reads the same whichever backend returned it and no two rows run into each other. Every row of a copy passes
+    /// through one, so it is where a stop is noticed.
     /// </summary>
-    private sealed class RowDigest
+    private sealed class RowDigest(CancellationToken cancellationToken)
     {
+        /// <summary>Rows between two looks at the stop token: a few milliseconds of work, a negligible cost.</summary>
+        public const int CheckEvery = 1000;
+
         private readonly IBackupHasher hasher = StoreBackup.Hasher();
         private readonly byte[] length = new byte[4];
         private byte[] buffer = new byte[256];
@@ -260,7 +268,10 @@ public static class StoreCopy
                 hasher.Append(buffer.AsSpan(0, count));
             }
 
-            Rows++;
+            if (++Rows % CheckEvery == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
         }
 
         public string Finish() => hasher.Finish();

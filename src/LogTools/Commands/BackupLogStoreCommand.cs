@@ -28,6 +28,6 @@ public sealed class BackupLogStoreCommand : StoreCmdlet
             return;
         }
 
-        WithProgress("Backup-LogStore", $"Copying '{store.Path}' to '{destination}'", report => WriteObject(StoreBackup.Create(store, destination, report)));
+        WithProgress("Backup-LogStore", $"Copying '{store.Path}' to '{destination}'", report => WriteObject(StoreBackup.Create(store, destination, report, CancellationToken)));
     }
 }

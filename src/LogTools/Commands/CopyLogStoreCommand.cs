@@ -44,6 +44,6 @@ public sealed class CopyLogStoreCommand : StoreCmdlet
         }
 
         WithProgress("Copy-LogStore", $"Copying '{store.Database.DatabasePath}' to '{shown}'", report => WriteObject(StoreCopy.Copy(
-            store, destination, Enum.Parse<StoreContentMode>(Content, ignoreCase: true), report, password)));
+            store, destination, Enum.Parse<StoreContentMode>(Content, ignoreCase: true), report, password, CancellationToken)));
     }
 }
