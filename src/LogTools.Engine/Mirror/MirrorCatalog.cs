@@ -12,12 +12,13 @@ public static class MirrorCatalog
         store.Database.Read(c => MirrorState.Files(c, null, pond => MirrorSync.PondFolder(store.Path, store, pond)));
 
     /// <summary>Test-LogStore's check of the Mirror area: every pond copy that is missing or no longer has its recorded digest.</summary>
-    internal static IEnumerable<StoreProblem> PondProblems(LogStore store, Action<string>? progress)
+    internal static IEnumerable<StoreProblem> PondProblems(LogStore store, Action<string>? progress, CancellationToken cancellationToken)
     {
         foreach (var file in Files(store))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             progress?.Invoke(file.PondPath);
-            var check = Check(file, host: false);
+            var check = Check(file, host: false, cancellationToken: cancellationToken);
             if (check.Status is MirrorCheckStatus.PondMissing or MirrorCheckStatus.PondMismatch)
             {
                 yield return new StoreProblem
@@ -31,7 +32,8 @@ public static class MirrorCatalog
     }
 
     /// <summary>Re-hashes the pond copy of <paramref name="file"/> (and, with <paramref name="host"/>, the host file) against the recorded digest.</summary>
-    public static MirrorCheck Check(MirrorFileInfo file, bool host, Action<MirrorProgress>? progress = null)
+    /// <param name="cancellationToken">Checked between the blocks hashed.</param>
+    public static MirrorCheck Check(MirrorFileInfo file, bool host, Action<MirrorProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         string? pondDigest = null, hostDigest = null, message = null;
         var status = MirrorCheckStatus.Ok;
@@ -44,7 +46,7 @@ public static class MirrorCatalog
         {
             using var pond = MirrorCopy.OpenRead(file.PondPath);
             var length = RandomAccess.GetLength(pond);
-            pondDigest = length >= file.Length ? Hash(pond, file, file.Length, progress) : null;
+            pondDigest = length >= file.Length ? Hash(pond, file, file.Length, progress, cancellationToken) : null;
             if (pondDigest != file.Blake3 || length != file.Length)
             {
                 status = MirrorCheckStatus.PondMismatch;
@@ -68,7 +70,7 @@ public static class MirrorCatalog
                 // The active file keeps growing: compare its mirrored prefix. An archive must still be what was mirrored.
                 var expected = file.Kind == MirrorFileKind.Active ? file.Blake3 : file.HostBlake3 ?? file.Blake3;
                 var length = file.Kind == MirrorFileKind.Active ? file.Length : hostLength;
-                hostDigest = hostLength >= length ? Hash(hostFile, file, length, progress) : null;
+                hostDigest = hostLength >= length ? Hash(hostFile, file, length, progress, cancellationToken) : null;
                 if (hostDigest != expected || (file.Kind != MirrorFileKind.Active && hostLength != file.HostLength))
                 {
                     status = MirrorCheckStatus.HostMismatch;
@@ -115,13 +117,14 @@ public static class MirrorCatalog
         }
     }
 
-    private static string Hash(Microsoft.Win32.SafeHandles.SafeFileHandle file, MirrorFileInfo info, long length, Action<MirrorProgress>? progress)
+    private static string Hash(Microsoft.Win32.SafeHandles.SafeFileHandle file, MirrorFileInfo info, long length, Action<MirrorProgress>? progress, CancellationToken cancellationToken)
     {
         var hasher = Hashing.Blake3Hasher.Create();
         hasher.MaxDegreeOfParallelism = Environment.ProcessorCount;
         Hashing.Blake3File.Update(hasher, file, 0, length, new Hashing.Blake3Options
         {
             UseMemoryMapping = false,
+            CancellationToken = cancellationToken,
             Progress = progress is null ? null : done => progress(new MirrorProgress(info.Source, info.Name, done, length)),
         });
         return Blake3File.Digest(hasher);

@@ -28,11 +28,12 @@ public sealed class RunMaintenance(LogStore store, TimeProvider? clock = null)
     });
 
     /// <summary>Test-LogStore's check of the run logs: each completed run whose log is missing, altered or truncated.</summary>
-    internal static IEnumerable<StoreProblem> StoreProblems(LogStore store, Action<string>? progress)
+    internal static IEnumerable<StoreProblem> StoreProblems(LogStore store, Action<string>? progress, CancellationToken cancellationToken)
     {
         var problems = new List<StoreProblem>();
         new RunMaintenance(store).Verify(new RunQuery(), check =>
         {
+            cancellationToken.ThrowIfCancellationRequested();
             progress?.Invoke(check.EventsPath);
             if (check.Status != RunCheckStatus.Ok)
             {
@@ -52,7 +53,8 @@ public sealed class RunMaintenance(LogStore store, TimeProvider? clock = null)
     /// under a temporary name, verified against the recorded BLAKE3, renamed, the pointer updated, and only then the
     /// plain file removed. A log that no longer matches its digest is reported to <paramref name="problem"/> and left as it is.
     /// </summary>
-    public void Compress(TimeSpan olderThan, Func<LogRun, bool> approve, Action<LogRun> sink, Action<LogToolsException> problem)
+    /// <param name="cancellationToken">Checked between blocks while a log is compressed and verified: a stop removes the temporary file, and that run's log stays plain.</param>
+    public void Compress(TimeSpan olderThan, Func<LogRun, bool> approve, Action<LogRun> sink, Action<LogToolsException> problem, CancellationToken cancellationToken = default)
     {
         var before = time.GetUtcNow() - olderThan;
         foreach (var run in Completed(before, null))
@@ -65,18 +67,18 @@ public sealed class RunMaintenance(LogStore store, TimeProvider? clock = null)
 
             var compressed = plain + RunLayout.CompressedSuffix;
             var temporary = compressed + ".tmp";
-            using (var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+            string digest;
+            try
             {
-                using (var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true))
-                using (var input = new FileStream(plain, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
-                {
-                    input.CopyTo(gzip);
-                }
-
-                output.Flush(flushToDisk: true);
+                digest = WriteCompressed(plain, temporary, cancellationToken);
+            }
+            catch
+            {
+                // Stopped or failed: no half-written .gz is left beside the log, which is still the plain one.
+                File.Delete(temporary);
+                throw;
             }
 
-            var digest = HashDecompressed(temporary);
             if (run.EventsBlake3 is { } expected && digest != expected)
             {
                 File.Delete(temporary);
@@ -129,11 +131,34 @@ public sealed class RunMaintenance(LogStore store, TimeProvider? clock = null)
     private static string PlainPath(string path) =>
         path.EndsWith(RunLayout.CompressedSuffix, StringComparison.Ordinal) ? path[..^RunLayout.CompressedSuffix.Length] : path;
 
-    private static string HashDecompressed(string path)
+    /// <summary>Gzips <paramref name="plain"/> into <paramref name="temporary"/>, on disk when this returns; the digest of what it decompresses to.</summary>
+    private static string WriteCompressed(string plain, string temporary, CancellationToken cancellationToken)
+    {
+        using (var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            using (var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true))
+            using (var input = new FileStream(plain, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+            {
+                var buffer = new byte[1 << 20];
+                int count;
+                while ((count = input.Read(buffer)) > 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    gzip.Write(buffer, 0, count);
+                }
+            }
+
+            output.Flush(flushToDisk: true);
+        }
+
+        return HashDecompressed(temporary, cancellationToken);
+    }
+
+    private static string HashDecompressed(string path, CancellationToken cancellationToken = default)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         using var gzip = new GZipStream(file, CompressionMode.Decompress);
-        return Blake3File.Hash(gzip).ToString();
+        return Blake3File.Hash(gzip, options: new Blake3Options { CancellationToken = cancellationToken }).ToString();
     }
 
     private static void Export(LogRun run, string folder)

@@ -15,8 +15,11 @@ public sealed record StoreArea(string Name, IReadOnlyList<Migration> Migrations,
     /// <summary>Of <see cref="ContentFolders"/>, those whose *.db files are databases: copied with SQLite's backup and checked by Test-LogStore.</summary>
     public IReadOnlyList<string> DatabaseFolders { get; init; } = [];
 
-    /// <summary>Test-LogStore's check of the area's content files against the index (progress gets each file checked); none when null.</summary>
-    public Func<LogStore, Action<string>?, IEnumerable<StoreProblem>>? CheckContent { get; init; }
+    /// <summary>
+    /// Test-LogStore's check of the area's content files against the index (progress gets each file checked; a stop is
+    /// seen between files, and within a file the check reads); none when null.
+    /// </summary>
+    public Func<LogStore, Action<string>?, CancellationToken, IEnumerable<StoreProblem>>? CheckContent { get; init; }
 
     /// <summary>The area's tables that Move-LogRecord moves into the monthly archive databases, in copy order (parents first).</summary>
     public IReadOnlyList<StoreArchiveTable> Archived { get; init; } = [];

@@ -11,8 +11,9 @@ public static class StoreCheck
     /// <summary>
     /// Yields each problem as it is found; <paramref name="progress"/> gets what is being checked. Without
     /// <paramref name="recordVerdict"/> (-WhatIf) it only reads: no database is marked corrupt and no mark is cleared.
+    /// <paramref name="cancellationToken"/> is checked between databases and content files: a stopped check clears no mark.
     /// </summary>
-    public static IEnumerable<StoreProblem> Run(LogStore store, Action<string>? progress = null, bool recordVerdict = true)
+    public static IEnumerable<StoreProblem> Run(LogStore store, Action<string>? progress = null, bool recordVerdict = true, CancellationToken cancellationToken = default)
     {
         var databases = new List<StoreDatabase> { store.Database };
         foreach (var folder in StoreSchema.Areas.SelectMany(a => a.DatabaseFolders).Select(f => Path.Combine(store.Path, f)).Where(Directory.Exists))
@@ -24,6 +25,7 @@ public static class StoreCheck
         var indexReadable = true;
         foreach (var database in databases)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             progress?.Invoke(database.DatabasePath);
             var findings = database.IntegrityFindings();
             if (findings.Count > 0)
@@ -45,7 +47,7 @@ public static class StoreCheck
         // The content checks read the index; a damaged index has been reported and cannot be trusted to list them.
         if (indexReadable)
         {
-            foreach (var problem in StoreSchema.Areas.Where(a => a.CheckContent is not null).SelectMany(a => a.CheckContent!(store, progress)))
+            foreach (var problem in StoreSchema.Areas.Where(a => a.CheckContent is not null).SelectMany(a => a.CheckContent!(store, progress, cancellationToken)))
             {
                 problems++;
                 yield return problem;

@@ -75,7 +75,7 @@ internal static class SessionMigrations
     ], ["sessions", "tasks", "workers", "events"])
     {
         ContentFolders = ["conversations"],
-        CheckContent = (store, _) => new WorkerLedger(store).MissingConversations(),
+        CheckContent = (store, _, _) => new WorkerLedger(store).MissingConversations(),
         // Finished sessions move whole, with their tasks and workers, into the month they started; events by their own time.
         Archived = [
             new("sessions", "session_id", "SELECT substr(started_at, 1, 7) AS month, session_id AS pk FROM sessions WHERE ended_at IS NOT NULL AND ended_at < $cutoff"),

@@ -29,6 +29,7 @@ public sealed class CompressLogRunCommand : TelemetryCmdlet
                     report(run.RunId);
                     WriteObject(run);
                 },
-                WriteEngineError));
+                WriteEngineError,
+                CancellationToken));
     });
 }

@@ -24,7 +24,7 @@ public sealed class TestLogStoreCommand : StoreCmdlet
         var recordVerdict = ShouldProcess(store.Path, "Record the check's verdict: mark damaged databases corrupt, or clear the marks when nothing is wrong");
         WithProgress("Test-LogStore", $"Checking '{store.Path}'", report =>
         {
-            foreach (var problem in StoreCheck.Run(store, report, recordVerdict))
+            foreach (var problem in StoreCheck.Run(store, report, recordVerdict, CancellationToken))
             {
                 problems++;
                 if (!Quiet)
