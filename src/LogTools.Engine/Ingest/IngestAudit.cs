@@ -13,6 +13,9 @@ public sealed class IngestAudit(LogStore store)
 {
     public const int DefaultBlockSize = 500;
 
+    /// <summary>Records read between two looks at the stop token: a millisecond of work or so.</summary>
+    private const int CheckEvery = 1000;
+
     private readonly IngestLedger ledger = new(store);
 
     /// <summary>The completion hook (registered by EngineAreas): a run with ingest records gets its blocks when it completes.</summary>
@@ -31,7 +34,8 @@ public sealed class IngestAudit(LogStore store)
     /// with <paramref name="force"/>, as is any phase of a run still in progress.
     /// </summary>
     /// <param name="blockSize">Records a block; null keeps each phase's stored size (or <see cref="DefaultBlockSize"/>).</param>
-    public IReadOnlyList<IngestPhase> Build(string runId, int? blockSize, bool force, Action<string>? progress = null)
+    /// <param name="cancellationToken">Checked while a phase's records are read: a stop leaves that phase's blocks as they were, and the phases before it built.</param>
+    public IReadOnlyList<IngestPhase> Build(string runId, int? blockSize, bool force, Action<string>? progress = null, CancellationToken cancellationToken = default)
     {
         if (blockSize < 1)
         {
@@ -55,7 +59,7 @@ public sealed class IngestAudit(LogStore store)
             progress?.Invoke(phase);
             var stored = ledger.Phase(runId, phase);
             var size = blockSize ?? stored.BlockSize ?? DefaultBlockSize;
-            var blocks = Partition(runId, phase, size);
+            var blocks = Partition(runId, phase, size, cancellationToken);
             var root = IngestBlockSum.PhaseRoot(blocks.Select(b => b.MerkleHash));
             if (stored.MerkleRoot == root && stored.BlockSize == size && stored.BlockCount == blocks.Count)
             {
@@ -83,7 +87,8 @@ public sealed class IngestAudit(LogStore store)
     /// one finding a block (Ok or Mismatch with the fields), one a phase root, one for records in no block, and with
     /// <paramref name="contentRoot"/> one per file whose content no longer matches its content_hash.
     /// </summary>
-    public void Verify(string? runId, string? phase, string? contentRoot, Action<string>? progress, Action<IngestCheck> sink)
+    /// <param name="cancellationToken">Checked while a phase's records are read and before each content file is hashed.</param>
+    public void Verify(string? runId, string? phase, string? contentRoot, Action<string>? progress, Action<IngestCheck> sink, CancellationToken cancellationToken = default)
     {
         if (runId is not null)
         {
@@ -95,7 +100,7 @@ public sealed class IngestAudit(LogStore store)
             foreach (var name in ledger.Phases(run).Where(p => phase is null || p == phase))
             {
                 progress?.Invoke($"{run} {name}");
-                VerifyPhase(run, name, contentRoot, sink);
+                VerifyPhase(run, name, contentRoot, sink, cancellationToken);
             }
         }
     }
@@ -162,12 +167,18 @@ public sealed class IngestAudit(LogStore store)
         };
     }
 
-    private List<IngestBlock> Partition(string runId, string phase, int size)
+    private List<IngestBlock> Partition(string runId, string phase, int size, CancellationToken cancellationToken)
     {
         var sums = new List<IngestBlockSum>();
         var sum = new IngestBlockSum();
+        var rows = 0L;
         ledger.Rows(runId, phase, r =>
         {
+            if (++rows % CheckEvery == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             sum.Add(r);
             if (sum.Count == size)
             {
@@ -191,7 +202,7 @@ public sealed class IngestAudit(LogStore store)
         return blocks;
     }
 
-    private void VerifyPhase(string runId, string phase, string? contentRoot, Action<IngestCheck> sink)
+    private void VerifyPhase(string runId, string phase, string? contentRoot, Action<IngestCheck> sink, CancellationToken cancellationToken)
     {
         var stored = ledger.Phase(runId, phase);
         if (stored.MerkleRoot is null)
@@ -212,8 +223,15 @@ public sealed class IngestAudit(LogStore store)
         var sums = blocks.Select(_ => new IngestBlockSum()).ToList();
         var outside = 0L;
         var at = 0;
+        var rows = 0L;
         ledger.Rows(runId, phase, r =>
         {
+            // A content check hashes a file per record: then every record is a sensible grain.
+            if (++rows % (contentRoot is null ? CheckEvery : 1) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             while (at < blocks.Count && r.LogId > blocks[at].LogIdEnd)
             {
                 IngestBlockSum.Seal(sums, at++);

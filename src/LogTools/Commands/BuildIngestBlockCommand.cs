@@ -32,7 +32,7 @@ public sealed class BuildIngestBlockCommand : TelemetryCmdlet
         {
             WithProgress("Build-IngestBlock", id, progress =>
             {
-                foreach (var phase in new IngestAudit(OpenStore()).Build(id, BlockSize, Force, progress))
+                foreach (var phase in new IngestAudit(OpenStore()).Build(id, BlockSize, Force, progress, CancellationToken))
                 {
                     WriteObject(phase);
                 }

@@ -21,6 +21,6 @@ public sealed class TestIngestBlockCommand : IngestQueryCmdlet
     {
         var root = Content ? ResolveUserPath(Root ?? ".") : null;
         var store = OpenStore();
-        WithProgress("Test-IngestBlock", "Recomputing blocks", progress => new IngestAudit(store).Verify(TargetRun, Phase, root, progress, WriteObject));
+        WithProgress("Test-IngestBlock", "Recomputing blocks", progress => new IngestAudit(store).Verify(TargetRun, Phase, root, progress, WriteObject, CancellationToken));
     });
 }
