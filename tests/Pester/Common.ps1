@@ -183,15 +183,16 @@ function Get-CallTotals([string] $Store) {
     "rows=$rows input=$in output=$out"
 }
 
-# Runs $Command in a new runspace with the module, waits until $Midway is true (the command is under way),
-# stops it as Ctrl+C does, and returns how it ended: the seconds Stop() took, its state, error records, reason.
+# Runs $Command in a new runspace with the module, waits until $Midway is true (the command is under way; it gets
+# the runspace's PowerShell, whose streams show progress so far), stops it as Ctrl+C does, and returns how it ended:
+# the seconds Stop() took, its state, error records, reason.
 function Stop-Midway([string] $Command, [scriptblock] $Midway) {
     $ps = [powershell]::Create()
     try {
         [void]$ps.AddScript("Import-Module '$($script:ModuleManifest)'; $Command")
         $async = $ps.BeginInvoke()
         $deadline = [DateTime]::UtcNow.AddSeconds(60)
-        while (-not (& $Midway)) {
+        while (-not (& $Midway $ps)) {
             if ($async.IsCompleted -or [DateTime]::UtcNow -gt $deadline) { throw "The command ended or stalled before it was under way: $Command" }
             Start-Sleep -Milliseconds 20
         }
