@@ -34,20 +34,6 @@ Describe 'Import-LogHistory per-file questions' {
         @(Import-LogHistory -Path $folder -Store $store | Where-Object Path | ForEach-Object Imported) | Should -Be @(30, 20)
     }
 
-    It 'says under -WhatIf what it would do where there is no store yet, file by file, and creates none' {
-        $none = Join-Path (New-TestFolder 'no-store-yet') 'store'
-
-        $results = @(Import-LogHistory -Path $folder -Store $none -WhatIf)
-        $summary = Import-LogHistory -Path $folder -Store $none -WhatIf -Summary
-
-        @($results | ForEach-Object { "$([IO.Path]::GetFileName($_.Path)) $($_.WhatIf) $($_.BytesRead)" }) | Should -Be @(
-            "a.jsonl True $((Get-Item $files[0]).Length)", "b.jsonl True $((Get-Item $files[1]).Length)")
-        $summary.Calls | Should -Be 50
-        $summary.WhatIf | Should -BeTrue
-        Test-Path $none | Should -BeFalse
-        (Import-LogHistory -Path $folder -Store $none -Summary).Imported | Should -Be 50
-    }
-
     It 'still asks under a $ConfirmPreference of Low (a non-interactive pwsh cannot answer: nothing is imported)' {
         $script = "Import-Module `$LogToolsModule; `$ConfirmPreference = 'Low'; Import-LogHistory -Path '$folder' -Store '$store'"
 

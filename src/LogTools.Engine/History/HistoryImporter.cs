@@ -19,17 +19,13 @@ public sealed class HistoryImporter
     /// after the first thousand calls instead of the first <see cref="BatchSize"/>, and the last batch is small.</summary>
     public const int MinBatchSize = 1_000;
 
-    private readonly LogStore? _store;
-    private readonly ApiCallStore? _calls;
+    private readonly LogStore _store;
+    private readonly ApiCallStore _calls;
 
-    /// <param name="store">
-    /// The store; null when there is none yet, which only an import that writes nothing (-WhatIf) may read: every file
-    /// is then new to it.
-    /// </param>
-    public HistoryImporter(LogStore? store)
+    public HistoryImporter(LogStore store)
     {
         _store = store;
-        _calls = store is null ? null : new ApiCallStore(store);
+        _calls = new ApiCallStore(store);
     }
 
     /// <summary>
@@ -96,7 +92,7 @@ public sealed class HistoryImporter
     /// </summary>
     public IEnumerable<HistoryFileImport> Import(IEnumerable<string> files, HistoryImportOptions options, IEngineSink sink)
     {
-        var states = _store is null ? [] : HistoryFileState.Load(_store.Database, options.Machine);
+        var states = HistoryFileState.Load(_store.Database, options.Machine);
         var plans = new List<Plan>();
         foreach (var path in files.Distinct(StringComparer.Ordinal))
         {
@@ -126,11 +122,6 @@ public sealed class HistoryImporter
             else
             {
                 var write = sink.ShouldProcess(plan.Path, "Import API calls");
-                if (write && _store is null)
-                {
-                    throw new InvalidOperationException("An import without a store can only be asked -WhatIf: give it the store to write to.");
-                }
-
                 batch.FileStart = batch.Calls.Count;
                 try
                 {
@@ -179,7 +170,7 @@ public sealed class HistoryImporter
         sink.CancellationToken.ThrowIfCancellationRequested();
         if (writer.Wrote && !writer.Failed)
         {
-            _store!.Database.Tidy([.. CostMigrations.Area.Tables, .. HistoryImportMigrations.Area.Tables], sink.CancellationToken);
+            _store.Database.Tidy([.. CostMigrations.Area.Tables, .. HistoryImportMigrations.Area.Tables], sink.CancellationToken);
         }
     }
 
@@ -283,11 +274,11 @@ public sealed class HistoryImporter
 
         if (batch.Calls.Count == 0)
         {
-            _store!.Database.Write(Save);
+            _store.Database.Write(Save);
             return;
         }
 
-        _calls!.Add(batch.Calls, Save);
+        _calls.Add(batch.Calls, Save);
         for (var i = 0; i < batch.Calls.Count; i++)
         {
             if (batch.Calls[i].CallId is null)
@@ -361,7 +352,7 @@ public sealed class HistoryImporter
                         {
                             try
                             {
-                                bulkLoad ??= batch.States.Count > 0 ? importer._store!.Database.BulkLoad() : null;
+                                bulkLoad ??= batch.States.Count > 0 ? importer._store.Database.BulkLoad() : null;
                                 importer.Write(batch);
                                 Wrote |= bulkLoad is not null;
                                 batch.Written = true;

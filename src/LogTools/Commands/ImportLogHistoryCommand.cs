@@ -74,8 +74,7 @@ public sealed class ImportLogHistoryCommand : StoreCmdlet
             }
         }
 
-        // -WhatIf reads a store that does not exist yet as an empty one: every file would be imported.
-        var importer = new HistoryImporter(WhatIfRequested() ? OpenStoreIfExists() : OpenStore());
+        var importer = new HistoryImporter(OpenStore());
         RunEngine(sink => importer.Run(files, new HistoryImportOptions { Machine = Machine }, sink), ShouldProcessCanAct());
     }
 

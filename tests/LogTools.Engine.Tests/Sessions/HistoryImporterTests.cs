@@ -327,19 +327,6 @@ public sealed class HistoryImporterTests : IDisposable
     }
 
     [Fact]
-    public void Without_a_store_WhatIf_reads_every_file_as_new_and_a_yes_is_refused()
-    {
-        var path = Write("n.jsonl", Assistant("m1", "r1", "claude-opus-4", 1, 2), Assistant("m2", "r2", "claude-opus-4", 3, 4));
-        var importer = new HistoryImporter(null);
-
-        var dry = Assert.Single(importer.Import([path], new HistoryImportOptions { Machine = "alpha" }, new TestSink { ThrowErrors = true, Answer = (_, _) => false }));
-        Assert.Equal((true, false, 2L, 0L), (dry.WhatIf, dry.Unchanged, dry.Calls, dry.Imported));
-
-        var refused = Assert.Throws<InvalidOperationException>(() => importer.Import([path], new HistoryImportOptions { Machine = "alpha" }, new TestSink()).ToList());
-        Assert.Contains("-WhatIf", refused.Message);
-    }
-
-    [Fact]
     public void Worker_logs_are_detected_per_line_beside_Claude_entries()
     {
         var path = Write("worker.jsonl",
