@@ -174,7 +174,8 @@ Describe 'Build-IngestBlock and Test-IngestBlock stopped in the middle of a phas
         $checks = Test-IngestBlock -RunId $run.RunId -Store $store -ErrorVariable errors
         $errors | Should -BeNullOrEmpty
         @($checks | Where-Object Status -ne 'Ok') | Should -BeNullOrEmpty
-        @($checks | Where-Object BlockNumber -ne $null).Count | Should -Be 8000
+        # Every block the phase has now (whichever of the tests above built them).
+        @($checks | Where-Object BlockNumber -ne $null).Count | Should -Be ([int](& $blocks).Split('|')[0])
     }
 }
 
