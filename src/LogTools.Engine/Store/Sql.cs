@@ -62,8 +62,14 @@ internal static class Sql
     /// keeps with the pooled connection (Npgsql prepares a text once per connection), and whose results it sends binary
     /// without describing them again. Only for a fixed column list: a prepared SELECT * would fail once its table changes.
     /// </param>
+    /// <param name="cancellationToken">
+    /// A stop cancels the statement where it runs: a PostgreSQL reader closed part-way (by a stop thrown from
+    /// <paramref name="row"/>) would otherwise first read every row the server still sends. The statement's end by
+    /// the stop, whatever the backend reports it as, is an <see cref="OperationCanceledException"/>.
+    /// </param>
     public static void ForEach(
-        DbConnection connection, DbTransaction? transaction, string text, IEnumerable<(string Name, object? Value)> parameters, Action<DbDataReader> row, bool prepare = false)
+        DbConnection connection, DbTransaction? transaction, string text, IEnumerable<(string Name, object? Value)> parameters, Action<DbDataReader> row,
+        bool prepare = false, CancellationToken cancellationToken = default)
     {
         using var command = Command(connection, transaction, text, parameters);
         if (prepare)
@@ -71,10 +77,18 @@ internal static class Sql
             command.Prepare();
         }
 
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
+        try
         {
-            row(reader);
+            using var reader = command.ExecuteReader();
+            using var stop = cancellationToken.Register(command.Cancel);
+            while (reader.Read())
+            {
+                row(reader);
+            }
+        }
+        catch (DbException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(cancellationToken);
         }
     }
 

@@ -161,7 +161,7 @@ public static class StoreCopy
             }
 
             insert.ExecuteNonQuery();
-        });
+        }, cancellationToken: cancellationToken);
         SqlDialect.Of(to).AfterCopy(to, transaction, table, targetColumns);
         return new StoreCopyTable(table, area, digest.Rows, digest.Finish());
     }
@@ -170,7 +170,9 @@ public static class StoreCopy
     private static void Verify(StoreCopyTable copied, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
         var digest = new RowDigest(cancellationToken);
-        Sql.ForEach(connection, transaction, RowsInKeyOrder(connection, copied.Table, SqlDialect.Of(connection).Columns(connection, transaction, copied.Table)), [], digest.Add);
+        Sql.ForEach(
+            connection, transaction, RowsInKeyOrder(connection, copied.Table, SqlDialect.Of(connection).Columns(connection, transaction, copied.Table)), [], digest.Add,
+            cancellationToken: cancellationToken);
         var found = digest.Finish();
         if (digest.Rows != copied.Rows || found != copied.Digest)
         {
