@@ -19,11 +19,13 @@ public sealed class RunMaintenance(LogStore store, TimeProvider? clock = null)
     private readonly RunLedger ledger = new(store, clock);
 
     /// <summary>Recomputes each completed run's BLAKE3 and sequence continuity.</summary>
-    public void Verify(RunQuery query, Action<RunCheck> sink) => ledger.Find(query, run =>
+    /// <param name="cancellationToken">Checked between runs, between a log's lines and between the blocks it hashes.</param>
+    public void Verify(RunQuery query, Action<RunCheck> sink, CancellationToken cancellationToken = default) => ledger.Find(query, run =>
     {
         if (run.IsCompleted)
         {
-            sink(Check(run));
+            cancellationToken.ThrowIfCancellationRequested();
+            sink(Check(run, cancellationToken));
         }
     });
 
@@ -33,7 +35,6 @@ public sealed class RunMaintenance(LogStore store, TimeProvider? clock = null)
         var problems = new List<StoreProblem>();
         new RunMaintenance(store).Verify(new RunQuery(), check =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
             progress?.Invoke(check.EventsPath);
             if (check.Status != RunCheckStatus.Ok)
             {
@@ -44,7 +45,7 @@ public sealed class RunMaintenance(LogStore store, TimeProvider? clock = null)
                     Message = $"Run {check.RunId}: {check.Status}. {check.Problem}".TrimEnd(),
                 });
             }
-        });
+        }, cancellationToken);
         return problems;
     }
 
@@ -154,7 +155,7 @@ public sealed class RunMaintenance(LogStore store, TimeProvider? clock = null)
         return HashDecompressed(temporary, cancellationToken);
     }
 
-    private static string HashDecompressed(string path, CancellationToken cancellationToken = default)
+    private static string HashDecompressed(string path, CancellationToken cancellationToken)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         using var gzip = new GZipStream(file, CompressionMode.Decompress);
@@ -180,7 +181,7 @@ public sealed class RunMaintenance(LogStore store, TimeProvider? clock = null)
         }
     }
 
-    private RunCheck Check(LogRun run)
+    private RunCheck Check(LogRun run, CancellationToken cancellationToken)
     {
         if (run.LogMissing || !File.Exists(run.EventsPath))
         {
@@ -194,6 +195,7 @@ public sealed class RunMaintenance(LogStore store, TimeProvider? clock = null)
         {
             foreach (var entry in JournalReader.Read(run.EventsPath, new JournalReadOptions { ValidateJson = false }))
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var envelope = entry.Status == JournalEntryStatus.Ok ? RunEnvelope.Read(entry.Utf8.Span, withPayload: false) : null;
                 var sequence = envelope?.Sequence;
                 if (sequence is { } s && RunEnvelope.Continues(expected, s, envelope!.Value.Type))
@@ -216,7 +218,8 @@ public sealed class RunMaintenance(LogStore store, TimeProvider? clock = null)
             problem ??= $"The compressed log is damaged: {ex.Message}";
         }
 
-        var actual = run.EventsPath.EndsWith(RunLayout.CompressedSuffix, StringComparison.Ordinal) ? SafeHashDecompressed(run.EventsPath) : Blake3File.Hash(run.EventsPath).ToString();
+        var actual = run.EventsPath.EndsWith(RunLayout.CompressedSuffix, StringComparison.Ordinal) ? SafeHashDecompressed(run.EventsPath, cancellationToken)
+            : Blake3File.Hash(run.EventsPath, new Blake3Options { CancellationToken = cancellationToken }).ToString();
         var status = actual == run.EventsBlake3 && problem is null ? RunCheckStatus.Ok
             : cut || events < run.EventsCount && problem is null ? RunCheckStatus.Truncated
             : RunCheckStatus.Tampered;
@@ -234,11 +237,11 @@ public sealed class RunMaintenance(LogStore store, TimeProvider? clock = null)
         };
     }
 
-    private static string? SafeHashDecompressed(string path)
+    private static string? SafeHashDecompressed(string path, CancellationToken cancellationToken)
     {
         try
         {
-            return HashDecompressed(path);
+            return HashDecompressed(path, cancellationToken);
         }
         catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException)
         {

@@ -18,5 +18,5 @@ public sealed class TestLogRunCommand : TelemetryCmdlet
     public string? Kind { get; set; }
 
     protected override void Process() => ForInput(() =>
-        new RunMaintenance(OpenStore()).Verify(new RunQuery { RunId = RunId, Kind = Kind }, WriteObject));
+        new RunMaintenance(OpenStore()).Verify(new RunQuery { RunId = RunId, Kind = Kind }, WriteObject, CancellationToken));
 }

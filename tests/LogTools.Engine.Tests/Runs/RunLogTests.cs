@@ -122,6 +122,29 @@ public sealed class RunLogTests : IDisposable
     }
 
     [Fact]
+    public void Verify_StoppedAfterTheFirstRun_EndsAsAStopWithoutCheckingTheNext()
+    {
+        var store = TestBackend.Open(temp.Combine("store"));
+        var ledger = new RunLedger(store);
+        foreach (var _ in Enumerable.Range(0, 2))
+        {
+            var run = ledger.Start(null, null, "test", RunStatus.Running);
+            ledger.Append(run.RunId, [.. Enumerable.Range(0, 10).Select(i => Line($"line {i}"))]);
+            ledger.Complete(run.RunId, RunStatus.Succeeded, 0, [], null);
+        }
+
+        using var stop = new CancellationTokenSource();
+        var checks = new List<RunCheck>();
+        Assert.ThrowsAny<OperationCanceledException>(() => new RunMaintenance(store).Verify(new RunQuery(), check =>
+        {
+            checks.Add(check);
+            stop.Cancel();
+        }, stop.Token));
+
+        Assert.Equal(RunCheckStatus.Ok, Assert.Single(checks).Status);
+    }
+
+    [Fact]
     public void Remove_ExportsThenDeletesRowAndFolder_AndSweepsTheFolderOfAnInterruptedRemoval()
     {
         var store = TestBackend.Open(temp.Combine("store"));
