@@ -125,7 +125,7 @@ internal sealed class PostgresStoreDatabase : StoreDatabase
     });
 
     /// <remarks>PostgreSQL checks its pages as it reads them (and reports damage as errors, which mark the store); there is no whole-database check to run.</remarks>
-    public override IReadOnlyList<string> IntegrityFindings() => [];
+    public override IReadOnlyList<string> IntegrityFindings(CancellationToken cancellationToken = default) => [];
 
     /// <remarks>The staged rows go into a temporary database (SQLite's ATTACH of ''), which spills to disk when large, and goes with the connection.</remarks>
     internal override T WriteArchive<T>(

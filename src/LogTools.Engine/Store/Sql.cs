@@ -63,9 +63,10 @@ internal static class Sql
     /// without describing them again. Only for a fixed column list: a prepared SELECT * would fail once its table changes.
     /// </param>
     /// <param name="cancellationToken">
-    /// A stop cancels the statement where it runs: a PostgreSQL reader closed part-way (by a stop thrown from
-    /// <paramref name="row"/>) would otherwise first read every row the server still sends. The statement's end by
-    /// the stop, whatever the backend reports it as, is an <see cref="OperationCanceledException"/>.
+    /// A stop cancels the statement where it runs: a statement that takes long before its rows (an integrity check)
+    /// ends, and a PostgreSQL reader closed part-way (by a stop thrown from <paramref name="row"/>) does not first read
+    /// every row the server still sends. The statement's end by the stop, whatever the backend reports it as, is an
+    /// <see cref="OperationCanceledException"/>.
     /// </param>
     public static void ForEach(
         DbConnection connection, DbTransaction? transaction, string text, IEnumerable<(string Name, object? Value)> parameters, Action<DbDataReader> row,
@@ -79,8 +80,11 @@ internal static class Sql
 
         try
         {
+            // Registered before the statement starts: SQLite runs all of a statement without rows (a count, an
+            // integrity check) in its first step, inside ExecuteReader.
+            using var stop = cancellationToken.Register(() => SqlDialect.Of(connection).Cancel(command));
+            cancellationToken.ThrowIfCancellationRequested();
             using var reader = command.ExecuteReader();
-            using var stop = cancellationToken.Register(command.Cancel);
             while (reader.Read())
             {
                 row(reader);

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace LogTools.Engine.Store;
 
@@ -57,6 +59,12 @@ internal abstract class SqlDialect
     /// <summary>What <c>CAST(round(value) AS INTEGER)</c> gives on this backend (they round halves differently).</summary>
     public abstract long RoundToInteger(double value);
 
+    /// <summary>
+    /// Ends <paramref name="command"/>'s statement while it runs, from another thread (a stop): the statement then fails
+    /// with the backend's own error. PostgreSQL's is the command's cancel request.
+    /// </summary>
+    public virtual void Cancel(DbCommand command) => command.Cancel();
+
     /// <summary>The kind of values a column declared as <paramref name="type"/> holds; null for any.</summary>
     private protected static StoreValueKind? KindOf(string type) => type.ToUpperInvariant() switch
     {
@@ -102,6 +110,18 @@ internal abstract class SqlDialect
             >= 0 => (long)(value + 0.5),
             _ => -(long)(-value + 0.5),
         };
+
+        /// <remarks>
+        /// Microsoft.Data.Sqlite's command cancel does nothing; SQLite's interrupt ends what runs on the connection
+        /// (SQLITE_INTERRUPT), and a statement read a row at a time checks it between rows.
+        /// </remarks>
+        public override void Cancel(DbCommand command)
+        {
+            if (command.Connection is SqliteConnection { Handle: { } handle })
+            {
+                raw.sqlite3_interrupt(handle);
+            }
+        }
 
         /// <remarks>SQLite numbers a new row after the largest id there is.</remarks>
         public override void AfterCopy(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<StoreColumn> columns)

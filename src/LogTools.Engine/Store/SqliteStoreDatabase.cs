@@ -126,13 +126,13 @@ internal sealed class SqliteStoreDatabase : StoreDatabase
         return true;
     });
 
-    public override IReadOnlyList<string> IntegrityFindings() => WithRetry<IReadOnlyList<string>>(() =>
+    public override IReadOnlyList<string> IntegrityFindings(CancellationToken cancellationToken = default) => WithRetry<IReadOnlyList<string>>(() =>
     {
         var findings = new List<string>();
         try
         {
             using var connection = OpenConnection();
-            Sql.ForEach(connection, null, "PRAGMA integrity_check", [], r => findings.Add(r.GetString(0)));
+            Sql.ForEach(connection, null, "PRAGMA integrity_check", [], r => findings.Add(r.GetString(0)), cancellationToken: cancellationToken);
         }
         catch (SqliteException ex) when (Classify(ex) == StoreFailure.Corrupt)
         {

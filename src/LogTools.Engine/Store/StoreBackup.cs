@@ -125,7 +125,7 @@ public static class StoreBackup
 
         foreach (var copy in copies)
         {
-            var findings = copy.IntegrityFindings();
+            var findings = copy.IntegrityFindings(cancellationToken);
             copy.ReleaseConnections();
             if (findings.Count > 0)
             {

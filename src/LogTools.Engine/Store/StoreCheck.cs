@@ -11,7 +11,7 @@ public static class StoreCheck
     /// <summary>
     /// Yields each problem as it is found; <paramref name="progress"/> gets what is being checked. Without
     /// <paramref name="recordVerdict"/> (-WhatIf) it only reads: no database is marked corrupt and no mark is cleared.
-    /// <paramref name="cancellationToken"/> is checked between databases and content files: a stopped check clears no mark.
+    /// <paramref name="cancellationToken"/> ends a database's integrity check where it runs, and is checked between content files: a stopped check clears no mark and sets none.
     /// </summary>
     public static IEnumerable<StoreProblem> Run(LogStore store, Action<string>? progress = null, bool recordVerdict = true, CancellationToken cancellationToken = default)
     {
@@ -27,7 +27,7 @@ public static class StoreCheck
         {
             cancellationToken.ThrowIfCancellationRequested();
             progress?.Invoke(database.DatabasePath);
-            var findings = database.IntegrityFindings();
+            var findings = database.IntegrityFindings(cancellationToken);
             if (findings.Count > 0)
             {
                 indexReadable &= database != store.Database;

@@ -67,8 +67,11 @@ public abstract class StoreDatabase
     /// <summary>Settings a writer makes persistent in the database (SQLite: the WAL journal).</summary>
     public abstract void PrepareForWriters();
 
-    /// <summary>What the engine's own integrity check reports; empty when the database is sound. Marks nothing: the caller records the verdict.</summary>
-    public abstract IReadOnlyList<string> IntegrityFindings();
+    /// <summary>
+    /// What the engine's own integrity check reports; empty when the database is sound. Marks nothing: the caller records
+    /// the verdict. A stop (<paramref name="cancellationToken"/>) ends the check as an <see cref="OperationCanceledException"/>, never as a finding.
+    /// </summary>
+    public abstract IReadOnlyList<string> IntegrityFindings(CancellationToken cancellationToken = default);
 
     /// <summary>
     /// The archive's copy step: one write transaction of the monthly archive <paramref name="archive"/> (an SQLite file),

@@ -44,4 +44,28 @@ public sealed class SqlStopTests : IDisposable
         // The connection the stop ended a statement on goes back to the pool fit for the next command.
         Assert.Equal(7L, store.Database.Read(connection => Convert.ToInt64(Sql.Scalar(connection, null, "SELECT 7"))));
     }
+
+    [Fact]
+    public void A_stop_ends_a_statement_still_working_towards_its_first_row_as_a_stop()
+    {
+        var store = TestBackend.Open(temp.Path);
+        using var stop = new CancellationTokenSource();
+        var rows = 0;
+        var clock = Stopwatch.StartNew();
+        stop.CancelAfter(TimeSpan.FromMilliseconds(300));
+
+        // A count over two hundred million rows, as an integrity check works for long before its one row: tens of
+        // seconds unless the backend is told to end it (SQLite's interrupt, PostgreSQL's cancel request).
+        Assert.ThrowsAny<OperationCanceledException>(() => store.Database.Read(connection =>
+        {
+            Sql.ForEach(
+                connection, null, "WITH RECURSIVE s(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM s WHERE x < 200000000) SELECT count(*) FROM s", [],
+                _ => rows++, cancellationToken: stop.Token);
+            return 0;
+        }));
+
+        Assert.Equal(0, rows);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"The stop took {clock.Elapsed.TotalSeconds:0.0} s to end the statement.");
+        Assert.Equal(7L, store.Database.Read(connection => Convert.ToInt64(Sql.Scalar(connection, null, "SELECT 7"))));
+    }
 }
