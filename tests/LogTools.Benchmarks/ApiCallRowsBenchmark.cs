@@ -130,7 +130,7 @@ public sealed class ApiCallRowsBenchmark : IBenchmark
         var values = ApiCallStore.InsertSql[ApiCallStore.InsertSql.IndexOf("VALUES", StringComparison.Ordinal)..ApiCallStore.InsertSql.IndexOf("ON CONFLICT", StringComparison.Ordinal)].Trim()["VALUES ".Length..];
         var head = ApiCallStore.InsertSql[..ApiCallStore.InsertSql.IndexOf("VALUES", StringComparison.Ordinal)];
         var sql = head + "VALUES " + string.Join(", ", Enumerable.Range(0, group).Select(g => ApiCallStore.InsertParameters.Aggregate(values, (v, p) => v.Replace(p.Name + ",", p.Name + "_" + g + ",").Replace(p.Name + ")", p.Name + "_" + g + ")")))) + " ON CONFLICT (dedup_key) DO NOTHING";
-        var parameters = Enumerable.Range(0, group).SelectMany(g => ApiCallStore.InsertParameters.Select(p => (p.Name + "_" + g, p.Type))).ToList();
+        var parameters = Enumerable.Range(0, group).SelectMany(g => ApiCallStore.InsertParameters.Select(p => (p.Name + "_" + g, p.Type))).ToArray();
         return Time(() => store.Database.Write((connection, transaction) =>
         {
             var next = Convert.ToInt64(Sql.Scalar(connection, transaction, "SELECT coalesce(max(call_id), 0) FROM api_calls"));

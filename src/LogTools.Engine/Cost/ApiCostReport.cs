@@ -86,23 +86,26 @@ public sealed class ApiCostReport
         var data = since is null || until is null ? DataRange(EachDatabase) : null;
         var start = since ?? data?.Start;
         var end = until ?? data?.End;
-        var periods = new List<(string? Label, DateTimeOffset Start, DateTimeOffset End)>();
+        var periods = new List<Period>();
         if (start is { } s && end is { } e && s < e)
         {
             if (calendar is null)
             {
-                periods.Add((null, s, e));
+                periods.Add(new Period(null, s, e));
             }
             else
             {
                 for (var p = calendar.StartOf(s); p < e; p = calendar.Next(p))
                 {
-                    periods.Add((calendar.Label(p), p < s ? s : p, calendar.Next(p) > e ? e : calendar.Next(p)));
+                    periods.Add(new Period(calendar.Label(p), p < s ? s : p, calendar.Next(p) > e ? e : calendar.Next(p)));
                 }
             }
         }
 
-        var sums = new Dictionary<(int Period, string? Key), Sum>();
+        // Each period's sums by key (the ungrouped report's one key: ""). Reference types throughout this report, not
+        // value tuples: the framework's collections over a value type are compiled at run time in every new process (no
+        // ReadyToRun image may hold them), and most reports are a process's first call (docs/performance.md, issue 16.2).
+        var sums = new Dictionary<string, Sum>[periods.Count];
         var tasks = groupBy == ApiCostGroup.Task ? TasksOfWorkers([store.Database, .. archives]) : null;
         void Add(int period, string dimension, string model, long[] values, DateTimeOffset pricedAt)
         {
@@ -120,12 +123,14 @@ public sealed class ApiCostReport
                 ApiCostGroup.None => null,
                 _ => dimension.Length == 0 ? ApiCostRow.NoKey : dimension,
             };
-            if (!sums.TryGetValue((period, key), out var sum))
+            var byKey = sums[period] ??= new Dictionary<string, Sum>(StringComparer.Ordinal);
+            if (!byKey.TryGetValue(key ?? string.Empty, out var sum))
             {
-                sums[(period, key)] = sum = new Sum();
+                byKey[key ?? string.Empty] = sum = new Sum();
             }
 
-            sum.Add(values, Price(model, values, pricedAt));
+            var known = Price(model, values, pricedAt, out var unpricedCalls);
+            sum.Add(values, known, unpricedCalls);
         }
 
         var (blocks, raw) = Split(periods);
@@ -152,14 +157,26 @@ public sealed class ApiCostReport
         var rows = new List<ApiCostRow>();
         if (groupBy == ApiCostGroup.None)
         {
-            sums.TryGetValue((0, null), out var total);
+            Sum? total = null;
+            sums.FirstOrDefault()?.TryGetValue(string.Empty, out total);
             rows.Add(Row(groupBy, null, start, end, total ?? new Sum(), zone));
             return rows;
         }
 
-        foreach (var ((period, key), sum) in sums.OrderBy(x => x.Key.Period).ThenBy(x => x.Key.Key, StringComparer.Ordinal))
+        for (var period = 0; period < periods.Count; period++)
         {
-            rows.Add(Row(groupBy, key, periods[period].Start, periods[period].End, sum, zone));
+            if (sums[period] is not { } byKey)
+            {
+                continue;
+            }
+
+            var keys = new string[byKey.Count];
+            byKey.Keys.CopyTo(keys, 0);
+            Array.Sort(keys, StringComparer.Ordinal);
+            foreach (var key in keys)
+            {
+                rows.Add(Row(groupBy, key, periods[period].Start, periods[period].End, byKey[key], zone));
+            }
         }
 
         return rows;
@@ -181,76 +198,71 @@ public sealed class ApiCostReport
         UnpricedCalls = sum.Unpriced,
     };
 
-    /// <summary>The known cost of one sum of calls and how many of its calls are unpriced.</summary>
-    private (decimal Known, long Unpriced) Price(string model, long[] v, DateTimeOffset at)
+    /// <summary>The known cost of one sum of calls, and how many of its calls are unpriced.</summary>
+    private decimal Price(string model, long[] v, DateTimeOffset at, out long unpricedCalls)
     {
         var known = v[10] / 1_000_000_000m;
         var toPrice = v[0] - v[9];
+        unpricedCalls = 0;
         if (toPrice == 0)
         {
-            return (known, 0);
+            return known;
         }
 
         if (prices.Find(model, at) is not { } price)
         {
             unpriced.Add(model);
-            return (known, toPrice);
+            unpricedCalls = toPrice;
+            return known;
         }
 
-        return (known + price.Cost(v[5], v[6], v[7], v[8], v[12]), 0);
+        return known + price.Cost(v[5], v[6], v[7], v[8], v[12]);
     }
 
     /// <summary>Quarter-aligned blocks (unix seconds) for the aggregates, split at price changes; the rest for the rows.</summary>
-    private (List<(int Period, long Start, long End)> Blocks, List<(int Period, DateTimeOffset Start, DateTimeOffset End)> Raw) Split(
-        List<(string? Label, DateTimeOffset Start, DateTimeOffset End)> periods)
+    private (List<Block> Blocks, List<RawRange> Raw) Split(List<Period> periods)
     {
-        var blocks = new List<(int, long, long)>();
-        var raw = new List<(int, DateTimeOffset, DateTimeOffset)>();
-        // Loops, not LINQ, over value types in this report: LINQ over a value type is compiled at run time in every new
-        // process (no ReadyToRun image holds framework generics over framework value types), and most reports are a first call.
-        var changes = new long[prices.Changes.Count];
-        for (var c = 0; c < changes.Length; c++)
-        {
-            changes[c] = prices.Changes[c].ToUnixTimeSeconds();
-        }
-
+        var blocks = new List<Block>();
+        var raw = new List<RawRange>();
+        var changes = prices.ChangeSeconds;
         for (var i = 0; i < periods.Count; i++)
         {
-            var (_, s, e) = periods[i];
+            var s = periods[i].Start;
+            var e = periods[i].End;
             var a = CeilingQuarter(s);
             var b = FloorQuarter(e);
             if (a >= b)
             {
-                raw.Add((i, s, e));
+                raw.Add(new RawRange(i, s, e));
                 continue;
             }
 
             if (FromSeconds(a) > s)
             {
-                raw.Add((i, s, FromSeconds(a)));
+                raw.Add(new RawRange(i, s, FromSeconds(a)));
             }
 
             if (FromSeconds(b) < e)
             {
-                raw.Add((i, FromSeconds(b), e));
+                raw.Add(new RawRange(i, FromSeconds(b), e));
             }
 
             foreach (var cut in changes)
             {
                 if (cut > a && cut < b)
                 {
-                    blocks.Add((i, a, cut));
+                    blocks.Add(new Block(i, a, cut));
                     a = cut;
                 }
             }
 
-            blocks.Add((i, a, b));
+            blocks.Add(new Block(i, a, b));
         }
 
         return (blocks, raw);
     }
 
-    private static void ReadSeries(DbConnection connection, List<(int Period, long Start, long End)> blocks, Action<int, string, long[]> add)
+    private static void ReadSeries(DbConnection connection, List<Block> blocks, Action<int, string, long[]> add)
     {
         if (blocks.Count == 0)
         {
@@ -258,97 +270,116 @@ public sealed class ApiCostReport
         }
 
         // A block is whole UTC days minus the part of its first day before its start plus the part of its
-        // last day before its end. Neighbouring periods share a boundary, so each distinct part ("unit") is summed once.
-        var units = new List<Dictionary<(int Level, long Slot), int>>();
-        var unitOf = new Dictionary<(long, long), int>();
-        var parts = new List<(int Unit, int Sign)>[blocks.Count];
-        int Unit((long, long) key, Action<Dictionary<(int, long), int>> terms)
+        // last day before its end. Neighbouring periods share a boundary, so each distinct part ("unit") is summed once:
+        // its terms (an aggregate row's level and slot, with a sign) are listed once, under the unit's index.
+        var terms = new List<Term>();
+        var unitOf = new Dictionary<string, UnitIndex>(StringComparer.Ordinal);
+        var parts = new List<Part>[blocks.Count];
+        int Unit(string key, Action<int> listTerms)
         {
-            if (!unitOf.TryGetValue(key, out var index))
+            if (!unitOf.TryGetValue(key, out var unit))
             {
-                var signs = new Dictionary<(int, long), int>();
-                terms(signs);
-                unitOf[key] = index = units.Count;
-                units.Add(signs);
+                unitOf[key] = unit = new UnitIndex(unitOf.Count);
+                listTerms(unit.Value);
             }
 
-            return index;
+            return unit.Value;
         }
 
         for (var i = 0; i < blocks.Count; i++)
         {
-            var (_, start, end) = blocks[i];
-            parts[i] = [];
+            var start = blocks[i].Start;
+            var end = blocks[i].End;
+            var blockParts = parts[i] = [];
             if (start / Day < end / Day)
             {
-                parts[i].Add((Unit((start / Day, end / Day), t => Blocks(t, 0, start / Day, end / Day, 1)), 1));
+                var days = string.Concat("d", (start / Day).ToString(CultureInfo.InvariantCulture), "-", (end / Day).ToString(CultureInfo.InvariantCulture));
+                blockParts.Add(new Part(Unit(days, u => Blocks(terms, u, 0, start / Day, end / Day, 1)), 1));
             }
 
-            foreach (var (at, sign) in new[] { (start, -1), (end, 1) })
+            void Prefix(long at, int sign)
             {
                 if (at % Day != 0)
                 {
-                    parts[i].Add((Unit((-1, at), t => DayPrefix(t, at, 1)), sign));
+                    blockParts.Add(new Part(Unit("p" + at.ToString(CultureInfo.InvariantCulture), u => DayPrefix(terms, u, at, 1)), sign));
                 }
             }
+
+            Prefix(start, -1);
+            Prefix(end, 1);
         }
 
         // Each aggregate row is read once, in runs of neighbouring slots (for days in a row, one range of the primary key),
         // and summed here into every unit that counts it, with the unit's sign: a join per unit made one index seek per
-        // unit, and PostgreSQL sums 64-bit integers as numeric, several times slower than reading the rows.
-        var countedIn = new Dictionary<(int Level, long Slot), List<(int Unit, int Sign)>>();
-        for (var u = 0; u < units.Count; u++)
+        // unit, and PostgreSQL sums 64-bit integers as numeric, several times slower than reading the rows. The terms
+        // sorted by slot and unit, those of one slot and unit merged, give each slot's units in one run of the list.
+        terms.Sort(Term.Order);
+        var merged = new List<Term>(terms.Count);
+        foreach (var term in terms)
         {
-            foreach (var (slot, sign) in units[u])
+            if (merged.Count > 0 && Term.Order(merged[^1], term) == 0)
             {
-                if (sign == 0)
-                {
-                    continue;
-                }
-
-                if (!countedIn.TryGetValue(slot, out var counted))
-                {
-                    countedIn[slot] = counted = [];
-                }
-
-                counted.Add((u, sign));
+                merged[^1] = merged[^1] with { Sign = merged[^1].Sign + term.Sign };
+            }
+            else
+            {
+                merged.Add(term);
             }
         }
 
-        if (countedIn.Count == 0)
+        merged.RemoveAll(t => t.Sign == 0);
+        if (merged.Count == 0)
         {
             return;
         }
 
+        // Each slot's first term in merged, and the ranges of neighbouring slots of one level.
+        var slots = new List<Term>();
+        var firstTerm = new int[merged.Count + 1];
         var ranges = new StringBuilder("[");
-        (int Level, long From, long To)? run = null;
-        var slots = new (int Level, long Slot)[countedIn.Count];
-        countedIn.Keys.CopyTo(slots, 0);
-        Array.Sort(slots);
-        foreach (var (level, slot) in slots)
+        Term? runFrom = null;
+        long runTo = 0;
+        for (var k = 0; k < merged.Count; k++)
         {
-            if (run is { } r && r.Level == level && r.To == slot)
+            var term = merged[k];
+            if (slots.Count > 0 && slots[^1].Level == term.Level && slots[^1].Slot == term.Slot)
             {
-                run = r with { To = slot + 1 };
                 continue;
             }
 
-            Append(run);
-            run = (level, slot, slot + 1);
+            firstTerm[slots.Count] = k;
+            slots.Add(term);
+            if (runFrom is not null && runFrom.Level == term.Level && runTo == term.Slot)
+            {
+                runTo = term.Slot + 1;
+                continue;
+            }
+
+            AppendRange();
+            runFrom = term;
+            runTo = term.Slot + 1;
         }
 
-        Append(run);
+        firstTerm[slots.Count] = merged.Count;
+        AppendRange();
         ranges[^1] = ']';
 
-        void Append((int Level, long From, long To)? r)
+        void AppendRange()
         {
-            if (r is { } x)
+            if (runFrom is not null)
             {
-                ranges.Append(CultureInfo.InvariantCulture, $"[{x.Level},{x.From},{x.To}],");
+                ranges.Append('[').Append(runFrom.Level.ToString(CultureInfo.InvariantCulture)).Append(',')
+                    .Append(runFrom.Slot.ToString(CultureInfo.InvariantCulture)).Append(',')
+                    .Append(runTo.ToString(CultureInfo.InvariantCulture)).Append("],");
             }
         }
 
-        var unitSums = units.Select(_ => new Dictionary<string, long[]>(StringComparer.Ordinal)).ToArray();
+        var unitSums = new Dictionary<string, long[]>[unitOf.Count];
+        for (var u = 0; u < unitSums.Length; u++)
+        {
+            unitSums[u] = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        }
+
         // The ranges are unpacked once (MATERIALIZED), and CROSS JOIN keeps them outside: each is one range on the primary key.
         Sql.ForEach(connection, null, $"""
             WITH r (level, first, last) AS MATERIALIZED (
@@ -358,9 +389,11 @@ public sealed class ApiCostReport
             """, [("$ranges", ranges.ToString())], row =>
             {
                 var model = row.GetString(2);
-                foreach (var (unit, sign) in countedIn[((int)row.GetInt64(0), row.GetInt64(1))])
+                var s = Term.Find(slots, (int)row.GetInt64(0), row.GetInt64(1));
+                for (var k = firstTerm[s]; k < firstTerm[s + 1]; k++)
                 {
-                    var sum = SumsOf(unitSums[unit], model, row.FieldCount - 3);
+                    var sign = merged[k].Sign;
+                    var sum = SumsOf(unitSums[merged[k].Unit], model, row.FieldCount - 3);
                     // The aggregate columns are NOT NULL; read in place, without an array per row.
                     for (var v = 0; v < sum.Length; v++)
                     {
@@ -372,14 +405,14 @@ public sealed class ApiCostReport
         for (var i = 0; i < blocks.Count; i++)
         {
             var byModel = new Dictionary<string, long[]>(StringComparer.Ordinal);
-            foreach (var (unit, sign) in parts[i])
+            foreach (var part in parts[i])
             {
-                foreach (var (model, values) in unitSums[unit])
+                foreach (var (model, values) in unitSums[part.Unit])
                 {
                     var sum = SumsOf(byModel, model, values.Length);
                     for (var v = 0; v < values.Length; v++)
                     {
-                        sum[v] = checked(sum[v] + (sign * values[v]));
+                        sum[v] = checked(sum[v] + (part.Sign * values[v]));
                     }
                 }
             }
@@ -402,7 +435,7 @@ public sealed class ApiCostReport
         return sum;
     }
 
-    private static void ReadQuarters(DbConnection connection, ApiCostGroup groupBy, (int Period, long Start, long End) block, Action<string, string, long[]> add)
+    private static void ReadQuarters(DbConnection connection, ApiCostGroup groupBy, Block block, Action<string, string, long[]> add)
     {
         var columns = string.Join(", ", CostMigrations.SumColumns.Select(c => $"sum({c})"));
         Sql.ForEach(connection, null, $"""
@@ -411,7 +444,7 @@ public sealed class ApiCostReport
             """, [("$a", block.Start / Quarter), ("$b", block.End / Quarter)], r => add(r.GetString(0), r.GetString(1), Values(r)));
     }
 
-    private static void ReadRows(DbConnection connection, ApiCostGroup groupBy, (int Period, DateTimeOffset Start, DateTimeOffset End) range, Action<string, string, long[]> add)
+    private static void ReadRows(DbConnection connection, ApiCostGroup groupBy, RawRange range, Action<string, string, long[]> add)
     {
         var dimension = groupBy is ApiCostGroup.Machine or ApiCostGroup.Worker or ApiCostGroup.Task or ApiCostGroup.Session
             ? $"coalesce(r.{Dimension(groupBy)}, '')" : "''";
@@ -438,8 +471,8 @@ public sealed class ApiCostReport
         _ => "''",
     };
 
-    /// <summary>Adds sign × (calls from the start of t's UTC day up to t), from whichever side of the day is shorter.</summary>
-    private static void DayPrefix(Dictionary<(int, long), int> signs, long t, int sign)
+    /// <summary>Lists sign × (calls from the start of t's UTC day up to t) as unit's terms, from whichever side of the day is shorter.</summary>
+    private static void DayPrefix(List<Term> terms, int unit, long t, int sign)
     {
         var day = t / Day;
         var into = t - day * Day;
@@ -451,29 +484,27 @@ public sealed class ApiCostReport
         if (into <= Day / 2)
         {
             var hour = t / Hour;
-            Blocks(signs, 1, day * 24, hour, sign);
-            Blocks(signs, 2, hour * 4, t / Quarter, sign);
+            Blocks(terms, unit, 1, day * 24, hour, sign);
+            Blocks(terms, unit, 2, hour * 4, t / Quarter, sign);
         }
         else
         {
             var hour = (t + Hour - 1) / Hour;
-            Bump(signs, (0, day), sign);
-            Blocks(signs, 1, hour, (day + 1) * 24, -sign);
-            Blocks(signs, 2, t / Quarter, hour * 4, -sign);
+            terms.Add(new Term(0, day, unit, sign));
+            Blocks(terms, unit, 1, hour, (day + 1) * 24, -sign);
+            Blocks(terms, unit, 2, t / Quarter, hour * 4, -sign);
         }
     }
 
-    private static void Blocks(Dictionary<(int, long), int> signs, int level, long from, long to, int sign)
+    private static void Blocks(List<Term> terms, int unit, int level, long from, long to, int sign)
     {
         for (var slot = from; slot < to; slot++)
         {
-            Bump(signs, (level, slot), sign);
+            terms.Add(new Term(level, slot, unit, sign));
         }
     }
 
-    private static void Bump(Dictionary<(int, long), int> signs, (int, long) key, int sign) => signs[key] = signs.GetValueOrDefault(key) + sign;
-
-    private static (DateTimeOffset Start, DateTimeOffset End)? DataRange(Action<Action<DbConnection>> eachDatabase)
+    private static Period? DataRange(Action<Action<DbConnection>> eachDatabase)
     {
         long? first = null, last = null;
         eachDatabase(connection => Sql.ForEach(connection, null, "SELECT min(slot), max(slot) FROM api_call_series WHERE level = 0", [], r =>
@@ -485,7 +516,7 @@ public sealed class ApiCostReport
             }
         }, prepare: true));
 
-        return first is null ? null : (FromSeconds(first.Value * Day), FromSeconds((last!.Value + 1) * Day));
+        return first is null ? null : new Period(null, FromSeconds(first.Value * Day), FromSeconds((last!.Value + 1) * Day));
     }
 
     /// <summary>Each worker's task, from every database read.</summary>
@@ -523,7 +554,7 @@ public sealed class ApiCostReport
         public decimal Known;
 
         // Checked: a total beyond 64 bits is an error, never a wrapped negative count.
-        public void Add(long[] v, (decimal Known, long Unpriced) cost)
+        public void Add(long[] v, decimal known, long unpriced)
         {
             checked
             {
@@ -533,9 +564,58 @@ public sealed class ApiCostReport
                 CacheRead += v[3];
                 CacheWrite += v[4];
                 CacheWrite1h += v[11];
-                Known += cost.Known;
-                Unpriced += cost.Unpriced;
+                Known += known;
+                Unpriced += unpriced;
             }
+        }
+    }
+
+    /// <summary>A report period: its label (null when ungrouped or for the data's range) and its bounds.</summary>
+    private sealed record Period(string? Label, DateTimeOffset Start, DateTimeOffset End);
+
+    /// <summary>A period's quarter-aligned part (unix seconds), read from the aggregates.</summary>
+    private sealed record Block(int Period, long Start, long End);
+
+    /// <summary>A period's part not aligned to a quarter hour, read from api_calls.</summary>
+    private sealed record RawRange(int Period, DateTimeOffset Start, DateTimeOffset End);
+
+    /// <summary>A block counts a unit's sums with a sign.</summary>
+    private sealed record Part(int Unit, int Sign);
+
+    private sealed record UnitIndex(int Value);
+
+    /// <summary>An aggregate row (level and slot of api_call_series) counted in a unit with a sign.</summary>
+    private sealed record Term(int Level, long Slot, int Unit, int Sign)
+    {
+        /// <summary>By level, slot and unit.</summary>
+        public static int Order(Term a, Term b) =>
+            a.Level != b.Level ? a.Level.CompareTo(b.Level) : a.Slot != b.Slot ? a.Slot.CompareTo(b.Slot) : a.Unit.CompareTo(b.Unit);
+
+        /// <summary>The index of the slot in <paramref name="slots"/> (distinct, in <see cref="Order"/>).</summary>
+        public static int Find(List<Term> slots, int level, long slot)
+        {
+            int low = 0, high = slots.Count - 1;
+            while (low <= high)
+            {
+                var middle = low + ((high - low) / 2);
+                var at = slots[middle];
+                var order = at.Level != level ? at.Level.CompareTo(level) : at.Slot.CompareTo(slot);
+                if (order == 0)
+                {
+                    return middle;
+                }
+
+                if (order < 0)
+                {
+                    low = middle + 1;
+                }
+                else
+                {
+                    high = middle - 1;
+                }
+            }
+
+            throw new InvalidOperationException($"The aggregates returned the slot {slot} of level {level}, which the report did not ask for.");
         }
     }
 }

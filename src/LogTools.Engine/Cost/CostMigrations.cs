@@ -191,11 +191,11 @@ internal static class CostMigrations
     internal static void AddCalls(StoreDatabase database, DbConnection connection, DbTransaction transaction, IEnumerable<ApiCall> calls)
     {
         var dialect = SqlDialect.Of(connection);
-        var groups = new Dictionary<(long Quarter, string Model, string Machine, string Worker, string Session), long[]>();
+        var groups = new Dictionary<BatchGroup, long[]>();
         foreach (var call in calls)
         {
             // The stored text keeps milliseconds; whole seconds as '%s' gives them (floor, timestamps being after 1970).
-            var key = (call.Timestamp.ToUnixTimeSeconds() / 900, call.Model, call.Machine, call.WorkerId ?? string.Empty, call.SessionId ?? string.Empty);
+            var key = new BatchGroup(call.Timestamp.ToUnixTimeSeconds() / 900, call.Model, call.Machine, call.WorkerId ?? string.Empty, call.SessionId ?? string.Empty);
             if (!groups.TryGetValue(key, out var sums))
             {
                 groups[key] = sums = new long[Sums.Length];
@@ -231,13 +231,13 @@ internal static class CostMigrations
         Sql.Execute(connection, transaction, CreateBatchTable);
         using (var insert = database.PrepareInsert(connection, transaction, InsertBatchSql, BatchParameters))
         {
-            foreach (var ((quarter, model, machine, worker, session), sums) in groups)
+            foreach (var (key, sums) in groups)
             {
-                insert.Integer(0, quarter);
-                insert.Text(1, model);
-                insert.Text(2, machine);
-                insert.Text(3, worker);
-                insert.Text(4, session);
+                insert.Integer(0, key.Quarter);
+                insert.Text(1, key.Model);
+                insert.Text(2, key.Machine);
+                insert.Text(3, key.Worker);
+                insert.Text(4, key.Session);
                 for (var i = 0; i < sums.Length; i++)
                 {
                     insert.Integer(QuarterKey.Length + i, sums[i]);
@@ -249,6 +249,12 @@ internal static class CostMigrations
 
         Sql.Execute(connection, transaction, MergeBatchSql);
     }
+
+    /// <summary>
+    /// A batch's group: the api_call_quarters key. A class, not a value tuple: a dictionary keyed by a value type is
+    /// framework code compiled at run time in every new process, and a first Add-ApiCall is most processes' only one.
+    /// </summary>
+    private sealed record BatchGroup(long Quarter, string Model, string Machine, string Worker, string Session);
 
     /// <summary>
     /// A per-row insert trigger for the archive's copy (INSERT ... SELECT from the live store, which keeps call ids

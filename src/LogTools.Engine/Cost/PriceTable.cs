@@ -18,7 +18,7 @@ public sealed partial class PriceTable
     private static readonly Lazy<PriceTable> EmbeddedTable = new(LoadEmbedded);
     private readonly Dictionary<string, IReadOnlyList<ApiPrice>> byModel;
     private readonly Dictionary<string, string> exact = new(StringComparer.Ordinal);
-    private readonly List<(string Prefix, string Model)> prefixes = [];
+    private readonly List<ModelPrefix> prefixes = [];
     private readonly Dictionary<string, string?> resolved = new(StringComparer.Ordinal);
 
     private PriceTable(Dictionary<string, IReadOnlyList<ApiPrice>> byModel, string version, string checkedOn)
@@ -33,7 +33,7 @@ public sealed partial class PriceTable
             {
                 if (alias.EndsWith('*'))
                 {
-                    prefixes.Add((alias[..^1], model));
+                    prefixes.Add(new ModelPrefix(alias[..^1], model));
                 }
                 else
                 {
@@ -72,9 +72,11 @@ public sealed partial class PriceTable
         }
 
         var changes = new DateTimeOffset[distinct];
+        ChangeSeconds = new long[distinct];
         for (var i = 0; i < distinct; i++)
         {
             changes[i] = new DateTimeOffset(ticks[i], TimeSpan.Zero);
+            ChangeSeconds[i] = changes[i].ToUnixTimeSeconds();
         }
 
         Changes = changes;
@@ -91,6 +93,9 @@ public sealed partial class PriceTable
 
     /// <summary>Every instant at which some model's price changes: reports split their sums there.</summary>
     public IReadOnlyList<DateTimeOffset> Changes { get; }
+
+    /// <summary><see cref="Changes"/> as unix seconds, in an array: a report reads them without generic code over a value type.</summary>
+    internal long[] ChangeSeconds { get; }
 
     /// <summary>Every price, model by model, oldest first.</summary>
     public IEnumerable<ApiPrice> Prices => byModel.OrderBy(m => m.Key, StringComparer.Ordinal).SelectMany(m => m.Value);
@@ -193,11 +198,11 @@ public sealed partial class PriceTable
             return id;
         }
 
-        foreach (var (prefix, prefixed) in prefixes)
+        foreach (var prefix in prefixes)
         {
-            if (name.StartsWith(prefix, StringComparison.Ordinal))
+            if (name.StartsWith(prefix.Prefix, StringComparison.Ordinal))
             {
-                return prefixed;
+                return prefix.Model;
             }
         }
 
@@ -325,6 +330,9 @@ public sealed partial class PriceTable
     private static LogToolsException Invalid(string source, string what, Exception? inner = null) => new(
         "PriceFileInvalid", ErrorKind.InvalidData, source,
         $"The price file '{source}' cannot be used: {what}. Fix the file (see Get-ApiPrice for the schema); nothing was changed.", inner);
+
+    /// <summary>An alias ending in '*': models whose names start with <paramref name="Prefix"/>. A class: see ChangeSeconds.</summary>
+    private sealed record ModelPrefix(string Prefix, string Model);
 
     [GeneratedRegex(@"^(?:[a-z]{2,4}\.)?anthropic\.")]
     private static partial Regex BedrockPrefix();

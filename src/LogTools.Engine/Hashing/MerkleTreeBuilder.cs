@@ -9,8 +9,8 @@ public sealed class MerkleTreeBuilder
 {
     private readonly MerkleHash hash;
 
-    // Perfect subtrees, largest (leftmost) first: (leaf count, hash).
-    private readonly List<(long Count, byte[] Hash)> stack = [];
+    // The hashes of the perfect subtrees, largest (leftmost) first; their sizes are Count's binary digits.
+    private readonly List<byte[]> stack = [];
 
     public MerkleTreeBuilder(MerkleHash hash) => this.hash = hash;
 
@@ -25,15 +25,16 @@ public sealed class MerkleTreeBuilder
             throw new ArgumentException($"A leaf hash has {MerkleHash.Size} bytes; this one has {leafHash.Length}.", nameof(leafHash));
         }
 
-        Count++;
-        var node = (Count: 1L, Hash: leafHash);
-        while (stack.Count > 0 && stack[^1].Count == node.Count)
+        // The new leaf completes one subtree per trailing 1 bit of the count before it: each merges with the one before.
+        var node = leafHash;
+        for (var before = Count; (before & 1) == 1; before >>= 1)
         {
-            node = (node.Count * 2, MerkleTree.NodeHash(stack[^1].Hash, node.Hash, hash));
+            node = MerkleTree.NodeHash(stack[^1], node, hash);
             stack.RemoveAt(stack.Count - 1);
         }
 
         stack.Add(node);
+        Count++;
     }
 
     /// <summary>The tree head of the leaves so far; H of nothing when there are none. Appending may go on.</summary>
@@ -46,10 +47,10 @@ public sealed class MerkleTreeBuilder
             return empty;
         }
 
-        var root = stack[^1].Hash;
+        var root = stack[^1];
         for (var i = stack.Count - 2; i >= 0; i--)
         {
-            root = MerkleTree.NodeHash(stack[i].Hash, root, hash);
+            root = MerkleTree.NodeHash(stack[i], root, hash);
         }
 
         return root;

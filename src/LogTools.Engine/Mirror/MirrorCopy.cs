@@ -145,13 +145,14 @@ internal sealed partial class MirrorCopy
         }
 
         StartWriteback(pond, pondOffset, first);
-        using var copied = new BlockingCollection<(long Done, int Length)>(KernelCopyLead);
+        // Of objects, not value tuples: a queue of a value type is framework code compiled at run time in every new process.
+        using var copied = new BlockingCollection<CopiedBlock>(KernelCopyLead);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var copier = Task.Run(() =>
         {
             try
             {
-                copied.Add((0, first), stop.Token);
+                copied.Add(new CopiedBlock(0, first), stop.Token);
                 for (long done = first; done < count;)
                 {
                     int length = (int)Math.Min(blockLen, count - done);
@@ -161,7 +162,7 @@ internal sealed partial class MirrorCopy
                     }
 
                     StartWriteback(pond, pondOffset + done, length);
-                    copied.Add((done, length), stop.Token);
+                    copied.Add(new CopiedBlock(done, length), stop.Token);
                     done += length;
                 }
             }
@@ -301,4 +302,7 @@ internal sealed partial class MirrorCopy
         "MirrorPondNotWritten", ErrorKind.WriteError, path,
         $"The pond copy '{path}' could not be written ({ex.Message}). Nothing was recorded for it and its unrecorded bytes were removed; free space on the pond's file system and sync again.",
         ex);
+
+    /// <summary>A block the kernel copied (offset from the copy's start, length). A class: see the copier's queue.</summary>
+    private sealed record CopiedBlock(long Done, int Length);
 }

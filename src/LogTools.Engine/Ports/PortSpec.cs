@@ -171,11 +171,11 @@ public sealed partial class PortSpec
         LogToolsException Bad(string id, Mark at, string? key, string why) => new(
             id, ErrorKind.InvalidData, path, $"'{path}' line {at.Line}{(key is null ? string.Empty : $", key '{key}'")}: {why}");
 
-        var scalars = new Dictionary<string, (string Value, Mark At)>(StringComparer.Ordinal);
+        var scalars = new Dictionary<string, Given>(StringComparer.Ordinal);
         var depends = new List<string>();
         var options = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var phases = new Dictionary<string, string>(StringComparer.Ordinal);
-        var seen = new Dictionary<string, long>(StringComparer.Ordinal);
+        var seen = new Dictionary<string, Scalar>(StringComparer.Ordinal);
         try
         {
             using var reader = new StreamReader(path);
@@ -194,9 +194,9 @@ public sealed partial class PortSpec
                     throw Bad("PortSpecUnknownKey", key.Start, key.Value, $"unknown key; the keys are {string.Join(", ", Keys)}.");
                 }
 
-                if (!seen.TryAdd(key.Value, key.Start.Line))
+                if (!seen.TryAdd(key.Value, key))
                 {
-                    throw Bad("PortSpecInvalid", key.Start, key.Value, $"the key is given twice (first on line {seen[key.Value]}).");
+                    throw Bad("PortSpecInvalid", key.Start, key.Value, $"the key is given twice (first on line {seen[key.Value].Start.Line}).");
                 }
 
                 switch (key.Value)
@@ -252,7 +252,7 @@ public sealed partial class PortSpec
                             throw Bad("PortSpecInvalid", key.Start, key.Value, "the value must be a single string.");
                         }
 
-                        scalars[key.Value] = (text.Value, key.Start);
+                        scalars[key.Value] = new Given(text.Value, key.Start);
                         break;
                 }
             }
@@ -270,8 +270,8 @@ public sealed partial class PortSpec
             }
         }
 
-        var (origin, at) = scalars["name"];
-        CheckOrigin(origin, path, $"'{path}' line {at.Line}, key 'name'");
+        var origin = scalars["name"].Value;
+        CheckOrigin(origin, path, $"'{path}' line {scalars["name"].At.Line}, key 'name'");
         return new PortSpec(origin, scalars["version"].Value, Path.GetFullPath(folder))
         {
             Depends = depends,
@@ -280,6 +280,12 @@ public sealed partial class PortSpec
             Phases = phases,
         };
     }
+
+    /// <summary>
+    /// A scalar key's value and where the key stands. A class, not a value tuple: the framework's dictionaries over a value
+    /// type are compiled at run time in every new process, and a port build is often a process's only command.
+    /// </summary>
+    private sealed record Given(string Value, Mark At);
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._+-]*(/[A-Za-z0-9][A-Za-z0-9._+-]*)*$")]
     private static partial Regex OriginPattern();

@@ -8,7 +8,9 @@ namespace LogTools.Engine.Runs;
 /// <summary>What Complete-LogRun learns by streaming a run's own log: counts by type, first and last time, worst severity.</summary>
 internal sealed class RunSummary
 {
-    private readonly SortedDictionary<string, long> types = new(StringComparer.Ordinal);
+    // Counted in objects, sorted when written: the framework's sorted and keyed collections over a count (a value type)
+    // are compiled at run time in every new process, and most runs are their process's only one.
+    private readonly Dictionary<string, Tally> types = new(StringComparer.Ordinal);
 
     public long Events { get; private set; }
 
@@ -58,7 +60,12 @@ internal sealed class RunSummary
     public void Add(RunEnvelope e)
     {
         Events++;
-        types[e.Type!] = types.GetValueOrDefault(e.Type!) + 1;
+        if (!types.TryGetValue(e.Type!, out var tally))
+        {
+            types[e.Type!] = tally = new Tally();
+        }
+
+        tally.Count++;
         FirstTime ??= e.Time;
         LastTime = e.Time ?? LastTime;
         if (e.Severity is { } s && (MaxSeverity is null || s > MaxSeverity))
@@ -98,9 +105,12 @@ internal sealed class RunSummary
             json.WriteNumber("events", Events);
             json.WriteNumber("bytes", Bytes);
             json.WriteStartObject("types");
-            foreach (var (type, count) in types)
+            var names = new string[types.Count];
+            types.Keys.CopyTo(names, 0);
+            Array.Sort(names, StringComparer.Ordinal);
+            foreach (var type in names)
             {
-                json.WriteNumber(type, count);
+                json.WriteNumber(type, types[type].Count);
             }
 
             json.WriteEndObject();
@@ -132,5 +142,10 @@ internal sealed class RunSummary
         }
 
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private sealed class Tally
+    {
+        public long Count;
     }
 }

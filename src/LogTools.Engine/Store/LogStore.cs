@@ -277,20 +277,20 @@ public sealed class LogStore
             "check the location (-Store, Set-LogStore, $env:LOGTOOLS_STORE). A command that writes creates the store's tables there.");
 
     /// <summary>The areas whose version in the database is older than this build's, as "Area n of m".</summary>
-    private static List<string> Behind((int Total, Dictionary<string, int> Areas) versions) =>
+    private static List<string> Behind(StoreVersions versions) =>
         StoreSchema.Areas.Where(a => versions.Areas.GetValueOrDefault(a.Name) < a.Latest).Select(a => $"{a.Name} {versions.Areas.GetValueOrDefault(a.Name)} of {a.Latest}").ToList();
 
     /// <summary>" (areas behind: ...)" for an error message, or nothing.</summary>
     private static string BehindText(List<string> behind) => behind.Count > 0 ? $" (areas behind: {string.Join(", ", behind)})" : "";
 
     /// <summary>The number of migrations the store records as applied (SQLite: PRAGMA user_version), and each area's version.</summary>
-    private (int Total, Dictionary<string, int> Areas) Versions() => ExistingVersions() ?? (0, new Dictionary<string, int>(StringComparer.Ordinal));
+    private StoreVersions Versions() => ExistingVersions() ?? new StoreVersions(0, new Dictionary<string, int>(StringComparer.Ordinal));
 
     /// <summary>The versions of the store, on one connection; null when its database holds no store tables.</summary>
-    private (int Total, Dictionary<string, int> Areas)? ExistingVersions() => Database.Read(c => SqlDialect.Of(c).ReadVersions(c));
+    private StoreVersions? ExistingVersions() => Database.Read(c => SqlDialect.Of(c).ReadVersions(c));
 
-    private static (int Total, Dictionary<string, int> Areas) Versions(DbConnection connection, DbTransaction? transaction) =>
-        (SqlDialect.Of(connection).ReadUserVersion(connection, transaction), StoreSchema.Applied(connection, transaction));
+    private static StoreVersions Versions(DbConnection connection, DbTransaction? transaction) =>
+        new(SqlDialect.Of(connection).ReadUserVersion(connection, transaction), StoreSchema.Applied(connection, transaction));
 
     /// <summary>
     /// Reads the first row of every table, so damage to any table's root page (which reading page 1 alone
@@ -344,7 +344,7 @@ public sealed class LogStore
     }
 
     /// <summary>Refuses a store with more migrations than this build knows, or an area newer than this build's or unknown to it.</summary>
-    private void RefuseNewer((int Total, Dictionary<string, int> Areas) versions)
+    private void RefuseNewer(StoreVersions versions)
     {
         // A loop, not LINQ over the dictionary's KeyValuePair<string, int>: this runs on every open, and LINQ over a value
         // type is compiled at run time in each new process.

@@ -50,7 +50,7 @@ internal sealed partial class PostgresDialect : SqlDialect
     /// The versions keyed by area count and sum as <see cref="ReadUserVersion"/> and StoreSchema.Applied do; a table
     /// of the layout from before per-area versions (one key column) is read as StoreSchema.Applied reads it.
     /// </remarks>
-    public override (int Total, Dictionary<string, int> Areas)? ReadVersions(DbConnection connection)
+    public override StoreVersions? ReadVersions(DbConnection connection)
     {
         var total = 0;
         long keys = 0;
@@ -78,7 +78,7 @@ internal sealed partial class PostgresDialect : SqlDialect
             return null;
         }
 
-        return keys == 1 ? base.ReadVersions(connection) : (total, areas);
+        return keys == 1 ? base.ReadVersions(connection) : new StoreVersions(total, areas);
     }
 
     /// <remarks>A PostgreSQL store was never numbered globally: its version is the count of migrations it records.</remarks>

@@ -16,7 +16,7 @@ internal class RowInsert : IDisposable
     private readonly DbParameter[] parameters = [];
 
     /// <param name="parameters">The statement's parameters as its text names them (<c>$name</c>), typed so that it can be prepared before the first values.</param>
-    public RowInsert(DbConnection connection, DbTransaction transaction, string sql, IReadOnlyList<(string Name, DbType Type)> parameters)
+    public RowInsert(DbConnection connection, DbTransaction transaction, string sql, (string Name, DbType Type)[] parameters)
     {
         command = Sql.Command(connection, transaction, sql, []);
         this.parameters = parameters.Select(p => Sql.Parameter(command, p.Name, p.Type)).ToArray();

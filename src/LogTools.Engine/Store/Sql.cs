@@ -10,7 +10,7 @@ namespace LogTools.Engine.Store;
 /// </summary>
 internal static class Sql
 {
-    public static DbCommand Command(DbConnection connection, DbTransaction? transaction, string text, IEnumerable<(string Name, object? Value)> parameters)
+    public static DbCommand Command(DbConnection connection, DbTransaction? transaction, string text, (string Name, object? Value)[] parameters)
     {
         var dialect = SqlDialect.Of(connection);
         var command = connection.CreateCommand();
@@ -53,7 +53,7 @@ internal static class Sql
 
     /// <summary>Maps each row as it is read and hands it on at once.</summary>
     public static void Query<T>(
-        DbConnection connection, DbTransaction? transaction, string text, IEnumerable<(string Name, object? Value)> parameters, Func<DbDataReader, T> map, Action<T> sink) =>
+        DbConnection connection, DbTransaction? transaction, string text, (string Name, object? Value)[] parameters, Func<DbDataReader, T> map, Action<T> sink) =>
         ForEach(connection, transaction, text, parameters, reader => sink(map(reader)));
 
     /// <summary>Calls <paramref name="row"/> with the reader positioned on each row in turn.</summary>
@@ -69,7 +69,7 @@ internal static class Sql
     /// <see cref="OperationCanceledException"/>.
     /// </param>
     public static void ForEach(
-        DbConnection connection, DbTransaction? transaction, string text, IEnumerable<(string Name, object? Value)> parameters, Action<DbDataReader> row,
+        DbConnection connection, DbTransaction? transaction, string text, (string Name, object? Value)[] parameters, Action<DbDataReader> row,
         bool prepare = false, CancellationToken cancellationToken = default)
     {
         using var command = Command(connection, transaction, text, parameters);

@@ -38,8 +38,8 @@ internal abstract class SqlDialect
     /// The number of migrations applied and each area's version (<see cref="StoreSchema.Applied"/>), read outside a
     /// transaction; null when the database holds no store tables. A server backend reads them in one round trip.
     /// </summary>
-    public virtual (int Total, Dictionary<string, int> Areas)? ReadVersions(DbConnection connection) =>
-        (ReadUserVersion(connection, null), StoreSchema.Applied(connection, null));
+    public virtual StoreVersions? ReadVersions(DbConnection connection) =>
+        new(ReadUserVersion(connection, null), StoreSchema.Applied(connection, null));
 
     /// <summary>The number of primary-key columns of <paramref name="table"/>; 0 when the table does not exist.</summary>
     public int KeyColumns(DbConnection connection, DbTransaction? transaction, string table) => Columns(connection, transaction, table).Count(c => c.Key > 0);

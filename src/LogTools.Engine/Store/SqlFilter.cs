@@ -5,7 +5,10 @@ internal sealed class SqlFilter
 {
     private readonly List<string> conditions = [];
 
-    public List<(string Name, object? Value)> Parameters { get; } = [];
+    private readonly List<(string Name, object? Value)> parameters = [];
+
+    /// <summary>The parameters the conditions name.</summary>
+    public (string Name, object? Value)[] Parameters => [.. parameters];
 
     /// <summary>" WHERE a AND b", or empty when nothing filters.</summary>
     public string Where => conditions.Count == 0 ? string.Empty : " WHERE " + string.Join(" AND ", conditions);
@@ -16,7 +19,7 @@ internal sealed class SqlFilter
         if (value is not null)
         {
             conditions.Add(condition);
-            Parameters.Add(new(name, value));
+            parameters.Add(new(name, value));
         }
 
         return this;
@@ -45,7 +48,7 @@ internal sealed class SqlFilter
         {
             var names = values.Select((v, i) => $"{prefix}{i}").ToList();
             conditions.Add($"{column} IN ({string.Join(", ", names)})");
-            Parameters.AddRange(names.Zip(values, (n, v) => (n, (object?)v)));
+            parameters.AddRange(names.Zip(values, (n, v) => (n, (object?)v)));
         }
 
         return this;

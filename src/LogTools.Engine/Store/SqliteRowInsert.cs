@@ -26,22 +26,31 @@ internal sealed class SqliteRowInsert : RowInsert
     private readonly string?[] texts;
 
     /// <remarks>It runs in whatever transaction the connection is in: the caller's.</remarks>
-    public SqliteRowInsert(SqliteConnection connection, string sql, IReadOnlyList<string> parameters)
+    public SqliteRowInsert(SqliteConnection connection, string sql, string[] parameters)
     {
         db = connection.Handle!;
         SqliteStoreDatabase.Check(db, raw.sqlite3_prepare_v2(db, sql, out statement));
-        indexes = parameters.Select(name => raw.sqlite3_bind_parameter_index(statement, name)).ToArray();
-        if (Array.IndexOf(indexes, 0) is var missing and >= 0)
+        // Loops, not LINQ over ints: an insert is prepared in most first commands of a process, where LINQ over a value
+        // type is compiled at run time.
+        indexes = new int[parameters.Length];
+        for (var i = 0; i < parameters.Length; i++)
         {
-            statement.Dispose();
-            throw new ArgumentException($"The statement has no parameter {parameters[missing]}.", nameof(parameters));
-        }
+            indexes[i] = raw.sqlite3_bind_parameter_index(statement, parameters[i]);
+            if (indexes[i] == 0)
+            {
+                statement.Dispose();
+                throw new ArgumentException($"The statement has no parameter {parameters[i]}.", nameof(parameters));
+            }
 
-        // Two positions on one parameter would each remember a value only one of them holds.
-        if (indexes.Distinct().Count() != indexes.Length)
-        {
-            statement.Dispose();
-            throw new ArgumentException("A parameter is named more than once.", nameof(parameters));
+            // Two positions on one parameter would each remember a value only one of them holds.
+            for (var j = 0; j < i; j++)
+            {
+                if (indexes[j] == indexes[i])
+                {
+                    statement.Dispose();
+                    throw new ArgumentException("A parameter is named more than once.", nameof(parameters));
+                }
+            }
         }
 
         held = new Held[indexes.Length];

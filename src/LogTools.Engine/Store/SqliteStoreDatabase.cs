@@ -229,8 +229,16 @@ internal sealed class SqliteStoreDatabase : StoreDatabase
         }
     }
 
-    internal override RowInsert PrepareInsert(DbConnection connection, DbTransaction transaction, string sql, IReadOnlyList<(string Name, DbType Type)> parameters) =>
-        new SqliteRowInsert((SqliteConnection)connection, sql, parameters.Select(p => p.Name).ToList());
+    internal override RowInsert PrepareInsert(DbConnection connection, DbTransaction transaction, string sql, (string Name, DbType Type)[] parameters)
+    {
+        var names = new string[parameters.Length];
+        for (var i = 0; i < names.Length; i++)
+        {
+            names[i] = parameters[i].Name;
+        }
+
+        return new SqliteRowInsert((SqliteConnection)connection, sql, names);
+    }
 
     /// <remarks>One PASSIVE checkpoint when the last bulk load ends: it waits for no reader and blocks no writer.</remarks>
     public override IDisposable BulkLoad()

@@ -117,7 +117,7 @@ public abstract class StoreDatabase
     /// the caller's transaction: the bulk-insert seam, in each backend's cheapest form. The caller disposes it before
     /// the transaction ends.
     /// </summary>
-    internal virtual RowInsert PrepareInsert(DbConnection connection, DbTransaction transaction, string sql, IReadOnlyList<(string Name, DbType Type)> parameters) =>
+    internal virtual RowInsert PrepareInsert(DbConnection connection, DbTransaction transaction, string sql, (string Name, DbType Type)[] parameters) =>
         new(connection, transaction, sql, parameters);
 
     /// <summary>

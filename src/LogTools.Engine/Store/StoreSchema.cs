@@ -16,7 +16,20 @@ public static class StoreSchema
     public static IReadOnlyList<StoreArea> Areas => Registered;
 
     /// <summary>The number of migrations this build knows: the schema version a store has after opening with it.</summary>
-    public static int Latest => Registered.Sum(a => a.Migrations.Count);
+    public static int Latest
+    {
+        get
+        {
+            // A loop, not Sum over a selector: read on every open, and LINQ's Sum over int is compiled at run time in each new process.
+            var latest = 0;
+            foreach (var area in Registered)
+            {
+                latest += area.Migrations.Count;
+            }
+
+            return latest;
+        }
+    }
 
     /// <summary>Adds an area after those registered; areas register once, when the engine loads.</summary>
     public static void Register(StoreArea area)

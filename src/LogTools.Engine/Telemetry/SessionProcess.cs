@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace LogTools.Engine.Sessions;
 
@@ -10,6 +11,9 @@ internal static class SessionProcess
 {
     // Start times are stored to the millisecond and read back from /proc or the OS with its own rounding.
     private static readonly TimeSpan StartTolerance = TimeSpan.FromSeconds(2);
+
+    // Linux with /proc mounted (a container may lack it: then the OS is asked as elsewhere).
+    private static readonly bool ProcListsProcesses = OperatingSystem.IsLinux() && Directory.Exists("/proc/self");
 
     /// <summary>This process: its id and when it started, or null when the OS does not say.</summary>
     public static (long Id, DateTimeOffset? StartedAt) Current()
@@ -28,6 +32,13 @@ internal static class SessionProcess
         if (processId is not { } id || !string.Equals(host, HostName.Current, StringComparison.OrdinalIgnoreCase))
         {
             return true;
+        }
+
+        // Where /proc lists the processes, a pid without its folder is gone: asked without the exception that
+        // GetProcessById throws for it (a process's first exception costs milliseconds, and a run's owner has usually exited).
+        if (ProcListsProcesses && !Directory.Exists("/proc/" + id.ToString(CultureInfo.InvariantCulture)))
+        {
+            return false;
         }
 
         try
