@@ -12,8 +12,11 @@ internal static class SessionProcess
     // Start times are stored to the millisecond and read back from /proc or the OS with its own rounding.
     private static readonly TimeSpan StartTolerance = TimeSpan.FromSeconds(2);
 
-    // Linux with /proc mounted (a container may lack it: then the OS is asked as elsewhere).
-    private static readonly bool ProcListsProcesses = OperatingSystem.IsLinux() && Directory.Exists("/proc/self");
+    // Linux with a /proc that lists every process of this process's pid namespace: mounted (a container may lack it),
+    // its own namespace's (else /proc/self dangles) and not hiding other users' processes (hidepid hides pid 1 from
+    // every user but its owner). Otherwise the OS is asked as elsewhere.
+    private static readonly bool ProcListsProcesses =
+        OperatingSystem.IsLinux() && Directory.Exists("/proc/self") && Directory.Exists("/proc/1");
 
     /// <summary>This process: its id and when it started, or null when the OS does not say.</summary>
     public static (long Id, DateTimeOffset? StartedAt) Current()
@@ -35,8 +38,9 @@ internal static class SessionProcess
         }
 
         // Where /proc lists the processes, a pid without its folder is gone: asked without the exception that
-        // GetProcessById throws for it (a process's first exception costs milliseconds, and a run's owner has usually exited).
-        if (ProcListsProcesses && !Directory.Exists("/proc/" + id.ToString(CultureInfo.InvariantCulture)))
+        // GetProcessById throws for it, which every Write-RunEvent in a process of its own met (the run's owner has
+        // usually exited by then), with its message formatted from resources on the way.
+        if (ProcListsProcesses && id is > 0 and <= int.MaxValue && !Directory.Exists("/proc/" + id.ToString(CultureInfo.InvariantCulture)))
         {
             return false;
         }
