@@ -9,14 +9,37 @@ namespace LogTools.Engine.Journal;
 /// </summary>
 public static class JsonTree
 {
-    public static object? Value(JsonElement element, Func<IReadOnlyList<KeyValuePair<string, object?>>, object> makeObject) => element.ValueKind switch
+    public static object? Value(JsonElement element, Func<IReadOnlyList<KeyValuePair<string, object?>>, object> makeObject)
     {
-        JsonValueKind.Object => makeObject(element.EnumerateObject().Select(p => new KeyValuePair<string, object?>(p.Name, Value(p.Value, makeObject))).ToList()),
-        JsonValueKind.Array => element.EnumerateArray().Select(e => Value(e, makeObject)).ToArray(),
-        JsonValueKind.String => element.GetString(),
-        JsonValueKind.Number => element.TryGetInt64(out var integer) ? (object)integer : element.GetDouble(),
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
-        _ => null,
-    };
+        switch (element.ValueKind)
+        {
+            // Loops, not LINQ: LINQ over key/value pairs (a value type) is compiled at run time in every new process.
+            case JsonValueKind.Object:
+                var entries = new List<KeyValuePair<string, object?>>();
+                foreach (var property in element.EnumerateObject())
+                {
+                    entries.Add(new KeyValuePair<string, object?>(property.Name, Value(property.Value, makeObject)));
+                }
+
+                return makeObject(entries);
+            case JsonValueKind.Array:
+                var items = new List<object?>(element.GetArrayLength());
+                foreach (var item in element.EnumerateArray())
+                {
+                    items.Add(Value(item, makeObject));
+                }
+
+                return items.ToArray();
+            case JsonValueKind.String:
+                return element.GetString();
+            case JsonValueKind.Number:
+                return element.TryGetInt64(out var integer) ? (object)integer : element.GetDouble();
+            case JsonValueKind.True:
+                return true;
+            case JsonValueKind.False:
+                return false;
+            default:
+                return null;
+        }
+    }
 }

@@ -151,10 +151,27 @@ public sealed partial class PortSpec
         {
             using var document = JsonDocument.Parse(json);
             var root = document.RootElement;
-            Dictionary<string, string> Map(string name) => root.GetProperty(name).EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal);
+            Dictionary<string, string> Map(string name)
+            {
+                // A loop, not ToDictionary over JsonProperty (a value type): see Given.
+                var map = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var property in root.GetProperty(name).EnumerateObject())
+                {
+                    map.Add(property.Name, property.Value.GetString()!);
+                }
+
+                return map;
+            }
+
+            var depends = new List<string>();
+            foreach (var depend in root.GetProperty("depends").EnumerateArray())
+            {
+                depends.Add(depend.GetString()!);
+            }
+
             return new PortSpec(origin, root.GetProperty("version").GetString()!, Path.GetFullPath(folder))
             {
-                Depends = [.. root.GetProperty("depends").EnumerateArray().Select(d => d.GetString()!)],
+                Depends = depends,
                 Options = new SortedDictionary<string, string>(Map("options"), StringComparer.Ordinal),
                 Ignore = root.TryGetProperty("ignore", out var ignore) ? ignore.GetString() : null,
                 Phases = Map("phases"),
