@@ -102,9 +102,10 @@ public sealed class ApiCostReport
             }
         }
 
-        // Each period's sums by key (the ungrouped report's one key: ""). Reference types throughout this report, not
-        // value tuples: the framework's collections over a value type are compiled at run time in every new process (no
-        // ReadyToRun image may hold them), and most reports are a process's first call (docs/performance.md, issue 16.2).
+        // Each period's sums by key (the ungrouped report's one key: ""). What this report collects is held in
+        // collections of reference types, not of value tuples: the framework's collections over a value type are
+        // compiled at run time in every new process (no ReadyToRun image may hold them), and most reports are a
+        // process's first call (docs/performance.md, issue 16.2).
         var sums = new Dictionary<string, Sum>[periods.Count];
         var tasks = groupBy == ApiCostGroup.Task ? TasksOfWorkers([store.Database, .. archives]) : null;
         void Add(int period, string dimension, string model, long[] values, DateTimeOffset pricedAt)
