@@ -34,6 +34,9 @@ internal sealed class SqliteStoreDatabase : StoreDatabase
 
     // SQLite's default page cache (2,000 KiB), and the one during a bulk load.
     private const int DefaultCacheKiB = 2000;
+
+    /// <summary>Pages a backup copies between two looks for a stop: 4 MiB at the default page size, a few ms a step.</summary>
+    internal const int BackupPagesPerStep = 1024;
     private const int BulkLoadCacheKiB = 64 * 1024;
 
     private readonly string connectionString;
@@ -265,24 +268,51 @@ internal sealed class SqliteStoreDatabase : StoreDatabase
         }
     }
 
-    /// <summary>Throws what SQLite reported when <paramref name="result"/> is neither OK nor DONE, as Microsoft.Data.Sqlite would.</summary>
+    /// <summary>
+    /// Throws what SQLite reported when <paramref name="result"/> is neither OK nor DONE, as Microsoft.Data.Sqlite would:
+    /// the connection's message when it holds this error, else the code's own text (a backup step's error is not the
+    /// connection's).
+    /// </summary>
     internal static void Check(sqlite3 db, int result)
     {
         if (result is not (raw.SQLITE_OK or raw.SQLITE_DONE))
         {
-            throw new SqliteException(raw.sqlite3_errmsg(db).utf8_to_string(), result, raw.sqlite3_extended_errcode(db));
+            var own = (raw.sqlite3_errcode(db) & 0xFF) == (result & 0xFF);
+            throw new SqliteException(
+                (own ? raw.sqlite3_errmsg(db) : raw.sqlite3_errstr(result)).utf8_to_string(), result, own ? raw.sqlite3_extended_errcode(db) : result);
         }
     }
 
-    /// <remarks>SQLite's online backup: one read transaction, so other processes are not blocked in WAL mode.</remarks>
-    public override void BackupTo(string destinationPath) => WithRetry(() =>
+    /// <remarks>
+    /// SQLite's online backup in steps of <see cref="BackupPagesPerStep"/> pages, a stop seen between them, all inside
+    /// one read transaction held on the source: the copy is one snapshot, other processes' commits (WAL mode) neither
+    /// wait for it nor restart it.
+    /// </remarks>
+    public override void BackupTo(string destinationPath, CancellationToken cancellationToken = default) => WithRetry(() =>
     {
         using var source = (SqliteConnection)OpenConnection();
         using var target = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = destinationPath, Pooling = false }.ToString());
         try
         {
             target.Open();
-            source.BackupDatabase(target);
+            using (var snapshot = source.BeginTransaction(deferred: true))
+            {
+                Sql.Scalar(source, snapshot, "SELECT count(*) FROM sqlite_schema");
+                using var backup = raw.sqlite3_backup_init(target.Handle, "main", source.Handle, "main");
+                if (backup.IsInvalid)
+                {
+                    Check(target.Handle!, raw.sqlite3_errcode(target.Handle));
+                }
+
+                int result;
+                while ((result = raw.sqlite3_backup_step(backup, BackupPagesPerStep)) == raw.SQLITE_OK)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                Check(target.Handle!, result);
+            }
+
             // A copy in rollback-journal mode is one self-contained file; a writer that opens it switches it back to WAL.
             using var journal = target.CreateCommand();
             journal.CommandText = "PRAGMA journal_mode = DELETE";

@@ -20,7 +20,7 @@ public static class StoreBackup
 
     private static readonly ContentCopyFailure Failure = new("BackupVerificationFailed", "no backup was kept", "Backup-LogStore");
 
-    /// <param name="cancellationToken">Checked between content files and their blocks: a stop removes the partial copy as a failure does.</param>
+    /// <param name="cancellationToken">Checked between the database copy's steps, content files and their blocks: a stop removes the partial copy as a failure does.</param>
     public static StoreBackupResult Create(LogStore store, string destination, Action<string>? progress = null, CancellationToken cancellationToken = default)
     {
         var target = CheckDestination(store, destination);
@@ -31,7 +31,7 @@ public static class StoreBackup
         {
             Directory.CreateDirectory(temporary);
             progress?.Invoke(store.Database.DatabasePath);
-            var database = CopyDatabase(store.Database, System.IO.Path.Combine(temporary, LogStore.DatabaseFileName), copies);
+            var database = CopyDatabase(store.Database, System.IO.Path.Combine(temporary, LogStore.DatabaseFileName), copies, cancellationToken);
             var (files, bytes) = CopyContent(store.Path, temporary, copies, Failure, progress, cancellationToken);
             Directory.Move(temporary, target);
             return new StoreBackupResult
@@ -83,9 +83,9 @@ public static class StoreBackup
         return target;
     }
 
-    private static long CopyDatabase(StoreDatabase source, string path, List<StoreDatabase> copies)
+    private static long CopyDatabase(StoreDatabase source, string path, List<StoreDatabase> copies, CancellationToken cancellationToken)
     {
-        source.BackupTo(path);
+        source.BackupTo(path, cancellationToken);
         copies.Add(StoreDatabase.Open(path, existing: true));
         return new FileInfo(path).Length;
     }
@@ -117,7 +117,7 @@ public static class StoreBackup
                 Directory.CreateDirectory(System.IO.Path.GetDirectoryName(copy)!);
                 // Databases beside the index (the archive's) may be written at this moment: copy them as databases too.
                 bytes += databases && file.EndsWith(".db", StringComparison.Ordinal)
-                    ? CopyDatabase(StoreDatabase.Open(file, existing: true), copy, copies)
+                    ? CopyDatabase(StoreDatabase.Open(file, existing: true), copy, copies, cancellationToken)
                     : CopyFile(file, copy, failure, cancellationToken);
                 files++;
             }

@@ -101,9 +101,10 @@ public abstract class StoreDatabase
 
     /// <summary>
     /// Copies the database to a new file, consistent even while other processes write. Failures writing the copy
-    /// are the copy's (BackupWriteFailed), not this database's.
+    /// are the copy's (BackupWriteFailed), not this database's. A stop (<paramref name="cancellationToken"/>) ends it
+    /// within moments, leaving a partial file at <paramref name="destinationPath"/> for the caller to remove.
     /// </summary>
-    public abstract void BackupTo(string destinationPath);
+    public abstract void BackupTo(string destinationPath, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Tries once to take the store's lock named <paramref name="name"/>, held across processes (and, on a server, across
