@@ -10,7 +10,7 @@ namespace LogTools.Benchmarks;
 /// time in one process (warm). First = wall time of <c>pwsh -c 'Import-Module …; cmd'</c> minus that of
 /// <c>pwsh -c 'Import-Module …'</c> in the same round, both processes running nothing else; a third, instrumented process
 /// reports the first call's own time and the methods the JIT compiled for it (JitInfo: independent of the machine's load).
-/// Two built-in cmdlets give the floor: what any binary cmdlet's first call costs in the same measurement. Each round runs the empty command and
+/// Three floors: what a binary cmdlet's first call costs in the same measurement (one that does nothing, two built in). Each round runs the empty command and
 /// every command once per module build (out/LogTools, or each <c>--module</c> given, e.g. a copy built without ReadyToRun
 /// images), alternated, so builds are compared within a round.
 /// Usage: first-call [rounds] [--mb N] [--module path/to/LogTools.psd1]...
@@ -83,17 +83,21 @@ public sealed class FirstCallBenchmark : IBenchmark
             Invoke-PortBuild -PortsPath '{{folder}}/ports' -Store '{{store}}' | Out-Null
             (Start-LogRun -Kind bench -MaxLogSize 1TB -Store '{{store}}').RunId
             """).Output.Trim();
-        var commands = new (string Label, string Command, bool Appends)[]
+        // The floor: what PowerShell's first call of a binary cmdlet costs in the same measurement: one that does
+        // nothing, of a module imported beside LogTools before the timed part (Skip-Object, this assembly's; the first
+        // column includes that import), and built-in ones without (Get-Module, in pwsh's core) and with (Get-Date, in
+        // Microsoft.PowerShell.Utility) loading their module.
+        var floorModule = $"Import-Module '{typeof(SkipObjectCommand).Assembly.Location}'";
+        var commands = new (string Label, string Setup, string Command, bool Appends)[]
         {
-            ("Sync-LogSource, 1 MiB appended to a " + mb + " MiB file", $"Sync-LogSource -Config '{config}' -Store '{store}' | Out-Null", true),
-            ("Get-ApiCost -Today", $"Get-ApiCost -Today -Store '{store}' | Out-Null", false),
-            ("Add-ApiCall", $"Add-ApiCall -Model bench -CostUsd 0 -Store '{store}'", false),
-            ("Write-RunEvent", $"Write-RunEvent -Type bench -Message first -RunId {runId} -Store '{store}'", false),
-            ("Invoke-PortBuild, nothing to build", $"Invoke-PortBuild -PortsPath '{folder}/ports' -Store '{store}' | Out-Null", false),
-            // The floor: what PowerShell's first call of a built-in binary cmdlet costs in the same measurement, without
-            // (Get-Module, in pwsh's core) and with (Get-Date, in Microsoft.PowerShell.Utility) loading its module.
-            ("floor: Get-Module, built in", "Get-Module LogTools | Out-Null", false),
-            ("floor: Get-Date, built in, its module auto-loaded", "Get-Date | Out-Null", false),
+            ("Sync-LogSource, 1 MiB appended to a " + mb + " MiB file", "", $"Sync-LogSource -Config '{config}' -Store '{store}' | Out-Null", true),
+            ("Get-ApiCost -Today", "", $"Get-ApiCost -Today -Store '{store}' | Out-Null", false),
+            ("Add-ApiCall", "", $"Add-ApiCall -Model bench -CostUsd 0 -Store '{store}'", false),
+            ("Write-RunEvent", "", $"Write-RunEvent -Type bench -Message first -RunId {runId} -Store '{store}'", false),
+            ("Invoke-PortBuild, nothing to build", "", $"Invoke-PortBuild -PortsPath '{folder}/ports' -Store '{store}' | Out-Null", false),
+            ("floor: Skip-Object, a compiled cmdlet that does nothing", floorModule, "Skip-Object -InputObject 1", false),
+            ("floor: Get-Module, built in", "", "Get-Module LogTools | Out-Null", false),
+            ("floor: Get-Date, built in, its module auto-loaded", "", "Get-Date | Out-Null", false),
         };
 
         var loadBefore = Timing.Load();
@@ -111,14 +115,14 @@ public sealed class FirstCallBenchmark : IBenchmark
             {
                 for (var m = 0; m < modules.Count; m++)
                 {
-                    var (_, command, appends) = commands[c];
+                    var (_, setup, command, appends) = commands[c];
                     if (appends)
                     {
                         AppendBlock(active, block);
                     }
 
                     // Timed exactly as defined: Import-Module and the command, nothing else in the process.
-                    var wall = Script(modules[m], command).WallMs;
+                    var wall = Script(modules[m], setup + "\n" + command).WallMs;
                     if (appends)
                     {
                         AppendBlock(active, block);
@@ -126,6 +130,7 @@ public sealed class FirstCallBenchmark : IBenchmark
 
                     // The same first call once more, instrumented: its own time and what the JIT compiled for it.
                     var run = Script(modules[m], $$"""
+                        {{setup}}
                         $jit = [Runtime.JitInfo]::GetCompiledMethodCount($false); $jitTime = [Runtime.JitInfo]::GetCompilationTime($false)
                         $sw = [Diagnostics.Stopwatch]::StartNew()
                         {{command}}
@@ -141,6 +146,7 @@ public sealed class FirstCallBenchmark : IBenchmark
 
                     var prepare = appends ? $"$f = [IO.File]::Open('{active}', 'Append'); $f.Write($block, 0, $block.Length); $f.Dispose()" : "";
                     var second = Script(modules[m], $$"""
+                        {{setup}}
                         $block = [IO.File]::ReadAllBytes('{{active}}.block')
                         {{command}}
                         {{prepare}}
@@ -216,15 +222,15 @@ public sealed class FirstCallBenchmark : IBenchmark
     }
 
     /// <summary>
-    /// A fresh pwsh importing <paramref name="manifest"/> and running <paramref name="script"/>: its wall time and output.
+    /// A fresh pwsh importing <paramref name="manifest"/> (none when null) and running <paramref name="script"/>: its wall time and output.
     /// pwsh records the methods each process compiled in a startup profile in its cache folder and compiles them ahead
     /// in the next process (multicore JIT), whichever command that runs; so each process here starts without one, in
     /// a cache folder of its own (<paramref name="cache"/>, default one of this process), instead of with whatever
     /// pwsh last ran on the machine.
     /// </summary>
-    internal static (double WallMs, string Output) Script(string manifest, string script, string? cache = null)
+    internal static (double WallMs, string Output) Script(string? manifest, string script, string? cache = null)
     {
-        var info = Pwsh.StartInfo(["-Command", $"Import-Module '{manifest}' -ErrorAction Stop\n{script}"]);
+        var info = Pwsh.StartInfo(["-Command", manifest is null ? script : $"Import-Module '{manifest}' -ErrorAction Stop\n{script}"]);
         cache ??= Path.Combine(Path.GetTempPath(), "logtools-bench-first-call-" + Environment.ProcessId, "cache");
         info.Environment["XDG_CACHE_HOME"] = cache;
         File.Delete(Path.Combine(Directory.CreateDirectory(Path.Combine(cache, "powershell")).FullName, "StartupProfileData-NonInteractive"));

@@ -17,6 +17,9 @@ internal sealed class FreshRounds(string loadBefore)
     /// <summary>pwsh + Import-Module alone.</summary>
     public List<double> Empty { get; } = [];
 
+    /// <summary>pwsh alone, no module: the floor no module can go below.</summary>
+    public List<double> Bare { get; } = [];
+
     /// <summary>Calls the last round's import read.</summary>
     public long Calls { get; set; }
 
@@ -28,6 +31,12 @@ internal sealed class FreshRounds(string loadBefore)
 
     /// <summary>The same with the round's pwsh + Import-Module alone taken off LogTools' time: the import's own share.</summary>
     public string RatioBeyondPwsh => Spread(Ccusage.Select((c, i) => c / (LogTools[i] - Empty[i])));
+
+    /// <summary>
+    /// ccusage's time / pwsh alone per round: the most any module could reach in a fresh pwsh, were its import and its
+    /// work free.
+    /// </summary>
+    public string RatioCeiling => Spread(Ccusage.Select((c, i) => c / Bare[i]));
 
     private static string Spread(IEnumerable<double> values)
     {
