@@ -277,9 +277,12 @@ internal sealed class SqliteStoreDatabase : StoreDatabase
     {
         if (result is not (raw.SQLITE_OK or raw.SQLITE_DONE))
         {
-            var own = (raw.sqlite3_errcode(db) & 0xFF) == (result & 0xFF);
-            throw new SqliteException(
-                (own ? raw.sqlite3_errmsg(db) : raw.sqlite3_errstr(result)).utf8_to_string(), result, own ? raw.sqlite3_extended_errcode(db) : result);
+            if ((raw.sqlite3_errcode(db) & 0xFF) == (result & 0xFF))
+            {
+                throw new SqliteException(raw.sqlite3_errmsg(db).utf8_to_string(), result, raw.sqlite3_extended_errcode(db));
+            }
+
+            throw new SqliteException(raw.sqlite3_errstr(result).utf8_to_string(), result & 0xFF, result);
         }
     }
 
@@ -288,8 +291,20 @@ internal sealed class SqliteStoreDatabase : StoreDatabase
     /// one read transaction held on the source: the copy is one snapshot, other processes' commits (WAL mode) neither
     /// wait for it nor restart it.
     /// </remarks>
-    public override void BackupTo(string destinationPath, CancellationToken cancellationToken = default) => WithRetry(() =>
+    public override void BackupTo(string destinationPath, CancellationToken cancellationToken = default)
     {
+        var attempts = 0;
+        WithRetry(() => Backup(destinationPath, attempts++ > 0, cancellationToken));
+    }
+
+    /// <summary>One attempt of <see cref="BackupTo"/>: a stop is seen after each step, and before a retry (the source was locked).</summary>
+    private bool Backup(string destinationPath, bool retry, CancellationToken cancellationToken)
+    {
+        if (retry)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
         using var source = (SqliteConnection)OpenConnection();
         using var target = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = destinationPath, Pooling = false }.ToString());
         try
@@ -327,7 +342,7 @@ internal sealed class SqliteStoreDatabase : StoreDatabase
         }
 
         return true;
-    });
+    }
 
     public override void ReleaseConnections()
     {
