@@ -34,10 +34,10 @@ internal sealed class SqliteStoreDatabase : StoreDatabase
 
     // SQLite's default page cache (2,000 KiB), and the one during a bulk load.
     private const int DefaultCacheKiB = 2000;
+    private const int BulkLoadCacheKiB = 64 * 1024;
 
     /// <summary>Pages a backup copies between two looks for a stop: 4 MiB at the default page size, a few ms a step.</summary>
     internal const int BackupPagesPerStep = 1024;
-    private const int BulkLoadCacheKiB = 64 * 1024;
 
     private readonly string connectionString;
 
@@ -312,6 +312,7 @@ internal sealed class SqliteStoreDatabase : StoreDatabase
             target.Open();
             using (var snapshot = source.BeginTransaction(deferred: true))
             {
+                // The read starts here; every step below reuses it instead of starting its own.
                 Sql.Scalar(source, snapshot, "SELECT count(*) FROM sqlite_schema");
                 using var backup = raw.sqlite3_backup_init(target.Handle, "main", source.Handle, "main");
                 if (backup.IsInvalid)
