@@ -245,7 +245,7 @@ public sealed class HistoryImportBenchmark : IBenchmark
             result.LogTools.Add(seconds);
             result.Calls = long.Parse(output.Trim(), CultureInfo.InvariantCulture);
             result.Empty.Add(Pwsh(dir, string.Empty).Seconds);
-            result.Bare.Add(FirstCallBenchmark.Script(null, string.Empty, Path.Combine(dir, "pwsh-cache")).WallMs / 1000);
+            result.Bare.Add(Pwsh(dir, string.Empty, withModule: false).Seconds);
             result.Store = LogStore.Open(store);
             Console.WriteLine($"fresh processes, {(known is null ? "all new" : "100 new beside 10,000 known")}, round {i + 1}: ccusage {result.Ccusage[^1]:0.000} s, "
                 + $"pwsh + Import-LogHistory {seconds:0.000} s ({result.Calls} calls), pwsh + Import-Module alone {result.Empty[^1]:0.000} s, pwsh alone {result.Bare[^1]:0.000} s, ratio {result.Ccusage[^1] / seconds:0.00}x");
@@ -255,9 +255,9 @@ public sealed class HistoryImportBenchmark : IBenchmark
         return result;
     }
 
-    private static (double Seconds, string Output) Pwsh(string dir, string script)
+    private static (double Seconds, string Output) Pwsh(string dir, string script, bool withModule = true)
     {
-        var (wallMs, output) = FirstCallBenchmark.Script(Repo.ModuleManifest, script, Path.Combine(dir, "pwsh-cache"));
+        var (wallMs, output) = FirstCallBenchmark.Script(withModule ? Repo.ModuleManifest : null, script, Path.Combine(dir, "pwsh-cache"));
         return (wallMs / 1000, output);
     }
 
