@@ -28,6 +28,28 @@ Describe 'Add-ApiCall -InputObject' {
         ($copy.Model, $copy.InputTokens, $copy.OutputTokens, $copy.Timestamp) | Should -Be @('gpt-4o', 3, 42, $typed.Timestamp)
     }
 
+    It 'reads the counts of a worker log line from its usage object, and warns once about objects with no token count under any name' {
+        $line = '{"type":"api_call","timestamp":"2026-12-01T10:00:00Z","model":"claude-sonnet-4-5","usage":{"input_tokens":1200,"output_tokens":350,"cache_read_input_tokens":40},"request_id":"req_1","duration_ms":5400}'
+        $worker = $line | ConvertFrom-Json | Add-ApiCall -PassThru -WarningVariable none
+        ($worker.InputTokens, $worker.OutputTokens, $worker.CacheReadTokens, $worker.DurationMs, $worker.RequestId) | Should -Be @(1200, 350, 40, 5400, 'req_1')
+        $none | Should -BeNullOrEmpty
+
+        $out = @(
+            [pscustomobject]@{ model = 'gpt-4o'; input_token = 5; outputs = 3 }
+            [pscustomobject]@{ model = 'gpt-4o'; input_tokens = 1 }
+            [pscustomobject]@{ model = 'gpt-4o'; usage = 'not an object' }
+        ) | Add-ApiCall -PassThru -WarningVariable warned
+        @($out.InputTokens) | Should -Be @(0, 1, 0)
+        $warned.Count | Should -Be 1
+        "$warned" | Should -Match '^2 pipeline object\(s\) had no token counts: .* stored with 0 tokens'
+
+        # Counts given on the command line are counts: no warning; and -WhatIf stores nothing, so says nothing of it.
+        [pscustomobject]@{ model = 'gpt-4o'; input_token = 5 } | Add-ApiCall -InputTokens 0 -WarningVariable given
+        [pscustomobject]@{ model = 'gpt-4o'; input_token = 5 } | Add-ApiCall -WhatIf -WarningVariable whatIf
+        ($given.Count, $whatIf.Count) | Should -Be @(0, 0)
+        (Get-ApiCost).Calls | Should -Be 5
+    }
+
     It 'reports each bad object as its own error naming its position, and stores the others' {
         $csv = Join-Path (New-TestFolder) 'calls.csv'
         "model,input_tokens,output_tokens`ngpt-4o,100,20`ngpt-4o,abc,20`n,1,1`ngpt-4o,4,5" | Set-Content $csv

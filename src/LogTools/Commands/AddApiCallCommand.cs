@@ -34,8 +34,16 @@ public sealed class AddApiCallCommand : StoreCmdlet
         nameof(CostUsd), nameof(DurationMs), nameof(Success), nameof(WorkerId), nameof(SessionId), nameof(Machine), nameof(Timestamp),
         nameof(RequestId), nameof(MessageId));
 
+    // LogTools worker logs (Import-LogHistory's second format) nest the counts in a usage object: read from there when the
+    // object itself has none.
+    private static readonly PropertyBinder<AddApiCallCommand> FromUsage = new(
+        nameof(InputTokens), nameof(OutputTokens), nameof(CacheReadTokens), nameof(CacheWriteTokens), nameof(CacheWrite1hTokens));
+
     private readonly string machineName = HostName.Current;
     private PropertyBinder<AddApiCallCommand>.Filler? fromObject;
+    private PropertyBinder<AddApiCallCommand>.Filler? fromUsage;
+    // Pipeline objects stored without any token count: most likely misnamed columns, said once at the end.
+    private long tokenless;
     private bool askEach;
     private long position;
     private readonly List<ApiCall> batch = [];
@@ -137,18 +145,26 @@ public sealed class AddApiCallCommand : StoreCmdlet
     {
         prices = PriceTable.Effective(PriceFile is null ? null : ResolveUserPath(PriceFile));
         fromObject = FromObject.For(MyInvocation.BoundParameters.Keys);
+        fromUsage = FromUsage.For(MyInvocation.BoundParameters.Keys);
         askEach = ShouldProcessCanAct();
     }
 
     protected override void Process()
     {
         ApiCall call;
+        var noTokens = false;
         try
         {
             if (InputObject is not null)
             {
                 position++;
                 fromObject!.Bind(this, InputObject);
+                if (NoTokens() && InputObject.Properties["usage"]?.Value is { } usage and not string)
+                {
+                    fromUsage!.Bind(this, PSObject.AsPSObject(usage));
+                }
+
+                noTokens = NoTokens();
             }
 
             call = Bound();
@@ -178,6 +194,11 @@ public sealed class AddApiCallCommand : StoreCmdlet
             return;
         }
 
+        if (noTokens)
+        {
+            tokenless++;
+        }
+
         if (call.CostUsd is null && prices!.Resolve(call.Model) is null)
         {
             unpricedModels.Add(call.Model);
@@ -191,6 +212,9 @@ public sealed class AddApiCallCommand : StoreCmdlet
             Flush(write: true);
         }
     }
+
+    private bool NoTokens() =>
+        InputTokens is null && OutputTokens is null && CacheReadTokens is null && CacheWriteTokens is null && CacheWrite1hTokens is null;
 
     /// <summary>The call the parameters describe, checked as the store would check it.</summary>
     private ApiCall Bound()
@@ -225,6 +249,13 @@ public sealed class AddApiCallCommand : StoreCmdlet
     {
         Flush(write: true);
         Report(write: true);
+        if (tokenless > 0)
+        {
+            WriteWarning($"{tokenless} pipeline object(s) had no token counts: no property InputTokens, OutputTokens, CacheReadTokens, CacheWriteTokens " +
+                "or CacheWrite1hTokens (nor an alias such as input_tokens or prompt_tokens), and no usage object holding them. Their calls were stored " +
+                "with 0 tokens. If the counts are there under other names, rename the properties (Get-Help Add-ApiCall -Parameter InputTokens lists the names taken).");
+        }
+
         if (unpricedModels.Count > 0)
         {
             WriteWarning($"No price is known for model(s) {string.Join(", ", unpricedModels)}: their calls were stored without a cost and reports show them as unpriced. " +
