@@ -10,10 +10,12 @@ namespace LogTools.Benchmarks;
 /// time in one process (warm). First = wall time of <c>pwsh -c 'Import-Module …; cmd'</c> minus that of
 /// <c>pwsh -c 'Import-Module …'</c> in the same round, both processes running nothing else; a third, instrumented process
 /// reports the first call's own time and the methods the JIT compiled for it (JitInfo: independent of the machine's load).
-/// Three floors: what a binary cmdlet's first call costs in the same measurement (one that does nothing, two built in). Each round runs the empty command and
+/// Four floors: what a binary cmdlet's first call costs in the same measurement (one that does nothing, one that only
+/// reads one row of the store's SQLite database, two built in). Each round runs the empty command and
 /// every command once per module build (out/LogTools, or each <c>--module</c> given, e.g. a copy built without ReadyToRun
-/// images), alternated, so builds are compared within a round.
-/// Usage: first-call [rounds] [--mb N] [--module path/to/LogTools.psd1]...
+/// images), alternated, so builds are compared within a round. With <c>--jit-owners</c> a fourth process per command
+/// and round records the first call's JIT events (<see cref="JitLog"/>) and sums them by whose code was compiled.
+/// Usage: first-call [rounds] [--mb N] [--jit-owners] [--module path/to/LogTools.psd1]...
 /// </summary>
 public sealed class FirstCallBenchmark : IBenchmark
 {
@@ -26,11 +28,13 @@ public sealed class FirstCallBenchmark : IBenchmark
         var rounds = 5;
         var mb = 1024;
         var modules = new List<string>();
+        var jitOwners = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--mb": mb = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--jit-owners": jitOwners = true; break;
                 case "--module": modules.Add(Path.GetFullPath(args[++i])); break;
                 default: rounds = int.Parse(args[i], CultureInfo.InvariantCulture); break;
             }
@@ -44,7 +48,7 @@ public sealed class FirstCallBenchmark : IBenchmark
         var folder = Path.Combine(Path.GetTempPath(), "logtools-bench-first-call-" + Environment.ProcessId);
         try
         {
-            return Measure(folder, rounds, mb, modules);
+            return Measure(folder, rounds, mb, jitOwners, modules);
         }
         finally
         {
@@ -52,7 +56,7 @@ public sealed class FirstCallBenchmark : IBenchmark
         }
     }
 
-    private static int Measure(string folder, int rounds, int mb, List<string> modules)
+    private static int Measure(string folder, int rounds, int mb, bool jitOwners, List<string> modules)
     {
         Directory.CreateDirectory(Path.Combine(folder, "host"));
         Directory.CreateDirectory(Path.Combine(folder, "ports"));
@@ -88,6 +92,8 @@ public sealed class FirstCallBenchmark : IBenchmark
         // column includes that import), and built-in ones without (Get-Module, in pwsh's core) and with (Get-Date, in
         // Microsoft.PowerShell.Utility) loading their module.
         var floorModule = $"Import-Module '{typeof(SkipObjectCommand).Assembly.Location}'";
+        var moduleFolder = Path.GetDirectoryName(modules[0])!;
+        var sqliteFloor = floorModule + "\n" + ReadSqliteFloorCommand.LoadModuleCopies(moduleFolder);
         var commands = new (string Label, string Setup, string Command, bool Appends)[]
         {
             ("Sync-LogSource, 1 MiB appended to a " + mb + " MiB file", "", $"Sync-LogSource -Config '{config}' -Store '{store}' | Out-Null", true),
@@ -96,6 +102,8 @@ public sealed class FirstCallBenchmark : IBenchmark
             ("Write-RunEvent", "", $"Write-RunEvent -Type bench -Message first -RunId {runId} -Store '{store}'", false),
             ("Invoke-PortBuild, nothing to build", "", $"Invoke-PortBuild -PortsPath '{folder}/ports' -Store '{store}' | Out-Null", false),
             ("floor: Skip-Object, a compiled cmdlet that does nothing", floorModule, "Skip-Object -InputObject 1", false),
+            ("floor: Read-SqliteFloor, a compiled cmdlet that opens the store's database and reads one row", sqliteFloor,
+                $"Read-SqliteFloor '{Path.Combine(store, "logtools.db")}' -NativeLibrary '{ReadSqliteFloorCommand.NativePath(moduleFolder)}' | Out-Null", false),
             ("floor: Get-Module, built in", "", "Get-Module LogTools | Out-Null", false),
             ("floor: Get-Date, built in, its module auto-loaded", "", "Get-Date | Out-Null", false),
         };
@@ -104,6 +112,7 @@ public sealed class FirstCallBenchmark : IBenchmark
         var empty = modules.Select(_ => new List<double>()).ToArray();
         var first = new Dictionary<(int, int), List<Sample>>();
         var warm = new Dictionary<(int, int), List<double>>();
+        var owners = new Dictionary<(int, int), List<(double Methods, double Ms)[]>>();
         for (var round = 1; round <= rounds; round++)
         {
             for (var m = 0; m < modules.Count; m++)
@@ -155,6 +164,25 @@ public sealed class FirstCallBenchmark : IBenchmark
                         '{0:F1}' -f $sw.Elapsed.TotalMilliseconds
                         """);
                     Add(warm, (c, m), Parse(second.Output.Trim()));
+                    if (jitOwners)
+                    {
+                        if (appends)
+                        {
+                            AppendBlock(active, block);
+                        }
+
+                        // Once more, with the runtime's JIT events recorded: the first call's compilation by owner.
+                        var logged = Script(modules[m], $$"""
+                            Import-Module '{{typeof(JitLog).Assembly.Location}}'
+                            $jitLog = [LogTools.Benchmarks.JitLog]::new()
+                            {{setup}}
+                            $jitLog.Begin()
+                            {{command}}
+                            $jitLog.End()
+                            $jitLog.Report()
+                            """);
+                        Add(owners, (c, m), logged.Output.Trim().Split('\n').Select(line => line.Split('|')).Select(f => (Parse(f[1]), Parse(f[2]))).ToArray());
+                    }
                 }
             }
 
@@ -184,7 +212,34 @@ public sealed class FirstCallBenchmark : IBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| (pwsh + Import-Module alone) | {Label(modules[m])} | {Timing.Median(empty[m]):F0} ms ({empty[m].Min():F0}–{empty[m].Max():F0}) | | | | |"));
         }
 
+        if (jitOwners)
+        {
+            PrintOwners(commands.Select(c => c.Label).ToArray(), modules, owners);
+        }
+
         return 0;
+    }
+
+    /// <summary>The first calls' JIT by whose code was compiled: methods (JIT ms), the medians of the rounds.</summary>
+    private static void PrintOwners(string[] labels, List<string> modules, Dictionary<(int, int), List<(double Methods, double Ms)[]>> owners)
+    {
+        Console.WriteLine();
+        Console.WriteLine("JIT during the first call by whose code was compiled (runtime JIT events in a process of its own; methods, and ms from each compilation's start to its code's load), medians of the rounds:");
+        Console.WriteLine();
+        Console.WriteLine("| command | module | " + string.Join(" | ", JitLog.Owners.Select(o => o.Owner)) + " | all |");
+        Console.WriteLine("|---|---|" + string.Concat(JitLog.Owners.Select(_ => "---:|")) + "---:|");
+        for (var c = 0; c < labels.Length; c++)
+        {
+            for (var m = 0; m < modules.Count; m++)
+            {
+                var rounds = owners[(c, m)];
+                var cells = Enumerable.Range(0, JitLog.Owners.Length)
+                    .Select(o => (Timing.Median(rounds.Select(r => r[o].Methods)), Timing.Median(rounds.Select(r => r[o].Ms))))
+                    .Append((Timing.Median(rounds.Select(r => r.Sum(x => x.Methods))), Timing.Median(rounds.Select(r => r.Sum(x => x.Ms)))));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {labels[c]} | {Label(modules[m])} | {string.Join(" | ", cells.Select(x => $"{x.Item1:F0} ({x.Item2:F1})"))} |"));
+            }
+        }
     }
 
     private static string Label(string manifest) => manifest == Repo.ModuleManifest ? "out/LogTools" : manifest;
