@@ -103,6 +103,58 @@ Describe 'A damaged store database' {
         $run.Stdout.Trim() | Should -Be '1'
     }
 
+    It 'is reported, not refused, by Test-LogStore when no other command can open it: <Damage>' -ForEach @(
+        @{ Damage = 'schema index page overwritten'; Reason = 'btreeInitPage\(\) returns error code 11'; Refusal = 'StoreCorrupt' }
+        @{ Damage = 'random bytes'; Reason = 'file is not a database'; Refusal = 'StoreDatabaseInvalid' }
+        @{ Damage = 'truncated to half'; Reason = 'database disk image is malformed'; Refusal = 'StoreCorrupt' }
+    ) {
+        $unopenable = Join-Path $root ('unopenable-' + [guid]::NewGuid().ToString('n').Substring(0, 8))
+        New-Item -ItemType Directory $unopenable | Out-Null
+        $copy = Join-Path $unopenable 'logtools.db'
+        Copy-Item (Join-Path $healthy 'logtools.db') $copy
+        $length = (Get-Item $copy).Length
+        switch ($Damage) {
+            'schema index page overwritten' {
+                # As in the report: the page holding schema_migrations' key index (page 6), which opening the store reads.
+                $page = [int](& sqlite3 $copy "select rootpage from sqlite_schema where name = 'sqlite_autoindex_schema_migrations_1'")
+                $stream = [IO.File]::Open($copy, 'Open', 'ReadWrite')
+                try { $stream.Position = ($page - 1) * 4096; $stream.Write([byte[]]::new(100), 0, 100) } finally { $stream.Dispose() }
+                (& sqlite3 $copy 'pragma integrity_check' 2>&1) -join "`n" | Should -Match "page $($page): btreeInitPage\(\) returns error code 11"
+            }
+            'random bytes' {
+                $bytes = [byte[]]::new($length)
+                [Random]::new(6).NextBytes($bytes)
+                [IO.File]::WriteAllBytes($copy, $bytes)
+            }
+            'truncated to half' {
+                $stream = [IO.File]::Open($copy, 'Open', 'ReadWrite')
+                try { $stream.SetLength($length / 2) } finally { $stream.Dispose() }
+            }
+        }
+        $damaged = Get-B3sum $copy
+
+        $problems = @(Test-LogStore -Store $unopenable -WhatIf)
+        $problems.Count | Should -BeGreaterThan 0
+        $problems.Kind | Sort-Object -Unique | Should -Be 'DatabaseDamaged'
+        $problems.Path | Sort-Object -Unique | Should -Be $copy
+        ($problems.Message -join "`n") | Should -Match $Reason
+        "$copy.corrupt" | Should -Not -Exist
+
+        # The help's example for a scheduled task alerts instead of stopping.
+        $alert = if (-not (Test-LogStore -Store $unopenable -Quiet -ErrorVariable checkErrors)) { 'damaged' }
+        $alert | Should -Be 'damaged'
+        $checkErrors | Should -BeNullOrEmpty
+        $quiet = Test-LogStore -Store $unopenable -Quiet -ErrorAction SilentlyContinue
+        $quiet -is [bool] -and -not $quiet | Should -BeTrue
+        "$copy.corrupt" | Should -Exist
+        Get-B3sum $copy | Should -Be $damaged
+
+        # Only Test-LogStore opens it: the other commands still refuse it.
+        (Get-Failure { Get-LogStore -Store $unopenable }).FullyQualifiedErrorId | Should -Be "$Refusal,LogTools.Commands.GetLogStoreCommand"
+        (Get-Failure { Write-LogEvent -Store $unopenable -SessionId s1 -Type decision -Message m }).FullyQualifiedErrorId | Should -Be "$Refusal,LogTools.Commands.WriteLogEventCommand"
+        Get-B3sum $copy | Should -Be $damaged
+    }
+
     It 'finds a mirrored or conversation file the store points to that is missing' {
         $content = Join-Path $root 'content'
         New-ClosedStore $content
@@ -190,6 +242,7 @@ Describe 'Commands that only read, and -WhatIf' {
         $failure = Get-Failure { Get-ApiCost -Today -Store $old }
         $failure.FullyQualifiedErrorId | Should -Be 'StoreSchemaOutdated,LogTools.Commands.GetApiCostCommand'
         $failure.Exception.Message | Should -Match 'Set-LogStore'
+        (Get-Failure { Test-LogStore -Store $old }).FullyQualifiedErrorId | Should -Be 'StoreSchemaOutdated,LogTools.Commands.TestLogStoreCommand'
         (Get-LogStore -Store $old).SchemaVersion | Should -Be ($latest - 1)
         [int](& sqlite3 $db 'pragma user_version') | Should -Be ($latest - 1)
         Get-B3sum $db | Should -Be $before

@@ -30,6 +30,9 @@ public sealed class LogStore
         Database = database;
     }
 
+    // A store opened for Test-LogStore (StoreAccess.Check) whose reader checks, which read the database, wait for its integrity check.
+    private bool readerChecksPending;
+
     /// <summary>Full path of the store folder (on a server, the content root).</summary>
     public string Path { get; }
 
@@ -41,9 +44,9 @@ public sealed class LogStore
 
     /// <summary>
     /// Opens the store in <paramref name="path"/>. A writer creates and migrates it when needed; a reader
-    /// (<see cref="StoreAccess.Read"/>, <see cref="StoreAccess.Inspect"/>) opens only an existing database and gets a clear
-    /// error for a store that does not exist or, with Read, has an older schema, so a mistyped path is never
-    /// taken for an empty store.
+    /// (<see cref="StoreAccess.Read"/>, <see cref="StoreAccess.Inspect"/>, <see cref="StoreAccess.Check"/>) opens only an existing
+    /// database and gets a clear error for a store that does not exist or, with Read, has an older schema, so a mistyped path is
+    /// never taken for an empty store.
     /// </summary>
     /// <param name="path">The store folder, or a server location (postgres://user@host:5432/database?content=/shared/folder).</param>
     /// <param name="password">For a server: the password given as a credential (otherwise PGPASSWORD or ~/.pgpass).</param>
@@ -236,13 +239,25 @@ public sealed class LogStore
         Migrate();
     }
 
-    /// <summary>Checks a store opened to read; false when there is none (a file database is looked for first, a server is asked with its versions).</summary>
+    /// <summary>
+    /// Checks a store opened to read; false when there is none (a file database is looked for first, a server is asked with its versions).
+    /// With <see cref="StoreAccess.Check"/> a file database is not read yet: <see cref="CompleteReaderChecks"/> does that once it is found sound.
+    /// </summary>
     private bool PrepareReader(StoreAccess access)
     {
         RefuseFile();
-        if (Database is SqliteStoreDatabase && !Database.Exists())
+        if (Database is SqliteStoreDatabase)
         {
-            return false;
+            if (!Database.Exists())
+            {
+                return false;
+            }
+
+            if (access == StoreAccess.Check)
+            {
+                readerChecksPending = true;
+                return true;
+            }
         }
 
         CheckDatabaseFile();
@@ -253,7 +268,7 @@ public sealed class LogStore
 
         RefuseNewer(versions);
         var behind = Behind(versions);
-        if (access == StoreAccess.Read && (behind.Count > 0 || versions.Total < StoreSchema.Latest))
+        if ((access is StoreAccess.Read or StoreAccess.Check) && (behind.Count > 0 || versions.Total < StoreSchema.Latest))
         {
             throw new LogToolsException(
                 "StoreSchemaOutdated", ErrorKind.InvalidOperation, Path,
@@ -263,6 +278,25 @@ public sealed class LogStore
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// For a store opened with <see cref="StoreAccess.Check"/>, once the integrity check found its database sound: the checks
+    /// a reader makes when it opens it (StoreNotFound for a file without store tables, StoreSchemaTooNew, StoreSchemaOutdated).
+    /// Nothing for any other store, which had them when it was opened.
+    /// </summary>
+    internal void CompleteReaderChecks()
+    {
+        if (!readerChecksPending)
+        {
+            return;
+        }
+
+        readerChecksPending = false;
+        if (!PrepareReader(StoreAccess.Read))
+        {
+            throw NotFound();
+        }
     }
 
     private LogToolsException NotFound() => Database is SqliteStoreDatabase

@@ -4,7 +4,8 @@ namespace LogTools.Engine.Store;
 /// Test-LogStore's check: SQLite's integrity check of logtools.db and every database in the areas' database folders
 /// (the archive's), then each area's check of the content files the index points to (the Mirror area's pond files
 /// against their recorded BLAKE3, the Telemetry area's conversation files). A database with problems is marked corrupt (writes stop); when nothing is
-/// wrong the marks are cleared, which is how a store marked corrupt is taken back into use.
+/// wrong the marks are cleared, which is how a store marked corrupt is taken back into use. On a store opened with <see cref="StoreAccess.Check"/>
+/// (Test-LogStore's), a database too damaged to open (its schema unreadable, not an SQLite file at all) is a problem like any other.
 /// </summary>
 public static class StoreCheck
 {
@@ -35,6 +36,11 @@ public static class StoreCheck
                 {
                     database.MarkCorrupt($"the integrity check found {findings.Count} problem(s), the first: '{findings[0]}'");
                 }
+            }
+            else if (database == store.Database)
+            {
+                // Only a sound index can be asked for its versions; a store without one, or of another schema, is refused here.
+                store.CompleteReaderChecks();
             }
 
             foreach (var finding in findings)

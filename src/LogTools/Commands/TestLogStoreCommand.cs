@@ -17,6 +17,9 @@ public sealed class TestLogStoreCommand : StoreCmdlet
     [Parameter]
     public SwitchParameter Quiet { get; set; }
 
+    /// <summary>The store is opened without reading its database: damage that would stop any other command is what this one reports.</summary>
+    protected override StoreAccess Access => StoreAccess.Check;
+
     protected override void End()
     {
         var store = OpenStore();
