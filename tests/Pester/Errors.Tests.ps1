@@ -87,6 +87,8 @@ Describe 'Documented error ids under -ErrorAction Stop' {
         @{ Id = 'BudgetExceeded'; Cmdlet = 'Test-ApiBudget'; Script = { Add-ApiCall -Store $store -Model m -CostUsd 10; Test-ApiBudget -Store $store -Limit 5 -ErrorOnExceeded -ErrorAction Stop } }
         @{ Id = 'BudgetLimitNegative'; Cmdlet = 'Test-ApiBudget'; Script = { Test-ApiBudget -Store $store -Limit -1 -ErrorAction Stop } }
         @{ Id = 'HistoryPathNotFound'; Cmdlet = 'Import-LogHistory'; Script = { Import-LogHistory -Store $store -Path "$folder/none" -ErrorAction Stop } }
+        @{ Id = 'HistoryFileUnreadable'; Cmdlet = 'Import-LogHistory'; Script = { [IO.File]::WriteAllBytes("$folder/a.jsonl.gz", [byte[]](0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3) + [byte[]](1..200)); Import-LogHistory -Store $store -Path $folder -ErrorAction Stop } }
+        @{ Id = 'HistoryFileNotRegular'; Cmdlet = 'Import-LogHistory'; Script = { $s = [Net.Sockets.Socket]::new('Unix', 'Stream', 'Unspecified'); try { $s.Bind([Net.Sockets.UnixDomainSocketEndPoint]::new("$folder/a.jsonl")); Import-LogHistory -Store $store -Path $folder -ErrorAction Stop } finally { $s.Dispose() } } }
         @{ Id = 'MirrorSourceEmpty'; Cmdlet = 'Sync-LogSource'; Script = { Sync-LogSource -Store $store -Source empty -ArchivedPattern "$folder/none-*.log" -ActivePattern "$folder/none.log" -PondPath empty -ErrorAction Stop } }
         @{ Id = 'MirrorCheckFailed'; Cmdlet = 'Test-LogMirror'; Script = { Set-Content "$folder/a.log" 'one'; Sync-LogSource -Store $store -Source a -ArchivedPattern "$folder/a-*.log" -ActivePattern "$folder/a.log" -PondPath a | Out-Null; Set-Content "$store/pond/a/a.log" 'two'; Test-LogMirror -Store $store -Source a -ErrorOnMismatch -ErrorAction Stop } }
         @{ Id = 'DatabaseNotFound'; Cmdlet = 'Write-IngestLog'; Script = { $r = Start-LogRun -Store $store; Write-IngestLog -Store $store -RunId $r.RunId -Phase p -Database "$folder/none.db" -Query 'SELECT 1 AS relpath' -ErrorAction Stop } }
@@ -153,7 +155,7 @@ Describe 'Documented error ids under -ErrorAction Stop' {
         $elsewhere = @(
             'StoreBusy', 'SyncInProgress', 'MirrorActiveAmbiguous', 'MirrorFileUnreadable', 'MirrorHostNameInvalid', 'MirrorSymlinkOutside',
             'MirrorPondDamaged', 'MirrorPatternInvalid', 'FileUnreadable', 'FileReadFailed', 'OutboardPathReused', 'LogFileUnreadable',
-            'JournalTornLine', 'HistoryFileUnreadable', 'StorePathEscapes', 'ApiCostOverflow', 'MirrorPondNotWritten',
+            'JournalTornLine', 'StorePathEscapes', 'ApiCostOverflow', 'MirrorPondNotWritten',
             # Store faults (StoreFaults.Tests.ps1): a damaged database, a full disk, an old schema, a backup's copy that does not verify.
             'StoreCorrupt', 'StoreDiskFull', 'StoreSchemaOutdated', 'BackupVerificationFailed', 'BackupWriteFailed', 'BackupDestinationExists',
             # Runs (Runs.Tests.ps1): no current run needs a fresh session; a truncated .gz; a log held by another process's writer.

@@ -178,6 +178,13 @@ public sealed class HistoryImporter
     {
         try
         {
+            // Before anything opens it: opening a FIFO waits for a writer, for ever in a folder of logs.
+            if (Statx.SpecialFileKind(path) is { } kind)
+            {
+                sink.Error(NotRegular(path, kind));
+                return null;
+            }
+
             var info = new FileInfo(path);
             if (!info.Exists)
             {
@@ -295,6 +302,25 @@ public sealed class HistoryImporter
     private static LogToolsException Unreadable(string path, Exception e) => new(
         "HistoryFileUnreadable", ErrorKind.ReadError, path,
         $"The log file '{path}' could not be read ({e.Message}). Check that it exists and that you may read it; the other files were imported.", e);
+
+    /// <summary>
+    /// The error for a gzip log that cannot be decompressed to its end (<paramref name="inner"/> is null when it ends in
+    /// the middle of a line, as a cut-short one does: GZipStream ends there without complaint). Its reading stops as
+    /// a plain file's that fails part-way does.
+    /// </summary>
+    internal static LogToolsException Damaged(string path, long offset, InvalidDataException? inner) => new(
+        "HistoryFileUnreadable", ErrorKind.InvalidData, path,
+        inner is null
+            ? $"The gzip log '{path}' ends in the middle of a line, after its last whole line at byte {offset} of its content: it was cut short, or is still being written. "
+                + "Replace it with a complete copy, or import it once it is written; until then each import reports it again. The other files were imported."
+            : $"The gzip log '{path}' is damaged: its compressed data is corrupt or fails its checksum after its last whole line, at byte {offset} of its content. "
+                + "Replace it with an intact copy, or move it out of the imported folder; until then each import reports it again. The other files were imported.",
+        inner);
+
+    private static LogToolsException NotRegular(string path, string kind) => new(
+        "HistoryFileNotRegular", ErrorKind.ReadError, path,
+        $"'{path}' is {kind}, not a regular file, so it was not opened (reading it could wait for ever). "
+            + "Move it out of the imported folder, or give it a name that does not end in .jsonl; the other files were imported.");
 
     private sealed record Plan(string Path, long Size, string Mtime, long StartOffset, bool Unchanged, bool Restarted);
 

@@ -96,7 +96,8 @@ internal static class HistoryLineParser
         }
         catch (JsonException e)
         {
-            defect = $"{NotJson} ({e.Message})";
+            // Not the reader's own text, which counts lines from 0 and speaks of its internals: the byte finds the defect.
+            defect = e.BytePositionInLine is { } at ? $"{NotJson} (its JSON is invalid at byte {at + 1} of the line)" : NotJson;
             return HistoryLineKind.Malformed;
         }
 

@@ -27,6 +27,8 @@ internal sealed class HistoryParseAhead : IDisposable
 
     private const int PartsAhead = 8;
 
+    private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
+
     private readonly Job[] jobs;
     private readonly SemaphoreSlim window;
     private readonly CancellationToken cancellation;
@@ -143,49 +145,75 @@ internal sealed class HistoryParseAhead : IDisposable
             long lines = 0, calls = 0, skipped = 0, malformed = 0;
             string? firstProblem = null;
             var torn = false;
-            foreach (var entry in reader.ReadEntries())
+            try
             {
-                token.ThrowIfCancellationRequested();
-                if (entry.Status == JournalEntryStatus.Torn)
+                foreach (var entry in reader.ReadEntries())
                 {
-                    torn = true;
-                    break;
-                }
-
-                lines++;
-                ApiCall? call = null;
-                string? defect = null;
-                var kind = entry.Status == JournalEntryStatus.Ok
-                    ? HistoryLineParser.Parse(entry.Utf8.Span, file.Machine, file.Path, out call, out defect)
-                    : HistoryLineKind.Malformed;
-                if (kind == HistoryLineKind.ApiCall && Invalid(call!) is { } refused)
-                {
-                    kind = HistoryLineKind.Malformed;
-                    defect = "is a call the store refuses: " + refused;
-                }
-
-                switch (kind)
-                {
-                    case HistoryLineKind.ApiCall:
-                        calls++;
-                        part.Calls.Add(call!);
+                    token.ThrowIfCancellationRequested();
+                    if (entry.Status == JournalEntryStatus.Torn)
+                    {
+                        torn = true;
                         break;
-                    case HistoryLineKind.Other:
-                        skipped++;
-                        break;
-                    default:
-                        malformed++;
-                        firstProblem ??= entry.Problem ?? $"Line {entry.LineNumber} at offset {entry.Offset} {defect}.";
-                        break;
-                }
+                    }
 
-                if (part.Calls.Count >= PartCalls || reader.EndOffset >= partEnd)
-                {
-                    End(part, reader.EndOffset, compressed, handle);
-                    job.Parts.Add(part, token);
-                    part = new Part();
-                    partEnd = reader.EndOffset + PartBytes;
+                    var line = entry.Utf8.Span;
+                    if (entry.Offset == 0 && line.StartsWith(Utf8ByteOrderMark))
+                    {
+                        // Editors on Windows start a UTF-8 file with one; it is no part of the first line's JSON. Offsets
+                        // still count it, so a resumed import starts where this one stopped.
+                        line = line[Utf8ByteOrderMark.Length..];
+                        if (JournalLine.IsBlank(line))
+                        {
+                            continue;
+                        }
+                    }
+
+                    lines++;
+                    ApiCall? call = null;
+                    string? defect = null;
+                    var kind = entry.Status == JournalEntryStatus.Ok
+                        ? HistoryLineParser.Parse(line, file.Machine, file.Path, out call, out defect)
+                        : HistoryLineKind.Malformed;
+                    if (kind == HistoryLineKind.ApiCall && Invalid(call!) is { } refused)
+                    {
+                        kind = HistoryLineKind.Malformed;
+                        defect = "is a call the store refuses: " + refused;
+                    }
+
+                    switch (kind)
+                    {
+                        case HistoryLineKind.ApiCall:
+                            calls++;
+                            part.Calls.Add(call!);
+                            break;
+                        case HistoryLineKind.Other:
+                            skipped++;
+                            break;
+                        default:
+                            malformed++;
+                            firstProblem ??= entry.Problem ?? $"Line {entry.LineNumber} at offset {entry.Offset} {defect}.";
+                            break;
+                    }
+
+                    if (part.Calls.Count >= PartCalls || reader.EndOffset >= partEnd)
+                    {
+                        End(part, reader.EndOffset, compressed, handle);
+                        job.Parts.Add(part, token);
+                        part = new Part();
+                        partEnd = reader.EndOffset + PartBytes;
+                    }
                 }
+            }
+            catch (InvalidDataException e) when (compressed)
+            {
+                // GZipStream's complaint about damaged data, made one that names the file and how far it could be read.
+                throw HistoryImporter.Damaged(file.Path, reader.EndOffset, e);
+            }
+
+            if (torn && compressed)
+            {
+                // A gzip file is read whole again whenever it changes, so its torn last line is not one to wait for: it was cut short.
+                throw HistoryImporter.Damaged(file.Path, reader.EndOffset, null);
             }
 
             End(part, reader.EndOffset, compressed, handle);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 
 namespace LogTools.Engine.Ports;
 
@@ -10,12 +9,10 @@ namespace LogTools.Engine.Ports;
 /// an equal tuple stands for the same bytes, unless the file changed within the ctime's tick after the tuple was
 /// taken: a tuple whose ctime is that recent is <see cref="Racy"/>, and vouches for nothing.
 /// </summary>
-internal readonly partial record struct PortFileStat(long Length, long ModifiedNs, long ChangedNs, ulong Inode, ulong Device)
+internal readonly record struct PortFileStat(long Length, long ModifiedNs, long ChangedNs, ulong Inode, ulong Device)
 {
     // Wider than any file system's timestamp tick (ext4 and xfs: the kernel's coarse clock; FAT: 2 s).
     private static readonly long RacyNs = TimeSpan.FromSeconds(3).Ticks * 100;
-
-    private static bool unavailable = !OperatingSystem.IsLinux();
 
     /// <summary>Whether the file's ctime was too close to the time of the stat for the tuple to vouch for its bytes.</summary>
     public bool Racy { get; init; }
@@ -29,50 +26,16 @@ internal readonly partial record struct PortFileStat(long Length, long ModifiedN
     /// </summary>
     public static PortFileStat? Of(string path, bool follow = false)
     {
-        if (unavailable)
-        {
-            return null;
-        }
-
+        // Taken before the stat: a change after this moment makes the tuple racy.
         var now = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
-        try
+        if (Statx.Of(path, follow) is not { } buffer)
         {
-            if (Statx(AtCurrentFolder, path, follow ? 0 : AtSymlinkNoFollow, StatxBasicStats, out var buffer) != 0)
-            {
-                return null;
-            }
-
-            var changed = buffer.ChangedSeconds * 1_000_000_000 + buffer.ChangedNanoseconds;
-            return new PortFileStat(
-                (long)buffer.Size, buffer.ModifiedSeconds * 1_000_000_000 + buffer.ModifiedNanoseconds, changed, buffer.Inode,
-                ((ulong)buffer.DeviceMajor << 32) | buffer.DeviceMinor) { Racy = changed > now - RacyNs };
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            // a libc before 2.28 has no statx: every file is then read, as off Linux
-            unavailable = true;
             return null;
         }
-    }
 
-    private const int AtCurrentFolder = -100;
-    private const int AtSymlinkNoFollow = 0x100;
-    private const uint StatxBasicStats = 0x7ff;
-
-    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Statx(int folder, string path, int flags, uint mask, out StatxBuffer buffer);
-
-    // struct statx (linux/stat.h): the same layout on every architecture.
-    [StructLayout(LayoutKind.Explicit, Size = 256)]
-    private struct StatxBuffer
-    {
-        [FieldOffset(32)] public ulong Inode;
-        [FieldOffset(40)] public ulong Size;
-        [FieldOffset(96)] public long ChangedSeconds;
-        [FieldOffset(104)] public uint ChangedNanoseconds;
-        [FieldOffset(112)] public long ModifiedSeconds;
-        [FieldOffset(120)] public uint ModifiedNanoseconds;
-        [FieldOffset(136)] public uint DeviceMajor;
-        [FieldOffset(140)] public uint DeviceMinor;
+        var changed = buffer.ChangedSeconds * 1_000_000_000 + buffer.ChangedNanoseconds;
+        return new PortFileStat(
+            (long)buffer.Size, buffer.ModifiedSeconds * 1_000_000_000 + buffer.ModifiedNanoseconds, changed, buffer.Inode,
+            ((ulong)buffer.DeviceMajor << 32) | buffer.DeviceMinor) { Racy = changed > now - RacyNs };
     }
 }

@@ -514,6 +514,151 @@ public sealed class HistoryImporterTests : IDisposable
         Assert.True(Assert.Single(Import([path])).Unchanged);
     }
 
+    private static byte[] Gzip(IEnumerable<string> lines)
+    {
+        using var buffer = new MemoryStream();
+        using (var gz = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gz.Write(Encoding.UTF8.GetBytes(string.Concat(lines.Select(l => l + "\n"))));
+        }
+
+        return buffer.ToArray();
+    }
+
+    private long? RecordedSize(string path) => _store.Database.Read(c =>
+    {
+        long? size = -1;
+        Sql.ForEach(c, null, "SELECT size FROM history_import_files WHERE path = $path", [("$path", path)], r => size = Sql.Integer(r, 0));
+        return size;
+    });
+
+    [Theory]
+    [InlineData("garbage after the header")]
+    [InlineData("a checksum byte flipped")]
+    [InlineData("cut in the middle")]
+    public void A_damaged_gzip_log_is_an_error_naming_it_the_other_files_are_imported_and_the_next_import_reports_it_again(string damage)
+    {
+        var a = Write("d/a.jsonl", Assistant("m1", "r1", "claude-opus-4", 1, 2));
+        var c = Write("d/c.jsonl", Assistant("m3", "r3", "claude-opus-4", 1, 2));
+        var gz = Gzip(Enumerable.Range(0, 200).Select(i => Assistant($"b{i}", $"b{i}", "claude-opus-4", 1, 2)));
+        var b = _temp.Combine("d/b.jsonl.gz");
+        File.WriteAllBytes(b, damage switch
+        {
+            "garbage after the header" => [.. gz[..10], .. Enumerable.Range(0, 300).Select(i => (byte)new Random(i).Next(256))],
+            "a checksum byte flipped" => [.. gz[..^8], (byte)(gz[^8] ^ 0x01), .. gz[^7..]],
+            _ => gz[..(gz.Length / 2)],
+        });
+
+        var errors = new List<LogToolsException>();
+        var results = Import(HistoryImporter.FilesIn(_temp.Combine("d")), errors: errors);
+
+        Assert.Equal([a, c], results.Select(r => r.Path));
+        var error = Assert.Single(errors);
+        Assert.Equal(("HistoryFileUnreadable", ErrorKind.InvalidData, (object?)b), (error.ErrorId, error.Kind, error.Target));
+        Assert.StartsWith($"The gzip log '{b}' ", error.Message);
+        Assert.DoesNotContain("compression method", error.Message);
+        Assert.Equal(["m1:r1", "m3:r3"], Rows().Select(r => r.Key));
+        Assert.Equal(-1, RecordedSize(b));
+
+        errors.Clear();
+        var again = Import(HistoryImporter.FilesIn(_temp.Combine("d")), errors: errors);
+        Assert.Equal([(a, true), (c, true)], again.Select(r => (r.Path, r.Unchanged)));
+        Assert.Equal(("HistoryFileUnreadable", (object?)b), (Assert.Single(errors).ErrorId, errors[0].Target));
+    }
+
+    [Fact]
+    public void A_gzip_log_damaged_after_a_batch_was_written_is_no_whole_file_and_an_intact_copy_adds_the_rest_once()
+    {
+        var count = 3 * HistoryImporter.MinBatchSize;
+        var gz = Gzip(Enumerable.Range(0, count).Select(i => Assistant($"m{i}", $"r{i}", "claude-opus-4", 1, 2)));
+        var path = _temp.Combine("big.jsonl.gz");
+        File.WriteAllBytes(path, [.. gz[..^8], (byte)(gz[^8] ^ 0x01), .. gz[^7..]]);
+        var errors = new List<LogToolsException>();
+
+        Assert.Empty(Import([path], errors: errors));
+
+        Assert.Equal("HistoryFileUnreadable", Assert.Single(errors).ErrorId);
+        // What was written before the damage was found is recorded part-way (no size), so the file is read again.
+        Assert.InRange(Rows().Count, 0, count - 1);
+        Assert.True(RecordedSize(path) is null or -1);
+
+        File.WriteAllBytes(path, gz);
+        var intact = Assert.Single(Import([path]));
+        Assert.Equal(((long)count, (long)count), (intact.Calls, intact.Imported + intact.Duplicates));
+        Assert.Equal(count, Rows().Select(r => r.Key).Distinct().Count());
+        Assert.Equal(count, Rows().Count);
+    }
+
+    [Fact]
+    public void A_byte_order_mark_is_skipped_at_the_start_of_a_log_only_and_a_resumed_import_starts_after_what_was_read()
+    {
+        var bom = Encoding.UTF8.GetPreamble();
+        var path = _temp.Combine("bom.jsonl");
+        File.WriteAllBytes(path, [.. bom, .. Encoding.UTF8.GetBytes(Assistant("m1", "r1", "claude-opus-4", 1, 2) + "\n" + User("x") + "\n")]);
+        var blank = _temp.Combine("bom-blank.jsonl");
+        File.WriteAllBytes(blank, [.. bom, .. Encoding.UTF8.GetBytes("\n" + Assistant("m2", "r2", "claude-opus-4", 1, 2) + "\n")]);
+        var gz = _temp.Combine("bom.jsonl.gz");
+        File.WriteAllBytes(gz, Gzip(["\uFEFF" + Assistant("m3", "r3", "claude-opus-4", 1, 2)]));
+
+        var first = Import([path, blank, gz]);
+
+        Assert.Equal(
+            [(2L, 1L, 0L, new FileInfo(path).Length), (1L, 1L, 0L, new FileInfo(blank).Length), (1L, 1L, 0L, 3L + Encoding.UTF8.GetByteCount(Assistant("m3", "r3", "claude-opus-4", 1, 2)) + 1)],
+            first.Select(r => (r.Lines, r.Imported, r.Malformed, r.BytesRead)));
+
+        // Appended: read from the offset after the first import's bytes, BOM included; a BOM there is no BOM but a bad line.
+        var size = new FileInfo(path).Length;
+        File.AppendAllText(path, Assistant("m4", "r4", "claude-opus-4", 1, 2) + "\n");
+        File.AppendAllText(path, "\uFEFF" + Assistant("m5", "r5", "claude-opus-4", 1, 2) + "\n");
+        var resumed = Assert.Single(Import([path]));
+
+        Assert.Equal((size, 2L, 1L, 1L), (resumed.StartOffset, resumed.Lines, resumed.Imported, resumed.Malformed));
+        Assert.StartsWith("Line 2 at offset ", resumed.FirstProblem);
+        Assert.Equal(["m1:r1", "m2:r2", "m3:r3", "m4:r4"], Rows().Select(r => r.Key));
+    }
+
+    [Fact]
+    public async Task Fifos_sockets_and_devices_are_errors_naming_them_without_being_opened_and_the_other_files_are_imported()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        var a = Write("special/a.jsonl", Assistant("m1", "r1", "claude-opus-4", 1, 2));
+        var fifo = _temp.Combine("special/b-fifo.jsonl");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            mkfifo.WaitForExit();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        var socketPath = _temp.Combine("special/c-socket.jsonl");
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(socketPath));
+        var device = _temp.Combine("special/d-device.jsonl");
+        File.CreateSymbolicLink(device, "/dev/null");
+        var e = Write("special/e.jsonl", Assistant("m2", "r2", "claude-opus-4", 1, 2));
+        var errors = new List<LogToolsException>();
+
+        var import = Task.Run(() => Import(HistoryImporter.FilesIn(_temp.Combine("special")), errors: errors));
+        if (await Task.WhenAny(import, Task.Delay(TimeSpan.FromSeconds(30))) != import)
+        {
+            // The import opened the FIFO and waits for a writer: be one, so that it ends and the test fails instead of hanging.
+            File.OpenWrite(fifo).Dispose();
+            await Task.WhenAny(import, Task.Delay(TimeSpan.FromSeconds(30)));
+            Assert.Fail("The import waited on the FIFO.");
+        }
+
+        Assert.Equal([a, e], (await import).Select(r => r.Path));
+        Assert.All(errors, x => Assert.Equal(("HistoryFileNotRegular", ErrorKind.ReadError), (x.ErrorId, x.Kind)));
+        Assert.Equal([fifo, socketPath, device], errors.Select(x => x.Target));
+        Assert.Equal(
+            [$"'{fifo}' is a FIFO (named pipe)", $"'{socketPath}' is a socket", $"'{device}' is a character device"],
+            errors.Select(x => x.Message.Split(", not a regular file")[0]));
+        Assert.Equal(["m1:r1", "m2:r2"], Rows().Select(r => r.Key));
+    }
+
     [Fact]
     public void Default_folders_follow_CLAUDE_CONFIG_DIR_and_a_missing_one_is_an_error()
     {

@@ -43,6 +43,20 @@ public sealed class HistoryLineParserTests
     }
 
     [Theory]
+    [InlineData("\uFEFF{\"type\":\"assistant\",\"message\":{\"usage\":{}}}", 1)]
+    [InlineData("{\"type\":\"assistant\",\"message\":{\"usage\":{\"input_tokens\":tru}}}", 59)]
+    [InlineData("{\"type\":\"assistant\",\"x\":\"LONGTEXT\",\"message\":{\"usage\":{}},}", 0)]
+    public void A_json_defect_is_told_by_its_byte_in_the_line_not_in_the_json_reader_s_words(string line, int position)
+    {
+        line = line.Replace("LONGTEXT", LongText);
+        var (_, _, defect) = Parse(line);
+
+        // 0: the line's last byte, past the long text that the parser leaves out of its first, shrunk copy.
+        var at = position > 0 ? position : Encoding.UTF8.GetByteCount(line);
+        Assert.Equal($"is not a single well-formed JSON value (its JSON is invalid at byte {at} of the line)", defect);
+    }
+
+    [Theory]
     [InlineData("{\"type\":\"user\",\"message\":{\"content\":\"no usage here\"}}", "Other")]
     [InlineData("{\"type\":\"summary\",\"summary\":\"x\"}", "Other")]
     [InlineData("{\"type\":\"assistant\",\"message\":{\"model\":\"<synthetic>\",\"usage\":{\"input_tokens\":0,\"output_tokens\":0}},\"timestamp\":\"2025-06-01T10:00:00Z\"}", "Other")]
