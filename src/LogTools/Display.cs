@@ -84,4 +84,11 @@ public static class Display
         var tail = (width - 1) / 2;
         return string.Concat(text.AsSpan(0, width - 1 - tail), "…", text.AsSpan(text.Length - tail));
     }
+
+    /// <summary>
+    /// A path shortened to <paramref name="width"/> by cutting its start, marked "...": the file name and the folders
+    /// nearest it tell files apart, while a table would cut the file name.
+    /// </summary>
+    public static string Tail(string? path, int width) =>
+        path is null || path.Length <= width ? path ?? string.Empty : string.Concat("...", path.AsSpan(path.Length - (width - 3)));
 }

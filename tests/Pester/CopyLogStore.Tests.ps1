@@ -127,6 +127,28 @@ Describe 'Copy-LogStore between SQLite and PostgreSQL' {
         @(Get-ChildItem ($pg -split 'content=')[1]).Count | Should -Be 0
     }
 
+    It 'says under -WhatIf that it would copy the records (with the database size) and the content folders' {
+        $folder = Join-Path (New-TestFolder 'copy-whatif') 'store'
+        $run = Invoke-Pwsh -Script "Import-Module `$LogToolsModule; Copy-LogStore -Store '$Source' -Destination '$folder' -WhatIf"
+        $run.Stderr | Should -BeNullOrEmpty
+        $database = [regex]::Escape("What if: Performing the operation `"Copy the records of '$(Join-Path $Source 'logtools.db')' (") + '\d[\d.]* (KiB|MiB)\)'
+        ($run.Stdout -replace '\s+', ' ') | Should -Match ($database + ' and the content folders (\w+/, )*pond/, (\w+/, )*runs/" ' + [regex]::Escape("on target `"$folder`"."))
+        Test-Path $folder | Should -BeFalse
+    }
+
+    It 'refuses under -WhatIf, with the same error, a destination the copy refuses: <Id>' -ForEach @(
+        @{ Id = 'DestinationIsSource'; Content = 'Copy'; Destination = { $Source } }
+        @{ Id = 'ContentRootDiffers'; Content = 'InPlace'; Destination = { Join-Path (New-TestFolder 'copy-whatif') 'store' } }
+        @{ Id = 'DestinationNotEmpty'; Content = 'Copy'; Destination = { $d = New-TestFolder 'copy-whatif'; Set-Content -Path (Join-Path (New-Item -ItemType Directory "$d/runs") 'left.ndjson') -Value '{}'; $d } }
+    ) {
+        $destination = & $Destination
+        # Names only: a reader of a store may leave SQLite's -wal and -shm files beside its database.
+        $listing = { if (Test-Path $destination) { @(Get-ChildItem -LiteralPath $destination -Recurse -Force -Name | Where-Object { $_ -notmatch '-(wal|shm)$' }) } else { 'none' } }
+        $before = & $listing
+        Get-Failure { Copy-LogStore -Store $Source -Destination $destination -Content $Content -WhatIf -ErrorAction Stop } | Should -Be "$Id,LogTools.Commands.CopyLogStoreCommand"
+        & $listing | Should -Be $before
+    }
+
     It 'refuses a destination that holds records or content files, and changes nothing there' {
         $pg = New-TestPostgresStore $Server
         Start-LogSession -Store $pg -SessionId already-here | Out-Null

@@ -260,10 +260,27 @@ Describe 'Backup-LogStore' {
         Set-LogWorker -Store $store -SessionId s1 -WorkerId w-1 -Status Spawned -LogFile $conversation
     }
 
-    It 'changes nothing with -WhatIf' {
-        Backup-LogStore -Store $store -Destination (Join-Path $root 'whatif') -WhatIf
+    It 'changes nothing with -WhatIf, and says it would copy the database (with its size) and the content folders' {
+        $run = Invoke-Pwsh -Script "Import-Module `$LogToolsModule; Backup-LogStore -Store '$store' -Destination '$(Join-Path $root 'whatif')' -WhatIf"
+        $run.Stderr | Should -BeNullOrEmpty
+        $line = [regex]::Escape("What if: Performing the operation `"Back up '$(Join-Path $store 'logtools.db')' (") + '\d[\d.]* KiB\) and the content folders conversations/" ' +
+            [regex]::Escape("on target `"$(Join-Path $root 'whatif')`".")
+        ($run.Stdout -replace '\s+', ' ') | Should -Match $line
         Join-Path $root 'whatif' | Should -Not -Exist
-        @(Get-ChildItem -Force $root).Name | Should -Not -Contain '.whatif*'
+        @(Get-ChildItem -Force $root -Filter '.whatif*') | Should -BeNullOrEmpty
+    }
+
+    It 'refuses under -WhatIf, with the same error, a destination the backup refuses: <Id>' -ForEach @(
+        @{ Id = 'BackupDestinationExists'; Destination = { (New-Item -ItemType Directory -Path (Join-Path $root 'taken') -Force).FullName } }
+        @{ Id = 'BackupParentNotFound'; Destination = { Join-Path $root 'no/such/backup' } }
+        @{ Id = 'BackupInsideStore'; Destination = { Join-Path $store 'backup' } }
+    ) {
+        $destination = & $Destination
+        # Names only: a reader of the store may leave SQLite's -wal and -shm files beside its database.
+        $before = @(Get-ChildItem -LiteralPath $root -Recurse -Force -Name | Where-Object { $_ -notmatch '-(wal|shm)$' })
+        $failure = Get-Failure { Backup-LogStore -Store $store -Destination $destination -WhatIf }
+        "$($failure.FullyQualifiedErrorId)" | Should -Be "$Id,LogTools.Commands.BackupLogStoreCommand"
+        @(Get-ChildItem -LiteralPath $root -Recurse -Force -Name | Where-Object { $_ -notmatch '-(wal|shm)$' }) | Should -Be $before
     }
 
     It 'copies a store consistently while another pwsh process writes to it, and verifies the copy' {

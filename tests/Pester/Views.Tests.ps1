@@ -166,12 +166,64 @@ Describe 'Default views at 80 and 120 columns' {
         $text | Should -Match '(?m)^\d{4}-\d\d\s+api_calls\s+1\s+\S+logs-\d{4}-\d\d\.db$'
     }
 
-    It 'Import-LogHistory: status and counts at 80 before the path' {
+    It 'Import-LogHistory: status and counts at 80 before the path; malformed lines and bytes read at 120' {
         $folder = New-TestFolder 'history'
         $line = '{"message":{"id":"msg_01","model":"claude-sonnet-4","content":[],"usage":{"input_tokens":1200,"output_tokens":300,"cache_creation_input_tokens":0,"cache_read_input_tokens":0}},"requestId":"req_01","type":"assistant","timestamp":"2025-06-01T10:00:00.000Z"}'
         Set-Content -Path (Join-Path $folder 'session-0b7e.jsonl') -Value $line
-        $text = Import-LogHistory -Path (Join-Path $folder '*.jsonl') | Get-Rendered -Width 80
-        Get-Column $text | Should -Be @('Status', 'Imported', 'Duplicates', 'Malformed', 'Read', 'Path')
-        $text | Should -Match '(?m)^Read\s+1\s+0\s+0\s+\d+ B\s+/'
+        $files = Import-LogHistory -Path (Join-Path $folder '*.jsonl')
+        $narrow = $files | Get-Rendered -Width 80
+        Get-Column $narrow | Should -Be @('Status', 'Imported', 'Duplicates', 'Path')
+        $narrow | Should -Match '(?m)^Read\s+1\s+0\s+\S*/session-0b7e\.jsonl\s*$'
+        $wide = $files | Get-Rendered -Width 120
+        Get-Column $wide | Should -Be @('Status', 'Imported', 'Duplicates', 'Path', 'Malformed', 'Read')
+        $wide | Should -Match '(?m)/session-0b7e\.jsonl\s+0\s+\d+ B\s*$'
+    }
+}
+
+Describe 'File names and sources that tell rows apart at 80 and 120 columns' {
+    BeforeAll {
+        # A store of its own, given by -Store: the file's session store stays what the other tests use. Two sources whose
+        # logs have the same names.
+        $root = New-TestFolder 'views-mirror'
+        $mirrorStore = New-TestStore
+        Use-TestStore $store
+        foreach ($source in 'web-frontend', 'billing') {
+            $logs = New-Item -ItemType Directory -Path (Join-Path $root $source)
+            Set-Content -Path (Join-Path $logs 'app-1.json') -Value '{"n":1}'
+            Set-Content -Path (Join-Path $logs 'app.json') -Value '{"n":2}'
+            Sync-LogSource -Store $mirrorStore -Name $source -ArchivedPattern (Join-Path $logs 'app-*.json') -ActivePattern (Join-Path $logs 'app.json') -PondPath "logs/$source" | Out-Null
+        }
+    }
+
+    It 'Import-LogHistory: the whole file name of each Claude Code log, its path cut from the start (<Width> columns)' -ForEach @(@{ Width = 80 }, @{ Width = 120 }) {
+        # Claude Code's layout: one folder per project, one <session uuid>.jsonl per session, under a long home folder.
+        $project = Join-Path (New-TestFolder 'views-home') '.claude/projects/-home-alice-src-webapp'
+        New-Item -ItemType Directory -Path $project | Out-Null
+        $names = foreach ($i in 1..2) {
+            $name = "$([guid]::NewGuid()).jsonl"
+            Set-Content -Path (Join-Path $project $name) -Value ('{"message":{"id":"msg_' + $name + '","model":"claude-sonnet-4","content":[],"usage":{"input_tokens":10,"output_tokens":5}},"requestId":"req_' + $name + '","type":"assistant","timestamp":"2025-06-01T10:00:00.000Z"}')
+            $name
+        }
+        $text = Import-LogHistory -Store $mirrorStore -Path (Join-Path $project '*.jsonl') | Get-Rendered -Width $Width
+        foreach ($name in $names) { Get-Row $text $name | Should -Match "^Read\s+1\s+0\s+\.\.\.\S*/$([regex]::Escape($name))\b" }
+        $text -split "`n" | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual $Width }
+    }
+
+    It 'Get-LogMirror: the source of files of the same name at <Width> columns' -ForEach @(@{ Width = 80 }, @{ Width = 120 }) {
+        $text = Get-LogMirror -Store $mirrorStore | Get-Rendered -Width $Width
+        (Get-Column $text)[0..3] | Should -Be @('Source', 'Name', 'Status', 'Length')
+        foreach ($source in 'web-frontend', 'billing') {
+            @($text -split "`n" | Where-Object { $_ -match "^$source\s+app-1\.json\s+Ok\s" }).Count | Should -Be 1
+            @($text -split "`n" | Where-Object { $_ -match "^$source\s+app\.json\s+Ok\s" }).Count | Should -Be 1
+        }
+        $text -split "`n" | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual $Width }
+    }
+
+    It 'Test-LogStore: a long path cut from its start the same way, its file name whole' {
+        $pond = (Get-LogMirror -Store $mirrorStore -Source billing -Name 'app-1.json').PondPath
+        Remove-Item -LiteralPath $pond
+        $text = Test-LogStore -Store $mirrorStore | Get-Rendered -Width 80
+        Get-Row $text 'PondMissing' | Should -Match "^PondMissing\s+$([regex]::Escape('...' + $pond.Substring($pond.Length - 25)))\s"
+        $pond | Should -Match '/billing/app-1\.json$'
     }
 }

@@ -54,6 +54,16 @@ public static class StoreBackup
         }
     }
 
+    /// <summary>
+    /// Checks <paramref name="destination"/> as <see cref="Create"/> does (BackupDestinationExists, BackupInsideStore,
+    /// BackupParentNotFound) and says what a backup would copy; writes nothing.
+    /// </summary>
+    public static StoreCopyPlan Plan(LogStore store, string destination)
+    {
+        CheckDestination(store, destination);
+        return StoreCopyPlan.Of(store, StoreContentMode.Copy);
+    }
+
     private static string CheckDestination(LogStore store, string destination)
     {
         var target = System.IO.Path.GetFullPath(destination).TrimEnd(System.IO.Path.DirectorySeparatorChar);

@@ -30,8 +30,7 @@ public static class StoreCopy
         LogStore source, string destination, StoreContentMode content, Action<string>? progress = null, string? password = null, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
-        var root = LogStore.ContentFolder(ServerLocation.IsServer(destination) ? destination : Path.GetFullPath(destination));
-        CheckDestination(source, destination, root, content, password);
+        var root = CheckDestination(source, destination, content, password);
         var target = LogStore.Open(destination, password: password);
         var tables = StoreSchema.Areas.SelectMany(a => a.Tables.Select(t => (Area: a.Name, Table: t))).ToList();
         var copied = target.Database.Write((connection, transaction) =>
@@ -79,9 +78,23 @@ public static class StoreCopy
         };
     }
 
-    /// <summary>Refuses, before anything is written, a destination that is the source or holds records or content files.</summary>
-    private static void CheckDestination(LogStore source, string destination, string root, StoreContentMode content, string? password)
+    /// <summary>
+    /// Checks <paramref name="destination"/> as <see cref="Copy"/> does (DestinationIsSource, ContentRootDiffers, ContentRootIsSource,
+    /// DestinationNotEmpty) and says what a copy would copy; writes nothing and creates no store.
+    /// </summary>
+    public static StoreCopyPlan Plan(LogStore source, string destination, StoreContentMode content, string? password = null)
     {
+        CheckDestination(source, destination, content, password);
+        return StoreCopyPlan.Of(source, content);
+    }
+
+    /// <summary>
+    /// Refuses, before anything is written, a destination that is the source or holds records or content files; returns
+    /// the destination's content root.
+    /// </summary>
+    private static string CheckDestination(LogStore source, string destination, StoreContentMode content, string? password)
+    {
+        var root = LogStore.ContentFolder(ServerLocation.IsServer(destination) ? destination : Path.GetFullPath(destination));
         var existing = LogStore.OpenIfExists(destination, password: password);
         var shown = existing?.Database.DatabasePath ?? root;
         if (existing is not null && existing.Database.DatabasePath == source.Database.DatabasePath)
@@ -122,6 +135,8 @@ public static class StoreCopy
                 $"The destination '{shown}' is not empty (it holds {string.Join(", ", holding)}). Copy-LogStore copies into a new or empty store only, " +
                 "and never merges; give another destination. Nothing was changed.");
         }
+
+        return root;
     }
 
     /// <summary>Copies one table in key order, ids kept; digests the rows as it reads them.</summary>

@@ -23,7 +23,7 @@ public sealed class BackupLogStoreCommand : StoreCmdlet
     {
         var store = OpenStore();
         var destination = ResolveUserPath(Destination);
-        if (!ShouldProcess(destination, $"Back up the store '{store.Path}'"))
+        if (!ShouldCopyStore(destination, "Back up", StoreBackup.Plan(store, destination)))
         {
             return;
         }

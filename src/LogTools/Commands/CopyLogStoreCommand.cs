@@ -38,12 +38,13 @@ public sealed class CopyLogStoreCommand : StoreCmdlet
         }
 
         var shown = StoreLocator.Display(destination);
-        if (!ShouldProcess(shown, $"Copy the store '{store.Database.DatabasePath}' (content files: {Content})"))
+        var content = Enum.Parse<StoreContentMode>(Content, ignoreCase: true);
+        if (!ShouldCopyStore(shown, "Copy the records of", StoreCopy.Plan(store, destination, content, password)))
         {
             return;
         }
 
         WithProgress("Copy-LogStore", $"Copying '{store.Database.DatabasePath}' to '{shown}'", report => WriteObject(StoreCopy.Copy(
-            store, destination, Enum.Parse<StoreContentMode>(Content, ignoreCase: true), report, password, CancellationToken)));
+            store, destination, content, report, password, CancellationToken)));
     }
 }

@@ -107,6 +107,20 @@ public abstract class StoreCmdlet : LogToolsCmdlet
     }
 
     /// <summary>
+    /// Asks ShouldProcess for a copy of the store (Backup-LogStore, Copy-LogStore), naming what <paramref name="plan"/> would
+    /// copy: the database with its size, and the content folders. Making the plan checked the destination, so -WhatIf and
+    /// -Confirm have already refused what the copy would; the copy checks again, as the destination may change while -Confirm waits.
+    /// </summary>
+    protected bool ShouldCopyStore(string target, string action, StoreCopyPlan plan)
+    {
+        var database = plan.DatabaseBytes is { } bytes ? $"'{plan.Database}' ({Display.Bytes(bytes)})" : $"'{plan.Database}'";
+        var content = plan.Content == StoreContentMode.InPlace ? $"; the content files stay in '{plan.ContentRoot}'"
+            : plan.ContentFolders.Count == 0 ? "; no content folders yet"
+            : " and the content folders " + string.Join(", ", plan.ContentFolders);
+        return ShouldProcess(target, $"{action} {database}{content}");
+    }
+
+    /// <summary>
     /// Whether asking ShouldProcess can do anything: say what -WhatIf (or $WhatIfPreference) would do, prompt under
     /// -Confirm (or a $ConfirmPreference at or below this command's impact) or -Debug, or write its line under -Verbose
     /// (the parameter: PowerShell writes it for that alone). Otherwise it answers yes to every item, after formatting a
