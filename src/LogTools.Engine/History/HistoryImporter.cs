@@ -96,10 +96,20 @@ public sealed class HistoryImporter
         var plans = new List<Plan>();
         foreach (var path in files.Distinct(StringComparer.Ordinal))
         {
-            if (PlanFile(path, states.GetValueOrDefault(path), sink) is { } plan)
+            if (PlanFile(path, states.GetValueOrDefault(path), sink) is not { } plan)
             {
-                plans.Add(plan);
+                continue;
             }
+
+            // Before anything opens it: opening a FIFO waits for a writer, for ever in a folder of logs. Asked only of a
+            // file to be read (one that was read before is a regular file), so a re-import of unchanged logs costs no more.
+            if (!plan.Unchanged && Statx.SpecialFileKind(path) is { } kind)
+            {
+                sink.Error(NotRegular(path, kind));
+                continue;
+            }
+
+            plans.Add(plan);
         }
 
         var total = plans.Sum(p => p.Unchanged ? 0 : Math.Max(0, p.Size - p.StartOffset));
@@ -178,13 +188,6 @@ public sealed class HistoryImporter
     {
         try
         {
-            // Before anything opens it: opening a FIFO waits for a writer, for ever in a folder of logs.
-            if (Statx.SpecialFileKind(path) is { } kind)
-            {
-                sink.Error(NotRegular(path, kind));
-                return null;
-            }
-
             var info = new FileInfo(path);
             if (!info.Exists)
             {
