@@ -155,6 +155,16 @@ Describe 'Backup-LogStore on a PostgreSQL store' {
         $failure.Exception.Message | Should -BeLike '*use pg_dump for the database and copy the content root*'
         Test-Path $destination | Should -BeFalse
     }
+
+    It 'says the same under -WhatIf, which checks what the backup would' {
+        $null = New-OldCallsStore
+        $destination = Join-Path (New-TestFolder 'pg-backup-whatif') 'backup'
+        $failure = $null
+        try { Backup-LogStore -Destination $destination -WhatIf -ErrorAction Stop | Out-Null }
+        catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -Be 'StoreBackendUnsupported,LogTools.Commands.BackupLogStoreCommand'
+        Test-Path $destination | Should -BeFalse
+    }
 }
 
 Describe 'A PostgreSQL store not written yet' {

@@ -140,7 +140,9 @@ internal sealed class PostgresStoreDatabase : StoreDatabase
             return work(connection, transaction);
         });
 
-    public override void BackupTo(string destinationPath, CancellationToken cancellationToken = default) => throw Unsupported("Backup-LogStore (use pg_dump for the database and copy the content root)");
+    public override void BackupTo(string destinationPath, CancellationToken cancellationToken = default) => RefuseBackup();
+
+    public override void RefuseBackup() => throw Unsupported("Backup-LogStore (use pg_dump for the database and copy the content root)");
 
     /// <remarks>
     /// VACUUM and ANALYZE of the tables, which autovacuum does only a minute or more later: each batch of a load updates

@@ -55,8 +55,8 @@ public static class StoreBackup
     }
 
     /// <summary>
-    /// Checks <paramref name="destination"/> as <see cref="Create"/> does (BackupDestinationExists, BackupInsideStore,
-    /// BackupParentNotFound) and says what a backup would copy; writes nothing.
+    /// Checks the store and <paramref name="destination"/> as <see cref="Create"/> does (StoreBackendUnsupported,
+    /// BackupDestinationExists, BackupInsideStore, BackupParentNotFound) and says what a backup would copy; writes nothing.
     /// </summary>
     public static StoreCopyPlan Plan(LogStore store, string destination)
     {
@@ -64,8 +64,10 @@ public static class StoreBackup
         return StoreCopyPlan.Of(store, StoreContentMode.Copy);
     }
 
+    /// <summary>Refuses a backend the backup cannot copy, then a destination it must not write; returns the destination's full path.</summary>
     private static string CheckDestination(LogStore store, string destination)
     {
+        store.Database.RefuseBackup();
         var target = System.IO.Path.GetFullPath(destination).TrimEnd(System.IO.Path.DirectorySeparatorChar);
         if (Directory.Exists(target) || File.Exists(target))
         {

@@ -106,6 +106,11 @@ public abstract class StoreDatabase
     /// </summary>
     public abstract void BackupTo(string destinationPath, CancellationToken cancellationToken = default);
 
+    /// <summary>Refuses (StoreBackendUnsupported) a backend <see cref="BackupTo"/> cannot copy: asked before anything is written, and by -WhatIf.</summary>
+    public virtual void RefuseBackup()
+    {
+    }
+
     /// <summary>
     /// Tries once to take the store's lock named <paramref name="name"/>, held across processes (and, on a server, across
     /// hosts) until the result is disposed or its process ends; null while another holder has it. A file database locks
