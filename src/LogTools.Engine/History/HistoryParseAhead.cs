@@ -27,8 +27,6 @@ internal sealed class HistoryParseAhead : IDisposable
 
     private const int PartsAhead = 8;
 
-    private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
-
     private readonly Job[] jobs;
     private readonly SemaphoreSlim window;
     private readonly CancellationToken cancellation;
@@ -156,23 +154,11 @@ internal sealed class HistoryParseAhead : IDisposable
                         break;
                     }
 
-                    var line = entry.Utf8.Span;
-                    if (entry.Offset == 0 && line.StartsWith(Utf8ByteOrderMark))
-                    {
-                        // Editors on Windows start a UTF-8 file with one; it is no part of the first line's JSON. Offsets
-                        // still count it, so a resumed import starts where this one stopped.
-                        line = line[Utf8ByteOrderMark.Length..];
-                        if (JournalLine.IsBlank(line))
-                        {
-                            continue;
-                        }
-                    }
-
                     lines++;
                     ApiCall? call = null;
                     string? defect = null;
                     var kind = entry.Status == JournalEntryStatus.Ok
-                        ? HistoryLineParser.Parse(line, file.Machine, file.Path, out call, out defect)
+                        ? HistoryLineParser.Parse(entry.Utf8.Span, file.Machine, file.Path, out call, out defect)
                         : HistoryLineKind.Malformed;
                     if (kind == HistoryLineKind.ApiCall && Invalid(call!) is { } refused)
                     {

@@ -18,6 +18,8 @@ namespace LogTools.Engine.Journal;
 /// </example>
 public sealed class JournalReader : IDisposable
 {
+    private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
+
     private readonly Stream _source;
     private readonly Stream _stream;
     private readonly bool _leaveOpen;
@@ -300,6 +302,13 @@ public sealed class JournalReader : IDisposable
         }
 
         var line = new ReadOnlyMemory<byte>(buffer, lineStart, length);
+        if (offset == 0 && line.Span.StartsWith(Utf8ByteOrderMark))
+        {
+            // Editors on Windows start a UTF-8 file with one: no part of the first record. Offsets still count it, so a
+            // read resumed at EndOffset starts where this one stopped.
+            line = line[Utf8ByteOrderMark.Length..];
+        }
+
         if (JournalLine.IsBlank(line.Span))
         {
             return null;

@@ -21,14 +21,18 @@ public sealed class StoreCopyPlan
     /// <summary>Where the content files are: the store's folder or content root.</summary>
     public required string ContentRoot { get; init; }
 
-    internal static StoreCopyPlan Of(LogStore store, StoreContentMode content) => new()
+    internal static StoreCopyPlan Of(LogStore store, StoreContentMode content)
     {
-        Database = store.Database.DatabasePath,
-        DatabaseBytes = File.Exists(store.Database.DatabasePath) ? new FileInfo(store.Database.DatabasePath).Length : null,
-        Content = content,
-        ContentFolders = content == StoreContentMode.Copy
-            ? [.. StoreBackup.ContentFolders.Where(f => Directory.Exists(Path.Combine(store.Path, f))).Select(f => f + "/")]
-            : [],
-        ContentRoot = store.Path,
-    };
+        var file = new FileInfo(store.Database.DatabasePath);
+        return new()
+        {
+            Database = store.Database.DatabasePath,
+            DatabaseBytes = file.Exists ? file.Length : null,
+            Content = content,
+            ContentFolders = content == StoreContentMode.Copy
+                ? [.. StoreBackup.ContentFolders.Where(f => Directory.Exists(Path.Combine(store.Path, f))).Select(f => f + "/")]
+                : [],
+            ContentRoot = store.Path,
+        };
+    }
 }

@@ -25,6 +25,20 @@ public sealed class JournalReaderTests : IDisposable
     }
 
     [Fact]
+    public void ByteOrderMark_AtTheStart_IsNoPartOfTheFirstRecord_ButOffsetsCountIt()
+    {
+        var path = _temp.Combine("notepad.jsonl");
+        File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. "{\"a\":1}\n"u8, 0xEF, 0xBB, 0xBF, .. "{\"b\":2}\n"u8]);
+
+        using var reader = JournalReader.Open(path, new JournalReadOptions { ValidateJson = true });
+        var entries = reader.ReadEntries().Select(e => (e.Status, e.Offset, e.Length, Text: e.Status == JournalEntryStatus.Ok ? e.GetString() : null)).ToList();
+
+        // The mark is skipped only where a file starts: one later in the file is a defect of its line.
+        Assert.Equal([(JournalEntryStatus.Ok, 0L, 10L, "{\"a\":1}"), (JournalEntryStatus.InvalidJson, 11L, 10L, null)], entries);
+        Assert.Equal(22, reader.EndOffset);
+    }
+
+    [Fact]
     public void IncrementalRead_FromEndOffset_ReadsTheTornLineOnceItIsComplete()
     {
         var path = _temp.Combine("events.ndjson");
